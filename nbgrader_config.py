@@ -1,0 +1,41 @@
+"""nbgrader configuration of the course (the project root is the course directory)."""
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme,
+                                    ClearOutput, ClearSolutions, ComputeChecksums, IgnorePattern,
+                                    IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells, SaveAutoGrades,
+                                    SaveCells)
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+
+from course.language_filter import LanguageFilter
+from course.trusted_execute import TrustedExecute
+
+c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
+
+c.CourseDirectory.course_id = "transformer-foundations"
+c.CourseDirectory.root = "."
+c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+# Notebooks stay at the assignment's top level; sample data or pictures may sit beside them.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# Release: the language filter first, then nbgrader's usual steps.
+c.GenerateAssignment.preprocessors = [
+    LanguageFilter, IncludeHeaderFooter, InstantiateTests, LockCells, ClearSolutions, ClearOutput,
+    CheckCellMetadata, ComputeChecksums, SaveCells, ClearHiddenTests, ClearMarkScheme, ComputeChecksums,
+    CheckCellMetadata,
+]
+c.LanguageFilter.keep = "both"
+c.ClearSolutions.code_stub = {
+    "python": "# 在这里写代码 / YOUR CODE HERE\nraise NotImplementedError(\"请完成这个函数 / implement this function\")"
+}
+
+# Autograde: test cells run in the grader (course/trusted_execute.py), not in the student's kernel.
+c.Autograde.autograde_preprocessors = [
+    TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+# The heaviest hidden test cell runs in well under 2 s here; 30 s leaves room for a slow machine,
+# and a student's lesson cell that loops forever still ends.
+c.Execute.timeout = 30
+c.Execute.interrupt_on_timeout = True
+# nbgrader scores a cell 0 as soon as it wrote anything to stderr: warnings from a correct
+# solution (DeprecationWarning, a harmless UserWarning) must not cost points.
+c.IgnorePattern.pattern = r"Warning"
