@@ -9,6 +9,7 @@ def main(argv=None):
     build = commands.add_parser("build", help="regenerate release/ from source/ / 由source/重新生成release/")
     build.add_argument("--lang", choices=["both", "zh", "en"], default="both")
     build.add_argument("--release-dir", default="release")
+    build.add_argument("assignment", nargs="*", help="default: all / 默认全部")
 
     check = commands.add_parser("check", help="grade one notebook against the hidden tests / 用隐藏测试检查一个笔记本")
     check.add_argument("notebook")
@@ -16,7 +17,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "build":
         from .build import build as run
-        run(lang=args.lang, release_dir=args.release_dir)
+        run(lang=args.lang, release_dir=args.release_dir, only=args.assignment)
     elif args.command == "check":
         from .self_check import main as run
         raise SystemExit(run(args.notebook))

@@ -17,8 +17,8 @@ def nbgrader(*args, root=ROOT, check=True):
                           capture_output=True, text=True, env=env)
 
 
-def build(lang="both", root=ROOT, release_dir="release"):
-    for assignment in assignments(root):
+def build(lang="both", root=ROOT, release_dir="release", only=()):
+    for assignment in only or assignments(root):
         result = nbgrader("generate_assignment", assignment, "--force", f"--LanguageFilter.keep={lang}",
                           f"--CourseDirectory.release_directory={release_dir}", root=root, check=False)
         if result.returncode != 0:
