@@ -1,0 +1,53 @@
+"""Every sample answer, graded through nbgrader: right ones keep full marks, wrong ones lose points
+on their exercise, cheats earn nothing there; the source scores full marks and the release zero."""
+import pytest
+
+from conftest import ASSIGNMENTS
+from course.sample_class import exercise_of, notebooks, samples, solution_ids
+
+SAMPLES = [s for a in ASSIGNMENTS for s in samples(a)]
+
+
+def by_exercise(grades, assignment):
+    exercises = solution_ids(notebooks(assignment))
+    totals = {}
+    for test_id, (score, max_score) in grades.items():
+        exercise = exercise_of(test_id, exercises)
+        if exercise:
+            got, most = totals.get(exercise, (0.0, 0.0))
+            totals[exercise] = (got + score, most + max_score)
+    return totals
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_scores_full_marks(graded_corpus, assignment):
+    grades = graded_corpus(assignment)["source"]
+    lost = {k: v for k, v in grades.items() if v[0] != v[1]}
+    assert grades and not lost, f"source lost points: {lost}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_scores_zero_on_every_exercise(graded_corpus, assignment):
+    totals = by_exercise(graded_corpus(assignment)["release"], assignment)
+    assert set(totals) == set(solution_ids(notebooks(assignment))), "every exercise has test cells"
+    assert all(got == 0 for got, _ in totals.values()), totals
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_exercise_has_enough_samples(assignment):
+    for exercise in solution_ids(notebooks(assignment)):
+        kinds = [s.kind for s in samples(assignment) if s.exercise == exercise]
+        assert kinds.count("wrong") >= 5 and kinds.count("correct") >= 2, (exercise, kinds)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: f"{s.assignment}-{s.student_id}")
+def test_sample(graded_corpus, sample):
+    grades = graded_corpus(sample.assignment)[sample.student_id]
+    got, most = by_exercise(grades, sample.assignment)[sample.exercise]
+    if sample.kind == "correct":
+        lost = {k: v for k, v in grades.items() if v[0] != v[1]}
+        assert not lost, f"a correct answer lost points: {lost}"
+    elif sample.kind == "wrong":
+        assert got < most, f"a wrong answer kept all {most} points of {sample.exercise}"
+    else:
+        assert got == 0, f"a cheat earned {got}/{most} on {sample.exercise}"
