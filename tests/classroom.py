@@ -3,30 +3,15 @@
 Students are split over a few course copies graded at the same time (one `nbgrader autograde`
 process each, every one grading many notebooks), so the suite stays fast on two cores.
 """
-import shutil
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from course import ROOT
-from course.build import build, nbgrader
+from course.build import course_copy, nbgrader
 from course.sample_class import write_submission
 
 COPIES = 2
-
-
-def make_course(folder, assignments):
-    """A fresh course directory: config, source/, and release/ + gradebook from `build`."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "nbgrader_config.py", folder)
-    for assignment in assignments:
-        shutil.copytree(ROOT / "source" / assignment, folder / "source" / assignment)
-    build(root=folder, only=assignments)
-    return folder
 
 
 def scores(folder, assignment):
@@ -41,7 +26,7 @@ def grade_class(tmp, assignment, submissions, copies=COPIES):
     students = sorted(submissions)
     folders = []
     for i in range(min(copies, len(students))):
-        folder = make_course(Path(tmp) / f"course{i}", [assignment])
+        folder = course_copy(Path(tmp) / f"course{i}", [assignment])
         for student in students[i::copies]:
             write_submission(folder, student, assignment, submissions[student])
         folders.append(folder)

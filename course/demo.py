@@ -1,0 +1,60 @@
+"""`python -m course demo`: a small sample class in submitted/, autograded, and its score table."""
+import shutil
+
+from nbgrader.api import Gradebook
+
+from . import ROOT, assignments
+from .build import nbgrader
+from .sample_class import (broken_json, exercise_of, notebooks, samples, solution_ids, with_answer,
+                           write_submission)
+
+STUDENTS = ("ada-correct", "ben-mistakes", "cai-blank", "dan-broken")
+
+
+def sample_class(assignment):
+    """The four demo students' notebooks for one assignment."""
+    source = notebooks(assignment, "source")
+    mistakes = source
+    for exercise in solution_ids(source):
+        wrong = [s for s in samples(assignment) if s.exercise == exercise and s.kind == "wrong"]
+        if wrong:
+            mistakes = with_answer(mistakes, exercise, wrong[0].path.read_text())
+    return dict(zip(STUDENTS, (source, mistakes, notebooks(assignment, "release"), broken_json(source))))
+
+
+def score_table(root, assignment):
+    exercises = solution_ids(notebooks(assignment, "source", root))
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        rows = []
+        for student in STUDENTS:
+            try:
+                submission = gb.find_submission(assignment, student)
+            except Exception:
+                rows.append([student] + ["—"] * len(exercises) + ["not graded / 未评分"])
+                continue
+            totals = {e: [0.0, 0.0] for e in exercises}
+            for nb in submission.notebooks:
+                for grade in nb.grades:
+                    exercise = exercise_of(grade.name, exercises)
+                    if exercise:
+                        totals[exercise][0] += grade.score
+                        totals[exercise][1] += grade.max_score
+            rows.append([student] + [f"{g:g}/{m:g}" for g, m in totals.values()]
+                        + [f"{submission.score:g}/{submission.max_score:g}"])
+    header = ["student / 学生"] + exercises + ["total / 总分"]
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in [header] + rows]
+    return "\n".join(lines)
+
+
+def main(root=ROOT):
+    shutil.rmtree(root / "submitted", ignore_errors=True)
+    for assignment in assignments(root):
+        for student, nbs in sample_class(assignment).items():
+            write_submission(root, student, assignment, nbs)
+    for assignment in assignments(root):
+        result = nbgrader("autograde", assignment, "--force", root=root, check=False)
+        print(f"\n== {assignment} ==")
+        print(score_table(root, assignment))
+        if result.returncode != 0:
+            print("(nbgrader reported a problem with at least one submission; see above / 至少一份提交有问题)")
