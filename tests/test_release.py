@@ -1,0 +1,110 @@
+"""release/ is generated from source/, leaks nothing, and both stay clean and bilingual."""
+import ast
+import filecmp
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbconvert.preprocessors import ExecutePreprocessor
+
+from course import ROOT, assignments
+from course.build import course_copy
+from course.language_filter import LANGUAGE_TAGS
+from course.sample_class import grade_id
+
+LEAKS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+NOTEBOOKS = sorted(p for folder in ("source", "release") for p in (ROOT / folder).glob("*/*.ipynb"))
+SOURCES = sorted((ROOT / "source").glob("*/*.ipynb"))
+
+
+def tags(cell):
+    return set(cell.metadata.get("tags", []))
+
+
+def grade_ids(nb):
+    return [grade_id(c) for c in nb.cells if grade_id(c)]
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    """A fresh build of every assignment, from a copy of source/."""
+    return course_copy(tmp_path_factory.mktemp("rebuilt"), assignments())
+
+
+def test_release_is_exactly_the_build_of_source(rebuilt):
+    comparison = filecmp.dircmp(ROOT / "release", rebuilt / "release")
+    differing = []
+
+    def walk(cmp, prefix=""):
+        differing.extend(prefix + name for name in cmp.left_only + cmp.right_only + cmp.diff_files)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(comparison)
+    assert not differing, f"release/ differs from `python -m course build` (run it and commit): {differing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_outputs_or_execution_counts_committed(path):
+    nb = nbformat.read(path, as_version=4)
+    dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
+    assert not dirty, f"cells with outputs: {dirty}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_chinese_cell_has_its_english_twin_right_after(path):
+    cells = nbformat.read(path, as_version=4).cells
+    for i, cell in enumerate(cells):
+        if "lang-zh" in tags(cell):
+            assert i + 1 < len(cells) and "lang-en" in tags(cells[i + 1]), f"cell {i} has no lang-en twin"
+            assert cell.cell_type == cells[i + 1].cell_type == "markdown"
+        if "lang-en" in tags(cell):
+            assert i > 0 and "lang-zh" in tags(cells[i - 1]), f"cell {i} (lang-en) has no lang-zh twin before it"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "release").glob("*/*.ipynb")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_release_has_no_solution_and_no_hidden_test(path):
+    source = nbformat.read(ROOT / "source" / path.parent.name / path.name, as_version=4)
+    release = nbformat.read(path, as_version=4)
+    text = "\n".join(c.source for c in release.cells)
+    assert not [m for m in LEAKS if m in text]
+    hidden = [c.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0].strip()
+              for c in source.cells if "### BEGIN HIDDEN TESTS" in c.source]
+    solutions = [c.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0].strip()
+                 for c in source.cells if "### BEGIN SOLUTION" in c.source]
+    leaked = [h[:60] for h in hidden + solutions if h and h in text]
+    assert not leaked, f"release contains source-only code: {leaked}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_single_language_release_keeps_grade_ids(rebuilt, lang, tmp_path):
+    from course.build import build
+    build(lang=lang, root=rebuilt, release_dir=str(tmp_path))
+    other = LANGUAGE_TAGS["en" if lang == "zh" else "zh"]
+    for path in sorted((rebuilt / "release").glob("*/*.ipynb")):
+        both = nbformat.read(path, as_version=4)
+        single = nbformat.read(tmp_path / path.parent.name / path.name, as_version=4)
+        assert grade_ids(single) == grade_ids(both)
+        assert not [c for c in single.cells if other in tags(c)]
+        kept = [c for c in single.cells if LANGUAGE_TAGS[lang] in tags(c)]
+        assert kept and len(kept) == len([c for c in both.cells if LANGUAGE_TAGS[lang] in tags(c)])
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_partial_credit_cells_claim_their_own_points(path):
+    """`partial_credit(..., points=N)` must give the cell's points, or nbgrader caps or shrinks it."""
+    for cell in nbformat.read(path, as_version=4).cells:
+        for node in ast.walk(ast.parse(cell.source) if cell.cell_type == "code" else ast.Module([], [])):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "partial_credit":
+                points = [k.value.value for k in node.keywords if k.arg == "points"]
+                assert points == [cell.metadata["nbgrader"]["points"]], grade_id(cell)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_whole_source_notebook_runs_in_under_ten_seconds(path):
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    ExecutePreprocessor(timeout=60).preprocess(nb, {"metadata": {"path": str(path.parent)}})
+    elapsed = time.perf_counter() - start
+    assert elapsed < 10, f"{path.name} took {elapsed:.1f} s"
