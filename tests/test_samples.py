@@ -5,7 +5,10 @@ import pytest
 from conftest import ASSIGNMENTS
 from course.sample_class import exercise_of, notebooks, samples, solution_ids
 
-SAMPLES = [s for a in ASSIGNMENTS for s in samples(a)]
+# One xdist worker grades each assignment's class (the graded class is cached per worker).
+BY_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]
+SAMPLES = [pytest.param(s, marks=pytest.mark.xdist_group(a), id=f"{a}-{s.student_id}")
+           for a in ASSIGNMENTS for s in samples(a)]
 
 
 def by_exercise(grades, assignment):
@@ -19,14 +22,14 @@ def by_exercise(grades, assignment):
     return totals
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
 def test_source_scores_full_marks(graded_corpus, assignment):
     grades = graded_corpus(assignment)["source"]
     lost = {k: v for k, v in grades.items() if v[0] != v[1]}
     assert grades and not lost, f"source lost points: {lost}"
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
 def test_release_scores_zero_on_every_exercise(graded_corpus, assignment):
     totals = by_exercise(graded_corpus(assignment)["release"], assignment)
     assert set(totals) == set(solution_ids(notebooks(assignment))), "every exercise has test cells"
@@ -40,7 +43,7 @@ def test_every_exercise_has_enough_samples(assignment):
         assert kinds.count("wrong") >= 5 and kinds.count("correct") >= 2, (exercise, kinds)
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: f"{s.assignment}-{s.student_id}")
+@pytest.mark.parametrize("sample", SAMPLES)
 def test_sample(graded_corpus, sample):
     grades = graded_corpus(sample.assignment)[sample.student_id]
     got, most = by_exercise(grades, sample.assignment)[sample.exercise]
