@@ -38,4 +38,5 @@ c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
 # nbgrader scores a cell 0 as soon as it wrote anything to stderr: warnings from a correct
 # solution (DeprecationWarning, a harmless UserWarning) must not cost points.
+c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"Warning"
