@@ -1,11 +1,12 @@
 """nbgrader configuration of the course (the project root is the course directory)."""
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme,
-                                    ClearOutput, ClearSolutions, ComputeChecksums, IgnorePattern,
+                                    ClearOutput, ClearSolutions, ComputeChecksums, GetGrades, IgnorePattern,
                                     IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells, SaveAutoGrades,
                                     SaveCells)
-from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 
 from course.language_filter import LanguageFilter
+from course.report import FeedbackHeader
 from course.trusted_execute import TrustedExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
@@ -36,7 +37,17 @@ c.Autograde.autograde_preprocessors = [
 # and a student's lesson cell that loops forever still ends.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
+# After a timeout the interrupt has this long to work; then the kernel is killed and the rest of
+# the notebook scores 0 with the reason (course/trusted_execute.py).
+c.Execute.iopub_timeout = 4
+# Student code runs under bubblewrap with memory, CPU and process limits (course/sandbox.py);
+# grading refuses to start without it. Turn off only knowingly: --TrustedExecute.sandbox=False
+# (`python -m course grade --no-sandbox`). Limits: c.SandboxedKernelManager.memory, .cpu_seconds, ...
+c.TrustedExecute.sandbox = True
 # nbgrader scores a cell 0 as soon as it wrote anything to stderr: warnings from a correct
 # solution (DeprecationWarning, a harmless UserWarning) must not cost points.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"Warning"
+
+# Feedback: nbgrader's steps, with a bilingual header (student, score) as the first cell.
+c.GenerateFeedback.preprocessors = [GetGrades, FeedbackHeader, CSSHTMLHeaderPreprocessor]

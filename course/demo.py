@@ -1,10 +1,10 @@
-"""`python -m course demo`: a small sample class in submitted/, autograded, and its score table."""
+"""`python -m course demo`: a small sample class in submitted/, graded by `course grade`, and its score table."""
 import shutil
 
 from nbgrader.api import Gradebook
 
 from . import ROOT, assignments
-from .build import nbgrader
+from .grade import grade
 from .sample_class import (broken_json, exercise_of, notebooks, samples, solution_ids, with_answer,
                            write_submission)
 
@@ -53,8 +53,10 @@ def main(root=ROOT):
         for student, nbs in sample_class(assignment).items():
             write_submission(root, student, assignment, nbs)
     for assignment in assignments(root):
-        result = nbgrader("autograde", assignment, "--force", root=root, check=False)
         print(f"\n== {assignment} ==")
+        outcomes, _ = grade(assignment, root, force=True)
         print(score_table(root, assignment))
-        if result.returncode != 0:
-            print("(nbgrader reported a problem with at least one submission; see above / 至少一份提交有问题)")
+        for outcome in outcomes:
+            if outcome.reasons:
+                print(f"  {outcome.student}: {'; '.join(outcome.reasons)}")
+        print(f"报告 / report: {root / 'reports' / assignment / 'report.md'}")

@@ -8,8 +8,12 @@ object). Expected values, oracles and hidden inputs never enter the kernel, and 
 student's code does to its own interpreter (patched NumPy, hooks, frame inspection, swallowed
 output) can reach the comparison.
 
-If the kernel dies, the cells that ran keep their results and every test cell after it gets an
-error output that names the reason, so it scores 0 instead of going missing.
+Student code runs in a sandboxed kernel (course/sandbox.py) unless `TrustedExecute.sandbox` is
+False. Whatever it does, the notebook ends with a grade: if the kernel cannot start, dies, or runs
+a cell past the time limit and ignores the interrupt (it is then killed), the cells that ran keep
+their results and every test cell after it gets an error output that names the reason, so it
+scores 0 instead of going missing. Output kept per cell is capped, so a flood cannot fill the
+grader's memory.
 """
 import ast
 import builtins
@@ -17,15 +21,22 @@ import contextlib
 import io
 import json
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
+from traitlets import Bool, Integer
 
 from .checks import MIME, CheckFailure, Remote, encode
+from .sandbox import KernelManager, SandboxedKernelManager, SandboxUnavailable, require_sandbox
 
 BUILTIN_NAMES = set(dir(builtins))
+KERNEL_DIED = "内核已退出，之后的测试未运行。/ The kernel died; later tests did not run."
+NO_KERNEL = "内核无法启动，测试未运行。/ The kernel could not start; no test ran."
+TIMED_OUT = ("单元格超过时间限制且不响应中断，内核已被终止，之后的测试未运行。/ A cell ran past the time limit and "
+             "ignored the interrupt; the kernel was stopped and later tests did not run.")
+TRUNCATED = "\n[输出过长，其余部分已省略 / output too long, the rest was dropped]\n"
 
 
 def is_test_cell(cell):
@@ -34,6 +45,13 @@ def is_test_cell(cell):
 
 def error_output(ename, evalue):
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
+
+
+def shorten_error(content):
+    """An error's message and traceback, cut to a readable size (a student controls both)."""
+    if "evalue" in content:
+        content["evalue"] = content["evalue"][:2000]
+        content["traceback"] = [line[:2000] for line in content.get("traceback", [])[-20:]]
 
 
 class KernelName(Remote):
@@ -56,22 +74,47 @@ class KernelName(Remote):
 
 class TrustedExecute(Execute):
 
+    sandbox = Bool(True, help="run student code in a bubblewrap sandbox (course/sandbox.py)").tag(config=True)
+    max_output = Integer(100_000, help="characters of output kept per cell").tag(config=True)
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.kernel_manager_class = SandboxedKernelManager if self.sandbox else KernelManager
+        self.shutdown_kernel = "immediate"  # a grading kernel has nothing to save
+
     def preprocess(self, nb, resources=None, km=None):
+        if self.sandbox:
+            require_sandbox()  # refuse to grade rather than run student code unsandboxed
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         self.test_namespace = {"__builtins__": builtins}  # shared by the test cells, like a kernel's
-        with self.setup_kernel():
-            info = self.wait_for_reply(self.kc.kernel_info())
-            self.nb.metadata["language_info"] = info["content"]["language_info"]
-            for index, cell in enumerate(self.nb.cells):
-                try:
-                    self.preprocess_cell(cell, resources, index)
-                except DeadKernelError:
-                    self.fail_remaining(index, "KernelDied", "内核已退出，之后的测试未运行。/ The kernel died; later tests did not run.")
-                    break
+        self.output_sizes, self.awaiting_record = {}, False
+        with contextlib.ExitStack() as kernel:
+            try:
+                kernel.enter_context(self.setup_kernel())
+            except SandboxUnavailable:
+                raise
+            except (RuntimeError, TimeoutError) as error:  # e.g. the student's own files stop Python starting
+                self.log.error("kernel did not start: %s", error)
+                self.fail_remaining(0, "KernelDied", NO_KERNEL)
+            else:
+                info = self.wait_for_reply(self.kc.kernel_info())
+                self.nb.metadata["language_info"] = info["content"]["language_info"]
+                self.run_cells(resources)
         self.set_widgets_metadata()
         return self.nb, self.resources
+
+    def run_cells(self, resources):
+        for index, cell in enumerate(self.nb.cells):
+            try:
+                self.preprocess_cell(cell, resources, index)
+            except DeadKernelError:
+                self.fail_remaining(index, "KernelDied", KERNEL_DIED)
+                return
+            except CellTimeoutError:  # the interrupt did not stop it within iopub_timeout: kill
+                self.fail_remaining(index, "CellTimeoutError", TIMED_OUT)
+                return
 
     def fail_remaining(self, start, ename, message):
         for cell in self.nb.cells[start:]:
@@ -100,7 +143,7 @@ class TrustedExecute(Execute):
                 if last is not None:
                     value = eval(compile(ast.Expression(last.value), f"<test cell {index}>", "eval"), namespace)
                 error = None
-            except DeadKernelError:
+            except (DeadKernelError, CellTimeoutError):
                 raise
             except CheckFailure as failure:
                 error = error_output("CheckFailure", str(failure))
@@ -114,13 +157,36 @@ class TrustedExecute(Execute):
             outputs.append(new_output("execute_result", data={"text/plain": repr(float(value))}, execution_count=None))
         return outputs
 
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep at most max_output characters of a cell's output (the grader's records always)."""
+        content = msg["content"]
+        if self.awaiting_record and MIME in content.get("data", {}):
+            self.awaiting_record = False  # only the first record of a call: a student cannot forge more
+        else:
+            parent = msg["parent_header"].get("msg_id")
+            size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
+            used = self.output_sizes.get(parent, 0)
+            self.output_sizes[parent] = used + size
+            if used + size > self.max_output:
+                if used <= self.max_output:
+                    outs.append(new_output("stream", name="stdout", text=TRUNCATED))
+                return None
+        shorten_error(content)
+        return super().output(outs, msg, display_id, cell_index)
+
+    def on_cell_executed(self, **kwargs):
+        shorten_error(kwargs["execute_reply"]["content"])  # nbgrader copies it into the cell if it has no error
+        super().on_cell_executed(**kwargs)
+
     def kernel_record(self, code):
         """Run one call in the kernel and return its record (a failure record if there is none)."""
         cell, test_cell = new_code_cell(code), self.nb.cells[self.test_index]
+        self.awaiting_record = True
         try:
             self.execute_cell(cell, self.test_index, store_history=False)
         finally:
             self.nb.cells[self.test_index] = test_cell  # nbclient stores the cell it ran at that index
+            self.awaiting_record = False
         for output in cell.outputs:
             if output.output_type == "display_data" and MIME in output.get("data", {}):
                 return output.data[MIME]

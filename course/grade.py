@@ -1,0 +1,553 @@
+"""`python -m course grade ASSIGNMENT`: autograde a whole class in parallel.
+
+Each worker process is forked once and grades many submissions with nbgrader's own Autograde
+converter, configured from the course's nbgrader_config.py (TrustedExecute included), so the
+gradebook ends up exactly as after `nbgrader autograde`. What a worker adds:
+
+- a small pool of kernels started ahead of time: the next submission's kernel boots while the
+  current notebook runs (kernel start-up is most of nbgrader's time per submission);
+- a verdict per submission (score, or the reason it has none) read from nbgrader's own log and
+  the graded notebook, instead of one exception that hides which submission failed;
+- the student's feedback HTML, generated right after grading, in parallel.
+
+The parent hands out submissions, shows progress, replaces a worker that dies, then writes the
+grades CSV, the summary and the instructor's report (course/report.py).
+"""
+import ast
+import contextlib
+import json
+import logging
+import multiprocessing
+import os
+import queue
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+import psutil
+from jupyter_core.utils import ensure_async, run_sync
+from nbclient.util import run_hook
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps import AutogradeApp
+from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.plugins.export import CsvExportPlugin
+from nbgrader.preprocessors import Execute
+from traitlets.config import Config
+from traitlets.utils.importstring import import_item
+
+from .sandbox import SandboxUnavailable, require_sandbox
+from .trusted_execute import TrustedExecute
+
+# Why a submission has no score, or what the instructor should know about its score.
+TIMED_OUT = "超时 / timed out"
+KERNEL_DIED = "内核已退出 / kernel died"
+INVALID = "笔记本无效 / invalid notebook"
+MISSING = "缺少笔记本 / notebook missing"
+TAMPERED = "单元格被改动，已恢复原样 / cells tampered, restored from source"
+WORKER_DIED = "评分进程退出 / grading process died"
+FAILED = "评分出错 / grading error"
+KEPT = "未改动，沿用已有评分 / unchanged, earlier grade kept (--force regrades)"
+
+# nbgrader's Execute already stops a looping cell (Execute.timeout); this only catches a worker
+# stuck outside a cell, e.g. on a kernel that ignores interrupts and never dies.
+WORKER_DEADLINE = 15 * 60
+LOCK_RETRIES = 3  # another program (formgrader) can hold the SQLite gradebook for a moment
+
+
+@dataclass
+class Outcome:
+    student: str
+    graded: bool = False
+    reasons: list = field(default_factory=list)
+    seconds: float = 0.0
+    cell_seconds: float = 0.0  # time the kernel spent running cells (the benchmark's floor)
+    score: float = None
+    max_score: float = None
+
+
+def settle(value):
+    """The result of a kernel-manager call, whether the configured class is sync or async."""
+    return run_sync(ensure_async)(value)
+
+
+# ---------------------------------------------------------------- worker side
+def imported_modules(folder):
+    """The modules the notebooks in `folder` import at top level (numpy, matplotlib.pyplot, ...)."""
+    modules = set()
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+            try:
+                tree = ast.parse(code) if cell.cell_type == "code" else ast.Module([], [])
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    modules.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    modules.add(node.module)
+    return sorted(modules)
+
+
+def warm_up_code(modules):
+    """Imports for a kernel's start-up file: no name is bound, so the student's namespace stays
+    as nbgrader would give it; a module that is not installed is simply skipped."""
+    return "".join(f"try:\n    __import__({m!r})\nexcept Exception:\n    pass\n" for m in modules)
+
+
+class KernelPool:
+    """Kernels started ahead of time, in a private empty folder, with the assignment's imports
+    already done; a kernel is moved into the submission's folder when it is taken.
+
+    A kernel manager class that sees only the folder it started in (the bubblewrap sandbox sets
+    `poolable = False`) cannot be moved: then `take` returns None and nbclient starts the kernel."""
+
+    def __init__(self, executor, modules, size=1):
+        self.executor, self.size = executor, size  # a configured Execute: kernel class, arguments
+        self.enabled = getattr(executor.kernel_manager_class, "poolable", True)
+        self.waiting = deque()
+        self.cell_seconds = 0.0
+        self.home = Path(tempfile.mkdtemp(prefix="course-kernels-")) if self.enabled else None
+        if self.enabled:
+            (self.home / "warm.py").write_text(warm_up_code(modules))
+
+    def start(self, kernel_name):
+        """Launch a kernel as nbclient would, without waiting for it to be ready."""
+        config = self.executor.config
+        km = (self.executor.kernel_manager_class(kernel_name=kernel_name, config=config) if kernel_name
+              else self.executor.kernel_manager_class(config=config))
+        arguments = list(self.executor.extra_arguments)
+        if getattr(km, "ipykernel", False):  # the same history setting nbclient gives its kernels
+            arguments += [f"--HistoryManager.hist_file={self.executor.ipython_hist_file}",
+                          f"--IPKernelApp.exec_files={self.home / 'warm.py'}"]
+        # nbgrader sets NBGRADER_EXECUTION only while it executes; a kernel started earlier needs it too.
+        settle(km.start_kernel(extra_arguments=arguments, cwd=str(self.home),
+                               env=dict(os.environ, NBGRADER_EXECUTION="autograde")))
+        return kernel_name, km
+
+    def take(self, kernel_name):
+        if not self.enabled:
+            return None
+        km = None
+        while self.waiting and km is None:
+            name, candidate = self.waiting.popleft()
+            if name == kernel_name and settle(candidate.is_alive()):
+                km = candidate
+            else:
+                self.stop(candidate)
+        km = km or self.start(kernel_name)[1]
+        while len(self.waiting) < self.size:
+            self.waiting.append(self.start(kernel_name))
+        return km
+
+    @staticmethod
+    def stop(km):
+        try:
+            settle(km.shutdown_kernel(now=True))
+        except RuntimeError:  # already gone
+            pass
+
+    def close(self):
+        while self.waiting:
+            self.stop(self.waiting.popleft()[1])
+        if self.home:
+            shutil.rmtree(self.home, ignore_errors=True)
+
+
+class PooledKernel:
+    """Mixed into the course's configured Execute preprocessor (TrustedExecute): the kernel comes
+    from the worker's pool instead of being started (and waited for) here."""
+
+    pool = None
+
+    def preprocess(self, nb, resources=None, km=None):
+        km = km or self.pool.take(self.kernel_name or nb.metadata.get("kernelspec", {}).get("name", ""))
+        if km is None:
+            return super().preprocess(nb, resources, km)
+        folder = os.path.abspath(resources.get("metadata", {}).get("path") or ".")
+        configured_hook = self.on_notebook_start
+
+        async def enter_folder(**kwargs):
+            # nbgrader runs the kernel in the submission's folder; a pooled kernel moves there
+            msg_id = self.kc.execute(f"__import__('os').chdir({folder!r})", silent=True, store_history=False)
+            reply = await self.async_wait_for_reply(msg_id)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"kernel could not enter {folder}")
+            await run_hook(configured_hook, **kwargs)
+
+        self.on_notebook_start = enter_folder
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            if self.km is not None:  # nbclient only shuts down kernels it started itself
+                self.shutdown_kernel = "immediate"  # the notebook is done: a graceful exit gains nothing
+                self._cleanup_kernel()
+
+    def preprocess_cell(self, cell, resources, index):
+        start = time.perf_counter()
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        finally:
+            self.pool.cell_seconds += time.perf_counter() - start
+
+
+class Records(logging.Handler):
+    """Keeps nbgrader's log of one submission: its warnings and errors give the verdict."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append((record.levelno, record.getMessage()))
+
+    def text(self, level=logging.WARNING):
+        return "\n".join(message for levelno, message in self.lines if levelno >= level)
+
+
+class Grader:
+    """One worker's nbgrader: the app is configured once, then grades one student at a time."""
+
+    def __init__(self, app, force):
+        self.app, self.force = app, force
+        self.records, self.feedback = Records(), None
+        app.log.handlers = [self.records]
+        app.log.propagate = False
+        app.log.setLevel(logging.INFO)  # "Skipping existing assignment" is an INFO message
+        configured = Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors
+        steps = [import_item(p) if isinstance(p, str) else p for p in configured]
+        execute = next(p for p in steps if issubclass(p, Execute))
+        pooled = type(f"Pooled{execute.__name__}", (PooledKernel, execute), {})
+        source = app.coursedir.format_path(app.coursedir.source_directory, ".", app.coursedir.assignment_id)
+        self.pool = pooled.pool = KernelPool(execute(parent=app), imported_modules(source))
+        app.update_config(Config(Autograde={"autograde_preprocessors": [pooled if p is execute else p for p in steps]}))
+
+    def grade(self, student):
+        outcome, start = Outcome(student), time.perf_counter()
+        self.pool.cell_seconds = 0.0
+        for attempt in range(LOCK_RETRIES):
+            self.records.lines.clear()
+            converted = self.autograde(student)
+            if "database is locked" not in self.records.text():
+                break
+            time.sleep(1 + attempt)
+        log = self.records.text()
+        outcome.reasons = self.verdict(student, converted)
+        outcome.graded = converted and KEPT not in outcome.reasons
+        if outcome.graded:
+            self.records.lines.clear()
+            if not self.write_feedback(student):
+                outcome.reasons.append(f"反馈未生成 / no feedback: {last_error(self.records.text())}")
+            log += self.records.text()
+        if log:  # the run's log file keeps what nbgrader said about each submission
+            print(f"== {student} ==\n{log}", file=sys.stderr, flush=True)
+        outcome.seconds, outcome.cell_seconds = time.perf_counter() - start, self.pool.cell_seconds
+        return outcome
+
+    def autograde(self, student):
+        """nbgrader's Autograde converter for one student; False if it failed (nbgrader logged why)."""
+        self.app.coursedir.student_id = student
+        return self.attempt(Autograde(coursedir=self.app.coursedir, parent=self.app, force=self.force).start)
+
+    def write_feedback(self, student):
+        """nbgrader's GenerateFeedback for one student. The converter is kept between students:
+        its HTML exporter compiles the templates once, as one `nbgrader generate_feedback` run does."""
+        self.app.coursedir.student_id = student
+        if self.feedback is None:
+            self.feedback = GenerateFeedback(coursedir=self.app.coursedir, parent=self.app, force=True)
+            return self.attempt(self.feedback.start)
+        return self.attempt(self.feedback.init_notebooks) and self.attempt(self.feedback.convert_notebooks)
+
+    def attempt(self, step):
+        try:
+            step()
+            return True
+        except Exception as error:  # nbgrader logged the details; the verdict reads them
+            self.app.log.error("%s: %s", type(error).__name__, error)
+            return False
+
+    def verdict(self, student, converted):
+        log = self.records.text()
+        if converted and "Skipping existing" in self.records.text(logging.INFO):
+            return [KEPT]
+        reasons = []
+        if not converted:
+            if "No notebooks" in log or "No submitted file" in log:
+                reasons.append(MISSING)
+            elif "NotJSONError" in log or "does not appear to be JSON" in log or "ValidationError" in log:
+                reasons.append(INVALID)
+            elif "unresponsive" in log:
+                reasons.append(TIMED_OUT)
+            elif "DeadKernelError" in log:
+                reasons.append(KERNEL_DIED)
+            else:
+                reasons.append(f"{FAILED}: {last_error(log)}")
+            return reasons
+        if "No submitted file" in log:
+            reasons.append(MISSING)
+        tampered = tampered_cells(log, self.folder("submitted_directory", student), self.folder("release_directory"))
+        if tampered:
+            reasons.append(f"{TAMPERED}: {', '.join(tampered)}")
+        errors = graded_errors(self.folder("autograded_directory", student))
+        if "CellTimeoutError" in errors:
+            reasons.append(TIMED_OUT)
+        if "KernelDied" in errors or "DeadKernelError" in errors:
+            reasons.append(KERNEL_DIED)
+        return reasons
+
+    def folder(self, kind, student="."):
+        coursedir = self.app.coursedir
+        return Path(coursedir.format_path(getattr(coursedir, kind), student, coursedir.assignment_id))
+
+    def close(self):
+        self.pool.close()
+
+
+def last_error(log):
+    lines = [line for line in log.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "?"
+
+
+def cell_sources(folder):
+    sources = {}
+    for path in folder.glob("*.ipynb"):
+        with contextlib.suppress(Exception):  # an unreadable notebook has no cells to compare
+            for cell in nbformat.read(path, as_version=4).cells:
+                sources[(path.stem, cell.metadata.get("nbgrader", {}).get("grade_id"))] = cell.source
+    return sources
+
+
+def tampered_cells(log, submitted, release):
+    """The cells nbgrader restored because the student changed them. A locked test cell differs
+    from the gradebook's copy in every honest submission when the release hid tests from it,
+    so a changed checksum counts only if the cell also differs from the release."""
+    changed = re.findall(r"Attribute '(\w+)' for cell (\S+) has changed", log)
+    names = {name for attribute, name in changed if attribute != "checksum"}
+    checksums = {name for attribute, name in changed if attribute == "checksum"}
+    if checksums:
+        released, handed_in = cell_sources(release), cell_sources(submitted)
+        names |= {grade_id for (notebook, grade_id), text in handed_in.items()
+                  if grade_id in checksums and released.get((notebook, grade_id)) != text}
+    names |= set(re.findall(r"Cell '(\S+)' does not exist in the database", log))
+    names |= set(re.findall(r"Missing grade cell (\S+) encountered", log))
+    return sorted(names)
+
+
+def graded_errors(folder):
+    """The error names and messages in the graded notebooks of one submission."""
+    found = []
+    for path in folder.glob("*.ipynb"):
+        for cell in json.loads(path.read_text()).get("cells", []):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    found.append(f"{output.get('ename')}: {output.get('evalue')}")
+    return "\n".join(found)
+
+
+def work(app, force, log_path, tasks, results):
+    """A worker process: grade students from `tasks` until it receives None."""
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(log, 1)  # nbgrader's and the kernels' own output goes to the log, not over the progress bar
+    os.dup2(log, 2)
+    grader = Grader(app, force)
+    try:
+        for student in iter(tasks.get, None):
+            results.put(("start", os.getpid(), student))
+            results.put(("done", os.getpid(), asdict(grader.grade(student))))
+    finally:
+        grader.close()
+
+
+# ---------------------------------------------------------------- parent side
+def submissions(course, assignment, students=()):
+    found = sorted(p.parent.name for p in (Path(course) / "submitted").glob(f"*/{assignment}") if p.is_dir())
+    return [s for s in found if s in students] if students else found
+
+
+@contextlib.contextmanager
+def inside(folder):
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def nbgrader_app(assignment, overrides=()):
+    """nbgrader configured as `nbgrader autograde ASSIGNMENT [overrides]` in the current folder."""
+    app = AutogradeApp()
+    app.initialize([assignment, *overrides])
+    app.coursedir.assignment_id = assignment
+    app.log.setLevel(logging.WARNING)  # the progress bar and the summary say what happened
+    return app
+
+
+class Workers:
+    """Worker processes sharing one task queue; a dead or stuck worker's submission gets a reason."""
+
+    def __init__(self, app, force, jobs, students, log_path):
+        self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
+        self.args = (app, force, str(log_path))
+        self.tasks, self.results = self.context.Queue(), self.context.Queue()
+        for student in students:
+            self.tasks.put(student)
+        self.remaining, self.processes, self.busy = len(students), {}, {}
+        for _ in range(min(jobs, len(students))):
+            self.tasks.put(None)  # after every task: a worker stops only when the queue is empty
+            self.spawn()
+
+    def spawn(self):
+        process = self.context.Process(target=work, args=(*self.args, self.tasks, self.results), daemon=True)
+        process.start()
+        self.processes[process.pid] = process
+
+    def outcomes(self):
+        """Yield an Outcome per submission as workers finish them."""
+        while self.remaining:
+            yield from self.receive(timeout=1)
+            yield from self.reap()
+
+    def receive(self, timeout=None):
+        while True:
+            try:
+                kind, pid, data = self.results.get(timeout=timeout) if timeout else self.results.get_nowait()
+            except queue.Empty:
+                return
+            timeout = None
+            if kind == "start":
+                self.busy[pid] = (data, time.monotonic())
+            else:
+                self.busy.pop(pid, None)
+                self.remaining -= 1
+                yield Outcome(**data)
+
+    def reap(self):
+        now = time.monotonic()
+        stuck = [pid for pid, (_, since) in self.busy.items() if now - since > WORKER_DEADLINE]
+        for pid in stuck:
+            kill_tree(pid)
+        dead = [pid for pid, process in self.processes.items() if not process.is_alive()]
+        if not dead:
+            return
+        yield from self.receive()  # what the dead sent before they died
+        for pid in dead:
+            process = self.processes.pop(pid)
+            process.join()
+            if pid in self.busy:
+                student, _ = self.busy.pop(pid)
+                self.remaining -= 1
+                self.spawn()  # takes over the dead worker's share of the queue, including its None
+                yield Outcome(student, reasons=[TIMED_OUT if pid in stuck else f"{WORKER_DIED} (exit {process.exitcode})"])
+            elif process.exitcode != 0 or (self.remaining and not self.processes):
+                raise RuntimeError(f"评分进程意外退出 / a grading process exited unexpectedly (exit {process.exitcode}); "
+                                   "see reports/<assignment>/grading.log")
+
+    def close(self):
+        for pid in list(self.processes):
+            kill_tree(pid)
+
+
+def kill_tree(pid):
+    """Stop a worker and the kernels it started (they run in their own sessions)."""
+    try:
+        process = psutil.Process(pid)
+        family = process.children(recursive=True) + [process]
+    except psutil.NoSuchProcess:
+        return
+    for member in family:
+        try:
+            member.kill()
+        except psutil.NoSuchProcess:
+            pass
+
+
+def read_scores(app, outcomes):
+    """Fill in the gradebook's score of every submission the gradebook knows."""
+    with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+        for outcome in outcomes:
+            try:
+                submission = gb.find_submission(app.coursedir.assignment_id, outcome.student)
+            except MissingEntry:
+                continue
+            if outcome.graded or KEPT in outcome.reasons or outcome.reasons == [MISSING]:
+                outcome.score, outcome.max_score = submission.score, submission.max_score
+
+
+def summary_table(outcomes):
+    rows = [("student / 学生", "score / 得分", "notes / 说明")]
+    for o in sorted(outcomes, key=lambda o: o.student):
+        score = "—" if o.score is None else f"{o.score:g}/{o.max_score:g}"
+        rows.append((o.student, score, "; ".join(o.reasons) or "ok"))
+    widths = [max(len(r[i]) for r in rows) for i in range(2)]
+    return "\n".join(f"{r[0].ljust(widths[0])}  {r[1].ljust(widths[1])}  {r[2]}" for r in rows)
+
+
+def check_assignment(app):
+    with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+        try:
+            return bool(gb.find_assignment(app.coursedir.assignment_id).notebooks)
+        except MissingEntry:
+            return False
+
+
+def grade(assignment, course=".", jobs=None, students=(), force=False, overrides=(), progress=True):
+    """Grade the class; return the outcomes (also written to reports/<assignment>/summary.json)."""
+    from tqdm import tqdm
+
+    from .report import write_report
+
+    course = Path(course).resolve()
+    reports = course / "reports" / assignment
+    reports.mkdir(parents=True, exist_ok=True)
+    with inside(course):
+        app = nbgrader_app(assignment, overrides)
+        if TrustedExecute(parent=app).sandbox:
+            try:
+                require_sandbox()
+            except SandboxUnavailable as problem:  # refuse, rather than run student code unsandboxed
+                sys.exit(str(problem))
+        if not check_assignment(app):
+            sys.exit(f"成绩册里没有作业{assignment}：请先运行 python -m course build\n"
+                     f"The gradebook has no assignment {assignment}: run `python -m course build` first.")
+        todo = submissions(course, assignment, students)
+        (reports / "grading.log").write_text("")
+        outcomes, start = [], time.perf_counter()
+        workers = Workers(app, force, jobs or os.cpu_count(), todo, reports / "grading.log")
+        bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
+        try:
+            for outcome in workers.outcomes():
+                outcomes.append(outcome)
+                bar.update()
+                bar.set_postfix_str(f"问题 / problems: {sum(bool(o.reasons) for o in outcomes)}", refresh=False)
+        finally:
+            bar.close()
+            workers.close()
+        seconds = time.perf_counter() - start
+        read_scores(app, outcomes)
+        with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+            CsvExportPlugin(parent=app, to=str(reports / "grades.csv"), assignment=[assignment]).export(gb)
+        (reports / "summary.json").write_text(json.dumps(
+            {"assignment": assignment, "seconds": seconds, "jobs": jobs or os.cpu_count(),
+             "submissions": [asdict(o) for o in outcomes]}, ensure_ascii=False, indent=1))
+        write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment, outcomes)
+    return outcomes, seconds
+
+
+def main(assignment, course=".", jobs=None, students=(), force=False, overrides=()):
+    outcomes, seconds = grade(assignment, course, jobs, students, force, overrides)
+    print(summary_table(outcomes))
+    problems = sum(bool(o.reasons) for o in outcomes)
+    reports = Path(course).resolve() / "reports" / assignment
+    print(f"\n{len(outcomes)} 份提交，{seconds:.1f} 秒，{problems} 份有说明 / "
+          f"{len(outcomes)} submissions in {seconds:.1f} s, {problems} with notes\n"
+          f"报告 / report: {reports / 'report.md'}\n"
+          f"成绩 / grades: {reports / 'grades.csv'}\n"
+          f"反馈 / feedback: {Path(course).resolve() / 'feedback'}")
+    return outcomes

@@ -1,0 +1,165 @@
+"""What the class got wrong: the instructor's report under reports/<assignment>/, and the
+bilingual header of each student's feedback.
+
+Everything comes from the gradebook, so the report covers every graded student, also those
+graded on another machine against the same (PostgreSQL) gradebook.
+"""
+import csv
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_markdown_cell
+from nbgrader.api import Assignment, Grade, GradeCell, Gradebook, Notebook, SubmittedAssignment, SubmittedNotebook
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "SimHei")
+
+
+class FeedbackHeader(NbGraderPreprocessor):
+    """First cell of a student's feedback (after GetGrades): who, what, score, in both languages."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        nb.cells.insert(0, new_markdown_cell(
+            f"## 评分反馈 / Feedback — {info['assignment']} / {info['notebook']}\n\n"
+            f"学生 / Student: **{info['student']}** · 得分 / Score: **{info['score']:g} / {info['max_score']:g}**\n\n"
+            "每个测试单元下方的说明指出了问题所在。/ The message under each test cell says what went wrong."))
+        return nb, resources
+
+
+def test_results(gb, assignment):
+    """[(student, notebook, test cell, score, max score)] of every graded cell of the assignment."""
+    return (gb.db.query(SubmittedAssignment.student_id, Notebook.name, GradeCell.name, Grade.score, GradeCell.max_score)
+            .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+            .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+            .join(Grade, Grade.notebook_id == SubmittedNotebook.id)
+            .join(GradeCell, GradeCell.id == Grade.cell_id)
+            .filter(Assignment.name == assignment).all())
+
+
+def cell_order(course, assignment):
+    """{(notebook, grade id): position} in the source notebooks, so the report follows the lesson."""
+    order = {}
+    for path in sorted((Path(course) / "source" / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id:
+                order[(path.stem, grade_id)] = len(order)
+    return order
+
+
+def pass_rates(results, order):
+    """[{notebook, test, points, passed, students, rate, mean}] per test cell, in lesson order."""
+    cells = {}
+    for _, notebook, test, score, max_score in results:
+        cell = cells.setdefault((notebook, test), {"notebook": notebook, "test": test, "points": max_score,
+                                                   "passed": 0, "students": 0, "total": 0.0})
+        cell["students"] += 1
+        cell["passed"] += score >= max_score
+        cell["total"] += score
+    rows = sorted(cells.values(), key=lambda c: (order.get((c["notebook"], c["test"]), len(order)), c["test"]))
+    for row in rows:
+        row["rate"] = row["passed"] / row["students"]
+        row["mean"] = row.pop("total") / row["students"]
+    return rows
+
+
+def fonts():
+    """A CJK font if the machine has one (the charts' labels are bilingual), else matplotlib's default."""
+    from matplotlib import font_manager
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [f for f in CJK_FONTS if f in installed] + ["DejaVu Sans"]
+
+
+def bilingual(zh, en, cjk):
+    return f"{zh} / {en}" if cjk else en
+
+
+def plot_pass_rates(rows, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    families = fonts()
+    with plt.rc_context({"font.sans-serif": families}):
+        cjk = families[0] != "DejaVu Sans"
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
+        labels = [row["test"] for row in rows]
+        rates = [100 * row["rate"] for row in rows]
+        bars = ax.barh(labels, rates, color=[plt.cm.RdYlGn(r / 100) for r in rates])
+        ax.bar_label(bars, labels=[f"{r:.0f}%" for r in rates], padding=3)
+        ax.invert_yaxis()  # lesson order, top to bottom
+        ax.set_xlim(0, 110)
+        ax.set_xlabel(bilingual("通过的学生比例 (%)", "students who passed (%)", cjk))
+        ax.set_title(bilingual("每个测试的通过率", "pass rate per test", cjk))
+        fig.tight_layout()
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+
+
+def plot_scores(scores, max_score, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    families = fonts()
+    with plt.rc_context({"font.sans-serif": families}):
+        cjk = families[0] != "DejaVu Sans"
+        fig, ax = plt.subplots(figsize=(7, 4))
+        ax.hist(scores, bins=min(20, max(5, int(max_score) + 1)), range=(0, max_score or 1), color="tab:blue",
+                edgecolor="white")
+        ax.set_xlabel(bilingual("总分", "score", cjk) + f" (max {max_score:g})")
+        ax.set_ylabel(bilingual("学生人数", "students", cjk))
+        ax.set_title(bilingual("分数分布", "score distribution", cjk))
+        fig.tight_layout()
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+
+
+def markdown_table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_report(db_url, course_id, course, assignment, outcomes=None):
+    """Write pass_rates.csv/.png, scores.png and report.md; return the report's path."""
+    folder = Path(course) / "reports" / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    with Gradebook(db_url, course_id) as gb:
+        rows = pass_rates(test_results(gb, assignment), cell_order(course, assignment))
+        submissions = gb.submission_dicts(assignment)
+    with open(folder / "pass_rates.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, ["notebook", "test", "points", "passed", "students", "rate", "mean"])
+        writer.writeheader()
+        writer.writerows(rows)
+    scores = [s["score"] for s in submissions]
+    max_score = max((s["max_score"] for s in submissions), default=0)
+    if rows:
+        plot_pass_rates(rows, folder / "pass_rates.png")
+        plot_scores(scores, max_score, folder / "scores.png")
+    mean = sum(scores) / len(scores) if scores else 0
+    text = [f"# {assignment}: 班级报告 / class report", "",
+            f"{len(submissions)} 名学生 / students · 平均分 / mean score {mean:.2f} / {max_score:g}", "",
+            "## 每个测试的通过率 / Pass rate per test", "",
+            "通过率最低的测试指出全班最常出错的概念。/ The tests with the lowest pass rate show what the class misses.", "",
+            markdown_table(["notebook", "test / 测试", "points / 分值", "passed / 通过", "rate / 通过率", "mean / 平均"],
+                           [(r["notebook"], r["test"], f"{r['points']:g}", f"{r['passed']}/{r['students']}",
+                             f"{100 * r['rate']:.0f}%", f"{r['mean']:.2f}") for r in rows]),
+            "", "![pass rates](pass_rates.png)", "", "## 分数分布 / Score distribution", "", "![scores](scores.png)"]
+    if outcomes:
+        text += ["", "## 本次评分 / This run", "",
+                 markdown_table(["student / 学生", "score / 得分", "notes / 说明"],
+                                [(o.student, "—" if o.score is None else f"{o.score:g}/{o.max_score:g}",
+                                  "; ".join(o.reasons) or "ok") for o in sorted(outcomes, key=lambda o: o.student)])]
+    (folder / "report.md").write_text("\n".join(text) + "\n")
+    return folder / "report.md"
+
+
+def main(assignment, course=".", db_url=None):
+    """`python -m course report ASSIGNMENT`: the report again, e.g. after every machine has graded."""
+    from .grade import inside, nbgrader_app
+    course = Path(course).resolve()
+    with inside(course):
+        app = nbgrader_app(assignment, [f"--CourseDirectory.db_url={db_url}"] if db_url else [])
+        path = write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment)
+    print(f"报告 / report: {path}")

@@ -1,0 +1,233 @@
+"""Kernels that run student code during grading: a bubblewrap sandbox with resource limits.
+
+Inside the sandbox the kernel sees the system, the Python install, the venv and the `course`
+package read-only, and only its own notebook folder read-write. It has no network (it talks to
+the grader over Unix sockets in a private folder), runs as an unprivileged user in its own
+user, PID and IPC namespaces, and is capped in address space, CPU time, processes and file size.
+The graded notebooks in its folder are unreadable inside: nbgrader has put the hidden tests back
+into them before grading.
+
+Processes: RLIMIT_NPROC does not bind a process whose uid is root outside its namespace, so when
+the grader runs as root each kernel also gets its own cgroup (pids and memory), and grading
+refuses to start if it cannot create one.
+
+Without the sandbox (`--no-sandbox`, `TrustedExecute.sandbox = False`) messages from the kernel
+are still capped in size.
+"""
+import contextlib
+import functools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Integer, Type, Unicode
+
+import course
+
+# A kernel message larger than this (a single huge printed line) is dropped by ZeroMQ before it
+# reaches the grader's memory. The largest legitimate message is a returned array (checks.MAX_BYTES).
+MAX_MESSAGE = 128 * 2**20
+SANDBOX_UID = 1000
+CGROUPS = Path("/sys/fs/cgroup")
+
+HOW_TO = ("请安装bubblewrap（apt-get install bubblewrap），或者明确使用--no-sandbox（学生代码将拥有评分者的全部权限）。\n"
+          "Install bubblewrap (apt-get install bubblewrap), or pass --no-sandbox explicitly (student code then "
+          "runs with all of the grader's permissions).")
+
+
+class SandboxUnavailable(RuntimeError):
+    """Grading would run student code unsandboxed; the message says what to do (bilingual)."""
+
+
+class CappedKernelClient(AsyncKernelClient):
+    """A kernel client whose sockets refuse oversized messages (ZeroMQ drops them and reconnects)."""
+
+    def _context_default(self):
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
+        return context
+
+
+class KernelManager(AsyncKernelManager):
+    """An ordinary local kernel (no sandbox), with capped messages."""
+
+    client_factory = Type(CappedKernelClient, klass=AsyncKernelClient)
+
+
+class SandboxedKernelManager(KernelManager):
+    """A kernel under bubblewrap with rlimits (and a cgroup when grading as root)."""
+
+    transport = Unicode("ipc")  # --unshare-net: no TCP to the grader, Unix sockets only
+    memory = Integer(2 * 2**30, help="address space of each process, and memory of a whole sandbox (cgroup), bytes"
+                     ).tag(config=True)
+    cpu_seconds = Integer(600, help="CPU time of each process, seconds").tag(config=True)
+    processes = Integer(64, help="processes and threads inside one sandbox").tag(config=True)
+    file_size = Integer(256 * 2**20, help="largest file the kernel may write, bytes").tag(config=True)
+    tmp_size = Integer(256 * 2**20, help="size of the sandbox's private /tmp, bytes").tag(config=True)
+
+    private = None  # per-kernel folder for the sockets and the connection file
+    cgroups = ()
+    poolable = False  # it sees only the folder it started in: it cannot be started ahead and moved
+
+    @property
+    def kernel_spec(self):
+        spec = super().kernel_spec
+        if spec is not None:
+            spec.interrupt_mode = "message"  # SIGINT to bwrap would not reach the kernel
+        return spec
+
+    async def _async_pre_start_kernel(self, **kw):
+        require_sandbox()
+        cwd = Path(kw.get("cwd") or os.getcwd()).resolve()
+        if self.private is None:  # a restart keeps its folder and connection file
+            self.private = Path(tempfile.mkdtemp(prefix="tf-kernel-"))
+            self.connection_file = str(self.private / "kernel.json")
+            self.ip = str(self.private / "ipc")
+        cmd, kw = await super()._async_pre_start_kernel(**kw)
+        limits = ["prlimit", f"--as={self.memory}", f"--cpu={self.cpu_seconds}", f"--nproc={self.processes}",
+                  f"--fsize={self.file_size}", "--core=0", "--"]
+        sandbox = sandbox_args(cwd, self.private, self.tmp_size) + limits + cmd
+        if os.geteuid() == 0:
+            self.cgroups = make_cgroups(self.private.name, self.processes, self.memory)
+            sandbox = join_cgroups(self.cgroups) + sandbox
+        kw.update(cwd=str(self.private), env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return sandbox, kw
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        remove_cgroups(self.cgroups)  # also ends whatever the kernel left running
+        self.cgroups = ()
+        if not restart and self.private is not None:
+            shutil.rmtree(self.private, ignore_errors=True)
+            self.private = None
+
+    cleanup_resources = _async_cleanup_resources
+
+
+# ---------------------------------------------------------------- bubblewrap
+def _system_binds():
+    """/usr read-only, and /bin, /lib... as the host has them (usually symlinks into /usr)."""
+    args = ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/fonts"):
+        args += ["--ro-bind-try", etc, etc]
+    return args
+
+
+def sandbox_args(cwd, private, tmp_size):
+    """The bwrap command line for a kernel working in `cwd`.
+
+    Read-only: the system, the Python install, the venv, the course package. Read-write: `cwd`,
+    `private` (sockets) and a small private /tmp. Nothing else of the host exists inside."""
+    cwd, private = Path(cwd), Path(private)
+    package = Path(course.__file__).resolve().parent
+    python = sorted({Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(sys.prefix).resolve(), package})
+    env = {
+        "PATH": f"{sys.prefix}/bin:/usr/bin:/bin", "HOME": "/tmp/home", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+        # One thread per numerical library: parallel grading already fills the cores.
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    args = ["bwrap", "--die-with-parent", "--new-session", "--clearenv",
+            "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+            "--unshare-cgroup-try", "--disable-userns", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+            "--cap-drop", "ALL", "--hostname", "sandbox", *_system_binds(),
+            "--proc", "/proc", "--dev", "/dev", "--size", str(tmp_size), "--tmpfs", "/tmp", "--dir", "/tmp/home"]
+    for path in python:
+        args += ["--ro-bind", str(path), str(path)]
+    args += ["--bind", str(private), str(private), "--bind", str(cwd), str(cwd)]
+    # nbgrader has restored the hidden tests into the graded notebooks: they are unreadable inside.
+    for notebook in sorted(cwd.glob("*.ipynb")):
+        args += ["--ro-bind", "/dev/null", str(notebook)]
+    for name, value in env.items():
+        args += ["--setenv", name, value]
+    return args + ["--chdir", str(cwd), "--"]
+
+
+# ---------------------------------------------------------------- cgroups (grading as root)
+def _cgroup_parents():
+    """{controller: folder for new cgroups}: below our own cgroup (v1), or at the v2 root."""
+    if (CGROUPS / "cgroup.controllers").exists():
+        available = (CGROUPS / "cgroup.subtree_control").read_text().split()
+        return {c: CGROUPS for c in ("pids", "memory") if c in available}
+    parents = {}
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, names, path = line.split(":", 2)
+        for controller in ("pids", "memory"):
+            if controller in names.split(",") and (CGROUPS / controller).is_dir():
+                parents[controller] = CGROUPS / controller / path.lstrip("/")
+    return parents
+
+
+def make_cgroups(name, processes, memory):
+    made = []
+    for controller, parent in _cgroup_parents().items():
+        folder = parent / name
+        folder.mkdir()
+        made.append(folder)
+        if controller == "pids":
+            (folder / "pids.max").write_text(str(processes))
+        elif (folder / "memory.max").exists():
+            (folder / "memory.max").write_text(str(memory))
+        else:
+            (folder / "memory.limit_in_bytes").write_text(str(memory))
+    return tuple(made)
+
+
+def join_cgroups(folders):
+    """A prefix that moves the launched process into the cgroups before bwrap starts."""
+    script = 'while [ "$1" != -- ]; do echo $$ > "$1/cgroup.procs" || exit 1; shift; done; shift; exec "$@"'
+    return ["/bin/sh", "-c", script, "sh", *map(str, folders), "--"]
+
+
+def remove_cgroups(folders):
+    for folder in folders:
+        deadline = time.monotonic() + 5
+        while folder.exists() and time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                for pid in (folder / "cgroup.procs").read_text().split():
+                    os.kill(int(pid), signal.SIGKILL)
+                folder.rmdir()
+            time.sleep(0.05)
+
+
+# ---------------------------------------------------------------- the check before grading
+@functools.cache
+def _sandbox_problem():
+    """Start Python in the sandbox once per grading process; None if it works, else why not."""
+    if not shutil.which("bwrap"):
+        return "没有找到bubblewrap（bwrap），无法在沙箱中运行学生代码。\nbubblewrap (bwrap) was not found, " \
+               "so student code cannot run sandboxed.\n" + HOW_TO
+    if os.geteuid() == 0 and "pids" not in _cgroup_parents():
+        return ("以root评分时需要pids cgroup来限制进程数，但无法创建；请以普通用户评分。\nGrading as root needs a pids "
+                "cgroup to cap processes (RLIMIT_NPROC does not bind root), and none can be made; grade as an "
+                "ordinary user.\n" + HOW_TO)
+    with tempfile.TemporaryDirectory(prefix="tf-check-") as folder:
+        command = sandbox_args(folder, folder, 2**20) + [sys.executable, "-c", "import ipykernel, numpy"]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        return (f"沙箱无法启动Python。\nThe sandbox cannot start Python (bwrap exit {result.returncode}):\n"
+                f"{result.stderr[-2000:]}\n{HOW_TO}")
+    return None
+
+
+def require_sandbox():
+    """Raise SandboxUnavailable (bilingual) unless sandboxed kernels can start on this machine."""
+    problem = _sandbox_problem()
+    if problem:
+        raise SandboxUnavailable(problem)

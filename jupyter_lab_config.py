@@ -1,0 +1,22 @@
+"""JupyterLab for the course: `make lab` runs `jupyter lab --config=jupyter_lab_config.py`.
+
+JupyterLab课程配置：以项目根目录为工作区和nbgrader课程目录，启用nbgrader扩展，并打开课程首页index.ipynb。
+The project root is both the server's root and nbgrader's course directory (formgrader and the
+Validate button read ./nbgrader_config.py, so start the lab from here); nbgrader's server
+extensions are switched on explicitly, whatever the machine's own Jupyter settings say; and
+the lab opens on the course's starting page, index.ipynb.
+"""
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (provided by traitlets when Jupyter loads this file)
+
+COURSE = Path(__file__).resolve().parent
+
+c.ServerApp.root_dir = str(COURSE)
+c.ServerApp.jpserver_extensions.update({
+    "nbgrader.server_extensions.formgrader": True,           # 教师：评分界面 / instructors: formgrader
+    "nbgrader.server_extensions.validate_assignment": True,  # 学生：Validate按钮 / students: Validate button
+    "nbgrader.server_extensions.assignment_list": True,
+    "nbgrader.server_extensions.course_list": True,
+})
+c.LabApp.default_url = "/lab/tree/index.ipynb"

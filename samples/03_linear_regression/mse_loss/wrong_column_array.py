@@ -1,0 +1,9 @@
+"""Wrong: the notes' column-vector style e.T @ e, which returns a (1, 1) array instead of a number."""
+import numpy as np
+
+
+def mse_loss(X, y, theta):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float).reshape(-1, 1)
+    e = X @ np.asarray(theta, dtype=float).reshape(-1, 1) - y
+    return e.T @ e / (2 * len(y))

@@ -1,0 +1,6 @@
+"""Wrong: a float 0/1 matrix instead of a boolean one."""
+import numpy as np
+
+
+def causal_mask(L):
+    return np.tril(np.ones((L, L)))

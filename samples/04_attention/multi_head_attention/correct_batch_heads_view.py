@@ -1,0 +1,14 @@
+"""Correct: the notes' (batch*heads, seq, head_dim) view with a 3-D attention, mask broadcast first."""
+import numpy as np
+
+
+def multi_head_attention(X, W_q, W_k, W_v, W_o, num_heads, mask=None):
+    X = np.asarray(X, dtype=float)
+    lead, (L, d_model) = X.shape[:-2], X.shape[-2:]
+    d_head = d_model // num_heads
+    Q, K, V = (split_heads(X @ W, num_heads).reshape(-1, L, d_head) for W in (W_q, W_k, W_v))
+    allowed = np.ones((L, L), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    allowed = np.broadcast_to(np.expand_dims(allowed, -3), lead + (num_heads, L, L)).reshape(-1, L, L)
+    scores = np.where(allowed, Q @ K.transpose(0, 2, 1) / np.sqrt(d_head), -np.inf)
+    heads = softmax(scores, axis=-1) @ V                                # (B*h, L, d_head)
+    return merge_heads(heads.reshape(lead + (num_heads, L, d_head))) @ W_o

@@ -1,0 +1,9 @@
+"""Wrong: passes the mask on without a head axis, so a (B, 1, L) padding mask lines up with the heads."""
+import numpy as np
+
+
+def multi_head_attention(X, W_q, W_k, W_v, W_o, num_heads, mask=None):
+    X = np.asarray(X, dtype=float)
+    Q, K, V = (split_heads(X @ W, num_heads) for W in (W_q, W_k, W_v))
+    heads, _ = scaled_dot_product_attention(Q, K, V, mask=mask)
+    return merge_heads(heads) @ W_o

@@ -1,0 +1,7 @@
+"""Wrong: the scores as (B, L_k, L_q)."""
+shape_scores = (2, 7, 5)
+shape_dot = (2, 5, 2, 7)
+shape_KT = (8, 7, 2)
+shape_output = (2, 5, 3)
+shape_broadcast = (3, 4, 5, 6)
+shape_einsum = (2, 4, 5, 7)

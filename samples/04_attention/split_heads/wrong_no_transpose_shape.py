@@ -1,0 +1,10 @@
+"""Wrong: stops after the reshape, returning (..., L, h, d_head)."""
+import numpy as np
+
+
+def split_heads(X, num_heads):
+    X = np.asarray(X, dtype=float)
+    if X.shape[-1] % num_heads != 0:
+        raise ValueError(f"d_model={X.shape[-1]}不能被num_heads={num_heads}整除 / "
+                         f"d_model={X.shape[-1]} is not divisible by num_heads={num_heads}")
+    return X.reshape(X.shape[:-1] + (num_heads, X.shape[-1] // num_heads))

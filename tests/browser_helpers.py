@@ -1,0 +1,296 @@
+"""JupyterLab on a throw-away copy of the course, and Chromium to drive it (for test_browser.py).
+
+- `lab_course` makes the student side of the copy (release/ as committed, index.ipynb, configs;
+  `write_finished` adds a release notebook's finished twin); `grade_sample_class` adds the instructor side
+  (gradebook, single-language releases, the demo's sample class graded by nbgrader).
+- `Lab` runs `jupyter lab` on the copy as `make lab` does (same jupyter_lab_config.py), on
+  127.0.0.1, a free port and a token.
+- `chromium` finds Debian's Chromium for Playwright; the other functions drive a notebook in it.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+
+from course import ROOT
+from course.build import build, nbgrader
+from course.sample_class import grade_id, solution_ids, with_answer, write_submission
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 "--disable-dev-shm-usage"]
+# The lab's user settings in the tests: no news pop-up asking for network access, and every cell
+# attached to the page (no windowing), so that a test sees the whole notebook without scrolling.
+SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+            "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
+RUN_TIMEOUT_MS = 90_000  # running a whole lesson in the browser
+
+
+def chromium():
+    """Path of a Chromium executable (Debian's package; $CHROMIUM overrides), or None."""
+    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
+        found = candidate and shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+# ---------------------------------------------------------------- the course copy
+def release_notebooks(root=ROOT):
+    return sorted(p for p in (Path(root) / "release").glob("*/*.ipynb") if not p.stem.endswith("-finished"))
+
+
+def finished_path(path):
+    return path.with_name(f"{path.stem}-finished.ipynb")
+
+
+def finished(release_nb, source_nb):
+    """The release notebook as a student hands it in when done: every solution cell filled in."""
+    solutions = {grade_id(c): c.source for c in source_nb.cells if grade_id(c) in solution_ids({"nb": source_nb})}
+    nbs = {"nb": release_nb}
+    for exercise in solution_ids(nbs):
+        if exercise not in solutions:
+            raise LookupError(f"release/ is older than source/ (no solution {exercise!r}): run `python -m course build`")
+        code = "\n".join(line for line in solutions[exercise].splitlines()
+                         if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+        nbs = with_answer(nbs, exercise, code)
+    return nbs["nb"]
+
+
+def write_finished(course, path):
+    """Beside release notebook `path` (relative to the course), its finished twin; returns the twin's path."""
+    path = Path(path)
+    source = nbformat.read(ROOT / "source" / path.parent.name / path.name, as_version=4)
+    twin = finished_path(path)
+    nbformat.write(finished(nbformat.read(Path(course) / path, as_version=4), source), Path(course) / twin)
+    return twin.as_posix()
+
+
+def lab_course(folder):
+    """What a class's JupyterLab serves: the committed release/, index.ipynb and the configs."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("index.ipynb", "jupyter_lab_config.py", "nbgrader_config.py"):
+        shutil.copy(ROOT / name, folder)
+    shutil.copytree(ROOT / "release", folder / "release")
+    return folder
+
+
+def grade_sample_class(folder, assignment, single_language=()):
+    """Instructor side of the course copy: gradebook, single-language releases, a graded class.
+
+    Meant to run while the lab is already up (formgrader reads the gradebook on each request).
+    The demo's four students hand in `assignment`, and `nbgrader autograde` grades them; the
+    assignment is built into a hidden folder for the gradebook, so release/ stays as committed.
+    `single_language`: (lang, assignment) pairs to build into release-<lang>/."""
+    from course.demo import sample_class
+    folder = Path(folder)
+    try:
+        shutil.copytree(ROOT / "source", folder / "source")
+        for lang, other in single_language:
+            build(lang=lang, root=folder, release_dir=f"release-{lang}", only=[other])
+        build(root=folder, release_dir=".release-build", only=[assignment])
+    except SystemExit as failure:  # build() exits when nbgrader fails
+        raise RuntimeError(str(failure)) from None
+    for student, notebooks in sample_class(assignment).items():
+        write_submission(folder, student, assignment, notebooks)
+    # One of the students hands in a broken file, so nbgrader's exit status is not 0 here.
+    return nbgrader("autograde", assignment, "--force", root=folder, check=False)
+
+
+# ---------------------------------------------------------------- the server
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """`jupyter lab --config=jupyter_lab_config.py` on a course directory; a context manager."""
+
+    def __init__(self, course, scratch):
+        self.course, self.scratch = Path(course), Path(scratch)
+        self.port, self.token = free_port(), os.urandom(12).hex()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = self.scratch / "jupyter.log"
+
+    def __enter__(self):
+        settings = self.scratch / "settings"
+        for name, values in SETTINGS.items():
+            (settings / name).parent.mkdir(parents=True, exist_ok=True)
+            (settings / name).write_text(json.dumps(values))
+        # Nothing from the user's own ~/.jupyter: config, settings, workspaces, runtime files.
+        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(self.scratch / "config"),
+                   JUPYTER_RUNTIME_DIR=str(self.scratch / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(settings),
+                   JUPYTERLAB_WORKSPACES_DIR=str(self.scratch / "workspaces"),
+                   PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        command = [sys.executable, "-m", "jupyter", "lab", "--config=jupyter_lab_config.py", "--no-browser",
+                   "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
+                   f"--IdentityProvider.token={self.token}"]
+        if os.geteuid() == 0:
+            command.append("--allow-root")
+        self._log_file = open(self.log, "w")
+        self.process = subprocess.Popen(command, cwd=self.course, env=env, stdout=self._log_file,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                self.api("status")
+                return self
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__()
+        raise RuntimeError(f"jupyter lab did not start:\n{self.log.read_text()[-3000:]}")
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.process.terminate()  # the server shuts its kernels down on SIGTERM
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)
+                self.process.wait()
+        self._log_file.close()
+
+    def api(self, path, method="GET"):
+        request = urllib.request.Request(f"{self.url}/api/{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self):
+        for kernel in self.api("kernels"):
+            self.api(f"kernels/{kernel['id']}", method="DELETE")
+
+    def page_url(self, path="lab"):
+        return f"{self.url}/{path}{'&' if '?' in path else '?'}token={self.token}"
+
+
+# ---------------------------------------------------------------- driving a notebook
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def open_notebook(page, lab, path):
+    """Open a notebook alone in the lab (a fresh workspace) and wait until its kernel is idle.
+
+    Returns the notebook's cells as Playwright locators, in file order."""
+    nb = nbformat.read(lab.course / path, as_version=4)
+    page.goto(lab.page_url(f"lab/tree/{path}?reset"))
+    cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
+    page.wait_for_function(f"n => document.querySelectorAll('{NOTEBOOK} .jp-Cell').length === n",
+                           arg=len(nb.cells))
+    wait_idle(page)
+    return nb, cells
+
+
+def wait_idle(page, timeout=60_000):
+    page.locator(".jp-NotebookPanel:visible .jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+        timeout=timeout)
+
+
+def menu(page, top, command):
+    """Click a main-menu entry, e.g. menu(page, "Run", "runmenu:run-all")."""
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(f"^{top}$")).click()
+    page.locator(f"#jp-mainmenu-{top.lower()} li[data-command='{command}']").click()
+
+
+def run_all(page):
+    """Run → Run All Cells, then wait until no cell is queued or running."""
+    menu(page, "Run", "runmenu:run-all")
+    wait_until_executed(page)
+
+
+def wait_until_executed(page, timeout=RUN_TIMEOUT_MS):
+    page.wait_for_function(
+        "() => { const p = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) "
+        ".jp-CodeCell .jp-InputArea-prompt')].map(e => e.textContent);"
+        " return p.some(t => /\\[\\d+\\]/.test(t)) && !p.some(t => t.includes('*')); }", timeout=timeout)
+    wait_idle(page)
+
+
+def select_cell(page, cell):
+    cell.locator(".jp-InputPrompt").click()
+
+
+def replace_code(page, cell, code):
+    """Put `code` into a code cell as a student would: click into it, select all, type over it."""
+    cell.locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text(code)  # as typed, without the editor's auto-indent and bracket closing
+
+
+def run_cell(page, cell):
+    """Run one cell (Ctrl+Enter) and return the text of its outputs."""
+    select_cell(page, cell)
+    page.keyboard.press("ControlOrMeta+Enter")
+    page.wait_for_function("c => /\\[\\d+\\]/.test(c.querySelector('.jp-InputArea-prompt').textContent)",
+                           arg=cell.element_handle())
+    wait_idle(page)
+    return cell.locator(".jp-OutputArea").inner_text()
+
+
+def save(page):
+    page.keyboard.press("ControlOrMeta+s")
+    page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')")
+
+
+def plain(text):
+    return " ".join(text.split())
+
+
+def phrase(markdown, lang):
+    """A piece of a markdown cell's text that appears verbatim once rendered (or None).
+
+    Chinese: the first run of 4+ Chinese characters; English: the first run of 3+ plain words.
+    Code, math, link targets and HTML are left out first, since they do not render as written."""
+    text = re.sub(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|<[^>]+>", " ", markdown, flags=re.S)
+    pattern = r"[\u4e00-\u9fff]{4,}" if lang == "zh" else r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}"
+    found = re.search(pattern, text)
+    return found.group(0) if found else None
+
+
+def has_math(markdown):
+    text = re.sub(r"```.*?```|`[^`]*`", " ", markdown, flags=re.S)
+    return re.search(r"\$[^$\s][^$]*\$", text) is not None
+
+
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+
+
+def rendered_cells(page, nb):
+    """What each cell of the open notebook shows: text (without code and typeset math), and its
+    count of typeset formulas and of MathJax errors. Waits for MathJax to typeset every cell
+    whose markdown has math."""
+    with_math = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and has_math(c.source)]
+    page.wait_for_function(
+        f"ids => {{ const cells = document.querySelectorAll('{NOTEBOOK} .jp-Cell');"
+        " return ids.every(i => cells[i].querySelector('mjx-container')); }", arg=with_math)
+    shown = page.evaluate(
+        f"() => [...document.querySelectorAll('{NOTEBOOK} .jp-Cell')].map(cell => {{"
+        "  const md = cell.querySelector('.jp-RenderedMarkdown'); if (!md) return null;"
+        "  const copy = md.cloneNode(true);"
+        "  copy.querySelectorAll('code, pre, mjx-container').forEach(x => x.remove());"
+        "  return {text: copy.textContent, math: md.querySelectorAll('mjx-container').length,"
+        "          errors: md.querySelectorAll('mjx-merror').length}; })")
+    for cell in shown:
+        if cell:
+            cell["text"] = plain(cell["text"])
+    return shown
+
+
+def screenshot(page, path, clip_to=None):
+    """A PNG of the page (or of one element), kept small; returns its size in bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (clip_to or page).screenshot(path=str(path))
+    return path.stat().st_size

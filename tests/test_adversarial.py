@@ -1,0 +1,153 @@
+"""The adversarial corpus (tests/adversarial/cases.py), graded as one class by `python -m course grade`
+with the sandbox on: the batch completes, no cheat earns a point, honest cells keep theirs, and
+the witness, the gradebook and the machine are untouched."""
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from adversarial.cases import ASSIGNMENT, CASES, Context
+from classroom import scores
+from course.build import course_copy
+from course.sample_class import write_submission
+from course.sandbox import SandboxUnavailable, require_sandbox
+
+pytestmark = pytest.mark.xdist_group("adversarial")
+WITNESS = "witness"
+TIMEOUT = 5  # per cell, for this run only: the looping cases end sooner
+
+
+def sandbox_missing():
+    try:
+        require_sandbox()
+    except SandboxUnavailable as problem:
+        return str(problem)
+    return None
+
+
+def grade(course, *args):
+    return subprocess.run([sys.executable, "-m", "course", "grade", ASSIGNMENT, "--course", str(course), *args],
+                          capture_output=True, text=True, timeout=1800)
+
+
+class Listener:
+    """A TCP server on the grader's machine that counts who got through to it."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port, self.connections = self.server.getsockname()[1], 0
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                self.server.accept()[0].close()
+            except OSError:
+                return
+            self.connections += 1
+
+
+def grade_cells(course):
+    with sqlite3.connect(course / "gradebook.db") as db:
+        return sorted(db.execute("select b.name, g.max_score from grade_cells g join base_cell b on b.id = g.id")), \
+            sorted(db.execute("select name, source, checksum from source_cell"))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    problem = sandbox_missing()
+    if problem:
+        pytest.skip(problem)
+    course = course_copy(tmp_path_factory.mktemp("adversarial") / "course", [ASSIGNMENT])
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.Execute.timeout = {TIMEOUT}\n")
+    listener = Listener()
+    ctx = Context(str(course), listener.port, WITNESS)
+
+    write_submission(course, WITNESS, ASSIGNMENT, ctx.source)
+    first = grade(course, "--student", WITNESS)
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = scores(course, ASSIGNMENT)[WITNESS]
+    cells_before = grade_cells(course)
+
+    for case in CASES:
+        write_submission(course, case.name, ASSIGNMENT, case.build(ctx))
+    start = time.monotonic()
+    run = grade(course, "--force", "--jobs", "2")
+    seconds = time.monotonic() - start
+    summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
+    return dict(course=course, ctx=ctx, run=run, seconds=seconds, listener=listener, before=before,
+                cells_before=cells_before, after=scores(course, ASSIGNMENT),
+                outcomes={o["student"]: o for o in summary["submissions"]})
+
+
+def graded_outputs(course, student):
+    """Everything the graded notebooks of a student show as output (not their source)."""
+    outputs = []
+    for path in (course / "autograded" / student).glob("*/*.ipynb"):
+        outputs += [json.dumps(o) for c in json.loads(path.read_text()).get("cells", []) for o in c.get("outputs", [])]
+    return "\n".join(outputs)
+
+
+def test_the_batch_completes(corpus):
+    assert corpus["run"].returncode == 0, corpus["run"].stderr[-3000:]
+    assert set(corpus["outcomes"]) == {case.name for case in CASES} | {WITNESS}
+    print(f"\ncorpus of {len(CASES)} graded in {corpus['seconds']:.0f} s")
+
+
+def test_the_corpus_is_big_enough():
+    kinds = {case.kind for case in CASES}
+    assert len(CASES) >= 30 and kinds == {"cheat", "harmless", "killer", "survives", "rejected"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_case(corpus, case):
+    ctx, grades, honest = corpus["ctx"], corpus["after"].get(case.name, {}), corpus["before"]
+    earned = {test: grades.get(test, (0, None))[0] or 0 for test in ctx.tests}
+    full = {test: earned[test] == honest[test][0] for test in ctx.tests}  # what the honest notebook earns
+    outcome = corpus["outcomes"][case.name]
+    assert "BREACH" not in graded_outputs(corpus["course"], case.name), case.what
+    sizes = [p.stat().st_size for p in (corpus["course"] / "autograded" / case.name).glob("*/*.ipynb")]
+    assert max(sizes, default=0) < 2 * 2**20, f"output was not capped: {sizes}"
+    if case.kind == "cheat":
+        assert all(earned[t] == 0 for t in ctx.attacked), f"{case.name} earned {earned}"
+        if case.honest == "kept":
+            assert all(full[t] for t in ctx.tests if t not in ctx.attacked), f"honest cells lost points: {grades}"
+    elif case.kind == "harmless":
+        assert all(full.values()), f"{case.name}: {grades} {outcome['reasons']}"
+    elif case.kind in ("killer", "survives"):
+        assert full[ctx.tests[0]], f"a test before the attack lost points: {grades}"
+        if case.kind == "killer":
+            assert not any(earned[t] for t in ctx.tests[1:]), grades
+            assert outcome["reasons"], "the reason is recorded"
+    else:
+        assert not any(earned.values()) and outcome["reasons"], (grades, outcome)
+
+
+def test_witness_is_untouched(corpus):
+    assert corpus["after"][WITNESS] == corpus["before"]
+    assert not list((corpus["course"] / "autograded" / WITNESS).rglob("pwned.txt"))
+    assert not list((corpus["course"] / "submitted" / WITNESS).rglob("pwned.txt"))
+
+
+def test_gradebook_is_consistent(corpus):
+    course = corpus["course"]
+    with sqlite3.connect(course / "gradebook.db") as db:
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+        assert db.execute("select count(*) from grade where manual_score is not null").fetchone() == (0,)
+    assert grade_cells(course) == corpus["cells_before"]
+
+
+def test_no_connection_got_out(corpus):
+    assert corpus["listener"].connections == 0
+
+
+def test_nothing_is_left_running(corpus):
+    left = subprocess.run(["pgrep", "-f", str(corpus["course"])], capture_output=True, text=True).stdout
+    assert not left.strip(), left

@@ -1,0 +1,125 @@
+"""`python -m course grade`: one class with every kind of trouble, graded once by `course grade`
+and once by plain `nbgrader autograde`; the scores agree, nothing stops the batch, every
+submission has a score or a reason, re-runs change nothing and keep hand-entered grades."""
+import json
+import shutil
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from classroom import course_grade, class_copy, nbgrader_grade_class, scores
+from course import ROOT
+from course.demo import sample_class
+from course.grade import INVALID, KEPT, KERNEL_DIED, MISSING, TAMPERED, TIMED_OUT
+from course.sample_class import notebooks, solution_ids, with_answer, write_submission
+from course.simulate import MIX, simulate
+
+pytestmark = pytest.mark.xdist_group("grade")
+ASSIGNMENT = "01_softmax"
+CONFIG = "c.Execute.timeout = 10"  # for this class only: the looping student ends sooner
+
+
+def troubled_class(course):
+    """The demo's four students, and one of each other kind of trouble, in alphabetical order
+    around the broken ones, so a failure in the middle of the batch would show. The blank
+    notebook is the copy's own release (the committed one may lag behind source/)."""
+    source = notebooks(ASSIGNMENT)
+    exercise = solution_ids(source)[0]
+    tampered = {name: nbformat.from_dict(json.loads(json.dumps(nb))) for name, nb in source.items()}
+    for nb in tampered.values():
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata["nbgrader"].get("solution"):
+                cell.source = "pass  # the student made the test pass"
+    return {**sample_class(ASSIGNMENT),
+            "cai-blank": notebooks(ASSIGNMENT, "release", course),
+            "eve-missing": {},
+            "fay-tampered": tampered,
+            "gus-dies": with_answer(source, exercise, "import os\nos._exit(1)"),
+            "hal-loops": with_answer(source, exercise, "while True:\n    pass"),
+            "zed-correct": source}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = class_copy(tmp_path_factory.mktemp("grade") / "course", ASSIGNMENT, {}, CONFIG)
+    students = troubled_class(course)
+    for student, nbs in students.items():
+        write_submission(course, student, ASSIGNMENT, nbs)
+    run = course_grade(course, ASSIGNMENT, "--jobs", "2")
+    summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
+    return dict(course=course, run=run, students=students, scores=scores(course, ASSIGNMENT),
+                outcomes={o["student"]: o for o in summary["submissions"]})
+
+
+def test_every_submission_has_a_score_or_a_reason(graded):
+    assert graded["run"].returncode == 0, graded["run"].stderr[-3000:]
+    outcomes = graded["outcomes"]
+    assert set(outcomes) == set(graded["students"])
+    assert outcomes["dan-broken"]["reasons"] == [INVALID] and outcomes["dan-broken"]["score"] is None
+    assert outcomes["eve-missing"]["reasons"] == [MISSING]
+    assert outcomes["fay-tampered"]["reasons"][0].startswith(TAMPERED)
+    assert KERNEL_DIED in outcomes["gus-dies"]["reasons"]
+    assert TIMED_OUT in outcomes["hal-loops"]["reasons"]
+    for student in ("ada-correct", "zed-correct", "fay-tampered"):  # tampered cells were restored
+        assert outcomes[student]["score"] == outcomes[student]["max_score"] > 0, outcomes[student]
+    for student in ("ada-correct", "ben-mistakes", "cai-blank", "zed-correct"):
+        assert outcomes[student]["reasons"] == [], outcomes[student]
+    assert outcomes["cai-blank"]["score"] == 0
+    assert "dan-broken" in graded["run"].stdout and INVALID in graded["run"].stdout  # the summary table
+
+
+def test_scores_equal_nbgrader_autograde(graded, tmp_path_factory):
+    expected, _ = nbgrader_grade_class(tmp_path_factory.mktemp("nbgrader"), ASSIGNMENT, graded["students"], CONFIG)
+    assert graded["scores"] == expected
+
+
+def test_grades_feedback_and_report(graded):
+    course, reports = graded["course"], graded["course"] / "reports" / ASSIGNMENT
+    rows = (reports / "grades.csv").read_text().splitlines()
+    assert rows[0].startswith("assignment,") and len(rows) == 1 + len(graded["scores"])
+    feedback = (course / "feedback" / "ada-correct" / ASSIGNMENT / "softmax.html").read_text()
+    assert "评分反馈 / Feedback" in feedback
+    assert not (course / "feedback" / "dan-broken").exists()
+    rates = (reports / "pass_rates.csv").read_text().splitlines()
+    assert rates[0].startswith("notebook,test,") and len(rates) > 2
+    report = (reports / "report.md").read_text()
+    assert "pass_rates.png" in report and "dan-broken" in report
+    for picture in ("pass_rates.png", "scores.png"):
+        assert (reports / picture).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_rerun_is_idempotent_and_keeps_hand_grades(graded):
+    course, before = graded["course"], graded["scores"]
+    url = f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(url) as gb:
+        grade = gb.find_submission("01_softmax", "ben-mistakes").notebooks[0].grades[0]
+        grade.manual_score, grade.extra_credit = grade.max_score, 1.0
+        gb.db.commit()
+        by_hand = {"ben-mistakes": {**before["ben-mistakes"], grade.name: (grade.max_score + 1, grade.max_score)}}
+
+    again = course_grade(course, ASSIGNMENT, "--student", "ada-correct", "ben-mistakes")
+    assert again.returncode == 0, again.stderr[-3000:]
+    summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
+    assert all(o["reasons"] == [KEPT] for o in summary["submissions"])
+    forced = course_grade(course, ASSIGNMENT, "--force", "--student", "ada-correct", "ben-mistakes")
+    assert forced.returncode == 0, forced.stderr[-3000:]
+    assert scores(course, ASSIGNMENT) == {**before, **by_hand}
+
+
+def test_simulate_makes_the_requested_mix(tmp_path):
+    for folder in ("source", "release"):
+        shutil.copytree(ROOT / folder / ASSIGNMENT, tmp_path / folder / ASSIGNMENT)
+    made = simulate(20, seed=4, course=tmp_path)
+    assert sorted(made) == [f"sim-{i:04d}" for i in range(1, 21)]
+    kinds = [per[ASSIGNMENT] for per in made.values()]
+    assert {k: kinds.count(k) for k in MIX} == {k: round(share * 20) for k, share in MIX.items()}
+    release = (ROOT / "release" / ASSIGNMENT / "softmax.ipynb").read_text()
+    for student, per in made.items():
+        text = (tmp_path / "submitted" / student / ASSIGNMENT / "softmax.ipynb").read_text()
+        if per[ASSIGNMENT] == "broken":
+            with pytest.raises(json.JSONDecodeError):
+                json.loads(text)
+        elif per[ASSIGNMENT] == "blank":
+            assert nbformat.reads(text, as_version=4) == nbformat.reads(release, as_version=4)
+    assert simulate(20, seed=4, course=tmp_path) == made  # the same seed gives the same class
