@@ -28,7 +28,8 @@ setup: $(VENV)/.installed system-packages
 release: setup
 	$(PY) -m course build
 
-demo: release
+# The demo replaces submitted/, autograded/, feedback/, reports/ and gradebook.db with the sample class.
+demo: clean release
 	$(PY) -m course demo
 
 test: setup
