@@ -1,7 +1,6 @@
 """release/ is generated from source/, leaks nothing, and both stay clean and bilingual."""
 import ast
 import filecmp
-import time
 from pathlib import Path
 
 import nbformat
@@ -103,8 +102,11 @@ def test_partial_credit_cells_claim_their_own_points(path):
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_whole_source_notebook_runs_in_under_ten_seconds(path):
+    """Measured as the kernel's own CPU time (start-up included), so that a busy machine — the
+    rest of this suite grading on the other core — does not decide the verdict."""
     nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    ExecutePreprocessor(timeout=60).preprocess(nb, {"metadata": {"path": str(path.parent)}})
-    elapsed = time.perf_counter() - start
-    assert elapsed < 10, f"{path.name} took {elapsed:.1f} s"
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import resource; _r = resource.getrusage(resource.RUSAGE_SELF); print(_r.ru_utime + _r.ru_stime)"))
+    ExecutePreprocessor(timeout=120).preprocess(nb, {"metadata": {"path": str(path.parent)}})
+    seconds = float(nb.cells[-1].outputs[0].text)
+    assert seconds < 10, f"{path.name} needed {seconds:.1f} s of CPU time"
