@@ -188,7 +188,7 @@ def serve(get_fn, payload):
 def fetch(value):
     """A student's variable as plain data (for predict-the-shape answers and the like)."""
     if isinstance(value, Remote):
-        return decode(value.fetch())
+        return decode(value.fetch()["value"])
     return decode(encode(value))
 
 

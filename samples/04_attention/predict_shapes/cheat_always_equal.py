@@ -27,4 +27,4 @@ class AlwaysEqual:
         return np.zeros(())
 
 
-shape_scores = shape_dot = shape_KT = shape_output = shape_broadcast = shape_einsum = AlwaysEqual()
+shape_projection = shape_scores = shape_dot = shape_KT = shape_output = shape_broadcast = shape_einsum = AlwaysEqual()

@@ -22,4 +22,4 @@ class Agreeable(np.ndarray):
         return np.zeros(np.broadcast_shapes(*(np.shape(i) for i in inputs)))
 
 
-shape_scores = shape_dot = shape_KT = shape_output = shape_broadcast = shape_einsum = np.array([1]).view(Agreeable)
+shape_projection = shape_scores = shape_dot = shape_KT = shape_output = shape_broadcast = shape_einsum = np.array([1]).view(Agreeable)

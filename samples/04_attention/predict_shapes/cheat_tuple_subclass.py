@@ -11,6 +11,7 @@ class AgreeableTuple(tuple):
     __hash__ = tuple.__hash__
 
 
+shape_projection = AgreeableTuple((1,))
 shape_scores = AgreeableTuple((1,))
 shape_dot = AgreeableTuple((1,))
 shape_KT = AgreeableTuple((1,))

@@ -1,4 +1,5 @@
 """Wrong: believes np.dot on 3-D arrays behaves like @."""
+shape_projection = (3, 4, 2)
 shape_scores = (2, 5, 7)
 shape_dot = (2, 5, 7)
 shape_KT = (8, 7, 2)

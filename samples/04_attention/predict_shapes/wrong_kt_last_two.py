@@ -1,4 +1,5 @@
 """Wrong: believes K.T swaps only the last two axes."""
+shape_projection = (3, 4, 2)
 shape_scores = (2, 5, 7)
 shape_dot = (2, 5, 2, 7)
 shape_KT = (2, 8, 7)

@@ -1,4 +1,5 @@
 """Wrong: the scores as (B, L_k, L_q)."""
+shape_projection = (3, 4, 2)
 shape_scores = (2, 7, 5)
 shape_dot = (2, 5, 2, 7)
 shape_KT = (8, 7, 2)
