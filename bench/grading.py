@@ -3,9 +3,11 @@
     python bench/grading.py [--students 40] [--seed 0] [--jobs N] [--no-sandbox]
 
 Both graders get their own copy of the course with the same class (`course simulate`), and grade
-every assignment with the course's nbgrader_config.py. Printed: each wall time, submissions per
-minute, the ratio, and the floor: the time kernels spent running cells, summed over the class and
-divided by the number of cores (no grader can beat it without running student code faster).
+every assignment with the course's nbgrader_config.py. `course grade` also writes every student's
+feedback HTML, so nbgrader is timed twice: `autograde` alone, and followed by `generate_feedback`
+(the same work). Printed: each wall time, submissions per minute, the ratios, and the floor: the
+time kernels spent running cells, summed over the class and divided by the number of cores (no
+grader can beat it without running student code faster).
 Exits 1 if the two gradebooks disagree on any score.
 """
 import argparse
@@ -67,15 +69,20 @@ def main():
         sandbox = ["--TrustedExecute.sandbox=False"] if args.no_sandbox else []
         nbgrader_seconds = sum(seconds(lambda: nbgrader("autograde", a, *sandbox, root=plain, check=False))
                                for a in assignments)
+        feedback_seconds = sum(seconds(lambda: nbgrader("generate_feedback", a, root=plain, check=False))
+                               for a in assignments)
         options = (["--jobs", str(args.jobs)] if args.jobs else []) + (["--no-sandbox"] if args.no_sandbox else [])
         course_seconds = sum(seconds(lambda: course_grade(ours, a, options)) for a in assignments)
         cell_seconds = sum(o["cell_seconds"] for a in assignments for o in json.loads(
             (ours / "reports" / a / "summary.json").read_text())["submissions"])
 
-        for name, wall in (("nbgrader autograde", nbgrader_seconds), ("course grade", course_seconds)):
-            print(f"{name:<20} {wall:7.1f} s  {60 * total / wall:6.1f} submissions/min")
-        print(f"{'ratio':<20} {nbgrader_seconds / course_seconds:7.2f} ×")
-        print(f"{'floor':<20} {cell_seconds / cores:7.1f} s  (kernel time in cells {cell_seconds:.1f} s / {cores} cores)")
+        for name, wall in (("nbgrader autograde", nbgrader_seconds),
+                           ("  + generate_feedback", nbgrader_seconds + feedback_seconds),
+                           ("course grade", course_seconds)):
+            print(f"{name:<22} {wall:7.1f} s  {60 * total / wall:6.1f} submissions/min")
+        print(f"{'ratio (autograde)':<22} {nbgrader_seconds / course_seconds:7.2f} ×")
+        print(f"{'ratio (same work)':<22} {(nbgrader_seconds + feedback_seconds) / course_seconds:7.2f} ×")
+        print(f"{'floor':<22} {cell_seconds / cores:7.1f} s  (kernel time in cells {cell_seconds:.1f} s / {cores} cores)")
         differ = [a for a in assignments if scores(plain, a) != scores(ours, a)]
         if differ:
             sys.exit(f"scores differ / 分数不一致: {', '.join(differ)}")

@@ -21,7 +21,7 @@ def main(argv=None):
     grade.add_argument("--jobs", type=int, help="worker processes (default: one per core) / 并行进程数（默认每核一个）")
     grade.add_argument("--student", nargs="+", action="extend", default=[], help="only these students / 只评这些学生")
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too / 重新评已评过的提交")
-    grade.add_argument("--db", help="gradebook URL, e.g. postgresql://... / 成绩册地址")
+    grade.add_argument("--db", help="gradebook URL, e.g. postgresql+psycopg2://user@host/db / 成绩册地址")
     grade.add_argument("--course", default=".", help="course directory (default: here) / 课程目录（默认当前目录）")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without bubblewrap (it gets your permissions) / 不用沙箱运行学生代码（它将拥有你的权限）")

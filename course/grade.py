@@ -450,8 +450,11 @@ class Workers:
                                    "see reports/<assignment>/grading.log")
 
     def close(self):
-        for pid in list(self.processes):
-            kill_tree(pid)
+        for process in self.processes.values():
+            process.join(timeout=10)  # a finished worker first stops its spare kernels
+        for pid, process in self.processes.items():
+            if process.is_alive():
+                kill_tree(pid)
 
 
 def kill_tree(pid):
@@ -483,7 +486,7 @@ def read_scores(app, outcomes):
 def summary_table(outcomes):
     rows = [("student / 学生", "score / 得分", "notes / 说明")]
     for o in sorted(outcomes, key=lambda o: o.student):
-        score = "—" if o.score is None else f"{o.score:g}/{o.max_score:g}"
+        score = "—" if o.score is None else f"{o.score:.4g}/{o.max_score:.4g}"
         rows.append((o.student, score, "; ".join(o.reasons) or "ok"))
     widths = [max(len(r[i]) for r in rows) for i in range(2)]
     return "\n".join(f"{r[0].ljust(widths[0])}  {r[1].ljust(widths[1])}  {r[2]}" for r in rows)

@@ -149,7 +149,7 @@ def write_report(db_url, course_id, course, assignment, outcomes=None):
     if outcomes:
         text += ["", "## 本次评分 / This run", "",
                  markdown_table(["student / 学生", "score / 得分", "notes / 说明"],
-                                [(o.student, "—" if o.score is None else f"{o.score:g}/{o.max_score:g}",
+                                [(o.student, "—" if o.score is None else f"{o.score:.4g}/{o.max_score:.4g}",
                                   "; ".join(o.reasons) or "ok") for o in sorted(outcomes, key=lambda o: o.student)])]
     (folder / "report.md").write_text("\n".join(text) + "\n")
     return folder / "report.md"
