@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # nbgrader calls `alembic` from PATH; the venv's tools come first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
-SYSTEM_PACKAGES := bubblewrap chromium postgresql
+SYSTEM_PACKAGES := bubblewrap chromium fonts-noto-cjk postgresql
 
 .PHONY: setup system-packages release demo test lab clean
 
@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-# Debian packages for the sandbox, the browser tests and the PostgreSQL gradebook test.
+# Debian packages for the sandbox, the browser tests (with a Chinese font) and the PostgreSQL gradebook test.
 # Installed only where missing; without root the tests that need them say why they skip.
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -36,8 +36,10 @@ test: setup
 	$(PY) -m pytest -n 2 --dist loadgroup -q -rs; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests / 没有收集到测试"; exit 1; fi; exit $$status
 
+# JupyterLab on the course (jupyter_lab_config.py: project root, nbgrader extensions, opens index.ipynb).
+# Run from the project root: formgrader and Validate read ./nbgrader_config.py.
 lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR)
+	cd $(CURDIR) && $(VENV)/bin/jupyter lab --config=$(CURDIR)/jupyter_lab_config.py $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean:
 	rm -rf submitted autograded/*/ feedback reports gradebook.db

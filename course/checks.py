@@ -32,6 +32,7 @@ class CheckFailure(AssertionError):
 
 
 def _fail(zh, en, detail=""):
+    __tracebackhide__ = True  # students see their cell and the message, not the checker's insides
     raise CheckFailure(f"{zh}\n{en}" + (f"\n{detail}" if detail else ""))
 
 
@@ -194,6 +195,7 @@ def fetch(value):
 
 # ---------------------------------------------------------------- expectations
 def _expect_ran(result, allow_warnings):
+    __tracebackhide__ = True
     if result.error is not None:
         _fail(f"调用{result.label}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}")
     if result.modified:
@@ -207,6 +209,7 @@ def _expect_ran(result, allow_warnings):
 
 
 def _compare_array(got, expected, where, rtol, atol, scalar):
+    __tracebackhide__ = True
     expected = np.asarray(expected, dtype=float)
     if scalar:
         if not (isinstance(got, np.generic) or (type(got) is np.ndarray and got.ndim == 0)):
@@ -246,6 +249,7 @@ def _compare_array(got, expected, where, rtol, atol, scalar):
 
 def expect_close(result, expected, rtol=1e-7, atol=1e-12, allow_warnings=False, scalar=False):
     """The call ran cleanly and returned arrays close to `expected` (an array, or a tuple of them)."""
+    __tracebackhide__ = True
     _expect_ran(result, allow_warnings)
     if isinstance(expected, tuple):
         got = result.value
@@ -263,6 +267,7 @@ def expect_close(result, expected, rtol=1e-7, atol=1e-12, allow_warnings=False, 
 
 def expect_equal(got, expected, what):
     """Plain-data equality (shapes, booleans, tuples) after `fetch`."""
+    __tracebackhide__ = True
     if type(got) is np.ndarray and type(expected) is np.ndarray:
         same = got.shape == expected.shape and got.dtype == expected.dtype and bool((got == expected).all())
     else:
@@ -273,12 +278,14 @@ def expect_equal(got, expected, what):
 
 def expect_error(result, error_type, what):
     """The call raised `error_type` (a name such as 'ValueError') with a bilingual message."""
+    __tracebackhide__ = True
     if result.error is None or not result.error.startswith(error_type + ":"):
         _fail(f"{result.label}应抛出{error_type}（{what}）。", f"{result.label} should raise {error_type} ({what}).",
               f"  实际 / got: {result.error or describe_type(result.value)}")
 
 
 def expect(condition, zh, en):
+    __tracebackhide__ = True
     if not condition:
         _fail(zh, en)
 

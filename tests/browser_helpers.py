@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from course import ROOT
 from course.build import build, nbgrader
@@ -58,7 +59,7 @@ def finished(release_nb, source_nb):
     nbs = {"nb": release_nb}
     for exercise in solution_ids(nbs):
         if exercise not in solutions:
-            raise LookupError(f"release/ is older than source/ (no solution {exercise!r}): run `python -m course build`")
+            raise LookupError(f"release/ is older than source/ (no solution {exercise!r}): `python -m course build`")
         code = "\n".join(line for line in solutions[exercise].splitlines()
                          if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
         nbs = with_answer(nbs, exercise, code)
@@ -179,24 +180,26 @@ class Lab:
 
 # ---------------------------------------------------------------- driving a notebook
 CJK = re.compile(r"[\u4e00-\u9fff]")
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"  # the notebook on show
 
 
-def open_notebook(page, lab, path):
-    """Open a notebook alone in the lab (a fresh workspace) and wait until its kernel is idle.
+def open_notebook(page, lab, path, kernel=True):
+    """Open a notebook alone in the lab (a fresh workspace); wait until its kernel is idle, if asked.
 
-    Returns the notebook's cells as Playwright locators, in file order."""
+    Returns the notebook (nbformat) and its cells as Playwright locators, in file order."""
     nb = nbformat.read(lab.course / path, as_version=4)
     page.goto(lab.page_url(f"lab/tree/{path}?reset"))
-    cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
+    cells = page.locator(f"{NOTEBOOK} .jp-Cell")
     page.wait_for_function(f"n => document.querySelectorAll('{NOTEBOOK} .jp-Cell').length === n",
                            arg=len(nb.cells))
-    wait_idle(page)
+    if kernel:
+        wait_idle(page)
     return nb, cells
 
 
 def wait_idle(page, timeout=60_000):
-    page.locator(".jp-NotebookPanel:visible .jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-        timeout=timeout)
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']"
+                 ).wait_for(timeout=timeout)
 
 
 def menu(page, top, command):
@@ -211,11 +214,20 @@ def run_all(page):
     wait_until_executed(page)
 
 
+PROMPTS = (f"() => [...document.querySelectorAll('{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt')]"
+           ".map(e => e.textContent)")
+
+
 def wait_until_executed(page, timeout=RUN_TIMEOUT_MS):
-    page.wait_for_function(
-        "() => { const p = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) "
-        ".jp-CodeCell .jp-InputArea-prompt')].map(e => e.textContent);"
-        " return p.some(t => /\\[\\d+\\]/.test(t)) && !p.some(t => t.includes('*')); }", timeout=timeout)
+    """Wait until some code cell has run and none is queued or running ("[*]")."""
+    try:
+        page.wait_for_function(f"() => {{ const p = ({PROMPTS})();"
+                               " return p.some(t => /\\[\\d+\\]/.test(t)) && !p.some(t => t.includes('*')); }",
+                               timeout=timeout)
+    except PlaywrightTimeout:
+        shown = page.evaluate(PROMPTS)
+        busy = [i for i, p in enumerate(shown) if "*" in p]
+        raise AssertionError(f"code cells {busy[:5]} (of {len(shown)}) still running after {timeout // 1000} s") from None
     wait_idle(page)
 
 
@@ -232,10 +244,12 @@ def replace_code(page, cell, code):
 
 def run_cell(page, cell):
     """Run one cell (Ctrl+Enter) and return the text of its outputs."""
+    prompt = cell.locator(".jp-InputArea-prompt")
+    before = prompt.text_content()  # "[ ]:", or "[12]:" when the cell ran before
     select_cell(page, cell)
     page.keyboard.press("ControlOrMeta+Enter")
-    page.wait_for_function("c => /\\[\\d+\\]/.test(c.querySelector('.jp-InputArea-prompt').textContent)",
-                           arg=cell.element_handle())
+    page.wait_for_function("([p, before]) => /\\[\\d+\\]/.test(p.textContent) && p.textContent !== before",
+                           arg=[prompt.element_handle(), before])  # a new execution count: this run is done
     wait_idle(page)
     return cell.locator(".jp-OutputArea").inner_text()
 
@@ -265,9 +279,6 @@ def has_math(markdown):
     return re.search(r"\$[^$\s][^$]*\$", text) is not None
 
 
-NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
-
-
 def rendered_cells(page, nb):
     """What each cell of the open notebook shows: text (without code and typeset math), and its
     count of typeset formulas and of MathJax errors. Waits for MathJax to typeset every cell
@@ -289,8 +300,21 @@ def rendered_cells(page, nb):
     return shown
 
 
-def screenshot(page, path, clip_to=None):
-    """A PNG of the page (or of one element), kept small; returns its size in bytes."""
+def hide_sidebar(page):
+    """Fold the left sidebar (file browser) away, as a user does by clicking its open tab."""
+    left = page.locator("#jp-left-stack")
+    if left.is_visible():
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
+        left.wait_for(state="hidden")
+
+
+def screenshot(page, path, target=None, block="start"):
+    """A PNG of the page without the left sidebar, `target` scrolled into view; returns its size."""
+    hide_sidebar(page)
+    if target is not None:
+        target.evaluate("(e, block) => { e.scrollIntoView({block}); e.ownerDocument.scrollingElement.scrollLeft = 0; }",
+                        block)
+    page.wait_for_timeout(300)  # let the layout settle after scrolling
     path.parent.mkdir(parents=True, exist_ok=True)
-    (clip_to or page).screenshot(path=str(path))
+    page.screenshot(path=str(path))
     return path.stat().st_size

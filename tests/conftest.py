@@ -1,4 +1,5 @@
 import pytest
+from _pytest.nodeid import coerce_node_id
 
 from course import assignments
 from course.sample_class import notebooks, samples, with_answer
@@ -27,3 +28,13 @@ def graded_corpus(tmp_path_factory):
             _graded[assignment] = scores
         return _graded[assignment]
     return get
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Make `--dist loadgroup` keep each xdist_group on one worker: pytest 9.2 reads item._id,
+    while xdist 3.8 still writes item._nodeid (pytest-xdist#1386). Without this every worker
+    would grade every assignment's class."""
+    for item in items:
+        if "_nodeid" in vars(item):
+            item._id = coerce_node_id(item._nodeid)

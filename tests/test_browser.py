@@ -14,32 +14,26 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browser_helpers import (CHROMIUM_ARGS, CJK, Lab, chromium, grade_sample_class, has_math,
-                             lab_course, menu, open_notebook, phrase, plain, release_notebooks, rendered_cells, replace_code,
-                             run_all, run_cell, save, screenshot, select_cell, wait_until_executed,
-                             write_finished)
+from browser_helpers import (CHROMIUM_ARGS, CJK, NOTEBOOK, Lab, chromium, grade_sample_class, has_math,
+                             hide_sidebar, lab_course, menu, open_notebook, phrase, plain, release_notebooks,
+                             rendered_cells, replace_code, run_all, run_cell, save, screenshot, select_cell,
+                             wait_until_executed, write_finished)
 from course import ROOT, assignments
 from course.demo import STUDENTS
-from course.sample_class import grade_id
+from course.sample_class import grade_id, notebooks
 
 CHROMIUM = chromium()
-pytestmark = [
-    pytest.mark.xdist_group("browser"),
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium not found: `make system-packages` (as root) or "
-                       "`apt-get install chromium` / 未找到Chromium：请以root运行`make system-packages`"),
-]
+NO_CHROMIUM = ("Chromium not found: run `make system-packages` as root, or `apt-get install chromium` / "
+               "未找到Chromium：请以root运行`make system-packages`或`apt-get install chromium`")
+pytestmark = pytest.mark.xdist_group("browser")  # one xdist worker runs them all, with one lab
 
 RELEASES = [p.relative_to(ROOT).as_posix() for p in release_notebooks()]
 GRADED = assignments()[0]  # the assignment the sample class hands in
 SCREEN_BUDGET = 300_000  # bytes per screenshot
 
 
-def richest_lesson():
-    """The release notebook with the most prose: the one the screenshots show."""
-    return max(RELEASES, key=lambda p: sum(c.cell_type == "markdown" for c in nbformat.read(ROOT / p, 4).cells))
-
-
-SHOWCASE = richest_lesson() if RELEASES else None
+# The lesson the single-language tests and the screenshots use: short, with formulas and figures.
+SHOWCASE = next((p for p in RELEASES if p.endswith("02_sigmoid/sigmoid.ipynb")), RELEASES[0])
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +58,8 @@ def lab(course, instructor_side, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         chromium_browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -72,7 +68,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, lab):
+def page(browser, lab):  # browser first: without Chromium, skip before starting anything
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     context.set_default_timeout(30_000)
     yield context.new_page()
@@ -86,8 +82,8 @@ def shots(tmp_path_factory):
     return Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
 
 
-def shoot(page, shots, name, element=None):
-    size = screenshot(page, shots / name, element)
+def shoot(page, shots, name, target=None, block="start"):
+    size = screenshot(page, shots / name, target, block)
     assert size < SCREEN_BUDGET, f"{name} is {size} bytes"
 
 
@@ -106,20 +102,25 @@ def check_prose_and_math(page, nb):
         for lang in ("zh", "en"):
             if f"lang-{lang}" in tags:
                 expected = phrase(source.source, lang)
-                assert expected is None or plain(expected) in cell["text"], f"a lang-{lang} cell does not show {expected!r}: {cell['text'][:200]!r}"
-                assert bool(CJK.search(cell["text"])) == (lang == "zh"), f"a lang-{lang} cell in the wrong language: {cell['text'][:200]!r}"
+                text = cell["text"]
+                assert expected is None or plain(expected) in text, f"lang-{lang} cell lacks {expected!r}: {text[:200]}"
+                assert bool(CJK.search(text)) == (lang == "zh"), f"lang-{lang} cell in another language: {text[:200]}"
         if has_math(source.source):
             assert cell["math"] > 0 and cell["errors"] == 0, f"math not typeset in: {source.source[:200]!r}"
             leftover = re.findall(r"\$[^$\s][^$]*\$", cell["text"])
             assert not leftover, f"formulas left as TeX: {leftover}"
+        broken = re.findall(r"#{2,6}[^#\s]\S*", cell["text"])
+        assert not broken, f"a heading shown as text (a space is needed after #): {broken}"
 
 
 # ---------------------------------------------------------------- students
 def test_lab_opens_on_the_course_index_linking_every_release_notebook(page, lab):
     page.goto(lab.page_url(""))  # what `make lab` opens
     page.wait_for_url(re.compile(r"/lab/tree/index\.ipynb"))
-    index = page.locator(".jp-NotebookPanel:visible .jp-RenderedMarkdown")
+    index = page.locator(f"{NOTEBOOK} .jp-RenderedMarkdown")
     index.first.wait_for()
+    page.wait_for_function(f"() => document.querySelectorAll('{NOTEBOOK} a[href*=\"/files/\"]').length"
+                           f" && !document.querySelector('{NOTEBOOK} a[href^=\"release/\"]')")
     hrefs = [a.get_attribute("href") for a in index.locator("a").all()]  # the lab resolves them to /files/…
     links = [re.sub(r"^.*?/files/|\?.*$", "", h) for h in hrefs if ".ipynb" in h]
     assert all(path in links for path in RELEASES), f"index.ipynb misses some release notebooks: {links}"
@@ -131,7 +132,8 @@ def test_lab_opens_on_the_course_index_linking_every_release_notebook(page, lab)
 def test_index_lists_assignments_in_order_with_paired_languages():
     nb = nbformat.read(ROOT / "index.ipynb", as_version=4)
     tags = [c.metadata.get("tags") for c in nb.cells]
-    assert tags == [["lang-zh"], ["lang-en"]] * (len(nb.cells) // 2) and all(c.cell_type == "markdown" for c in nb.cells)
+    assert tags == [["lang-zh"], ["lang-en"]] * (len(nb.cells) // 2), "markdown cells in zh/en pairs"
+    assert all(c.cell_type == "markdown" for c in nb.cells)
     for cell in nb.cells[:2]:
         linked = re.findall(r"\]\(release/([^/]+)/[^)]+\.ipynb\)", cell.source)
         assert linked == sorted(linked) and set(assignments()) <= set(linked), linked
@@ -139,7 +141,7 @@ def test_index_lists_assignments_in_order_with_paired_languages():
 
 @pytest.mark.parametrize("path", RELEASES)
 def test_lesson_renders_text_math_and_figures(page, lab, shots, path):
-    nb, cells = open_notebook(page, lab, path)
+    nb, cells = open_notebook(page, lab, path, kernel=False)
     assert markdown_cells(nb, cells, "lang-zh") and markdown_cells(nb, cells, "lang-en")
     check_prose_and_math(page, nb)
 
@@ -155,18 +157,21 @@ def test_lesson_renders_text_math_and_figures(page, lab, shots, path):
     for i, cell in enumerate(ran.cells):
         if "passed(" in cell.source and cell.metadata.get("nbgrader", {}).get("grade"):
             assert "✓ 通过 / passed" in cells.nth(i).locator(".jp-OutputArea").inner_text(), grade_id(cell)
-    pictures = sum("image/png" in o.get("data", {}) for c in ran.cells if c.cell_type == "code" for o in c.outputs)
-    images = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output img")
-    assert images.count() == pictures, "every figure the kernel made is shown"
+    pictures = sum(any(k.startswith("image/") for k in o.get("data", {}))
+                   for c in ran.cells if c.cell_type == "code" for o in c.outputs)
+    images = page.locator(f"{NOTEBOOK} .jp-OutputArea-output img")
+    shown = images.evaluate_all("xs => xs.map(i => ({ok: i.complete && i.naturalWidth > 100,"
+                                " inWidget: !!i.closest('.jupyter-widgets')}))")
+    assert all(i["ok"] for i in shown), "every figure is decoded and drawn"
+    assert sum(not i["inWidget"] for i in shown) == pictures, "every figure the kernel made is shown"
     if any("plt." in c.source for c in nb.cells if c.cell_type == "code"):
         assert pictures > 0, "the lesson plots, but no figure appeared"
-    assert all(img.evaluate("i => i.complete && i.naturalWidth > 100") for img in images.all())
-    if any(re.search(r"\binteract|ipywidgets", c.source) for c in nb.cells if c.cell_type == "code"):
-        assert page.locator(".jp-NotebookPanel:visible .jupyter-widgets").count() > 0, "widgets did not render"
+    if any(re.search(r"\binteract\b|ipywidgets", c.source) for c in nb.cells if c.cell_type == "code"):
+        assert page.locator(f"{NOTEBOOK} .jupyter-widgets").count() > 0, "the interactive widget did not render"
+        assert any(i["inWidget"] for i in shown), "the widget drew no figure"
     if path == SHOWCASE and pictures:
-        images.first.scroll_into_view_if_needed()
-        images.first.evaluate("i => i.closest('.jp-Cell').previousElementSibling.scrollIntoView()")
-        shoot(page, shots, "lesson-figure.png")
+        figure = images.first.locator("xpath=ancestor::div[contains(@class, 'jp-Cell')][1]")
+        shoot(page, shots, "lesson-figure.png", figure, block="center")
 
 
 SOFTMAX = "release/01_softmax/softmax.ipynb"
@@ -201,15 +206,14 @@ def test_softmax_exercise_passes_when_right_and_says_what_is_wrong_otherwise(pag
     run_cell(page, cells.nth(solution))
     out = run_cell(page, cells.nth(visible))
     assert "CheckFailure" in out and "✓ 通过" not in out, out
-    assert "应返回numpy.ndarray" in out and "should be a numpy.ndarray" in out, "the message says what is wrong, in both languages"
+    assert "应返回numpy.ndarray" in out and "should be a numpy.ndarray" in out, "says what is wrong, in both languages"
     assert "NoneType" in out and "return" in out, "…and names the cause: nothing was returned"
-    cells.nth(solution).evaluate("c => c.scrollIntoView()")
-    shoot(page, shots, "check-failed.png")
+    shoot(page, shots, "check-failed.png", cells.nth(visible).locator(".jp-OutputArea"), block="end")
 
 
 def validate(page):
     """Click Validate in the notebook toolbar; return (passed?, the dialog's text)."""
-    page.locator(".jp-NotebookPanel:visible .validate-button").click()
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .validate-button").click()
     dialog = page.locator(".nbgrader-SuccessDialog, .nbgrader-ErrorDialog")
     dialog.wait_for(timeout=90_000)
     return "nbgrader-SuccessDialog" in dialog.get_attribute("class"), dialog.inner_text()
@@ -218,9 +222,10 @@ def validate(page):
 def test_validate_fails_on_the_release_and_passes_when_finished(page, lab, shots):
     path = SHOWCASE
     open_notebook(page, lab, path)
+    hide_sidebar(page)  # for the screenshot: the dialog will block clicks on the page
     ok, text = validate(page)
     assert not ok and "请完成这个函数 / implement this function" in text, text
-    shoot(page, shots, "validate-failed.png")
+    shoot(page, shots, "validate-failed.png", page.locator(".nbgrader-ErrorDialog pre").last, block="end")
     page.locator(".nbgrader-ErrorDialog button.jp-Dialog-button").click()
 
     open_notebook(page, lab, write_finished(lab.course, path))
@@ -232,13 +237,12 @@ def test_validate_fails_on_the_release_and_passes_when_finished(page, lab, shots
 def test_single_language_release_renders(page, lab, instructor_side, shots, lang):
     instructor_side.result()
     path = SHOWCASE.replace("release/", f"release-{lang}/", 1)
-    nb, cells = open_notebook(page, lab, path)
+    nb, cells = open_notebook(page, lab, path, kernel=False)
     other = "en" if lang == "zh" else "zh"
     assert markdown_cells(nb, cells, f"lang-{lang}") and not markdown_cells(nb, cells, f"lang-{other}")
     check_prose_and_math(page, nb)
     with_math = [cell for source, cell in markdown_cells(nb, cells) if has_math(source.source)]
-    (with_math[1] if len(with_math) > 1 else cells.first).evaluate("c => c.scrollIntoView()")
-    shoot(page, shots, f"lesson-{lang}.png")
+    shoot(page, shots, f"lesson-{lang}.png", with_math[1] if len(with_math) > 1 else cells.first)
 
 
 # ---------------------------------------------------------------- instructors
@@ -251,14 +255,24 @@ def test_formgrader_shows_the_assignments_and_the_graded_sample_class(page, lab,
     table = formgrader.locator("table")
     for assignment in assignments():
         table.locator("td", has_text=assignment).first.wait_for()
+    shoot(page, shots, "formgrader-assignments.png", table, block="end")
     formgrader.locator("a", has_text="Manage Students").click()
-    for student in STUDENTS:
-        formgrader.locator("td", has_text=student).first.wait_for()
-    shoot(page, shots, "formgrader.png")
+    rows = {student: formgrader.locator("tr", has_text=student) for student in STUDENTS}
+    for row in rows.values():
+        row.wait_for()
+
+    def score(student):  # the overall score column, "got / most" over all assignments in the gradebook
+        return float(re.search(r"([\d.]+) / [\d.]+", rows[student].inner_text())[1])
+
+    points = sum(c.metadata["nbgrader"].get("points", 0) for nb in notebooks(GRADED).values() for c in nb.cells
+                 if c.metadata.get("nbgrader", {}).get("grade"))
+    assert score("ada-correct") == points > 0, f"the correct answers scored full marks ({points})"
+    assert score("cai-blank") == 0, "the blank release scored nothing"
+    shoot(page, shots, "formgrader.png", formgrader.locator("table").first, block="end")
 
 
 def test_create_assignment_toolbar_shows_nbgrader_cells(page, lab):
-    nb, cells = open_notebook(page, lab, RELEASES[0])
+    nb, cells = open_notebook(page, lab, RELEASES[0], kernel=False)
     page.locator(".lm-TabBar-tab[title='Nbgrader Create Assignment']").click()
     page.locator(".nbgrader-NotebookWidget").wait_for()
     ids = page.locator(".nbgrader-CellId input").evaluate_all("xs => xs.map(x => x.value).filter(Boolean)")
