@@ -2,13 +2,13 @@
 
     python bench/grading.py [--students 40] [--seed 0] [--jobs N] [--no-sandbox]
 
-Both graders get their own copy of the course with the same class (`course simulate`), and grade
-every assignment with the course's nbgrader_config.py. `course grade` also writes every student's
-feedback HTML, so nbgrader is timed twice: `autograde` alone, and followed by `generate_feedback`
-(the same work). Printed: each wall time, submissions per minute, the ratios, and the floor: the
-time kernels spent running cells, summed over the class and divided by the number of cores (no
-grader can beat it without running student code faster).
-Exits 1 if the two gradebooks disagree on any score.
+Each grader gets its own copy of the course with the same class (`course simulate`) and grades
+every assignment with the course's nbgrader_config.py. Two comparisons of the same work:
+`nbgrader autograde` against `course grade --no-feedback`, and `nbgrader autograde` followed by
+`nbgrader generate_feedback` against `course grade` (which writes every student's feedback HTML).
+Printed: each wall time, submissions per minute, the ratios, and the floor: the time kernels
+spent running cells in `course grade`, summed over the class and divided by the number of cores.
+Exits 1 if the gradebooks disagree on any score.
 """
 import argparse
 import json
@@ -60,8 +60,9 @@ def main():
         assignments = released(ROOT)
         course_copy(plain, assignments)
         simulate(args.students, args.seed, plain)
-        ours = Path(tmp) / "course"
+        ours, ours_quick = Path(tmp) / "course", Path(tmp) / "course-no-feedback"
         shutil.copytree(plain, ours)
+        shutil.copytree(plain, ours_quick)
         total = args.students * len(assignments)
         print(f"{args.students} students × {len(assignments)} assignments = {total} submissions, {cores} cores")
 
@@ -72,18 +73,22 @@ def main():
         feedback_seconds = sum(seconds(lambda: nbgrader("generate_feedback", a, root=plain, check=False))
                                for a in assignments)
         options = (["--jobs", str(args.jobs)] if args.jobs else []) + (["--no-sandbox"] if args.no_sandbox else [])
+        quick_seconds = sum(seconds(lambda: course_grade(ours_quick, a, [*options, "--no-feedback"]))
+                            for a in assignments)
         course_seconds = sum(seconds(lambda: course_grade(ours, a, options)) for a in assignments)
         cell_seconds = sum(o["cell_seconds"] for a in assignments for o in json.loads(
             (ours / "reports" / a / "summary.json").read_text())["submissions"])
 
         for name, wall in (("nbgrader autograde", nbgrader_seconds),
-                           ("  + generate_feedback", nbgrader_seconds + feedback_seconds),
+                           ("course grade --no-feedback", quick_seconds),
+                           ("nbgrader autograde + generate_feedback", nbgrader_seconds + feedback_seconds),
                            ("course grade", course_seconds)):
-            print(f"{name:<22} {wall:7.1f} s  {60 * total / wall:6.1f} submissions/min")
-        print(f"{'ratio (autograde)':<22} {nbgrader_seconds / course_seconds:7.2f} ×")
-        print(f"{'ratio (same work)':<22} {(nbgrader_seconds + feedback_seconds) / course_seconds:7.2f} ×")
-        print(f"{'floor':<22} {cell_seconds / cores:7.1f} s  (kernel time in cells {cell_seconds:.1f} s / {cores} cores)")
-        differ = [a for a in assignments if scores(plain, a) != scores(ours, a)]
+            print(f"{name:<40} {wall:7.1f} s  {60 * total / wall:6.1f} submissions/min")
+        print(f"{'ratio, grading only':<40} {nbgrader_seconds / quick_seconds:7.2f} ×")
+        print(f"{'ratio, grading and feedback':<40} {(nbgrader_seconds + feedback_seconds) / course_seconds:7.2f} ×")
+        print(f"{'floor (course grade)':<40} {cell_seconds / cores:7.1f} s  "
+              f"(kernel time in cells {cell_seconds:.1f} s / {cores} cores)")
+        differ = [a for a in assignments if not scores(plain, a) == scores(ours, a) == scores(ours_quick, a)]
         if differ:
             sys.exit(f"scores differ / 分数不一致: {', '.join(differ)}")
         print("scores identical / 分数一致")

@@ -23,6 +23,8 @@ def main(argv=None):
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too / 重新评已评过的提交")
     grade.add_argument("--db", help="gradebook URL, e.g. postgresql+psycopg2://user@host/db / 成绩册地址")
     grade.add_argument("--course", default=".", help="course directory (default: here) / 课程目录（默认当前目录）")
+    grade.add_argument("--no-feedback", action="store_true",
+                       help="skip the students' feedback HTML (nbgrader generate_feedback can write it later) / 不生成学生反馈HTML")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without bubblewrap (it gets your permissions) / 不用沙箱运行学生代码（它将拥有你的权限）")
 
@@ -47,7 +49,7 @@ def main(argv=None):
         from .grade import main as run
         run(args.assignment, args.course, args.jobs, args.student, args.force,
             ([f"--CourseDirectory.db_url={args.db}"] if args.db else [])
-            + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []))
+            + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []), with_feedback=not args.no_feedback)
     elif args.command == "report":
         from .report import main as run
         run(args.assignment, args.course, args.db)

@@ -4,11 +4,12 @@ Each worker process is forked once and grades many submissions with nbgrader's o
 converter, configured from the course's nbgrader_config.py (TrustedExecute included), so the
 gradebook ends up exactly as after `nbgrader autograde`. What a worker adds:
 
-- a small pool of kernels started ahead of time: the next submission's kernel boots while the
-  current notebook runs (kernel start-up is most of nbgrader's time per submission);
+- kernels forked from one warm Python per worker (course/kernel_fork.py) instead of started one
+  by one: a new interpreter with ipykernel, NumPy and matplotlib is most of nbgrader's time per
+  submission;
 - a verdict per submission (score, or the reason it has none) read from nbgrader's own log and
   the graded notebook, instead of one exception that hides which submission failed;
-- the student's feedback HTML, generated right after grading, in parallel.
+- the student's feedback HTML, generated right after grading, in parallel (unless --no-feedback).
 
 The parent hands out submissions, shows progress, replaces a worker that dies, then writes the
 grades CSV, the summary and the instructor's report (course/report.py).
@@ -21,18 +22,13 @@ import multiprocessing
 import os
 import queue
 import re
-import shutil
 import sys
-import tempfile
 import time
-from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
 import psutil
-from jupyter_core.utils import ensure_async, run_sync
-from nbclient.util import run_hook
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import AutogradeApp
 from nbgrader.converters import Autograde, GenerateFeedback
@@ -41,7 +37,8 @@ from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
-from .sandbox import SandboxUnavailable, require_sandbox
+from .kernel_fork import ForkedKernelManager, ForkServer
+from .sandbox import SandboxedKernelManager, SandboxUnavailable, require_sandbox
 from .trusted_execute import TrustedExecute
 
 # Why a submission has no score, or what the instructor should know about its score.
@@ -71,11 +68,6 @@ class Outcome:
     max_score: float = None
 
 
-def settle(value):
-    """The result of a kernel-manager call, whether the configured class is sync or async."""
-    return run_sync(ensure_async)(value)
-
-
 # ---------------------------------------------------------------- worker side
 def imported_modules(folder):
     """The modules the notebooks in `folder` import at top level (numpy, matplotlib.pyplot, ...)."""
@@ -95,106 +87,22 @@ def imported_modules(folder):
     return sorted(modules)
 
 
-def warm_up_code(modules):
-    """Imports for a kernel's start-up file: no name is bound, so the student's namespace stays
-    as nbgrader would give it; a module that is not installed is simply skipped."""
-    return "".join(f"try:\n    __import__({m!r})\nexcept Exception:\n    pass\n" for m in modules)
+class ForkedKernels:
+    """Mixed into the course's configured Execute preprocessor (TrustedExecute): every kernel is
+    forked by the worker's fork server (course/kernel_fork.py); time spent in cells is counted."""
 
+    cell_seconds = 0.0
 
-class KernelPool:
-    """Kernels started ahead of time, in a private empty folder, with the assignment's imports
-    already done; a kernel is moved into the submission's folder when it is taken.
-
-    A kernel manager class that sees only the folder it started in (the bubblewrap sandbox sets
-    `poolable = False`) cannot be moved: then `take` returns None and nbclient starts the kernel."""
-
-    def __init__(self, executor, modules, size=1):
-        self.executor, self.size = executor, size  # a configured Execute: kernel class, arguments
-        self.enabled = getattr(executor.kernel_manager_class, "poolable", True)
-        self.waiting = deque()
-        self.cell_seconds = 0.0
-        self.home = Path(tempfile.mkdtemp(prefix="course-kernels-")) if self.enabled else None
-        if self.enabled:
-            (self.home / "warm.py").write_text(warm_up_code(modules))
-
-    def start(self, kernel_name):
-        """Launch a kernel as nbclient would, without waiting for it to be ready."""
-        config = self.executor.config
-        km = (self.executor.kernel_manager_class(kernel_name=kernel_name, config=config) if kernel_name
-              else self.executor.kernel_manager_class(config=config))
-        arguments = list(self.executor.extra_arguments)
-        if getattr(km, "ipykernel", False):  # the same history setting nbclient gives its kernels
-            arguments += [f"--HistoryManager.hist_file={self.executor.ipython_hist_file}",
-                          f"--IPKernelApp.exec_files={self.home / 'warm.py'}"]
-        # nbgrader sets NBGRADER_EXECUTION only while it executes; a kernel started earlier needs it too.
-        settle(km.start_kernel(extra_arguments=arguments, cwd=str(self.home),
-                               env=dict(os.environ, NBGRADER_EXECUTION="autograde")))
-        return kernel_name, km
-
-    def take(self, kernel_name):
-        if not self.enabled:
-            return None
-        km = None
-        while self.waiting and km is None:
-            name, candidate = self.waiting.popleft()
-            if name == kernel_name and settle(candidate.is_alive()):
-                km = candidate
-            else:
-                self.stop(candidate)
-        km = km or self.start(kernel_name)[1]
-        while len(self.waiting) < self.size:
-            self.waiting.append(self.start(kernel_name))
-        return km
-
-    @staticmethod
-    def stop(km):
-        try:
-            settle(km.shutdown_kernel(now=True))
-        except RuntimeError:  # already gone
-            pass
-
-    def close(self):
-        while self.waiting:
-            self.stop(self.waiting.popleft()[1])
-        if self.home:
-            shutil.rmtree(self.home, ignore_errors=True)
-
-
-class PooledKernel:
-    """Mixed into the course's configured Execute preprocessor (TrustedExecute): the kernel comes
-    from the worker's pool instead of being started (and waited for) here."""
-
-    pool = None
-
-    def preprocess(self, nb, resources=None, km=None):
-        km = km or self.pool.take(self.kernel_name or nb.metadata.get("kernelspec", {}).get("name", ""))
-        if km is None:
-            return super().preprocess(nb, resources, km)
-        folder = os.path.abspath(resources.get("metadata", {}).get("path") or ".")
-        configured_hook = self.on_notebook_start
-
-        async def enter_folder(**kwargs):
-            # nbgrader runs the kernel in the submission's folder; a pooled kernel moves there
-            msg_id = self.kc.execute(f"__import__('os').chdir({folder!r})", silent=True, store_history=False)
-            reply = await self.async_wait_for_reply(msg_id)
-            if reply["content"]["status"] != "ok":
-                raise RuntimeError(f"kernel could not enter {folder}")
-            await run_hook(configured_hook, **kwargs)
-
-        self.on_notebook_start = enter_folder
-        try:
-            return super().preprocess(nb, resources, km)
-        finally:
-            if self.km is not None:  # nbclient only shuts down kernels it started itself
-                self.shutdown_kernel = "immediate"  # the notebook is done: a graceful exit gains nothing
-                self._cleanup_kernel()
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.kernel_manager_class = ForkedKernelManager
 
     def preprocess_cell(self, cell, resources, index):
         start = time.perf_counter()
         try:
             return super().preprocess_cell(cell, resources, index)
         finally:
-            self.pool.cell_seconds += time.perf_counter() - start
+            ForkedKernels.cell_seconds += time.perf_counter() - start
 
 
 class Records(logging.Handler):
@@ -214,8 +122,8 @@ class Records(logging.Handler):
 class Grader:
     """One worker's nbgrader: the app is configured once, then grades one student at a time."""
 
-    def __init__(self, app, force):
-        self.app, self.force = app, force
+    def __init__(self, app, force, with_feedback=True):
+        self.app, self.force, self.with_feedback = app, force, with_feedback
         self.records, self.feedback = Records(), None
         app.log.handlers = [self.records]
         app.log.propagate = False
@@ -223,14 +131,15 @@ class Grader:
         configured = Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors
         steps = [import_item(p) if isinstance(p, str) else p for p in configured]
         execute = next(p for p in steps if issubclass(p, Execute))
-        pooled = type(f"Pooled{execute.__name__}", (PooledKernel, execute), {})
+        forked = type(f"Forked{execute.__name__}", (ForkedKernels, execute), {})
         source = app.coursedir.format_path(app.coursedir.source_directory, ".", app.coursedir.assignment_id)
-        self.pool = pooled.pool = KernelPool(execute(parent=app), imported_modules(source))
-        app.update_config(Config(Autograde={"autograde_preprocessors": [pooled if p is execute else p for p in steps]}))
+        sandbox = SandboxedKernelManager(parent=app) if TrustedExecute(parent=app).sandbox else None
+        ForkedKernelManager.server = self.server = ForkServer(imported_modules(source), sandbox)
+        app.update_config(Config(Autograde={"autograde_preprocessors": [forked if p is execute else p for p in steps]}))
 
     def grade(self, student):
         outcome, start = Outcome(student), time.perf_counter()
-        self.pool.cell_seconds = 0.0
+        ForkedKernels.cell_seconds = 0.0
         for attempt in range(LOCK_RETRIES):
             self.records.lines.clear()
             converted = self.autograde(student)
@@ -240,14 +149,14 @@ class Grader:
         log = self.records.text()
         outcome.reasons = self.verdict(student, converted)
         outcome.graded = converted and KEPT not in outcome.reasons
-        if outcome.graded:
+        if outcome.graded and self.with_feedback:
             self.records.lines.clear()
             if not self.write_feedback(student):
                 outcome.reasons.append(f"反馈未生成 / no feedback: {last_error(self.records.text())}")
             log += self.records.text()
         if log:  # the run's log file keeps what nbgrader said about each submission
             print(f"== {student} ==\n{log}", file=sys.stderr, flush=True)
-        outcome.seconds, outcome.cell_seconds = time.perf_counter() - start, self.pool.cell_seconds
+        outcome.seconds, outcome.cell_seconds = time.perf_counter() - start, ForkedKernels.cell_seconds
         return outcome
 
     def autograde(self, student):
@@ -306,7 +215,7 @@ class Grader:
         return Path(coursedir.format_path(getattr(coursedir, kind), student, coursedir.assignment_id))
 
     def close(self):
-        self.pool.close()
+        self.server.close()
 
 
 def last_error(log):
@@ -350,12 +259,12 @@ def graded_errors(folder):
     return "\n".join(found)
 
 
-def work(app, force, log_path, tasks, results):
+def work(app, force, with_feedback, log_path, tasks, results):
     """A worker process: grade students from `tasks` until it receives None."""
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(log, 1)  # nbgrader's and the kernels' own output goes to the log, not over the progress bar
     os.dup2(log, 2)
-    grader = Grader(app, force)
+    grader = Grader(app, force, with_feedback)
     try:
         for student in iter(tasks.get, None):
             results.put(("start", os.getpid(), student))
@@ -392,9 +301,9 @@ def nbgrader_app(assignment, overrides=()):
 class Workers:
     """Worker processes sharing one task queue; a dead or stuck worker's submission gets a reason."""
 
-    def __init__(self, app, force, jobs, students, log_path):
+    def __init__(self, app, force, with_feedback, jobs, students, log_path):
         self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
-        self.args = (app, force, str(log_path))
+        self.args = (app, force, with_feedback, str(log_path))
         self.tasks, self.results = self.context.Queue(), self.context.Queue()
         for student in students:
             self.tasks.put(student)
@@ -500,7 +409,7 @@ def check_assignment(app):
             return False
 
 
-def grade(assignment, course=".", jobs=None, students=(), force=False, overrides=(), progress=True):
+def grade(assignment, course=".", jobs=None, students=(), force=False, overrides=(), progress=True, with_feedback=True):
     """Grade the class; return the outcomes (also written to reports/<assignment>/summary.json)."""
     from tqdm import tqdm
 
@@ -522,7 +431,7 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
         todo = submissions(course, assignment, students)
         (reports / "grading.log").write_text("")
         outcomes, start = [], time.perf_counter()
-        workers = Workers(app, force, jobs or os.cpu_count(), todo, reports / "grading.log")
+        workers = Workers(app, force, with_feedback, jobs or os.cpu_count(), todo, reports / "grading.log")
         bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
         try:
             for outcome in workers.outcomes():
@@ -543,14 +452,14 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     return outcomes, seconds
 
 
-def main(assignment, course=".", jobs=None, students=(), force=False, overrides=()):
-    outcomes, seconds = grade(assignment, course, jobs, students, force, overrides)
+def main(assignment, course=".", jobs=None, students=(), force=False, overrides=(), with_feedback=True):
+    outcomes, seconds = grade(assignment, course, jobs, students, force, overrides, with_feedback=with_feedback)
     print(summary_table(outcomes))
     problems = sum(bool(o.reasons) for o in outcomes)
     reports = Path(course).resolve() / "reports" / assignment
     print(f"\n{len(outcomes)} 份提交，{seconds:.1f} 秒，{problems} 份有说明 / "
           f"{len(outcomes)} submissions in {seconds:.1f} s, {problems} with notes\n"
           f"报告 / report: {reports / 'report.md'}\n"
-          f"成绩 / grades: {reports / 'grades.csv'}\n"
-          f"反馈 / feedback: {Path(course).resolve() / 'feedback'}")
+          f"成绩 / grades: {reports / 'grades.csv'}"
+          + (f"\n反馈 / feedback: {Path(course).resolve() / 'feedback'}" if with_feedback else ""))
     return outcomes

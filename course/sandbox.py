@@ -7,8 +7,12 @@ user, PID and IPC namespaces, and is capped in address space, CPU time, processe
 The graded notebooks in its folder are unreadable inside: nbgrader has put the hidden tests back
 into them before grading.
 
+SandboxedKernelManager starts one sandbox per kernel (what `nbgrader autograde` uses);
+`course grade` puts a fork server in one sandbox per worker instead (course/kernel_fork.py), with
+the same limits (SandboxedKernelManager.command).
+
 Processes: RLIMIT_NPROC does not bind a process whose uid is root outside its namespace, so when
-the grader runs as root each kernel also gets its own cgroup (pids and memory), and grading
+the grader runs as root each sandbox also gets its own cgroup (pids and memory), and grading
 refuses to start if it cannot create one.
 
 Without the sandbox (`--no-sandbox`, `TrustedExecute.sandbox = False`) messages from the kernel
@@ -24,10 +28,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from queue import Empty
 
 import zmq
 import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer, Type, Unicode
 
@@ -48,8 +54,33 @@ class SandboxUnavailable(RuntimeError):
     """Grading would run student code unsandboxed; the message says what to do (bilingual)."""
 
 
+class PatientChannel(AsyncZMQSocketChannel):
+    """Waits for a message in short slices. ZeroMQ signals asyncio through an edge-triggered file
+    descriptor, and now and then the edge is missed: the wait then lasts until its timeout, which
+    for a cell is Execute.timeout (a finished cell took 30 s instead of 0.3 s in about one of 20
+    gradings of a notebook with widgets). Each slice asks ZeroMQ again, so a missed edge costs
+    at most one slice."""
+
+    slice_seconds = 0.25
+
+    async def get_msg(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            step = self.slice_seconds if left is None else min(self.slice_seconds, left)
+            if await self.socket.poll(int(step * 1000)):
+                return await self._recv()
+            if left is not None and left <= step:
+                raise Empty
+
+
 class CappedKernelClient(AsyncKernelClient):
-    """A kernel client whose sockets refuse oversized messages (ZeroMQ drops them and reconnects)."""
+    """A kernel client whose sockets refuse oversized messages (ZeroMQ drops them and reconnects)
+    and whose channels wait patiently (PatientChannel)."""
+
+    shell_channel_class = Type(PatientChannel)
+    iopub_channel_class = Type(PatientChannel)
+    control_channel_class = Type(PatientChannel)
 
     def _context_default(self):
         self._created_context = True
@@ -77,7 +108,6 @@ class SandboxedKernelManager(KernelManager):
 
     private = None  # per-kernel folder for the sockets and the connection file
     cgroups = ()
-    poolable = False  # it sees only the folder it started in: it cannot be started ahead and moved
 
     @property
     def kernel_spec(self):
@@ -94,15 +124,20 @@ class SandboxedKernelManager(KernelManager):
             self.connection_file = str(self.private / "kernel.json")
             self.ip = str(self.private / "ipc")
         cmd, kw = await super()._async_pre_start_kernel(**kw)
-        limits = ["prlimit", f"--as={self.memory}", f"--cpu={self.cpu_seconds}", f"--nproc={self.processes}",
-                  f"--fsize={self.file_size}", "--core=0", "--"]
-        sandbox = sandbox_args(cwd, self.private, self.tmp_size) + limits + cmd
-        if os.geteuid() == 0:
-            self.cgroups = make_cgroups(self.private.name, self.processes, self.memory)
-            sandbox = join_cgroups(self.cgroups) + sandbox
-        kw.update(cwd=str(self.private), env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        sandbox, self.cgroups = self.command(cmd, cwd, self.private)
+        kw.update(cwd=str(self.private), env=sandbox_env(),
                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return sandbox, kw
+
+    def command(self, cmd, cwd, private):
+        """`cmd` under bubblewrap with this manager's limits, and the cgroups made for it (as root)."""
+        limits = ["prlimit", f"--as={self.memory}", f"--cpu={self.cpu_seconds}", f"--nproc={self.processes}",
+                  f"--fsize={self.file_size}", "--core=0", "--"]
+        sandbox, cgroups = sandbox_args(cwd, private, self.tmp_size) + limits + cmd, ()
+        if os.geteuid() == 0:
+            cgroups = make_cgroups(Path(private).name, self.processes, self.memory)
+            sandbox = join_cgroups(cgroups) + sandbox
+        return sandbox, cgroups
 
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)
@@ -116,6 +151,11 @@ class SandboxedKernelManager(KernelManager):
 
 
 # ---------------------------------------------------------------- bubblewrap
+def sandbox_env():
+    """bwrap's own environment (it clears the sandbox's and sets it with --setenv)."""
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+
+
 def _system_binds():
     """/usr read-only, and /bin, /lib... as the host has them (usually symlinks into /usr)."""
     args = ["--ro-bind", "/usr", "/usr"]

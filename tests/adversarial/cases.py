@@ -277,6 +277,35 @@ for home in ['/root', '/home', os.path.expanduser('~')]:
         pass
 """
 KILL_EVERYTHING = "import os, signal\nos.kill(-1, signal.SIGKILL)"
+LEAVE_BEHIND = """
+import os, pathlib, signal, time
+startup = pathlib.Path.home() / '.ipython/profile_default/startup'
+startup.mkdir(parents=True, exist_ok=True)
+(startup / '00-later.py').write_text("print('BREACH: a startup file ran in a later kernel')\\n"
+                                     "import numpy\\nnumpy.exp = lambda x: x * 0\\n")
+for folder in [pathlib.Path('/tmp'), pathlib.Path.cwd(), pathlib.Path.cwd().parent, pathlib.Path.cwd().parent.parent]:
+    try:
+        (folder / 'sitecustomize.py').write_text("print('BREACH: a planted module ran')\\n")
+    except OSError:
+        pass
+spare = {{os.getpid(), os.getppid()}}
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        spare |= {{os.getpid(), os.getppid(), 1}}
+        end = time.time() + 900
+        while time.time() < end:  # kill every kernel that starts after this one
+            for pid in (int(p) for p in os.listdir('/proc') if p.isdigit()):
+                if pid not in spare:
+                    try:
+                        if b'kernel' in open(f'/proc/{{pid}}/cmdline', 'rb').read():
+                            os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+            time.sleep(0.05)
+    os._exit(0)
+"""
 SEGFAULT = "import ctypes\nctypes.string_at(0)"
 
 EQUAL_TO_ANYTHING = """
@@ -371,7 +400,10 @@ CASES = [
     Case("base-exception", "harmless", inserted(BASE_EXCEPTION), "a BaseException subclass raised in a cell"),
     Case("base-exception-in-answer", "cheat", solution(RAISE_IN_SOLUTION), "the function raises a BaseException"),
     Case("segfault", "killer", inserted(SEGFAULT), "a segmentation fault"),
-    Case("kill-all", "harmless", inserted(KILL_EVERYTHING), "kill(-1, SIGKILL) finds nothing else in its sandbox"),
+    Case("kill-all", "killer", inserted(KILL_EVERYTHING),
+         "kill(-1, SIGKILL) reaches only its own sandbox: the fork server, and so its own kernel"),
+    Case("leave-behind", "harmless", inserted(LEAVE_BEHIND),
+         "an IPython startup file, planted modules and a hidden process that hunts later kernels"),
     # resources
     Case("memory-bomb", "harmless", inserted(MEMORY_BOMB), "100 MB strings until MemoryError"),
     Case("numpy-memory-bomb", "harmless", inserted(NUMPY_BOMB), "an 8 TB array"),
