@@ -51,7 +51,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--jobs", type=int, help="course grade workers (default: one per core)")
+    parser.add_argument("--jobs", type=int, help="course grade workers (default: cores + 1)")
     parser.add_argument("--no-sandbox", action="store_true", help="both graders without bubblewrap")
     args = parser.parse_args()
     cores = os.cpu_count()

@@ -18,7 +18,7 @@ def main(argv=None):
 
     grade = commands.add_parser("grade", help="autograde a class in parallel, then report / 并行为全班自动评分并生成报告")
     grade.add_argument("assignment")
-    grade.add_argument("--jobs", type=int, help="worker processes (default: one per core) / 并行进程数（默认每核一个）")
+    grade.add_argument("--jobs", type=int, help="worker processes (default: cores + 1) / 并行进程数（默认为核心数加一）")
     grade.add_argument("--student", nargs="+", action="extend", default=[], help="only these students / 只评这些学生")
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too / 重新评已评过的提交")
     grade.add_argument("--db", help="gradebook URL, e.g. postgresql+psycopg2://user@host/db / 成绩册地址")

@@ -1,4 +1,4 @@
-"""Kernels forked from a warm Python: how `course grade` starts a kernel in ~0.1 s instead of ~1.3 s.
+"""Kernels forked from a warm Python: how `course grade` saves most of a kernel's start-up.
 
 A new kernel costs a new interpreter, ipykernel, and then NumPy and matplotlib in the notebook's
 first cell. Each grading worker instead starts one fork server, inside its own bubblewrap sandbox

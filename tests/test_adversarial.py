@@ -112,6 +112,8 @@ def test_case(corpus, case):
     earned = {test: grades.get(test, (0, None))[0] or 0 for test in ctx.tests}
     full = {test: earned[test] == honest[test][0] for test in ctx.tests}  # what the honest notebook earns
     outcome = corpus["outcomes"][case.name]
+    if case.reason:
+        assert any(reason.startswith(case.reason) for reason in outcome["reasons"]), outcome["reasons"]
     assert "BREACH" not in graded_outputs(corpus["course"], case.name), case.what
     sizes = [p.stat().st_size for p in (corpus["course"] / "autograded" / case.name).glob("*/*.ipynb")]
     assert max(sizes, default=0) < 2 * 2**20, f"output was not capped: {sizes}"

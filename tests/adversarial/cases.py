@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import nbformat
 from nbformat.v4 import new_code_cell
 
+from course.grade import INVALID, TAMPERED
 from course.sample_class import exercise_of, grade_id, notebooks, solution_ids
 
 ASSIGNMENT = "01_softmax"
@@ -57,6 +58,7 @@ class Case:
     build: object  # Context -> {file name: notebook or bytes}
     what: str
     honest: str = "kept"  # or "any": the other exercises' marks are not promised
+    reason: str = None  # the start of a reason the summary must give
 
 
 # ---------------------------------------------------------------- ways to build a submission
@@ -428,20 +430,23 @@ CASES = [
     Case("steal-from-frames", "cheat", solution(STEAL_FRAMES), "callers' frames and gc searched for the oracle"),
     Case("detect-grading", "cheat", solution(DETECT_GRADING), "right only when NBGRADER_EXECUTION is set"),
     # notebook structure (the release stub as answer: any point would be a successful cheat)
-    Case("edit-tests", "cheat", stub_and(edit_tests), "test cells replaced by `1.0`"),
-    Case("raise-points", "cheat", stub_and(raise_points), "test cells worth 1000 points that pass"),
+    Case("edit-tests", "cheat", stub_and(edit_tests), "test cells replaced by `1.0`", reason=TAMPERED),
+    Case("raise-points", "cheat", stub_and(raise_points), "test cells worth 1000 points that pass", reason=TAMPERED),
     Case("rename-grade-ids", "rejected", stub_and(rename_ids), "test cells given new grade ids"),
-    Case("delete-tests", "cheat", stub_and(delete_tests), "test cells deleted"),
-    Case("duplicate-tests", "rejected", stub_and(duplicate_tests), "passing copies placed before the test cells"),
-    Case("reorder-tests", "cheat", stub_and(reorder), "test cells moved to the top"),
-    Case("strip-metadata", "cheat", stub_and(strip_metadata), "all nbgrader metadata removed", honest="any"),
-    Case("tests-to-markdown", "cheat", stub_and(tests_to_markdown), "test cells turned into markdown"),
-    Case("answer-as-test", "rejected", stub_and(solution_as_test), "the answer cell made a 100-point test"),
+    Case("delete-tests", "cheat", stub_and(delete_tests), "test cells deleted", reason=TAMPERED),
+    Case("duplicate-tests", "rejected", stub_and(duplicate_tests), "passing copies placed before the test cells",
+         reason=TAMPERED),
+    Case("reorder-tests", "cheat", stub_and(reorder), "test cells moved to the top", reason=TAMPERED),
+    Case("strip-metadata", "cheat", stub_and(strip_metadata), "all nbgrader metadata removed", honest="any",
+         reason=TAMPERED),
+    Case("tests-to-markdown", "cheat", stub_and(tests_to_markdown), "test cells turned into markdown", reason=TAMPERED),
+    Case("answer-as-test", "rejected", stub_and(solution_as_test), "the answer cell made a 100-point test",
+         reason=TAMPERED),
     Case("fake-outputs", "cheat", stub_and(fake_outputs), "test cells carry passing outputs"),
     # files
     Case("invalid-json", "rejected", raw(half_json), "a notebook cut in half"),
     Case("empty-file", "rejected", raw(lambda ctx: b""), "an empty file"),
-    Case("not-utf8", "rejected", raw(not_utf8), "the notebook saved in GB18030"),
+    Case("not-utf8", "rejected", raw(not_utf8), "the notebook saved in GB18030", reason=INVALID),
     Case("wrong-name", "rejected", renamed, "the notebook under another name"),
     Case("no-notebook", "rejected", lambda ctx: {"README.txt": "忘了 / forgot"}, "no notebook at all"),
     Case("extra-files", "harmless", extra_files, "an honest notebook next to a fake gradebook.db"),
