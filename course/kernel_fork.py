@@ -32,6 +32,8 @@ from pathlib import Path
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Unicode
 
+import course
+
 from .sandbox import KernelManager, remove_cgroups, sandbox_env
 
 PR_SET_DUMPABLE = 4
@@ -153,7 +155,8 @@ class ForkServer:
 
     def start(self):
         command = [sys.executable, "-m", "course.kernel_fork", "sandboxed" if self.sandbox else "plain", *self.modules]
-        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                   PYTHONPATH=str(Path(course.__file__).resolve().parent.parent))  # this course's package
         if self.sandbox:
             command, self.cgroups = self.sandbox.command(command, self.folder, self.folder)
             env = sandbox_env()

@@ -182,6 +182,8 @@ def sandbox_args(cwd, private, tmp_size):
         # One thread per numerical library: parallel grading already fills the cores.
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        # The course package the grader imported (bound above), not whichever one the venv installed.
+        "PYTHONPATH": str(package.parent),
     }
     args = ["bwrap", "--die-with-parent", "--new-session", "--clearenv",
             "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
