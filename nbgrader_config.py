@@ -1,4 +1,6 @@
 """nbgrader configuration of the course (the project root is the course directory)."""
+import os
+
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme,
                                     ClearOutput, ClearSolutions, ComputeChecksums, GetGrades, IgnorePattern,
                                     IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells, SaveAutoGrades,
@@ -12,7 +14,7 @@ from course.trusted_execute import TrustedExecute
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
 c.CourseDirectory.course_id = "transformer-foundations"
-c.CourseDirectory.root = "."
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))  # absolute: nbgrader warns about "."
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 # Notebooks stay at the assignment's top level; sample data or pictures may sit beside them.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]

@@ -24,7 +24,13 @@ _ndarray, _generic, _asarray, _isfinite = np.ndarray, np.generic, np.asarray, np
 _abs, _maximum, _argmax, _unravel = np.abs, np.maximum, np.argmax, np.unravel_index
 _save, _load = np.save, np.load
 
-MAX_BYTES = 64 * 2**20  # larger results are not sent back (a memory bomb, not an answer)
+# What the grader accepts back from a kernel (the kernel may forge anything within the message cap,
+# course/sandbox.py MAX_MESSAGE): larger or deeper values become an Odd that says so.
+MAX_BYTES = 16 * 2**20  # bytes of one returned array
+MAX_ITEMS = 10_000  # values in one returned tuple or list, nested ones included
+MAX_DEPTH = 8  # nesting of tuples and lists
+MAX_CHARS = 10_000  # characters of a returned string
+MAX_MESSAGE_CHARS = 4_000  # of a failure message (it quotes student values)
 
 
 class CheckFailure(AssertionError):
@@ -33,7 +39,12 @@ class CheckFailure(AssertionError):
 
 def _fail(zh, en, detail=""):
     __tracebackhide__ = True  # students see their cell and the message, not the checker's insides
-    raise CheckFailure(f"{zh}\n{en}" + (f"\n{detail}" if detail else ""))
+    raise CheckFailure(shorten(f"{zh}\n{en}" + (f"\n{detail}" if detail else ""), MAX_MESSAGE_CHARS))
+
+
+def shorten(text, limit):
+    """`text` cut to `limit` characters, saying so (student values can be of any size)."""
+    return text if len(text) <= limit else f"{text[:limit]}… [{len(text) - limit} 字符已省略 / characters cut]"
 
 
 # ---------------------------------------------------------------- encoding of values
@@ -66,19 +77,48 @@ class Odd:
         return f"<{self.type_name}>"
 
 
+class Oversized(ValueError):
+    """A record from the kernel over the grader's budget, or not of encode's form."""
+
+
 def decode(data):
+    """The value that `encode` described. The record comes from the student's kernel, which can
+    forge it: anything malformed or over budget becomes an Odd that names the problem."""
+    try:
+        return _decode(data, [MAX_ITEMS], MAX_DEPTH)
+    except Oversized as problem:
+        return Odd(str(problem))
+    except Exception as error:  # any other malformed record
+        return Odd(f"malformed result / 无法解析的结果 ({type(error).__name__})")
+
+
+def _decode(data, items_left, depth):
+    items_left[0] -= 1
+    if items_left[0] < 0 or depth < 0:
+        raise Oversized(f"value with more than {MAX_ITEMS} items or {MAX_DEPTH} levels / 值过大或嵌套过深")
     kind = data["kind"]
     if kind == "plain":
-        return data["value"]
+        value = data["value"]
+        if value is not None and type(value) not in (bool, int, str):
+            raise TypeError(type(value).__name__)
+        if type(value) is str and len(value) > MAX_CHARS:
+            raise Oversized(f"str of {len(value)} characters / 过长的字符串")
+        return value
     if kind == "float":
-        return float(data["value"])
+        return float(str(data["value"])[:40])
     if kind in ("tuple", "list"):
-        items = [decode(item) for item in data["items"]]
+        if len(data["items"]) > items_left[0]:
+            raise Oversized(f"{kind} of {len(data['items'])} items / 元素过多")
+        items = [_decode(item, items_left, depth - 1) for item in data["items"]]
         return tuple(items) if kind == "tuple" else items
     if kind in ("array", "numpy_scalar"):
-        array = _load(io.BytesIO(base64.b64decode(data["npy"])), allow_pickle=False)
+        if len(data["npy"]) > MAX_BYTES * 4 // 3 + 2**16:
+            raise Oversized(f"array of more than {MAX_BYTES} bytes / 数组过大")
+        array = _load(io.BytesIO(base64.b64decode(data["npy"], validate=True)), allow_pickle=False)
+        if type(array) is not _ndarray or array.dtype.hasobject:
+            raise TypeError("not a plain array")
         return array if kind == "array" else array[()]
-    return Odd(data.get("type", "?"))
+    return Odd(str(data.get("type", "?"))[:200])
 
 
 def describe_type(value):
@@ -101,7 +141,15 @@ class Call:
 
     @classmethod
     def from_record(cls, label, record):
-        return cls(label, decode(record["value"]), record["error"], record["warnings"], record["modified"])
+        """From `invoke`'s record, which the kernel may forge: only its fields, as short strings."""
+        record = record if isinstance(record, dict) else {}
+
+        def texts(key, limit):
+            values = record.get(key)
+            return [shorten(str(v), limit) for v in values[:20]] if isinstance(values, list) else []
+        error = record.get("error")
+        return cls(label, decode(record.get("value")), None if error is None else shorten(str(error), 500),
+                   texts("warnings", 300), texts("modified", 60))
 
 
 def _label(name, args, kwargs):
@@ -189,7 +237,8 @@ def serve(get_fn, payload):
 def fetch(value):
     """A student's variable as plain data (for predict-the-shape answers and the like)."""
     if isinstance(value, Remote):
-        return decode(value.fetch()["value"])
+        record = value.fetch()
+        return decode(record.get("value") if isinstance(record, dict) else None)
     return decode(encode(value))
 
 
@@ -203,7 +252,7 @@ def _expect_ran(result, allow_warnings):
               f"{result.label} modified its input {', '.join(result.modified)}; do not change inputs in place.")
     numeric = [w for w in result.warnings if w.startswith("RuntimeWarning")]
     if numeric and not allow_warnings:
-        _fail(f"{result.label}产生了数值警告（上溢、下溢或除零）：",
+        _fail(f"{result.label}产生了数值警告（上溢、无效值或除零）：",
               f"{result.label} produced a numerical warning (overflow, invalid value or division by zero):",
               "  " + numeric[0])
 
@@ -273,7 +322,8 @@ def expect_equal(got, expected, what):
     else:
         same = type(got) is type(expected) and got == expected
     if not same:
-        _fail(f"{what}不对：应为{expected!r}，实际为{got!r}。", f"{what} is wrong: expected {expected!r}, got {got!r}.")
+        got = shorten(repr(got), 300)
+        _fail(f"{what}不对：应为{expected!r}，实际为{got}。", f"{what} is wrong: expected {expected!r}, got {got}.")
 
 
 def expect_error(result, error_type, what):

@@ -22,7 +22,9 @@ import multiprocessing
 import os
 import queue
 import re
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,17 +39,22 @@ from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
+from .canary import BROKEN, problems
 from .kernel_fork import ForkedKernelManager, ForkServer
-from .sandbox import SandboxedKernelManager, SandboxUnavailable, require_sandbox
+from .sandbox import SandboxedKernelManager, SandboxUnavailable, remove_cgroups_named, require_sandbox
 from .trusted_execute import TrustedExecute
+from .vet import vetted_copy
 
 # Why a submission has no score, or what the instructor should know about its score.
 TIMED_OUT = "超时 / timed out"
 KERNEL_DIED = "内核已退出 / kernel died"
+NOT_STARTED = "内核未能启动 / kernel did not start"
+BUDGET_SPENT = "时间预算已用完 / time budget spent"
 INVALID = "笔记本无效 / invalid notebook"
 MISSING = "缺少笔记本 / notebook missing"
 TAMPERED = "单元格被改动 / cells tampered"  # nbgrader restores changed locked cells; the rest is graded as is
 WORKER_DIED = "评分进程退出 / grading process died"
+GRADER_FAILED = "评分程序故障，未评分 / the grader failed, not graded"
 FAILED = "评分出错 / grading error"
 KEPT = "未改动，沿用已有评分 / unchanged, earlier grade kept (--force regrades)"
 
@@ -119,27 +126,45 @@ class Records(logging.Handler):
         return "\n".join(message for levelno, message in self.lines if levelno >= level)
 
 
-class Grader:
-    """One worker's nbgrader: the app is configured once, then grades one student at a time."""
+def forked_steps(app, scratch):
+    """nbgrader's configured autograde steps with the Execute step's kernels forked by a new fork
+    server (in `scratch`): (steps, the forked Execute class, the server)."""
+    configured = Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors
+    steps = [import_item(p) if isinstance(p, str) else p for p in configured]
+    execute = next(p for p in steps if issubclass(p, Execute))
+    forked = type(f"Forked{execute.__name__}", (ForkedKernels, execute), {})
+    sandbox = SandboxedKernelManager(parent=app) if TrustedExecute(parent=app).sandbox else None
+    ForkedKernelManager.server = server = ForkServer(imported_modules(source_folder(app)), sandbox, scratch)
+    return [forked if p is execute else p for p in steps], forked, server
 
-    def __init__(self, app, force, with_feedback=True):
+
+def source_folder(app):
+    return Path(app.coursedir.format_path(app.coursedir.source_directory, ".", app.coursedir.assignment_id))
+
+
+class Grader:
+    """One worker's nbgrader: the app is configured once, then grades one student at a time.
+
+    nbgrader reads each submission from a vetted copy in the worker's scratch folder
+    (course/vet.py), never from submitted/ itself."""
+
+    def __init__(self, app, force, with_feedback, scratch):
         self.app, self.force, self.with_feedback = app, force, with_feedback
         self.records, self.feedback = Records(), None
         app.log.handlers = [self.records]
         app.log.propagate = False
         app.log.setLevel(logging.INFO)  # "Skipping existing assignment" is an INFO message
-        configured = Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors
-        steps = [import_item(p) if isinstance(p, str) else p for p in configured]
-        execute = next(p for p in steps if issubclass(p, Execute))
-        forked = type(f"Forked{execute.__name__}", (ForkedKernels, execute), {})
-        source = app.coursedir.format_path(app.coursedir.source_directory, ".", app.coursedir.assignment_id)
-        sandbox = SandboxedKernelManager(parent=app) if TrustedExecute(parent=app).sandbox else None
-        ForkedKernelManager.server = self.server = ForkServer(imported_modules(source), sandbox)
-        app.update_config(Config(Autograde={"autograde_preprocessors": [forked if p is execute else p for p in steps]}))
+        steps, _, self.server = forked_steps(app, scratch)
+        app.update_config(Config(Autograde={"autograde_preprocessors": steps}))
+        self.submitted = app.coursedir.submitted_directory
+        app.coursedir.submitted_directory = str(Path(scratch) / "vetted")
 
     def grade(self, student):
         outcome, start = Outcome(student), time.perf_counter()
         ForkedKernels.cell_seconds = 0.0
+        coursedir = self.app.coursedir
+        left_out = vetted_copy(coursedir.format_path(self.submitted, student, coursedir.assignment_id),
+                               self.folder("submitted_directory", student))
         for attempt in range(LOCK_RETRIES):
             self.records.lines.clear()
             converted = self.autograde(student)
@@ -147,7 +172,7 @@ class Grader:
                 break
             time.sleep(1 + attempt)
         log = self.records.text()
-        outcome.reasons = self.verdict(student, converted)
+        outcome.reasons = left_out + self.verdict(student, converted)
         outcome.graded = converted and KEPT not in outcome.reasons
         if outcome.graded and self.with_feedback:
             self.records.lines.clear()
@@ -192,8 +217,6 @@ class Grader:
             elif any(sign in log for sign in ("NotJSONError", "not appear to be JSON", "ValidationError",
                                                "UnicodeDecodeError")):
                 reasons.append(INVALID)
-            elif "unresponsive" in log:
-                reasons.append(TIMED_OUT)
             elif "DeadKernelError" in log:
                 reasons.append(KERNEL_DIED)
             elif "exists multiple times" in log or "NoResultFound" in log:  # cells nbgrader cannot match
@@ -213,6 +236,10 @@ class Grader:
             reasons.append(TIMED_OUT)
         if "KernelDied" in errors or "DeadKernelError" in errors:
             reasons.append(KERNEL_DIED)
+        if "KernelNotStarted" in errors:
+            reasons.append(NOT_STARTED)
+        if "TimeBudgetSpent" in errors:
+            reasons.append(BUDGET_SPENT)
         return reasons
 
     def folder(self, kind, student="."):
@@ -273,18 +300,19 @@ def graded_errors(folder):
     return "\n".join(found)
 
 
-def work(app, force, with_feedback, log_path, tasks, results):
+def work(app, force, with_feedback, log_path, scratch, tasks, results):
     """A worker process: grade students from `tasks` until it receives None."""
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(log, 1)  # nbgrader's and the kernels' own output goes to the log, not over the progress bar
     os.dup2(log, 2)
-    grader = Grader(app, force, with_feedback)
+    grader = Grader(app, force, with_feedback, scratch)
     try:
         for student in iter(tasks.get, None):
             results.put(("start", os.getpid(), student))
             results.put(("done", os.getpid(), asdict(grader.grade(student))))
     finally:
         grader.close()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- parent side
@@ -313,7 +341,8 @@ def nbgrader_app(assignment, overrides=()):
 
 
 class Workers:
-    """Worker processes sharing one task queue; a dead or stuck worker's submission gets a reason."""
+    """Worker processes sharing one task queue. A dead or stuck worker's submission gets a reason, the
+    worker is replaced and what it left (its scratch folder, its sandbox's cgroups) is removed."""
 
     def __init__(self, app, force, with_feedback, jobs, students, log_path):
         self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
@@ -321,15 +350,18 @@ class Workers:
         self.tasks, self.results = self.context.Queue(), self.context.Queue()
         for student in students:
             self.tasks.put(student)
-        self.remaining, self.processes, self.busy = len(students), {}, {}
+        self.remaining, self.processes, self.busy, self.scratch = len(students), {}, {}, {}
+        self.spares = len(students) + jobs  # replacements before the grader itself is taken to be broken
         for _ in range(min(jobs, len(students))):
             self.tasks.put(None)  # after every task: a worker stops only when the queue is empty
             self.spawn()
 
     def spawn(self):
-        process = self.context.Process(target=work, args=(*self.args, self.tasks, self.results), daemon=True)
+        scratch = tempfile.mkdtemp(prefix="tf-worker-")
+        process = self.context.Process(target=work, args=(*self.args, scratch, self.tasks, self.results),
+                                       daemon=True)
         process.start()
-        self.processes[process.pid] = process
+        self.processes[process.pid], self.scratch[process.pid] = process, scratch
 
     def outcomes(self):
         """Yield an Outcome per submission as workers finish them."""
@@ -363,14 +395,30 @@ class Workers:
         for pid in dead:
             process = self.processes.pop(pid)
             process.join()
+            remove_scratch(self.scratch.pop(pid))
             if pid in self.busy:
                 student, _ = self.busy.pop(pid)
                 self.remaining -= 1
-                self.spawn()  # takes over the dead worker's share of the queue, including its None
                 yield Outcome(student, reasons=[TIMED_OUT if pid in stuck else f"{WORKER_DIED} (exit {process.exitcode})"])
-            elif process.exitcode != 0 or (self.remaining and not self.processes):
-                raise RuntimeError(f"评分进程意外退出 / a grading process exited unexpectedly (exit {process.exitcode}); "
-                                   "see reports/<assignment>/grading.log")
+            elif process.exitcode == 0 and (self.processes or not self.remaining):
+                continue  # it found its None: done
+            if self.spares:  # takes over the dead worker's share of the queue, including its None
+                self.spares -= 1
+                self.spawn()
+        if not self.processes and self.remaining:  # workers die as soon as they start: the grader is broken
+            yield from self.abandon()
+
+    def abandon(self):
+        """Every submission not yet graded, with the reason that the grader failed (not the student)."""
+        while self.remaining:
+            try:
+                student = self.tasks.get(timeout=1)
+            except queue.Empty:
+                return
+            if student is not None:
+                self.remaining -= 1
+                yield Outcome(student, reasons=[f"{GRADER_FAILED}: see reports/<assignment>/grading.log"])
+        self.remaining = 0
 
     def close(self):
         for process in self.processes.values():
@@ -378,6 +426,16 @@ class Workers:
         for pid, process in self.processes.items():
             if process.is_alive():
                 kill_tree(pid)
+                process.join()
+        for folder in self.scratch.values():
+            remove_scratch(folder)
+
+
+def remove_scratch(folder):
+    """A worker's scratch folder, and the cgroups named after its fork servers' folders."""
+    for forks in Path(folder).glob("tf-forks-*"):
+        remove_cgroups_named(forks.name)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def kill_tree(pid):
@@ -430,6 +488,21 @@ def check_assignment(app):
             return False
 
 
+def check_grader(app):
+    """Exit, leaving the gradebook untouched, unless the assignment's source scores full marks."""
+    scratch = tempfile.mkdtemp(prefix="tf-worker-")
+    try:
+        _, forked, server = forked_steps(app, scratch)
+        try:
+            found = problems(forked, app, source_folder(app), scratch)
+        finally:
+            server.close()
+    finally:
+        remove_scratch(scratch)
+    if found:
+        sys.exit(BROKEN + "\n" + "\n".join(found[:10]))
+
+
 def grade(assignment, course=".", jobs=None, students=(), force=False, overrides=(), progress=True, with_feedback=True):
     """Grade the class; return the outcomes (also written to reports/<assignment>/summary.json)."""
     from tqdm import tqdm
@@ -450,6 +523,8 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
             sys.exit(f"成绩册里没有作业{assignment}：请先运行 python -m course build\n"
                      f"The gradebook has no assignment {assignment}: run `python -m course build` first.")
         todo = submissions(course, assignment, students)
+        if todo:
+            check_grader(app)
         (reports / "grading.log").write_text("")
         outcomes, start = [], time.perf_counter()
         jobs = jobs or default_jobs()

@@ -72,13 +72,19 @@ def serve(sandboxed, modules):
         elif request["do"] == "poll":
             if kernel is not None and status is None:
                 pid, code = os.waitpid(kernel, os.WNOHANG)
-                status = os.waitstatus_to_exitcode(code) if pid else None
+                if pid:  # it ended by itself: whatever it started ends with it, now
+                    status = os.waitstatus_to_exitcode(code)
+                    end_all(kernel, sandboxed, home_dirs)
             reply = {"exit": status}
         elif request["do"] == "signal":
             if kernel is not None and status is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(kernel, request["signal"])
             reply = {}
+        elif request["do"] == "clean":  # before the grader prepares the next kernel's folder
+            end_all(kernel, sandboxed, home_dirs)
+            kernel, status = None, None
+            reply = {"clean": True}
         else:  # end
             end_all(kernel, sandboxed, home_dirs)
             kernel, status = None, status if status is not None else -signal.SIGKILL
@@ -147,11 +153,13 @@ def reap():
 class ForkServer:
     """One worker's fork server; replaced when it dies or stops answering."""
 
-    def __init__(self, modules, sandbox=None):
-        """`sandbox`: a configured SandboxedKernelManager (its limits apply), or None for no sandbox."""
+    def __init__(self, modules, sandbox=None, scratch=None):
+        """`sandbox`: a configured SandboxedKernelManager (its limits apply), or None for no sandbox.
+        `scratch`: the worker's folder, where the server's folder is made (default: the system's)."""
         self.modules, self.sandbox = list(modules), sandbox
         self.process, self.cgroups = None, ()
-        self.folder = Path(tempfile.mkdtemp(prefix="tf-forks-"))  # kernel folders: the only writable host path
+        # Kernel folders: the only writable host path. Its name also names the server's cgroups.
+        self.folder = Path(tempfile.mkdtemp(prefix="tf-forks-", dir=scratch))
 
     def start(self):
         command = [sys.executable, "-m", "course.kernel_fork", "sandboxed" if self.sandbox else "plain", *self.modules]
@@ -187,11 +195,18 @@ class ForkServer:
             return None
         return json.loads(line)
 
-    def fork(self, argv, cwd):
-        """A new kernel; the server is (re)started first if it is not running."""
+    def clean(self):
+        """A sandbox where nothing of an earlier kernel runs: the server is (re)started if it is not
+        running, then kills everything else in it. Only then may the next kernel's folder be made."""
         if self.process is None or self.process.poll() is not None:
             self.stop()
             self.start()
+        if self.ask(do="clean") is None:
+            raise RuntimeError("the fork server did not clean its sandbox / 沙箱无法清理")
+        empty(self.folder)  # whatever the last kernel left in the shared folder
+
+    def fork(self, argv, cwd):
+        """A new kernel, in the sandbox that `clean` has just emptied."""
         if self.ask(do="start", argv=argv, cwd=str(cwd)) is None:
             raise RuntimeError("the fork server did not start a kernel / 无法启动内核")
         return ForkedKernel(self)
@@ -276,7 +291,7 @@ class ForkedKernelManager(KernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         if self.kernel_folder is None:
-            empty(self.server.folder)  # whatever the last kernel left in the shared folder
+            self.server.clean()
             self.kernel_folder = Path(tempfile.mkdtemp(dir=self.server.folder))
             self.work = self.kernel_folder / "work"
             shutil.copytree(kw.get("cwd") or os.getcwd(), self.work, ignore=shutil.ignore_patterns("*.ipynb"),

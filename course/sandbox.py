@@ -41,7 +41,7 @@ import course
 
 # A kernel message larger than this (a single huge printed line) is dropped by ZeroMQ before it
 # reaches the grader's memory. The largest legitimate message is a returned array (checks.MAX_BYTES).
-MAX_MESSAGE = 128 * 2**20
+MAX_MESSAGE = 32 * 2**20
 SANDBOX_UID = 1000
 CGROUPS = Path("/sys/fs/cgroup")
 
@@ -104,7 +104,8 @@ class SandboxedKernelManager(KernelManager):
     cpu_seconds = Integer(600, help="CPU time of each process, seconds").tag(config=True)
     processes = Integer(64, help="processes and threads inside one sandbox").tag(config=True)
     file_size = Integer(256 * 2**20, help="largest file the kernel may write, bytes").tag(config=True)
-    tmp_size = Integer(256 * 2**20, help="size of the sandbox's private /tmp, bytes").tag(config=True)
+    tmp_size = Integer(256 * 2**20, help="size of the sandbox's private /tmp, and of its /dev/shm, bytes"
+                       ).tag(config=True)
 
     private = None  # per-kernel folder for the sockets and the connection file
     cgroups = ()
@@ -189,7 +190,11 @@ def sandbox_args(cwd, private, tmp_size):
             "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
             "--unshare-cgroup-try", "--disable-userns", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
             "--cap-drop", "ALL", "--hostname", "sandbox", *_system_binds(),
-            "--proc", "/proc", "--dev", "/dev", "--size", str(tmp_size), "--tmpfs", "/tmp", "--dir", "/tmp/home"]
+            "--proc", "/proc", "--dev", "/dev",
+            # tmpfs has no size unless given one, and RLIMIT_AS does not count it: /dev/shm and /tmp are
+            # bounded, and /dev itself (a tmpfs too) is made read-only.
+            "--size", str(tmp_size), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+            "--size", str(tmp_size), "--tmpfs", "/tmp", "--dir", "/tmp/home"]
     for path in python:
         args += ["--ro-bind", str(path), str(path)]
     args += ["--bind", str(private), str(private), "--bind", str(cwd), str(cwd)]
@@ -235,6 +240,11 @@ def join_cgroups(folders):
     """A prefix that moves the launched process into the cgroups before bwrap starts."""
     script = 'while [ "$1" != -- ]; do echo $$ > "$1/cgroup.procs" || exit 1; shift; done; shift; exec "$@"'
     return ["/bin/sh", "-c", script, "sh", *map(str, folders), "--"]
+
+
+def remove_cgroups_named(name):
+    """Remove the cgroups `make_cgroups(name, ...)` made, and end what still runs in them."""
+    remove_cgroups([parent / name for parent in _cgroup_parents().values() if (parent / name).is_dir()])
 
 
 def remove_cgroups(folders):

@@ -12,14 +12,17 @@ Student code runs in a sandboxed kernel (course/sandbox.py) unless `TrustedExecu
 False. Whatever it does, the notebook ends with a grade: if the kernel cannot start, dies, or runs
 a cell past the time limit and ignores the interrupt (it is then killed), the cells that ran keep
 their results and every test cell after it gets an error output that names the reason, so it
-scores 0 instead of going missing. Output kept per cell is capped, so a flood cannot fill the
-grader's memory.
+scores 0 instead of going missing. Calls into the kernel share one time budget per notebook, so
+a function that answers slowly cannot hold a worker for long. Output kept per cell and per notebook
+is capped, so a flood cannot fill the grader's memory or disk.
 """
 import ast
 import builtins
 import contextlib
 import io
 import json
+import math
+import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
@@ -28,12 +31,14 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Integer
 
-from .checks import MIME, CheckFailure, Remote, encode
+from .checks import MIME, CheckFailure, Remote, encode, shorten
 from .sandbox import KernelManager, SandboxedKernelManager, SandboxUnavailable, require_sandbox
 
 BUILTIN_NAMES = set(dir(builtins))
 KERNEL_DIED = "内核已退出，之后的测试未运行。/ The kernel died; later tests did not run."
-NO_KERNEL = "内核无法启动，测试未运行。/ The kernel could not start; no test ran."
+NO_KERNEL = "内核无法启动，测试未运行。/ The kernel did not start; no test ran."
+BUDGET_SPENT = ("调用学生函数的时间预算已用完，之后的测试未运行。/ The time budget for calling the student's functions "
+                "is spent; later tests did not run.")
 TIMED_OUT = ("单元格超过时间限制且不响应中断，内核已被终止，之后的测试未运行。/ A cell ran past the time limit and "
              "ignored the interrupt; the kernel was stopped and later tests did not run.")
 TRUNCATED = "\n[输出过长，其余部分已省略 / output too long, the rest was dropped]\n"
@@ -43,7 +48,12 @@ def is_test_cell(cell):
     return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
+class BudgetSpent(Exception):
+    """The notebook's time for calls into the kernel is used up."""
+
+
 def error_output(ename, evalue):
+    evalue = shorten(evalue, 4000)
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
 
 
@@ -76,10 +86,15 @@ class TrustedExecute(Execute):
 
     sandbox = Bool(True, help="run student code in a bubblewrap sandbox (course/sandbox.py)").tag(config=True)
     max_output = Integer(100_000, help="characters of output kept per cell").tag(config=True)
+    max_notebook_output = Integer(2_000_000, help="characters of output kept per notebook, test cells' "
+                                  "results aside (each of those is kept, cut to max_output)").tag(config=True)
+    call_budget = Integer(120, help="seconds a notebook's test cells may spend in calls to the student's "
+                          "functions; then its remaining test cells score 0").tag(config=True)
 
     def __init__(self, **kw):
         super().__init__(**kw)
         self.kernel_manager_class = SandboxedKernelManager if self.sandbox else KernelManager
+        self.kernel_name = "python3"  # the course's kernel, whatever kernel or language the notebook names
         self.shutdown_kernel = "immediate"  # a grading kernel has nothing to save
 
     def preprocess(self, nb, resources=None, km=None):
@@ -89,15 +104,16 @@ class TrustedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         self.test_namespace = {"__builtins__": builtins}  # shared by the test cells, like a kernel's
-        self.output_sizes, self.awaiting_record = {}, False
+        self.output_sizes, self.notebook_output, self.awaiting_record, self.record = {}, 0, False, None
+        self.budget_left = float(self.call_budget)
         with contextlib.ExitStack() as kernel:
             try:
                 kernel.enter_context(self.setup_kernel())
             except SandboxUnavailable:
                 raise
-            except (RuntimeError, TimeoutError) as error:  # e.g. the student's own files stop Python starting
-                self.log.error("kernel did not start: %s", error)
-                self.fail_remaining(0, "KernelDied", NO_KERNEL)
+            except Exception as error:  # e.g. the student's own files stop Python starting, or no such kernel
+                self.log.error("kernel did not start: %s: %s", type(error).__name__, error)
+                self.fail_remaining(0, "KernelNotStarted", NO_KERNEL)
             else:
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
@@ -114,6 +130,9 @@ class TrustedExecute(Execute):
                 return
             except CellTimeoutError:  # the interrupt did not stop it within iopub_timeout: kill
                 self.fail_remaining(index, "CellTimeoutError", TIMED_OUT)
+                return
+            except BudgetSpent:
+                self.fail_remaining(index, "TimeBudgetSpent", BUDGET_SPENT)
                 return
 
     def fail_remaining(self, start, ename, message):
@@ -143,14 +162,14 @@ class TrustedExecute(Execute):
                 if last is not None:
                     value = eval(compile(ast.Expression(last.value), f"<test cell {index}>", "eval"), namespace)
                 error = None
-            except (DeadKernelError, CellTimeoutError):
+            except (DeadKernelError, CellTimeoutError, BudgetSpent):
                 raise
             except CheckFailure as failure:
                 error = error_output("CheckFailure", str(failure))
             except Exception as exc:  # a test that could not run counts as failed; its code stays hidden
                 error = error_output(type(exc).__name__, str(exc)[:1000])
         if printed.getvalue():
-            outputs.append(new_output("stream", name="stdout", text=printed.getvalue()))
+            outputs.append(new_output("stream", name="stdout", text=shorten(printed.getvalue(), self.max_output)))
         if error is not None:
             outputs.append(error)
         elif isinstance(value, float):
@@ -161,14 +180,18 @@ class TrustedExecute(Execute):
         """Keep at most max_output characters of a cell's output (the grader's records always)."""
         content = msg["content"]
         if self.awaiting_record and MIME in content.get("data", {}):
-            self.awaiting_record = False  # only the first record of a call: a student cannot forge more
+            # The last record of a call is the one `serve` published after the student's function
+            # returned; one the function displayed itself comes earlier and is overwritten.
+            self.record = content["data"][MIME]
+            return None
         else:
             parent = msg["parent_header"].get("msg_id")
             size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
             used = self.output_sizes.get(parent, 0)
             self.output_sizes[parent] = used + size
-            if used + size > self.max_output:
-                if used <= self.max_output:
+            self.notebook_output += size
+            if used + size > self.max_output or self.notebook_output > self.max_notebook_output:
+                if not outs or outs[-1].get("text") != TRUNCATED:
                     outs.append(new_output("stream", name="stdout", text=TRUNCATED))
                 return None
         shorten_error(content)
@@ -180,16 +203,21 @@ class TrustedExecute(Execute):
 
     def kernel_record(self, code):
         """Run one call in the kernel and return its record (a failure record if there is none)."""
+        if self.budget_left <= 0:
+            raise BudgetSpent
         cell, test_cell = new_code_cell(code), self.nb.cells[self.test_index]
-        self.awaiting_record = True
+        self.awaiting_record, self.record, timeout, start = True, None, self.timeout, time.monotonic()
+        self.timeout = max(1, min(timeout or math.inf, math.ceil(self.budget_left)))  # a slow call ends with the budget
         try:
             self.execute_cell(cell, self.test_index, store_history=False)
         finally:
             self.nb.cells[self.test_index] = test_cell  # nbclient stores the cell it ran at that index
-            self.awaiting_record = False
-        for output in cell.outputs:
-            if output.output_type == "display_data" and MIME in output.get("data", {}):
-                return output.data[MIME]
+            self.awaiting_record, self.timeout = False, timeout
+            self.budget_left -= time.monotonic() - start
+        if self.budget_left <= 0:
+            raise BudgetSpent
+        if self.record is not None:
+            return self.record
         errors = [o for o in cell.outputs if o.output_type == "error"]
         reason = f"{errors[0].ename}: {errors[0].evalue}" if errors else "no result / 没有结果"
         return {"value": encode(None), "error": reason, "warnings": [], "modified": []}

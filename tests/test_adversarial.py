@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from adversarial.cases import ASSIGNMENT, CASES, Context
+from adversarial.cases import ASSIGNMENT, CASES, SEQUENCE, Context, write_case
 from classroom import scores
 from course.build import course_copy
-from course.sample_class import write_submission
 from course.sandbox import SandboxUnavailable, require_sandbox
 
 pytestmark = pytest.mark.xdist_group("adversarial")
 WITNESS = "witness"
 TIMEOUT = 5  # per cell, for this run only: the looping cases end sooner
+CALL_BUDGET = 30  # seconds of calls into the kernel per notebook, for this run only
 
 
 def sandbox_missing():
@@ -66,24 +66,28 @@ def corpus(tmp_path_factory):
         pytest.skip(problem)
     course = course_copy(tmp_path_factory.mktemp("adversarial") / "course", [ASSIGNMENT])
     with open(course / "nbgrader_config.py", "a") as config:
-        config.write(f"\nc.Execute.timeout = {TIMEOUT}\n")
+        config.write(f"\nc.Execute.timeout = {TIMEOUT}\nc.TrustedExecute.call_budget = {CALL_BUDGET}\n")
     listener = Listener()
     ctx = Context(str(course), listener.port, WITNESS)
 
-    write_submission(course, WITNESS, ASSIGNMENT, ctx.source)
+    write_case(course, WITNESS, ASSIGNMENT, ctx.source)
     first = grade(course, "--student", WITNESS)
     assert first.returncode == 0, first.stderr[-3000:]
     before = scores(course, ASSIGNMENT)[WITNESS]
     cells_before = grade_cells(course)
 
     for case in CASES:
-        write_submission(course, case.name, ASSIGNMENT, case.build(ctx))
+        write_case(course, case.name, ASSIGNMENT, case.build(ctx))
     start = time.monotonic()
     run = grade(course, "--force", "--jobs", "2")
     seconds = time.monotonic() - start
     summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
+    after = scores(course, ASSIGNMENT)
+    # Then the worst of them again, each right before the witness, by a single worker.
+    sequence = grade(course, "--force", "--jobs", "1", "--student", *SEQUENCE, WITNESS)
     return dict(course=course, ctx=ctx, run=run, seconds=seconds, listener=listener, before=before,
-                cells_before=cells_before, after=scores(course, ASSIGNMENT),
+                cells_before=cells_before, after=after, sequence=sequence,
+                witness_after=scores(course, ASSIGNMENT)[WITNESS],
                 outcomes={o["student"]: o for o in summary["submissions"]})
 
 
@@ -117,6 +121,7 @@ def test_case(corpus, case):
     assert "BREACH" not in graded_outputs(corpus["course"], case.name), case.what
     sizes = [p.stat().st_size for p in (corpus["course"] / "autograded" / case.name).glob("*/*.ipynb")]
     assert max(sizes, default=0) < 2 * 2**20, f"output was not capped: {sizes}"
+    assert not course_files_returned(corpus["course"], case.name)
     if case.kind == "cheat":
         assert all(earned[t] == 0 for t in ctx.attacked), f"{case.name} earned {earned}"
         if case.honest == "kept":
@@ -132,8 +137,23 @@ def test_case(corpus, case):
         assert not any(earned.values()) and outcome["reasons"], (grades, outcome)
 
 
+def course_files_returned(course, student):
+    """Files of the course (the gradebook, a source notebook) among what grading wrote for a student."""
+    sources = {p.read_bytes() for p in (course / "source").rglob("*.ipynb")}
+    found = []
+    for folder in ("autograded", "feedback"):
+        for path in (course / folder / student).rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                data = path.read_bytes()
+                if data in sources or data.startswith(b"SQLite format 3"):
+                    found.append(str(path))
+    return found
+
+
 def test_witness_is_untouched(corpus):
+    assert corpus["sequence"].returncode == 0, corpus["sequence"].stderr[-3000:]
     assert corpus["after"][WITNESS] == corpus["before"]
+    assert corpus["witness_after"] == corpus["before"], "graded right after an attack, by the same worker"
     assert not list((corpus["course"] / "autograded" / WITNESS).rglob("pwned.txt"))
     assert not list((corpus["course"] / "submitted" / WITNESS).rglob("pwned.txt"))
 

@@ -15,14 +15,16 @@ A successful attack prints BREACH; no graded notebook may show it.
 """
 import copy
 import json
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell
 
-from course.grade import INVALID, TAMPERED
-from course.sample_class import exercise_of, grade_id, notebooks, solution_ids
+from course.grade import BUDGET_SPENT, INVALID, MISSING, TAMPERED
+from course.sample_class import exercise_of, grade_id, notebooks, solution_ids, write_submission
 
 ASSIGNMENT = "01_softmax"
 
@@ -106,6 +108,69 @@ def attacked_tests(ctx, cells):
 
 def raw(make):
     return lambda ctx: {ctx.name: make(ctx)}
+
+
+class Link(str):
+    """A file written as a symbolic link to this path ({course} is filled in)."""
+
+
+class HardLink(str):
+    """A file written as a hard link to this path ({course} is filled in)."""
+
+
+FIFO, FOLDER = "<fifo>", "<folder>"
+
+
+def write_case(course, student, assignment, files):
+    """write_submission, plus the special files the vetting must refuse."""
+    plain = {name: f for name, f in files.items() if not isinstance(f, (Link, HardLink)) and f not in (FIFO, FOLDER)}
+    folder = write_submission(course, student, assignment, plain)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, f in files.items():
+        path = folder / name
+        if isinstance(f, Link):
+            os.symlink(f.format(course=course), path)
+        elif isinstance(f, HardLink):
+            os.link(f.format(course=course), path)
+        elif f == FIFO:
+            os.mkfifo(path)
+        elif f == FOLDER:
+            (path / "cells").mkdir(parents=True)
+    return folder
+
+
+def honest_with(**extra):
+    """The honest notebook next to extra (special) files."""
+    def build(ctx):
+        nbs = ctx.copy()
+        nbs.update(extra)
+        return nbs
+    return build
+
+
+def instead_of_notebook(special):
+    return lambda ctx: {ctx.name: special}
+
+
+def padded(ctx):
+    """A valid notebook of over 100 MB (white space after the JSON)."""
+    return nbformat.writes(ctx.source[ctx.name]).encode() + b" " * (100 * 2**20)
+
+
+def other_kernel(ctx):
+    nbs = ctx.copy()
+    nbs[ctx.name].metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
+    nbs[ctx.name].metadata["language_info"] = {"name": "R"}
+    return nbs
+
+
+def extra_graded_cell(ctx):
+    nbs = ctx.copy()
+    cell = new_code_cell("1.0", metadata={"nbgrader": {"grade": True, "solution": False, "locked": True,
+                                                        "grade_id": "bonus", "points": 1000, "schema_version": 3}})
+    cells = ctx.cells(nbs)
+    cells.insert(len(cells), cell)
+    return nbs
 
 
 # ---------------------------------------------------------------- tampering with cells
@@ -309,6 +374,77 @@ if os.fork() == 0:
     os._exit(0)
 """
 SEGFAULT = "import ctypes\nctypes.string_at(0)"
+# Exits by itself and leaves a process behind that replaces every new kernel's connection file.
+HIJACK_NEXT = """
+import glob, os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        end = time.time() + 300
+        while time.time() < end:
+            for path in glob.glob('../../*/kernel.json') + glob.glob('../../../*/*/kernel.json'):
+                try:
+                    os.replace(path, path + '.x')
+                    os.mkfifo(path)
+                except OSError:
+                    pass
+            time.sleep(0.01)
+    os._exit(0)
+time.sleep(0.5)
+os._exit(0)
+"""
+FILL_SHM = """
+import os
+written = 0
+for folder in ['/dev/shm', '/dev', '/tmp']:
+    try:
+        with open(os.path.join(folder, 'fill'), 'wb') as f:
+            for _ in range(600):
+                f.write(b'x' * 2**20)
+                written = f.tell()
+    except OSError:
+        pass
+    if written > 300 * 2**20:
+        print('BREACH: wrote', written, 'bytes to', folder)
+"""
+SLOW_ANSWER = """
+import time
+import numpy as np
+def {fn}(x, axis=-1):
+    time.sleep(3)
+    e = np.exp(np.asarray(x, float) - np.max(x, axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+"""
+HUGE_RESULTS = """
+import numpy as np
+big = 'x' * 10_000_000
+print(big)
+def {fn}(x, *args, **kwargs):
+    if np.ndim(x) > 1:
+        raise ValueError(big)
+    return big
+"""
+HUGE_RECORD = """
+import course.checks as checks
+from IPython.display import display
+def forged(target, payload):
+    display({{checks.MIME: {{'value': {{'kind': 'list', 'items': [{{'kind': 'plain', 'value': 0}}] * 300_000}},
+                            'error': 'e' * 5_000_000, 'warnings': ['w' * 1_000_000] * 3,
+                            'modified': ['#1' * 500_000]}}}}, raw=True)
+checks.serve = forged
+def {fn}(x, *args, **kwargs):
+    return None
+"""
+READ_EXTRA_FILES = """
+import os
+for name in os.listdir('.'):
+    try:
+        data = open(name, 'rb').read()
+    except OSError:
+        continue
+    if data.startswith(b'SQLite format 3') or b'HIDDEN' in data:
+        print('BREACH: read', name)
+"""
 
 EQUAL_TO_ANYTHING = """
 import numpy as np
@@ -450,4 +586,37 @@ CASES = [
     Case("wrong-name", "rejected", renamed, "the notebook under another name"),
     Case("no-notebook", "rejected", lambda ctx: {"README.txt": "忘了 / forgot"}, "no notebook at all"),
     Case("extra-files", "harmless", extra_files, "an honest notebook next to a fake gradebook.db"),
+    # the grader's own limits
+    Case("kernel-json-hijack", "killer", inserted(HIJACK_NEXT),
+         "exits by itself, leaving a process that replaces later kernels' connection files"),
+    Case("fill-dev-shm", "harmless", inserted(FILL_SHM, after="setup"), "600 MB into /dev/shm, /dev and /tmp"),
+    Case("slow-answer", "cheat", solution(SLOW_ANSWER), "3 s a call: the notebook's call budget ends it",
+         honest="any", reason=BUDGET_SPENT),
+    Case("huge-results", "cheat", solution(HUGE_RESULTS), "10 MB strings printed, returned and raised"),
+    Case("huge-forged-record", "cheat", solution(HUGE_RECORD), "records with 300,000 items and MB-long texts",
+         honest="any"),
+    # what nbgrader would follow or block on
+    Case("symlink-notebook", "rejected", instead_of_notebook(Link("{course}/source/01_softmax/softmax.ipynb")),
+         "the notebook is a link to the source notebook", reason="softmax.ipynb: 符号链接"),
+    Case("symlink-extra-file", "harmless",
+         lambda ctx: {**inserted(READ_EXTRA_FILES, after="setup")(ctx), "notes.txt": Link("{course}/gradebook.db"),
+                      "source.txt": Link("{course}/source/01_softmax/softmax.ipynb")},
+         "extra files linked to the gradebook and the source notebook", reason="notes.txt: 符号链接"),
+    Case("hardlink-extra-file", "harmless",
+         lambda ctx: {**inserted(READ_EXTRA_FILES, after="setup")(ctx), "notes.txt": HardLink("{course}/gradebook.db")},
+         "an extra file hard-linked to the gradebook", reason="notes.txt: 硬链接"),
+    Case("fifo-notebook", "rejected", instead_of_notebook(FIFO), "a FIFO named like the notebook",
+         reason="softmax.ipynb: 不是普通文件"),
+    Case("folder-notebook", "rejected", instead_of_notebook(FOLDER), "a folder named like the notebook",
+         reason="softmax.ipynb: 是文件夹"),
+    Case("huge-notebook", "rejected", raw(padded), "a valid notebook of over 100 MB", reason="softmax.ipynb: 笔记本过大"),
+    Case("other-kernel", "harmless", other_kernel, "the notebook's metadata names R"),
+    Case("extra-graded-cell", "rejected", extra_graded_cell, "a new graded cell worth 1000 points"),
+    # student ids
+    Case("学生 张三", "harmless", lambda ctx: ctx.copy(), "a Chinese name with a space"),
+    Case("o'brien;$(touch pwned)`id`&", "harmless", lambda ctx: ctx.copy(), "shell metacharacters in the id"),
 ]
+
+# Graded one after another by one worker, right before the witness (course grade --jobs 1):
+# none of them may change the witness's grades.
+SEQUENCE = ["kernel-json-hijack", "kill-all", "leave-behind"]

@@ -1,0 +1,48 @@
+"""Before a class is graded, the assignment's own source notebooks are run by the grader exactly as
+a submission would be, and must pass every test.
+
+If they do not, the grader's set-up is broken (no usable sandbox, kernels that cannot start, limits
+too tight for Python, a course package the kernel cannot import), not the students' work: grading
+stops with the reason before any student is recorded, instead of giving every student a zero."""
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbgrader.utils import is_grade, is_solution
+
+BROKEN = ("评分环境有问题：课程自己的答案（source/）没有通过全部测试，因此没有为任何学生评分，成绩册未改动。\n"
+          "The grader's own set-up is broken: the course's own answers (source/) did not pass every test, so no "
+          "student was graded and the gradebook is unchanged.")
+
+
+def problems(execute_class, app, source, scratch):
+    """Run the source notebooks in `source` with the configured Execute step; return what failed."""
+    found = []
+    for path in sorted(Path(source).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        work = Path(tempfile.mkdtemp(prefix="canary-", dir=scratch))
+        shutil.copytree(source, work, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.ipynb"))
+        try:
+            execute_class(parent=app).preprocess(nb, {"metadata": {"path": str(work)}})
+        except Exception as error:  # the grader itself could not run the notebook
+            found.append(f"{path.name}: {type(error).__name__}: {error}")
+            continue
+        for cell in nb.cells:
+            if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell):
+                found += [f"{path.name} {cell.metadata.nbgrader['grade_id']}: {why}" for why in failures(cell)]
+    return found
+
+
+def failures(cell):
+    """Why a test cell did not earn all its points, from its outputs."""
+    for output in cell.outputs:
+        if output.output_type == "error":
+            yield f"{output.ename}: {output.evalue}"[:500]
+        elif output.output_type == "execute_result":
+            score = output.data.get("text/plain", "")
+            try:
+                if float(score) < cell.metadata.nbgrader.get("points", 0):
+                    yield f"partial credit {score}"
+            except ValueError:
+                pass

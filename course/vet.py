@@ -1,0 +1,87 @@
+"""Vet a submission before nbgrader sees it: copy its regular files, and only those, into a folder
+of the grader's own.
+
+nbgrader follows symbolic links when it reads a submission and when it copies it into autograded/
+and feedback/, and blocks on a FIFO. A submitted link to gradebook.db or source/ would hand the
+gradebook or the hidden tests to the kernel and back to the student; a hard link does the same
+without looking like a link. So nbgrader reads a copy: every file is opened without following
+links and without blocking, checked to be the same plain file that was listed, and copied with its
+modification time (nbgrader's "unchanged, skip" decision depends on it). Whatever is not copied is
+named with its reason; the rest of the submission is graded.
+"""
+import os
+import shutil
+import stat
+from pathlib import Path
+
+MAX_NOTEBOOK_BYTES = 32 * 2**20  # a notebook nbgrader would need gigabytes of memory to read
+MAX_SUBMISSION_BYTES = 64 * 2**20
+CHUNK = 2**20
+
+KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket", stat.S_IFCHR: "device", stat.S_IFBLK: "device"}
+
+
+def vetted_copy(submitted, target):
+    """Copy the plain files of the folder `submitted` into `target` (emptied first); return the
+    reasons, bilingual, for what was left out."""
+    shutil.rmtree(target, ignore_errors=True)
+    Path(target).mkdir(parents=True)
+    rejected, total = [], [0]
+    if Path(submitted).is_symlink() or Path(submitted).parent.is_symlink():
+        return ["提交文件夹是符号链接，未评分 / the submission folder is a symbolic link, not graded"]
+    _copy_folder(Path(submitted), Path(target), Path(), rejected, total)
+    return rejected
+
+
+def _copy_folder(folder, target, relative, rejected, total):
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            name = relative / entry.name
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISLNK(info.st_mode):
+                rejected.append(f"{name}: 符号链接，已忽略 / a symbolic link, left out")
+            elif stat.S_ISDIR(info.st_mode):
+                if entry.name.endswith(".ipynb"):
+                    rejected.append(f"{name}: 是文件夹而不是笔记本，已忽略 / a folder, not a notebook: left out")
+                    continue
+                (target / entry.name).mkdir()
+                _copy_folder(Path(entry.path), target / entry.name, name, rejected, total)
+            elif not stat.S_ISREG(info.st_mode):
+                kind = KINDS.get(stat.S_IFMT(info.st_mode), "special file")
+                rejected.append(f"{name}: 不是普通文件（{kind}），已忽略 / not a plain file ({kind}), left out")
+            elif info.st_nlink > 1:
+                rejected.append(f"{name}: 硬链接，已忽略 / a hard link, left out")
+            elif entry.name.endswith(".ipynb") and info.st_size > MAX_NOTEBOOK_BYTES:
+                rejected.append(f"{name}: 笔记本过大（{info.st_size // 2**20} MiB，上限{MAX_NOTEBOOK_BYTES // 2**20} MiB），"
+                                f"已忽略 / notebook too large ({info.st_size // 2**20} MiB, at most "
+                                f"{MAX_NOTEBOOK_BYTES // 2**20} MiB), left out")
+            elif total[0] + info.st_size > MAX_SUBMISSION_BYTES:
+                rejected.append(f"{name}: 提交总大小超过{MAX_SUBMISSION_BYTES // 2**20} MiB，已忽略 / the submission "
+                                f"is over {MAX_SUBMISSION_BYTES // 2**20} MiB in all, left out")
+            elif not _copy_file(entry.path, target / entry.name, info):
+                rejected.append(f"{name}: 读取时已被替换，已忽略 / replaced while it was read, left out")
+            else:
+                total[0] += info.st_size
+
+
+def _copy_file(path, destination, listed):
+    """Copy the plain file at `path` if it is still the one listed; False if it is not."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as source:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or (info.st_dev, info.st_ino) != (listed.st_dev, listed.st_ino) \
+                or info.st_nlink > 1:
+            return False
+        left = info.st_size
+        with open(destination, "xb") as copy:
+            while left > 0:
+                chunk = source.read(min(CHUNK, left))
+                if not chunk:
+                    break
+                copy.write(chunk)
+                left -= len(chunk)
+    os.utime(destination, ns=(info.st_atime_ns, info.st_mtime_ns))
+    return True
