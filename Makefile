@@ -4,9 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # nbgrader calls `alembic` from PATH; the venv's tools come first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
-SYSTEM_PACKAGES := bubblewrap chromium fonts-noto-cjk postgresql
+SYSTEM_PACKAGES := acl bubblewrap chromium fonts-noto-cjk postgresql
+# The adversarial tests also grade as this ordinary user (the sandbox without cgroups).
+GRADER_USER := tf-grader
 
-.PHONY: setup system-packages release demo test lab clean
+.PHONY: setup system-packages grader-user release demo test lab clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +25,17 @@ system-packages:
 	  else echo "missing Debian packages / 缺少Debian软件包: $$missing (sudo apt-get install $$missing)"; fi; \
 	fi
 
-setup: $(VENV)/.installed system-packages
+# As root: the ordinary user, allowed to pass through the folders above Python and the course
+# (an ACL for that user alone; e.g. /root, where pyenv installs Python, is closed to others).
+grader-user: system-packages
+	@if [ "$$(id -u)" = 0 ]; then \
+	  id $(GRADER_USER) >/dev/null 2>&1 || useradd --system --user-group --no-create-home --shell /usr/sbin/nologin $(GRADER_USER); \
+	  for path in "$$(readlink -f $(PY))" "$(CURDIR)"; do \
+	    dir=$$(dirname "$$path"); while [ "$$dir" != / ]; do setfacl -m u:$(GRADER_USER):x "$$dir"; dir=$$(dirname "$$dir"); done; \
+	  done; \
+	fi
+
+setup: $(VENV)/.installed system-packages grader-user
 
 release: setup
 	$(PY) -m course build

@@ -21,7 +21,6 @@ import logging
 import multiprocessing
 import os
 import queue
-import re
 import shutil
 import sys
 import tempfile
@@ -43,20 +42,9 @@ from .canary import BROKEN, problems
 from .kernel_fork import ForkedKernelManager, ForkServer
 from .sandbox import SandboxedKernelManager, SandboxUnavailable, remove_cgroups_named, require_sandbox
 from .trusted_execute import TrustedExecute
+from .verdict import (BUDGET_SPENT, FAILED, GRADER_FAILED, INVALID, KEPT, KERNEL_DIED, MISSING,  # noqa: F401
+                      NOT_STARTED, TAMPERED, TIMED_OUT, WORKER_DIED, after_grading, before_grading, last_error)
 from .vet import vetted_copy
-
-# Why a submission has no score, or what the instructor should know about its score.
-TIMED_OUT = "超时 / timed out"
-KERNEL_DIED = "内核已退出 / kernel died"
-NOT_STARTED = "内核未能启动 / kernel did not start"
-BUDGET_SPENT = "时间预算已用完 / time budget spent"
-INVALID = "笔记本无效 / invalid notebook"
-MISSING = "缺少笔记本 / notebook missing"
-TAMPERED = "单元格被改动 / cells tampered"  # nbgrader restores changed locked cells; the rest is graded as is
-WORKER_DIED = "评分进程退出 / grading process died"
-GRADER_FAILED = "评分程序故障，未评分 / the grader failed, not graded"
-FAILED = "评分出错 / grading error"
-KEPT = "未改动，沿用已有评分 / unchanged, earlier grade kept (--force regrades)"
 
 # nbgrader's Execute already stops a looping cell (Execute.timeout); this only catches a worker
 # stuck outside a cell, e.g. on a kernel that ignores interrupts and never dies.
@@ -165,6 +153,8 @@ class Grader:
         coursedir = self.app.coursedir
         left_out = vetted_copy(coursedir.format_path(self.submitted, student, coursedir.assignment_id),
                                self.folder("submitted_directory", student))
+        graded = self.folder("autograded_directory", student)
+        before = {p.name: p.stat().st_mtime_ns for p in graded.glob("*.ipynb")}
         for attempt in range(LOCK_RETRIES):
             self.records.lines.clear()
             converted = self.autograde(student)
@@ -172,7 +162,8 @@ class Grader:
                 break
             time.sleep(1 + attempt)
         log = self.records.text()
-        outcome.reasons = left_out + self.verdict(student, converted)
+        kept = bool(before) and before == {p.name: p.stat().st_mtime_ns for p in graded.glob("*.ipynb")}
+        outcome.reasons = left_out + self.verdict(student, converted, kept)
         outcome.graded = converted and KEPT not in outcome.reasons
         if outcome.graded and self.with_feedback:
             self.records.lines.clear()
@@ -206,40 +197,17 @@ class Grader:
             self.app.log.error("%s: %s", type(error).__name__, error)
             return False
 
-    def verdict(self, student, converted):
-        log = self.records.text()
-        if converted and "Skipping existing" in self.records.text(logging.INFO):
+    def verdict(self, student, converted, kept):
+        """The reasons of one graded (or not gradable) submission, from the files (course/verdict.py)."""
+        if converted and kept:
             return [KEPT]
-        reasons = []
-        if not converted:
-            if "No notebooks" in log or "No submitted file" in log:
-                reasons.append(MISSING)
-            elif any(sign in log for sign in ("NotJSONError", "not appear to be JSON", "ValidationError",
-                                               "UnicodeDecodeError")):
-                reasons.append(INVALID)
-            elif "DeadKernelError" in log:
-                reasons.append(KERNEL_DIED)
-            elif "exists multiple times" in log or "NoResultFound" in log:  # cells nbgrader cannot match
-                tampered = tampered_cells(log, self.folder("submitted_directory", student),
-                                          self.folder("release_directory"))
-                reasons.append(f"{TAMPERED}: {', '.join(tampered) or '?'}")
-            else:
-                reasons.append(f"{FAILED}: {last_error(log)}")
-            return reasons
-        if "No submitted file" in log:
-            reasons.append(MISSING)
-        tampered = tampered_cells(log, self.folder("submitted_directory", student), self.folder("release_directory"))
-        if tampered:
-            reasons.append(f"{TAMPERED}: {', '.join(tampered)}")
-        errors = graded_errors(self.folder("autograded_directory", student))
-        if "CellTimeoutError" in errors:
-            reasons.append(TIMED_OUT)
-        if "KernelDied" in errors or "DeadKernelError" in errors:
-            reasons.append(KERNEL_DIED)
-        if "KernelNotStarted" in errors:
-            reasons.append(NOT_STARTED)
-        if "TimeBudgetSpent" in errors:
-            reasons.append(BUDGET_SPENT)
+        submitted, release = self.folder("submitted_directory", student), self.folder("release_directory")
+        reasons = before_grading(submitted, release)
+        if not converted and not reasons:
+            reasons.append(f"{FAILED}: {last_error(self.records.text())}")
+        if converted or MISSING not in reasons:
+            reasons += after_grading(submitted, release, self.folder("source_directory"),
+                                     self.folder("autograded_directory", student))
         return reasons
 
     def folder(self, kind, student="."):
@@ -248,56 +216,6 @@ class Grader:
 
     def close(self):
         self.server.close()
-
-
-def last_error(log):
-    lines = [line for line in log.splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "?"
-
-
-def cell_sources(folder):
-    """{(notebook, grade id): source} of the nbgrader cells in `folder`, in notebook order."""
-    sources = {}
-    for path in sorted(folder.glob("*.ipynb")):
-        with contextlib.suppress(Exception):  # an unreadable notebook has no cells to compare
-            for cell in nbformat.read(path, as_version=4).cells:
-                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                if grade_id:
-                    sources[(path.stem, grade_id)] = cell.source
-    return sources
-
-
-def tampered_cells(log, submitted, release):
-    """The cells the student changed, deleted, duplicated or moved (nbgrader restores changed ones
-    and grades the rest as handed in). A locked test cell differs from the gradebook's copy in
-    every honest submission when the release hid tests from it, so a changed checksum counts only
-    if the cell also differs from the release."""
-    changed = re.findall(r"Attribute '(\w+)' for cell (\S+) has changed", log)
-    names = {name for attribute, name in changed if attribute != "checksum"}
-    checksums = {name for attribute, name in changed if attribute == "checksum"}
-    released, handed_in = cell_sources(release), cell_sources(submitted)
-    names |= {grade_id for (notebook, grade_id), text in handed_in.items()
-              if grade_id in checksums and released.get((notebook, grade_id)) != text}
-    names |= set(re.findall(r"Cell '(\S+)' does not exist in the database", log))
-    names |= set(re.findall(r"Missing grade cell (\S+) encountered", log))
-    names |= set(re.findall(r"Cell with id '(\S+)' exists multiple times", log))
-    for notebook in {path.stem for path in submitted.glob("*.ipynb")}:
-        expected = [grade_id for nb, grade_id in released if nb == notebook]
-        kept = [grade_id for nb, grade_id in handed_in if nb == notebook and grade_id in expected]
-        names |= set(expected) - set(kept)  # deleted
-        names |= {got for got, want in zip(kept, [g for g in expected if g in kept]) if got != want}  # moved
-    return sorted(names)
-
-
-def graded_errors(folder):
-    """The error names and messages in the graded notebooks of one submission."""
-    found = []
-    for path in folder.glob("*.ipynb"):
-        for cell in json.loads(path.read_text()).get("cells", []):
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    found.append(f"{output.get('ename')}: {output.get('evalue')}")
-    return "\n".join(found)
 
 
 def work(app, force, with_feedback, log_path, scratch, tasks, results):

@@ -2,10 +2,13 @@
 with the sandbox on: the batch completes, no cheat earns a point, honest cells keep theirs, and
 the witness, the gradebook and the machine are untouched."""
 import json
+import os
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -31,9 +34,38 @@ def sandbox_missing():
     return None
 
 
-def grade(course, *args):
-    return subprocess.run([sys.executable, "-m", "course", "grade", ASSIGNMENT, "--course", str(course), *args],
-                          capture_output=True, text=True, timeout=1800)
+GRADER_USER = "tf-grader"  # an ordinary user, made by `make setup` when it runs as root
+
+
+def graders():
+    """Who grades the corpus: as root the sandbox's processes are capped by a cgroup, as an ordinary
+    user by RLIMIT_NPROC; both must hold."""
+    return ["root", "unprivileged"] if os.geteuid() == 0 else ["user"]
+
+
+def unprivileged(folder):
+    """The command prefix that runs as GRADER_USER, with `folder` made its own; skip if impossible."""
+    if subprocess.run(["id", GRADER_USER], capture_output=True).returncode != 0:
+        pytest.skip(f"no user {GRADER_USER} (make setup creates it) / 没有用户{GRADER_USER}")
+    prefix = ["runuser", "-u", GRADER_USER, "--", "env", f"HOME={folder}", f"TMPDIR={folder}"]
+    shutil.chown(folder, GRADER_USER, GRADER_USER)
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import course.grade"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"{GRADER_USER} cannot run the course's Python (make setup grants it): {probe.stderr[-300:]}")
+    return prefix
+
+
+class Grader:
+    """`python -m course grade` on one course copy, as root or as the unprivileged user."""
+
+    def __init__(self, course, prefix=()):
+        self.course, self.prefix = course, list(prefix)
+
+    def __call__(self, *args):
+        if self.prefix:  # everything the test wrote becomes the grader's
+            subprocess.run(["chown", "-R", f"{GRADER_USER}:{GRADER_USER}", str(self.course)], check=True)
+        command = [*self.prefix, sys.executable, "-m", "course", "grade", ASSIGNMENT, "--course", str(self.course)]
+        return subprocess.run([*command, *args], capture_output=True, text=True, timeout=1800)
 
 
 class Listener:
@@ -59,12 +91,21 @@ def grade_cells(course):
             sorted(db.execute("select name, source, checksum from source_cell"))
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+@pytest.fixture(scope="module", params=graders())
+def corpus(request):
     problem = sandbox_missing()
     if problem:
         pytest.skip(problem)
-    course = course_copy(tmp_path_factory.mktemp("adversarial") / "course", [ASSIGNMENT])
+    folder = Path(tempfile.mkdtemp(prefix="adversarial-"))  # in /tmp: reachable by GRADER_USER
+    try:
+        yield graded_corpus(folder, unprivileged(folder) if request.param == "unprivileged" else ())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def graded_corpus(folder, prefix):
+    course = course_copy(folder / "course", [ASSIGNMENT])
+    grade = Grader(course, prefix)
     with open(course / "nbgrader_config.py", "a") as config:
         config.write(f"\nc.Execute.timeout = {TIMEOUT}\nc.TrustedExecute.call_budget = {CALL_BUDGET}\n")
     listener = Listener()

@@ -1,0 +1,116 @@
+"""Why a submission has no score, or what the instructor should know about its score.
+
+Every reason is read from the files themselves, never from nbgrader's log text: the vetted copy of
+the submission (course/vet.py) against the release, and the error outputs that the grading steps
+write into the graded notebook (course/trusted_execute.py names each: CellTimeoutError,
+KernelDied, KernelNotStarted, TimeBudgetSpent).
+"""
+import contextlib
+import json
+from pathlib import Path
+
+import nbformat
+
+TIMED_OUT = "超时 / timed out"
+KERNEL_DIED = "内核已退出 / kernel died"
+NOT_STARTED = "内核未能启动 / kernel did not start"
+BUDGET_SPENT = "时间预算已用完 / time budget spent"
+INVALID = "笔记本无效 / invalid notebook"
+MISSING = "缺少笔记本 / notebook missing"
+TAMPERED = "单元格被改动 / cells tampered"  # nbgrader restores changed locked cells; the rest is graded as is
+WORKER_DIED = "评分进程退出 / grading process died"
+GRADER_FAILED = "评分程序故障，未评分 / the grader failed, not graded"
+FAILED = "评分出错 / grading error"
+KEPT = "未改动，沿用已有评分 / unchanged, earlier grade kept (--force regrades)"
+
+# The error names the grading steps write into a graded notebook, and the reason each gives.
+GRADED_ERRORS = {"CellTimeoutError": TIMED_OUT, "KernelDied": KERNEL_DIED, "DeadKernelError": KERNEL_DIED,
+                 "KernelNotStarted": NOT_STARTED, "TimeBudgetSpent": BUDGET_SPENT}
+# nbgrader metadata whose change in a submitted cell is tampering (the source of locked cells too).
+GUARDED = ("grade", "solution", "locked", "task", "points")
+
+
+def before_grading(submitted, release):
+    """Reasons known from the submission alone: no notebook of the assignment, or one that is not a
+    valid notebook. nbgrader then grades what it can (a missing notebook scores 0)."""
+    names = {path.name for path in Path(release).glob("*.ipynb")}
+    present = [Path(submitted) / name for name in sorted(names) if (Path(submitted) / name).is_file()]
+    reasons = [] if present else [MISSING]
+    for path in present:
+        try:
+            nbformat.validate(nbformat.read(path, as_version=4))
+        except Exception:  # not JSON, not UTF-8, not a notebook
+            reasons.append(INVALID)
+            break
+    if present and len(present) < len(names) and MISSING not in reasons:
+        reasons.append(MISSING)
+    return reasons
+
+
+def after_grading(submitted, release, source, autograded):
+    """Reasons from the graded notebooks: tampered cells, and what stopped the kernel."""
+    reasons = []
+    tampered = tampered_cells(submitted, release, source)
+    if tampered:
+        reasons.append(f"{TAMPERED}: {', '.join(tampered)}")
+    names = graded_error_names(autograded)
+    reasons += sorted({reason for name, reason in GRADED_ERRORS.items() if name in names},
+                      key=list(GRADED_ERRORS.values()).index)
+    return reasons
+
+
+def grade_cells(folder):
+    """[(notebook, grade id, cell)] of the nbgrader cells in `folder`, in notebook order."""
+    found = []
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        with contextlib.suppress(Exception):  # an unreadable notebook has no cells to compare
+            for cell in nbformat.read(path, as_version=4).cells:
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if grade_id:
+                    found.append((path.stem, grade_id, cell))
+    return found
+
+
+def tampered_cells(submitted, release, source):
+    """The cells the student changed, added, deleted, duplicated or moved (nbgrader restores changed
+    locked cells and grades the rest as handed in). A cell is unchanged if it is as in the release,
+    or as in the source: the gradebook's copy of a test cell is the source's, hidden tests included."""
+    originals = [{(nb, gid): cell for nb, gid, cell in grade_cells(folder)} for folder in (release, source)]
+    handed_in = grade_cells(submitted)
+    names, seen = set(), set()
+    for nb, gid, cell in handed_in:
+        if (nb, gid) in seen or not any(same_cell(cell, cells.get((nb, gid))) for cells in originals):
+            names.add(gid)  # changed, not in the release, or there twice
+        seen.add((nb, gid))
+    for notebook in {path.stem for path in Path(submitted).glob("*.ipynb")}:
+        expected = [gid for nb, gid in originals[0] if nb == notebook]
+        kept = list(dict.fromkeys(gid for nb, gid, _ in handed_in if nb == notebook and gid in expected))
+        names |= set(expected) - set(kept)  # deleted
+        names |= {got for got, want in zip(kept, [g for g in expected if g in kept]) if got != want}  # moved
+    return sorted(names)
+
+
+def same_cell(cell, original):
+    """`cell` is `original` where a student may not change it: its kind, its nbgrader flags and
+    points, and the source of a locked cell."""
+    if original is None or cell.cell_type != original.cell_type:
+        return False
+    flags, expected = cell.metadata.get("nbgrader", {}), original.metadata.nbgrader
+    if any(flags.get(key) != expected.get(key) for key in GUARDED):
+        return False
+    return not expected.get("locked") or cell.source == original.source
+
+
+def graded_error_names(folder):
+    """The error names in the graded notebooks of one submission."""
+    found = set()
+    for path in Path(folder).glob("*.ipynb"):
+        with contextlib.suppress(Exception):
+            for cell in json.loads(path.read_text()).get("cells", []):
+                found |= {o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"}
+    return found
+
+
+def last_error(log):
+    lines = [line for line in log.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "?"

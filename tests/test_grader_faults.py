@@ -1,0 +1,73 @@
+"""When the grader itself fails, the students do not pay for it: a set-up that cannot run the
+course's own answers stops before any grade is written, and a grading process that dies is
+replaced, with nothing of it left behind."""
+import hashlib
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import psutil
+import pytest
+
+from classroom import class_copy, course_command, sandbox_args
+from course.sample_class import notebooks
+from course.sandbox import _cgroup_parents
+
+pytestmark = pytest.mark.xdist_group("faults")
+ASSIGNMENT = "02_sigmoid"
+
+
+def digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def cgroups():
+    return {p.name for parent in _cgroup_parents().values() for p in parent.glob("tf-forks-*")}
+
+
+def test_a_broken_grader_stops_before_any_grade(tmp_path):
+    """Kernels that cannot start (here: 40 MB of address space, too little for Python) must not
+    become a zero for every student."""
+    if sandbox_args():
+        pytest.skip("needs the sandbox, whose memory limit breaks the kernels here")
+    students = {f"s{i}": notebooks(ASSIGNMENT) for i in range(3)}
+    course = class_copy(tmp_path / "course", ASSIGNMENT, students, "c.SandboxedKernelManager.memory = 40 * 2**20")
+    before = digest(course / "gradebook.db")
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "2"),
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode != 0
+    assert "评分环境有问题" in run.stderr and "The grader's own set-up is broken" in run.stderr, run.stderr[-2000:]
+    assert digest(course / "gradebook.db") == before, "the gradebook was changed"
+    assert not (course / "autograded").exists() or not any((course / "autograded").iterdir())
+
+
+def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
+    """SIGKILL one grading process as soon as it exists (idle or busy): the run still ends with
+    every submission graded or given a reason, and its scratch folders and cgroups are gone."""
+    students = {f"s{i}": notebooks(ASSIGNMENT) for i in range(4)}
+    course = class_copy(tmp_path / "course", ASSIGNMENT, students)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    groups_before = cgroups()
+    grader = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", *sandbox_args()),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=dict(os.environ, TMPDIR=str(scratch)))
+    parent, killed = psutil.Process(grader.pid), None
+    while killed is None and grader.poll() is None:
+        workers = [p for p in parent.children() if p.name().startswith("python")]  # after the canary's
+        if workers and any(scratch.glob("tf-worker-*/tf-forks-*")):
+            killed = workers[0].pid
+            os.kill(killed, signal.SIGKILL)
+        else:
+            psutil.wait_procs([parent], timeout=0.05)
+    out, err = grader.communicate(timeout=900)
+    assert grader.returncode == 0, err[-3000:]
+    assert killed is not None, "no worker was seen"
+    summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
+    outcomes = {o["student"]: o for o in summary["submissions"]}
+    assert set(outcomes) == set(students)
+    assert all(o["score"] == o["max_score"] or o["reasons"] for o in outcomes.values()), outcomes
+    assert not list(scratch.iterdir()), f"left behind: {list(scratch.iterdir())}"
+    assert cgroups() <= groups_before, cgroups() - groups_before
