@@ -1,4 +1,4 @@
-"""Wrong: rounds the derivative to 4 decimals inside the function, like the original notes."""
+"""Wrong: rounds the derivative to 4 decimals inside the function, as the original notes' sigmoid rounds its result."""
 import numpy as np
 
 
