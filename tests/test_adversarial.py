@@ -112,7 +112,7 @@ def graded_corpus(folder, prefix):
     ctx = Context(str(course), listener.port, WITNESS)
 
     write_case(course, WITNESS, ASSIGNMENT, ctx.source)
-    first = grade(course, "--student", WITNESS)
+    first = grade("--student", WITNESS)
     assert first.returncode == 0, first.stderr[-3000:]
     before = scores(course, ASSIGNMENT)[WITNESS]
     cells_before = grade_cells(course)
@@ -120,12 +120,12 @@ def graded_corpus(folder, prefix):
     for case in CASES:
         write_case(course, case.name, ASSIGNMENT, case.build(ctx))
     start = time.monotonic()
-    run = grade(course, "--force", "--jobs", "2")
+    run = grade("--force", "--jobs", "2")
     seconds = time.monotonic() - start
     summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
     after = scores(course, ASSIGNMENT)
     # Then the worst of them again, each right before the witness, by a single worker.
-    sequence = grade(course, "--force", "--jobs", "1", "--student", *SEQUENCE, WITNESS)
+    sequence = grade("--force", "--jobs", "1", "--student", *SEQUENCE, WITNESS)
     return dict(course=course, ctx=ctx, run=run, seconds=seconds, listener=listener, before=before,
                 cells_before=cells_before, after=after, sequence=sequence,
                 witness_after=scores(course, ASSIGNMENT)[WITNESS],
