@@ -84,7 +84,8 @@ class HideTestCode(NbGraderPreprocessor):
         shown, removed = self.hide(self.sources.get(grade_id, cell.source))
         removed = self.hide(cell.source)[1] or removed  # what the cell itself hides stays hidden too
         score, points = meta.get("score"), meta.get("points")
-        header = f"# 测试 / test: {grade_id} · 得分 / score: {number(score)}/{number(points)} · {verdict(score, points)}"
+        header = (f"# 测试 / test: {grade_id} · 得分 / score: {number(score)}/{number(points)}"
+                  f" · {verdict(score, points)}")
         cell.source = "\n".join(part for part in (header, shown, HIDDEN_NOTE if removed else "") if part)
         for output in cell.get("outputs", []):
             if output.output_type == "error":

@@ -21,7 +21,7 @@ def test_test_cells_show_id_points_verdict_message_never_hidden_code():
     traceback = ["Traceback", "----> 3 secret_oracle = lambda x: x  # hidden", "AssertionError: wrong"]
     nb = new_notebook(cells=[
         grade_cell("visible_check()\n### BEGIN HIDDEN TESTS\nsecret_oracle = 1\n### END HIDDEN TESTS", score=0.0,
-                  outputs=[new_output("error", ename="CheckFailure", evalue="值不对\nwrong values", traceback=traceback)]),
+                   outputs=[new_output("error", ename="CheckFailure", evalue="值不对\nwrong values", traceback=traceback)]),
         grade_cell("### BEGIN HIDDEN TESTS\nsecret_seed = 2024", grade_id="test_all_hidden", score=2.0),
         grade_cell("### BEGIN HIDDEN TESTS\nsecret_partial = 3\n### END HIDDEN TESTS", grade_id="test_partly", score=0.5),
         new_code_cell("print(1)\n### BEGIN HIDDEN TESTS\nsecret_elsewhere = 4"),  # metadata lost: still hidden
