@@ -169,11 +169,9 @@ def page_text(path):
 
 def hidden_lines(course, assignment):
     """Lines (20 characters or more) of the hidden test regions of the assignment's source notebooks
-    that its release notebooks do not show anyway."""
-    shown = {line.strip() for path in (course / "release" / assignment).glob("*.ipynb")
-             for cell in nbformat.read(path, 4).cells for line in cell.source.splitlines()}
-    lines = set()
-    for path in (course / "source" / assignment).glob("*.ipynb"):
+    that nothing visible contains: not the release notebooks, nor the rest of the source (solutions)."""
+    shown, hidden_ = set(), set()
+    for path in [*(course / "release" / assignment).glob("*.ipynb"), *(course / "source" / assignment).glob("*.ipynb")]:
         for cell in nbformat.read(path, 4).cells:
             hidden = False
             for line in cell.source.splitlines():
@@ -181,7 +179,8 @@ def hidden_lines(course, assignment):
                     hidden = True
                 elif "END HIDDEN TESTS" in line:
                     hidden = False
-                elif hidden and len(line.strip()) >= 20 and line.strip() not in shown:
-                    lines.add(line.strip())
+                else:
+                    (hidden_ if hidden else shown).add(line.strip())
+    lines = {line for line in hidden_ if len(line) >= 20 and not any(line in visible for visible in shown)}
     assert lines, f"{assignment}: no hidden test lines found"
     return lines
