@@ -7,6 +7,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     SaveCells)
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 
+from course.feedback_cells import HideTestCode
 from course.language_filter import LanguageFilter
 from course.report import FeedbackHeader
 from course.trusted_execute import TrustedExecute
@@ -51,5 +52,7 @@ c.TrustedExecute.sandbox = True
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"Warning"
 
-# Feedback: nbgrader's steps, with a bilingual header (student, score) as the first cell.
-c.GenerateFeedback.preprocessors = [GetGrades, FeedbackHeader, CSSHTMLHeaderPreprocessor]
+# Feedback: nbgrader's steps, with a bilingual header (student, score) as the first cell. Test cells
+# show their grade id, points, verdict, the code the release showed and their messages, never the
+# hidden tests (course/feedback_cells.py).
+c.GenerateFeedback.preprocessors = [GetGrades, HideTestCode, FeedbackHeader, CSSHTMLHeaderPreprocessor]

@@ -1,15 +1,19 @@
 """`python -m course grade`: one class with every kind of trouble, graded once by `course grade`
 and once by plain `nbgrader autograde`; the scores agree, nothing stops the batch, every
 submission has a score or a reason, re-runs change nothing and keep hand-entered grades."""
+import html
 import json
+import re
 import shutil
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+from nbgrader.utils import is_grade, is_solution
 
 from classroom import course_grade, class_copy, nbgrader_grade_class, scores
 from course import ROOT
+from course.build import nbgrader
 from course.demo import sample_class
 from course.grade import INVALID, KEPT, KERNEL_DIED, MISSING, TAMPERED, TIMED_OUT
 from course.sample_class import notebooks, solution_ids, with_answer, write_submission
@@ -123,3 +127,60 @@ def test_simulate_makes_the_requested_mix(tmp_path):
         elif per[ASSIGNMENT] == "blank":
             assert nbformat.reads(text, as_version=4) == nbformat.reads(release, as_version=4)
     assert simulate(20, seed=4, course=tmp_path) == made  # the same seed gives the same class
+
+
+def test_feedback_never_shows_hidden_tests(graded):
+    """nbgrader's feedback would print every test cell with its hidden tests (nbgrader #917, #1363);
+    here each test cell shows its grade id, points, verdict and message, for `course grade` and for
+    plain `nbgrader generate_feedback`."""
+    course = graded["course"]
+    cli = nbgrader("generate_feedback", ASSIGNMENT, "--force", "--CourseDirectory.feedback_directory=feedback-cli",
+                   root=course, check=False)
+    assert cli.returncode == 0, cli.stderr[-3000:]
+    checked = 0
+    for folder in ("feedback", "feedback-cli"):
+        for path in sorted((course / folder).rglob("*")):
+            if not path.is_file():
+                continue
+            student, assignment = path.relative_to(course / folder).parts[:2]
+            text = page_text(path)
+            assert "BEGIN HIDDEN TESTS" not in text.upper() and "END HIDDEN TESTS" not in text.upper(), path
+            leaked = [line for line in hidden_lines(course, assignment) if line in text]
+            assert not leaked, f"{path}: {leaked[:3]}"
+            if path.suffix == ".html":
+                autograded = nbformat.read(course / "autograded" / student / assignment / f"{path.stem}.ipynb", 4)
+                for cell in autograded.cells:
+                    if is_grade(cell) and not is_solution(cell):
+                        assert f"test: {cell.metadata.nbgrader['grade_id']} · 得分 / score:" in text, path
+                        for output in cell.get("outputs", []):  # the message of a failing test
+                            if output.output_type == "error":
+                                assert all(line.strip() in text for line in output.evalue.splitlines()), path
+                checked += 1
+    assert checked == 2 * len([s for s, o in graded["outcomes"].items() if o["score"] is not None])
+    mistakes = page_text(course / "feedback" / "ben-mistakes" / ASSIGNMENT / "softmax.html")
+    assert "✗ 未通过 / failed" in mistakes and "的数值不对" in mistakes and "has wrong values" in mistakes
+    assert "# 隐藏测试，代码不公开 / hidden tests, code not shown" in mistakes
+
+
+def page_text(path):
+    """A feedback file's text as a reader sees it: tags removed (highlighted code is split into spans)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text(errors="replace")))
+
+
+def hidden_lines(course, assignment):
+    """Lines (20 characters or more) of the hidden test regions of the assignment's source notebooks
+    that nothing visible contains: not the release notebooks, nor the rest of the source (solutions)."""
+    shown, hidden_ = set(), set()
+    for path in [*(course / "release" / assignment).glob("*.ipynb"), *(course / "source" / assignment).glob("*.ipynb")]:
+        for cell in nbformat.read(path, 4).cells:
+            hidden = False
+            for line in cell.source.splitlines():
+                if "BEGIN HIDDEN TESTS" in line:
+                    hidden = True
+                elif "END HIDDEN TESTS" in line:
+                    hidden = False
+                else:
+                    (hidden_ if hidden else shown).add(line.strip())
+    lines = {line for line in hidden_ if len(line) >= 20 and not any(line in visible for visible in shown)}
+    assert lines, f"{assignment}: no hidden test lines found"
+    return lines
