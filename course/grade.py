@@ -203,11 +203,11 @@ class Grader:
             return [KEPT]
         submitted, release = self.folder("submitted_directory", student), self.folder("release_directory")
         reasons = before_grading(submitted, release)
-        if not converted and not reasons:
-            reasons.append(f"{FAILED}: {last_error(self.records.text())}")
         if converted or MISSING not in reasons:
             reasons += after_grading(submitted, release, self.folder("source_directory"),
                                      self.folder("autograded_directory", student))
+        if not converted and not reasons:  # nbgrader refused it for a reason of its own
+            reasons.append(f"{FAILED}: {last_error(self.records.text())}")
         return reasons
 
     def folder(self, kind, student="."):
