@@ -1,4 +1,4 @@
-"""Wrong: rounds the result to 4 decimals inside the function, as the original notes did."""
+"""Wrong: rounds the result to 4 decimals inside the function (the notes' softmax does not round; their sigmoid and linear regression did)."""
 import numpy as np
 
 
