@@ -1,4 +1,4 @@
-"""Wrong: the notes' version: θ of shape (n, 1) returned as is, and rounded to 4 decimals."""
+"""Wrong: the notes' algorithm with y reshaped to (m, 1), as in their example: θ of shape (n, 1) returned as is, rounded to 4 decimals."""
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-"""Wrong: the notes' column-vector style e.T @ e, which returns a (1, 1) array instead of a number."""
+"""Wrong: column vectors throughout (as the notes' code keeps θ and y), so e.T @ e returns a (1, 1) array instead of a number."""
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-"""Wrong: rounds θ to 4 decimals inside the function, like the notes."""
+"""Wrong: rounds θ to 4 decimals inside the function, as the notes' gradient descent does (np.round(theta, 4))."""
 import numpy as np
 
 
