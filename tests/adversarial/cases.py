@@ -417,7 +417,7 @@ def {fn}(x, axis=-1):
 """
 HUGE_RESULTS = """
 import numpy as np
-big = 'x' * 10_000_000
+big = 'x' * 300_000  # over every cap, yet cheap to send 50 times
 print(big)
 def {fn}(x, *args, **kwargs):
     if np.ndim(x) > 1:
@@ -592,7 +592,7 @@ CASES = [
     Case("fill-dev-shm", "harmless", inserted(FILL_SHM, after="setup"), "600 MB into /dev/shm, /dev and /tmp"),
     Case("slow-answer", "killer", solution(SLOW_ANSWER),
          "right, but 3 s a call: the notebook's call budget ends it after the first test", reason=BUDGET_SPENT),
-    Case("huge-results", "cheat", solution(HUGE_RESULTS), "10 MB strings printed, returned and raised"),
+    Case("huge-results", "cheat", solution(HUGE_RESULTS), "300 KB strings printed, returned and raised"),
     Case("huge-forged-record", "cheat", solution(HUGE_RECORD), "records with 300,000 items and MB-long texts",
          honest="any"),
     # what nbgrader would follow or block on
