@@ -10,6 +10,8 @@ def multi_head_attention(X, W_q, W_k, W_v, W_o, num_heads, mask=None):
                for W in (W_q, W_k, W_v))                                   # (..., L, h, d_head)
     scores = np.einsum("...ihd,...jhd->...hij", Q, K) / np.sqrt(d_head)   # (..., h, L, L)
     if mask is not None:
+        if np.ndim(mask) > X.ndim:
+            raise ValueError("mask的维数多于X / mask has more dimensions than X")
         scores = np.where(np.expand_dims(mask, -3), scores, -np.inf)
     e = np.exp(scores - scores.max(axis=-1, keepdims=True))
     weights = e / e.sum(axis=-1, keepdims=True)

@@ -1,4 +1,4 @@
-"""Wrong: no division by sqrt(d_k), as in the notes."""
+"""Wrong: no division by sqrt(d_k); this gives the output printed under the notes' self_attention, although their code does divide."""
 import numpy as np
 
 

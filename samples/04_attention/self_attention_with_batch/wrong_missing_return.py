@@ -1,4 +1,4 @@
-"""Wrong: everything fixed except the missing return."""
+"""Wrong: the right computation but no return (the slip of the notes' 2-D self_attention), so it returns None."""
 import numpy as np
 
 

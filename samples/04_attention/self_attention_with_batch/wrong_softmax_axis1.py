@@ -1,4 +1,4 @@
-"""Wrong: the batched products fixed, but softmax still over axis 1 (the queries)."""
+"""Wrong: np.dot replaced by @, but softmax still over axis 1 (the queries), as in the notes."""
 import numpy as np
 
 
