@@ -45,6 +45,8 @@ def encode(value):
         return {"kind": "float", "value": repr(value)}
     if type(value) in (tuple, list):
         return {"kind": type(value).__name__, "items": [encode(v) for v in value]}
+    if type(value) is dict and all(type(k) is str for k in value):  # e.g. a dict of parameters
+        return {"kind": "dict", "items": {k: encode(v) for k, v in value.items()}}
     if type(value) is _ndarray or isinstance(value, _generic):
         array = _asarray(value)
         if array.dtype.hasobject or array.nbytes > MAX_BYTES:
@@ -75,6 +77,8 @@ def decode(data):
     if kind in ("tuple", "list"):
         items = [decode(item) for item in data["items"]]
         return tuple(items) if kind == "tuple" else items
+    if kind == "dict":
+        return {k: decode(v) for k, v in data["items"].items()}
     if kind in ("array", "numpy_scalar"):
         array = _load(io.BytesIO(base64.b64decode(data["npy"])), allow_pickle=False)
         return array if kind == "array" else array[()]
@@ -136,6 +140,9 @@ def invoke(fn, args, kwargs):
 
 
 def _same(before, after):
+    if type(before) is dict:
+        return (type(after) is dict and before.keys() == after.keys()
+                and all(_same(before[k], after[k]) for k in before))
     if isinstance(before, np.ndarray):
         return isinstance(after, np.ndarray) and before.shape == after.shape and before.tobytes() == after.tobytes()
     try:

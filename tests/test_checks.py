@@ -140,3 +140,15 @@ def test_partial_credit_is_a_plain_float_share_of_the_points(capsys):
     score = partial_credit([lambda: None, bad, lambda: None, lambda: None], points=2)
     assert isinstance(score, Score) and repr(score) == "1.5"
     assert "3/4" in capsys.readouterr().out
+
+
+def test_dicts_of_arrays_are_encoded_and_changes_inside_them_are_seen():
+    params = {"W": np.arange(6.0).reshape(2, 3), "b": np.zeros(3)}
+    back = decode(encode(params))
+    assert back.keys() == params.keys() and np.array_equal(back["W"], params["W"])
+
+    def changes_b(x, p):
+        p["b"] += 1
+        return x
+    assert "in place" in failure(changes_b, np.ones(2), np.ones(2), params)
+    expect_close(call(lambda x, p: x @ p["W"] + p["b"], np.ones(2), params), [4.0, 6.0, 8.0])  # b is now 1
