@@ -56,6 +56,8 @@ def encode(value):
         return {"kind": "float", "value": repr(value)}
     if type(value) in (tuple, list):
         return {"kind": type(value).__name__, "items": [encode(v) for v in value]}
+    if type(value) is dict and all(type(k) is str for k in value):  # e.g. a dict of parameters
+        return {"kind": "dict", "items": {k: encode(v) for k, v in value.items()}}
     if type(value) is _ndarray or isinstance(value, _generic):
         array = _asarray(value)
         if array.dtype.hasobject or array.nbytes > MAX_BYTES:
@@ -106,9 +108,11 @@ def _decode(data, items_left, depth):
         return value
     if kind == "float":
         return float(str(data["value"])[:40])
-    if kind in ("tuple", "list"):
+    if kind in ("tuple", "list", "dict"):
         if len(data["items"]) > items_left[0]:
             raise Oversized(f"{kind} of {len(data['items'])} items / 元素过多")
+        if kind == "dict":
+            return {str(k)[:200]: _decode(v, items_left, depth - 1) for k, v in data["items"].items()}
         items = [_decode(item, items_left, depth - 1) for item in data["items"]]
         return tuple(items) if kind == "tuple" else items
     if kind in ("array", "numpy_scalar"):
@@ -184,6 +188,9 @@ def invoke(fn, args, kwargs):
 
 
 def _same(before, after):
+    if type(before) is dict:
+        return (type(after) is dict and before.keys() == after.keys()
+                and all(_same(before[k], after[k]) for k in before))
     if isinstance(before, np.ndarray):
         return isinstance(after, np.ndarray) and before.shape == after.shape and before.tobytes() == after.tobytes()
     try:

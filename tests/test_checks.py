@@ -200,3 +200,15 @@ def test_failure_messages_are_capped():
     with pytest.raises(CheckFailure) as info:
         expect_equal(fetch(list(range(9000))), (2, 3), "shape")  # a repr of 45,000 characters
     assert len(str(info.value)) < 5000
+
+
+def test_dicts_of_arrays_are_encoded_and_changes_inside_them_are_seen():
+    params = {"W": np.arange(6.0).reshape(2, 3), "b": np.zeros(3)}
+    back = decode(encode(params))
+    assert back.keys() == params.keys() and np.array_equal(back["W"], params["W"])
+
+    def changes_b(x, p):
+        p["b"] += 1
+        return x
+    assert "in place" in failure(changes_b, np.ones(2), np.ones(2), params)
+    expect_close(call(lambda x, p: x @ p["W"] + p["b"], np.ones(2), params), [4.0, 6.0, 8.0])  # b is now 1

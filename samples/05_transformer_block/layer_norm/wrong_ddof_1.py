@@ -1,0 +1,9 @@
+"""Wrong: sample variance (ddof=1) instead of the population variance."""
+import numpy as np
+
+
+def layer_norm(x, gamma, beta, eps=1e-5):
+    x = np.asarray(x, dtype=float)
+    mean = x.mean(axis=-1, keepdims=True)
+    var = x.var(axis=-1, ddof=1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * gamma + beta

@@ -1,0 +1,9 @@
+"""Wrong: the feed-forward sub-layer reads the block's input x instead of h."""
+import numpy as np
+
+
+def transformer_block(x, params, num_heads, mask=None):
+    p = params
+    h = x + multi_head_attention(layer_norm(x, p["ln1_gamma"], p["ln1_beta"]), p["W_q"], p["W_k"], p["W_v"],
+                                 p["W_o"], num_heads, mask)
+    return h + feed_forward(layer_norm(x, p["ln2_gamma"], p["ln2_beta"]), p["W1"], p["b1"], p["W2"], p["b2"])
