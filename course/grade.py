@@ -275,7 +275,7 @@ class Workers:
             self.spawn()
 
     def spawn(self):
-        scratch = tempfile.mkdtemp(prefix="tf-worker-")
+        scratch = worker_scratch()
         process = self.context.Process(target=work, args=(*self.args, scratch, self.tasks, self.results),
                                        daemon=True)
         process.start()
@@ -349,6 +349,13 @@ class Workers:
             remove_scratch(folder)
 
 
+def worker_scratch():
+    """A new scratch folder for a worker. The kernels' sockets live three levels below it and a
+    socket's path has at most 107 bytes, so a long $TMPDIR gives way to /tmp."""
+    base = tempfile.gettempdir()
+    return tempfile.mkdtemp(prefix="tf-worker-", dir=base if len(base) <= 48 else "/tmp")
+
+
 def remove_scratch(folder):
     """A worker's scratch folder, and the cgroups named after its fork servers' folders."""
     for forks in Path(folder).glob("tf-forks-*"):
@@ -408,7 +415,7 @@ def check_assignment(app):
 
 def check_grader(app):
     """Exit, leaving the gradebook untouched, unless the assignment's source scores full marks."""
-    scratch = tempfile.mkdtemp(prefix="tf-worker-")
+    scratch = worker_scratch()
     try:
         _, forked, server = forked_steps(app, scratch)
         try:
