@@ -16,8 +16,8 @@ import pytest
 
 from browser_helpers import (CHROMIUM_ARGS, CJK, NOTEBOOK, Lab, chromium, grade_sample_class, has_math,
                              hide_sidebar, lab_course, menu, open_notebook, phrase, plain, release_notebooks,
-                             rendered_cells, replace_code, run_all, run_cell, save, screenshot, select_cell,
-                             wait_until_executed, write_finished)
+                             rendered_cells, replace_code, run, run_all, run_cell, save, screenshot, select_cell,
+                             write_finished)
 from course import ROOT, assignments
 from course.demo import STUDENTS
 from course.sample_class import grade_id, notebooks
@@ -194,8 +194,7 @@ def test_softmax_exercise_passes_when_right_and_says_what_is_wrong_otherwise(pag
     visible = next(i for i, c in enumerate(nb.cells) if (grade_id(c) or "").startswith("test_softmax_")
                    and "passed(" in c.source)
     select_cell(page, cells.nth(solution))
-    menu(page, "Run", "notebook:run-all-above")  # the setup and lesson cells before the exercise
-    wait_until_executed(page)
+    run(page, lambda: menu(page, "Run", "notebook:run-all-above"))  # the setup and lesson cells before the exercise
 
     replace_code(page, cells.nth(solution), CORRECT)
     assert "Error" not in run_cell(page, cells.nth(solution))
