@@ -2,10 +2,13 @@
 with the sandbox on: the batch completes, no cheat earns a point, honest cells keep theirs, and
 the witness, the gradebook and the machine are untouched."""
 import json
+import os
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -14,13 +17,15 @@ import pytest
 
 from adversarial.cases import ASSIGNMENT, CASES, Context
 from classroom import scores
-from course.build import course_copy
+from conftest import cgroup_folders
 from course.sample_class import write_submission
 from course.sandbox import SandboxUnavailable, require_sandbox
 
 pytestmark = pytest.mark.xdist_group("adversarial")
 WITNESS = "witness"
-TIMEOUT = 5  # per cell, for this run only: the looping cases end sooner
+# Per cell, for this run only: the looping cases end sooner. Wall-clock (nbgrader's Execute.timeout),
+# so generous for a loaded machine: the longest honest cell of 01_softmax needs 0.65 s of CPU.
+TIMEOUT = 10
 
 
 def sandbox_missing():
@@ -31,9 +36,11 @@ def sandbox_missing():
     return None
 
 
-def grade(course, *args):
+def grade(course, tmp, *args):
+    """`course grade` with its own TMPDIR `tmp`: what it leaves there (tf-forks-*, tf-kernel-*,
+    tf-check-*) is its own, whatever else runs on the machine or in the other xdist worker."""
     return subprocess.run([sys.executable, "-m", "course", "grade", ASSIGNMENT, "--course", str(course), *args],
-                          capture_output=True, text=True, timeout=1800)
+                          capture_output=True, text=True, timeout=1800, env=dict(os.environ, TMPDIR=str(tmp)))
 
 
 class Listener:
@@ -60,18 +67,26 @@ def grade_cells(course):
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def graders_tmp():
+    """Short and in the system's temp folder: kernels' Unix socket paths must stay under 108 bytes."""
+    folder = Path(tempfile.mkdtemp(prefix="pytest-graders-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, built_course, graders_tmp):
     problem = sandbox_missing()
     if problem:
         pytest.skip(problem)
-    course = course_copy(tmp_path_factory.mktemp("adversarial") / "course", [ASSIGNMENT])
+    course = built_course(tmp_path_factory.mktemp("adversarial") / "course", [ASSIGNMENT])
     with open(course / "nbgrader_config.py", "a") as config:
         config.write(f"\nc.Execute.timeout = {TIMEOUT}\n")
     listener = Listener()
     ctx = Context(str(course), listener.port, WITNESS)
 
     write_submission(course, WITNESS, ASSIGNMENT, ctx.source)
-    first = grade(course, "--student", WITNESS)
+    first = grade(course, graders_tmp, "--student", WITNESS)
     assert first.returncode == 0, first.stderr[-3000:]
     before = scores(course, ASSIGNMENT)[WITNESS]
     cells_before = grade_cells(course)
@@ -79,10 +94,10 @@ def corpus(tmp_path_factory):
     for case in CASES:
         write_submission(course, case.name, ASSIGNMENT, case.build(ctx))
     start = time.monotonic()
-    run = grade(course, "--force", "--jobs", "2")
+    run = grade(course, graders_tmp, "--force", "--jobs", "2")
     seconds = time.monotonic() - start
     summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
-    return dict(course=course, ctx=ctx, run=run, seconds=seconds, listener=listener, before=before,
+    return dict(course=course, tmp=graders_tmp, ctx=ctx, run=run, seconds=seconds, listener=listener, before=before,
                 cells_before=cells_before, after=scores(course, ASSIGNMENT),
                 outcomes={o["student"]: o for o in summary["submissions"]})
 
@@ -150,6 +165,39 @@ def test_no_connection_got_out(corpus):
     assert corpus["listener"].connections == 0
 
 
-def test_nothing_is_left_running(corpus):
-    left = subprocess.run(["pgrep", "-f", str(corpus["course"])], capture_output=True, text=True).stdout
-    assert not left.strip(), left
+def using(pid, paths):
+    """What process `pid` is, if its command line or working folder is in one of `paths`, else None."""
+    proc = Path("/proc") / str(pid)
+    try:
+        cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:  # ended meanwhile
+        return None
+    try:
+        cwd = os.readlink(proc / "cwd")
+    except OSError:
+        cwd = ""
+    return f"{pid}: {cmdline[:300]} (in {cwd})" if any(p in cmdline or p in cwd for p in paths) else None
+
+
+def test_nothing_is_left_running(corpus, before_session):
+    """No process, private folder or cgroup of the graders outlives the run: bwrap (its binds name
+    the graders' folders), fork servers and kernels (they work in those folders) and whatever they
+    started. The graders' folders are in their own TMPDIR. Their cgroups are named after those
+    folders (tf-kernel-*, tf-forks-*): a cgroup new since the session started is theirs if one of
+    its processes is, or if it is empty and not named after a folder in the system's temp folder
+    (another grader's live kernel)."""
+    tmp, course = corpus["tmp"], corpus["course"]
+    paths = [str(tmp), str(course)]
+    folders = sorted(p.name for p in tmp.iterdir())
+    processes = [found for pid in Path("/proc").iterdir() if pid.name.isdigit()
+                 and int(pid.name) not in before_session["pids"] | {os.getpid()}
+                 for found in [using(pid.name, paths)] if found]
+    cgroups = []
+    for cgroup in sorted(cgroup_folders() - before_session["cgroups"]):
+        try:
+            pids = (cgroup / "cgroup.procs").read_text().split()
+        except OSError:  # removed meanwhile
+            continue
+        if any(using(pid, paths) for pid in pids) or not (pids or (Path(tempfile.gettempdir()) / cgroup.name).exists()):
+            cgroups.append(str(cgroup))
+    assert not (folders or processes or cgroups), f"left behind: folders {folders}, processes {processes}, cgroups {cgroups}"

@@ -1,7 +1,9 @@
 """Every sample answer, graded through nbgrader: right ones keep full marks, wrong ones lose points
-on their exercise, cheats earn nothing there; the source scores full marks and the release zero."""
+on their exercise, cheats (tests/cheats: templates tried on one exercise per kind of return value)
+earn nothing there; the source scores full marks and the release zero."""
 import pytest
 
+from cheats import TARGETS, cheats
 from conftest import ASSIGNMENTS
 from course.sample_class import exercise_of, notebooks, samples, solution_ids
 
@@ -9,6 +11,8 @@ from course.sample_class import exercise_of, notebooks, samples, solution_ids
 BY_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]
 SAMPLES = [pytest.param(s, marks=pytest.mark.xdist_group(a), id=f"{a}-{s.student_id}")
            for a in ASSIGNMENTS for s in samples(a)]
+CHEATS = [pytest.param(c, marks=pytest.mark.xdist_group(c.assignment), id=f"{c.assignment}-{c.student_id}")
+          for c in cheats() if c.assignment in ASSIGNMENTS]
 
 
 def by_exercise(grades, assignment):
@@ -54,3 +58,15 @@ def test_sample(graded_corpus, sample):
         assert got < most, f"a wrong answer kept all {most} points of {sample.exercise}"
     else:
         assert got == 0, f"a cheat earned {got}/{most} on {sample.exercise}"
+
+
+@pytest.mark.parametrize("cheat", CHEATS)
+def test_cheat(graded_corpus, cheat):
+    got, most = by_exercise(graded_corpus(cheat.assignment)[cheat.student_id], cheat.assignment)[cheat.exercise]
+    assert most > 0 and got == 0, f"a cheat ({cheat.template}) earned {got}/{most} on {cheat.exercise}"
+
+
+def test_cheats_cover_every_kind_of_return_value():
+    assert set(TARGETS) == {"array", "tuple", "scalar", "bool mask", "shape tuple"}
+    for assignment, exercise, _ in TARGETS.values():
+        assert exercise in solution_ids(notebooks(assignment)), (assignment, exercise)
