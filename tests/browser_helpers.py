@@ -147,7 +147,7 @@ class Lab:
         self._log_file = open(self.log, "w")
         self.process = subprocess.Popen(command, cwd=self.course, env=env, stdout=self._log_file,
                                         stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a busy machine
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 break
