@@ -15,6 +15,16 @@ FOR_TUPLES = {"tuple_subclass"}  # templates that only make sense where the answ
 
 SHAPES = "shape_projection shape_scores shape_dot shape_KT shape_output shape_broadcast shape_einsum".split()
 # kind of return value: (assignment, exercise, a plainly wrong answer that returns disguise(...))
+# EXAMPLES: per exercise, an answer the cheat's cell gives and the right answer (tests/test_samples.py
+# checks that each cheat would fool a plain comparison, so that its 0 is the grader's doing).
+EXAMPLES = {
+    "softmax": ("softmax([1.0, 2.0])", "np.exp([1.0, 2.0]) / np.exp([1.0, 2.0]).sum()"),
+    "compute_qkv": ("compute_qkv(np.eye(2), np.eye(2), 2 * np.eye(2), 3 * np.eye(2))",
+                    "(np.eye(2), 2 * np.eye(2), 3 * np.eye(2))"),
+    "sigmoid": ("sigmoid(0.2)", "1 / (1 + np.exp(-0.2))"),
+    "causal_mask": ("causal_mask(3)", "np.tril(np.ones((3, 3), dtype=bool))"),
+    "predict_shapes": ("shape_scores", "(2, 5, 7)"),
+}
 TARGETS = {
     "array": ("01_softmax", "softmax", '''
 def softmax(x, axis=-1):
