@@ -1,6 +1,7 @@
 """The adversarial corpus (tests/adversarial/cases.py), graded as one class by `python -m course grade`
 with the sandbox on: the batch completes, no cheat earns a point, honest cells keep theirs, and
 the witness, the gradebook and the machine are untouched."""
+import contextlib
 import json
 import os
 import shutil
@@ -93,11 +94,20 @@ def corpus(tmp_path_factory, built_course, graders_tmp):
 
     for case in CASES:
         write_submission(course, case.name, ASSIGNMENT, case.build(ctx))
-    start = time.monotonic()
+    start, seen, done = time.monotonic(), set(), threading.Event()
+
+    def watch():  # what the graders make in their TMPDIR while they run
+        while not done.wait(0.2):
+            with contextlib.suppress(OSError):
+                seen.update(p.name.rstrip("_0123456789abcdefghijklmnopqrstuvwxyz") for p in graders_tmp.iterdir())
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     run = grade(course, graders_tmp, "--force", "--jobs", "2")
+    done.set()
+    watcher.join()
     seconds = time.monotonic() - start
     summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
-    return dict(course=course, tmp=graders_tmp, ctx=ctx, run=run, seconds=seconds, listener=listener, before=before,
+    return dict(course=course, tmp=graders_tmp, seen=seen, ctx=ctx, run=run, seconds=seconds, listener=listener, before=before,
                 cells_before=cells_before, after=scores(course, ASSIGNMENT),
                 outcomes={o["student"]: o for o in summary["submissions"]})
 
@@ -187,6 +197,7 @@ def test_nothing_is_left_running(corpus, before_session):
     its processes is, or if it is empty and not named after a folder in the system's temp folder
     (another grader's live kernel)."""
     tmp, course = corpus["tmp"], corpus["course"]
+    assert any(name.startswith("tf-") for name in corpus["seen"]), f"the graders did not use their TMPDIR: {corpus['seen']}"
     paths = [str(tmp), str(course)]
     folders = sorted(p.name for p in tmp.iterdir())
     processes = [found for pid in Path("/proc").iterdir() if pid.name.isdigit()
