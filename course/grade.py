@@ -206,7 +206,7 @@ class Grader:
             return [KEPT]
         submitted, release = self.folder("submitted_directory", student), self.folder("release_directory")
         reasons = before_grading(submitted, release)
-        if converted or MISSING not in reasons:
+        if converted or not reasons:  # a missing or unreadable notebook has no cells to compare
             reasons += after_grading(submitted, release, self.folder("source_directory"),
                                      self.folder("autograded_directory", student))
         if not converted and not reasons:  # nbgrader refused it for a reason of its own
