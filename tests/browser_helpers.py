@@ -28,10 +28,9 @@ from course.sample_class import grade_id, solution_ids, with_answer, write_submi
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                  "--disable-dev-shm-usage"]
-# The lab's user settings in the tests: no news pop-up asking for network access, and every cell
-# attached to the page (no windowing), so that a test sees the whole notebook without scrolling.
-SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
-            "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
+# The lab's user settings in the tests: every cell attached to the page (no windowing), so that a
+# test sees the whole notebook without scrolling. (No news pop-up: the course's own lab-settings/.)
+SETTINGS = {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
 RUN_TIMEOUT_MS = 90_000  # running a whole lesson in the browser
 
 
@@ -81,6 +80,7 @@ def lab_course(folder):
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("index.ipynb", "jupyter_lab_config.py", "nbgrader_config.py"):
         shutil.copy(ROOT / name, folder)
+    shutil.copytree(ROOT / "lab-settings", folder / "lab-settings")
     shutil.copytree(ROOT / "release", folder / "release")
     return folder
 
@@ -169,6 +169,13 @@ class Lab:
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
+
+    def settings(self, plugin):
+        """JupyterLab's settings of a plugin (its schema with the defaults in force, the user's values)."""
+        request = urllib.request.Request(f"{self.url}/lab/api/settings/{plugin}",
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
 
     def shutdown_kernels(self):
         for kernel in self.api("kernels"):
