@@ -4,7 +4,7 @@ nbgrader's own exchange leaves a submission world-readable (its folder is 0777, 
 hidden only by an unguessable name: nbgrader #978), writes feedback 0644 under a hashed name, and
 lets `nbgrader submit --student SOMEONE` hand in under anyone's name. Here:
 - PrivateSubmit (student side): refuses a student id other than the Unix user, and closes the
-  submission to its owner and the exchange's group (instructors): folders 0770, files 0640.
+  submission to its owner (0700, 0600) and, by an ACL, inbound/'s group (the instructors).
 - OwnerCheckedCollect (instructor side): collects a submission only when its folder belongs to the
   Unix user it is named after, so a folder planted under another student's name is ignored.
 - PrivateReleaseFeedback (instructor side): each feedback file is 0600 plus a read ACL for its
@@ -36,9 +36,11 @@ class PrivateSubmit(ExchangeSubmit):
         super().copy_files()
         dest = os.path.join(self.inbound_path, self.assignment_filename)
         for folder, _, files in os.walk(dest):
-            os.chmod(folder, 0o770)  # the group is the exchange's (set-gid inbound/): instructors
+            os.chmod(folder, 0o700)
             for name in files:
-                os.chmod(os.path.join(folder, name), 0o640)
+                os.chmod(os.path.join(folder, name), 0o600)
+        # The instructors (inbound/'s group, which a student need not belong to) read and remove it.
+        subprocess.run(["setfacl", "-R", "-m", f"g:{os.stat(self.inbound_path).st_gid}:rwX", dest], check=True)
 
 
 class OwnerCheckedCollect(ExchangeCollect):

@@ -9,14 +9,13 @@ put https in front of it on a real server (README: "A class on JupyterHub").
 一个教师账号和若干学生账号（真实的Unix用户，PAM密码登录）。只监听127.0.0.1。
 """
 import os
-import pwd
 import sys
 from pathlib import Path
 
 HUB = Path(__file__).resolve().parent
 ROOT = HUB.parent
 sys.path.insert(0, str(HUB))
-from settings import COURSE_FOLDER, settings  # noqa: E402
+from settings import settings, user_environment  # noqa: E402
 
 c = get_config()  # noqa: F821
 CLASS = settings()
@@ -58,16 +57,7 @@ c.Spawner.http_timeout = 120
 
 def per_user(spawner):
     """The role's Jupyter configuration (hub/instructor or hub/student) and the exchange."""
-    name = spawner.user.name
-    env = {"PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",  # nbgrader calls alembic from PATH
-           "TF_HUB_EXCHANGE": CLASS["exchange"], "LANG": "C.UTF-8"}
-    if name == CLASS["instructor"]:
-        course = Path(pwd.getpwnam(name).pw_dir) / COURSE_FOLDER
-        env.update(JUPYTER_CONFIG_PATH=str(HUB / "instructor"), TF_COURSE_DIR=str(course),
-                   PYTHONPATH=f"{course}{os.pathsep}{ROOT}")  # the course copy's package, hub.exchange
-    else:
-        env.update(JUPYTER_CONFIG_PATH=str(HUB / "student"), PYTHONPATH=str(ROOT))
-    spawner.environment = env
+    spawner.environment = user_environment(spawner.user.name, CLASS, BIN)
 
 
 c.Spawner.pre_spawn_hook = per_user

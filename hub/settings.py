@@ -22,3 +22,23 @@ def settings():
         "state": os.environ.get("TF_HUB_STATE", str(Path(__file__).resolve().parent / "state")),
         "port": int(os.environ.get("TF_HUB_PORT", "8000")),
     }
+
+
+def user_environment(name, config=None, python_bin=None):
+    """The environment of a user's JupyterLab (and so of its terminals) on the hub: the venv first
+    (nbgrader calls alembic from PATH), the role's Jupyter configuration (hub/instructor or
+    hub/student), the exchange; for the instructor, their course directory and its package."""
+    import pwd
+    import sys
+    config = config or settings()
+    hub = Path(__file__).resolve().parent
+    python_bin = python_bin or Path(sys.executable).parent
+    env = {"PATH": f"{python_bin}:/usr/local/bin:/usr/bin:/bin", "TF_HUB_EXCHANGE": config["exchange"],
+           "LANG": "C.UTF-8"}
+    if name == config["instructor"]:
+        course = Path(pwd.getpwnam(name).pw_dir) / COURSE_FOLDER
+        env.update(JUPYTER_CONFIG_PATH=str(hub / "instructor"), TF_COURSE_DIR=str(course),
+                   PYTHONPATH=f"{course}{os.pathsep}{hub.parent}")  # the course copy's package; hub.exchange
+    else:
+        env.update(JUPYTER_CONFIG_PATH=str(hub / "student"), PYTHONPATH=str(hub.parent))
+    return env
