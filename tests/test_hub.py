@@ -303,6 +303,29 @@ def fetch_feedback(page, hub, user):
     return page.locator("body").inner_text()
 
 
+def in_terminal(page, hub, user, command, timeout=300):
+    """Type `command` into a new terminal of the user's JupyterLab; wait until it has finished.
+
+    Returns its exit status and output, which the command line itself writes to files in the home."""
+    home = Path(pwd.getpwnam(user).pw_dir)
+    status, output = home / ".terminal-status", home / ".terminal-output"
+    for path in (status, output):
+        path.unlink(missing_ok=True)
+    page.goto(f"{hub.url}/user/{user}/lab?reset")  # a fresh workspace opens on the launcher
+    with page.expect_websocket(lambda ws: "/terminals/websocket/" in ws.url) as connecting:
+        page.locator(".jp-LauncherCard", has_text="Terminal").click()
+    # The shell is there once its first output (the prompt) came through the terminal's websocket.
+    connecting.value.wait_for_event("framereceived", predicate=lambda payload: "stdout" in str(payload))
+    screen = page.locator(".jp-Terminal .xterm-screen")
+    screen.click()
+    page.keyboard.type(f"({command}) > {output} 2>&1; echo $? > {status}\n")
+    deadline = time.monotonic() + timeout
+    while not (status.exists() and status.read_text().strip()):  # the command line's own signal
+        assert time.monotonic() < deadline, f"the terminal command did not finish in {timeout} s"
+        time.sleep(0.5)
+    return {"status": status.read_text().strip(), "output": output.read_text()}
+
+
 def hidden_lines():
     """Lines of the source notebook's hidden tests that would give them away (long enough to be specific)."""
     lines = []
@@ -367,8 +390,11 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
     assert sorted(p.name for p in submitted.iterdir()) == [A, B]
     assert "logsumexp" in (submitted / A / ASSIGNMENT / NOTEBOOK_FILE).read_text(), "A's own notebook was collected"
 
-    # 5. `course grade` (sandboxed) and 6. feedback released.
-    graded = hub.instructor("python", "-m", "course", "grade", ASSIGNMENT)
+    # 5. `course grade` (sandboxed), typed into a terminal of the instructor's JupyterLab.
+    context_i, page_i = log_in(browser, hub, INSTRUCTOR)
+    graded = in_terminal(page_i, hub, INSTRUCTOR, f"cd ~/{COURSE_FOLDER} && python -m course grade {ASSIGNMENT}")
+    assert graded["status"] == "0", graded["output"][-3000:]
+    # 6. Feedback released.
     hub.instructor("nbgrader", "release_feedback", ASSIGNMENT)
     feedback_files = list((hub.exchange / "feedback").glob("*.html"))
     assert len(feedback_files) == 2
@@ -380,7 +406,7 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
     hub.instructor("nbgrader", "export", "--to", "grades.csv")
     scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(io.StringIO((hub.course / "grades.csv").read_text()))
               if r["assignment"] == ASSIGNMENT}
-    assert scores[A] > scores[B] >= 0, (scores, graded.stdout[-2000:])
+    assert scores[A] > scores[B] >= 0, (scores, graded["output"][-2000:])
 
     # 7. Each student fetches feedback: their own score, both languages, no hidden test code.
     hidden = hidden_lines()
@@ -405,9 +431,8 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
     context_b.close()
 
     # 8. … and in formgrader, which the instructor has in their JupyterLab.
-    context, page = log_in(browser, hub, INSTRUCTOR)
-    page.goto(f"{hub.url}/user/{INSTRUCTOR}/formgrader/manage_students")  # what Nbgrader → Formgrader shows
+    page_i.goto(f"{hub.url}/user/{INSTRUCTOR}/formgrader/manage_students")  # what Nbgrader → Formgrader shows
     for user in (A, B):
-        row_text = page.locator("tr", has_text=user).inner_text()
+        row_text = page_i.locator("tr", has_text=user).inner_text()
         assert float(re.search(r"([\d.]+) / [\d.]+", row_text)[1]) == pytest.approx(scores[user], abs=0.01), row_text
-    context.close()
+    context_i.close()

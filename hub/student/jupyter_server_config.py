@@ -11,6 +11,9 @@ c.ServerApp.jpserver_extensions.update({
     "nbgrader.server_extensions.course_list": False,
     "nbgrader.server_extensions.validate_assignment": True,
 })
+# Terminals: an interactive bash, not a login shell, which would reset PATH from /etc/profile
+# and lose the venv (python, nbgrader, alembic) that the hub put first.
+c.ServerApp.terminado_settings = {"shell_command": ["/bin/bash"]}
 c.LabApp.app_settings_dir = str(ROOT / "lab-settings")
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
