@@ -2,7 +2,8 @@
 `python hub/setup.py [--instructor NAME] [--students A B ...] [--exchange DIR] [--state DIR]`.
 
 - Unix groups tf-instructors and tf-students; the instructor and each student as a real user with
-  a home (0700) and, when new, a random password, kept in STATE/passwords (root only, 0600).
+  a home (0700); a user it creates gets a random password, kept in STATE/passwords (root only,
+  0600); an existing user keeps their password.
 - Both groups may pass through the folders above the course's Python and the course (an ACL per
   group, like `make grader-user`: e.g. /root, where pyenv installs Python, is closed to others).
 - The instructor's course directory ~INSTRUCTOR/transformer-foundations: a copy of this course
@@ -45,18 +46,18 @@ def ensure_group(name):
 
 
 def ensure_user(name, group, passwords):
+    """A new user gets a random password; an existing one keeps theirs (and their home's contents)."""
     try:
         pwd.getpwnam(name)
     except KeyError:
         run("useradd", "--create-home", "--shell", "/bin/bash", "--user-group", name)
+        passwords[name] = secrets.token_urlsafe(12)
+        subprocess.run(["chpasswd"], input=f"{name}:{passwords[name]}\n", text=True, check=True)
     run("usermod", "--append", "--groups", group, name)
     home = Path(pwd.getpwnam(name).pw_dir)
     home.mkdir(exist_ok=True)
     os.chown(home, pwd.getpwnam(name).pw_uid, pwd.getpwnam(name).pw_gid)
     home.chmod(0o700)  # no student reads another's home (or the instructor's course)
-    if name not in passwords:
-        passwords[name] = secrets.token_urlsafe(12)
-        subprocess.run(["chpasswd"], input=f"{name}:{passwords[name]}\n", text=True, check=True)
     return home
 
 

@@ -13,6 +13,7 @@ import io
 import os
 import pwd
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -119,8 +120,10 @@ class Hub:
                         "--students", A, B, "--exchange", self.config["exchange"], "--state", self.config["state"]],
                        check=True, capture_output=True, text=True, env=self.env)
         self.course = Path(pwd.getpwnam(INSTRUCTOR).pw_dir) / COURSE_FOLDER
-        self.passwords = dict(line.split(":", 1) for line in
-                              (Path(self.config["state"]) / "passwords").read_text().splitlines())
+        # The set-up gives only the users it creates a password; these are the test's own: new ones each run.
+        self.passwords = {user: secrets.token_urlsafe(12) for user in USERS}
+        subprocess.run(["chpasswd"], input="".join(f"{u}:{p}\n" for u, p in self.passwords.items()), text=True,
+                       check=True)
 
     def start(self):
         self.log = open(self.base / "jupyterhub.log", "w")
