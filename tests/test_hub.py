@@ -177,6 +177,7 @@ def hub():
     reason = why_skip()
     if reason:
         pytest.skip(reason)
+    Path("/srv").mkdir(exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="tf-hub-test-", dir="/srv"))
     base.chmod(0o755)  # the users reach the exchange inside
     running = Hub(base)
