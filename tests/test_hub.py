@@ -10,6 +10,7 @@ JupyterLab); the students in Debian's Chromium, driven by Playwright. Everything
 """
 import csv
 import io
+import json
 import os
 import pwd
 import re
@@ -301,7 +302,7 @@ def fetch_feedback(page, hub, user):
     row(page, "submitted").locator("a", has_text="view feedback").wait_for(timeout=120_000)
     status, body = api(page, hub, user, f"contents/{ASSIGNMENT}/feedback")
     assert status == 200, body
-    (folder,) = [entry["name"] for entry in __import__("json").loads(body)["content"]]
+    (folder,) = [entry["name"] for entry in json.loads(body)["content"]]
     page.goto(f"{hub.url}/user/{user}/files/{ASSIGNMENT}/feedback/{folder}/{NOTEBOOK_FILE[:-6]}.html")
     page.locator("body").wait_for()
     return page.locator("body").inner_text()
