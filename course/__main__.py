@@ -1,8 +1,14 @@
 """python -m course build | check | grade | simulate"""
 import argparse
+import os
+import sys
+from pathlib import Path
 
 
 def main(argv=None):
+    # nbgrader runs `alembic` from PATH when it creates a gradebook: this Python's bin/ (the venv's) goes
+    # first, for nbgrader in this process and in every process it starts, activated venv or not.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     parser = argparse.ArgumentParser(prog="python -m course", description="Transformer Foundations")
     commands = parser.add_subparsers(dest="command", required=True)
 

@@ -28,10 +28,9 @@ from course.sample_class import grade_id, solution_ids, with_answer, write_submi
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                  "--disable-dev-shm-usage"]
-# The lab's user settings in the tests: no news pop-up asking for network access, and every cell
-# attached to the page (no windowing), so that a test sees the whole notebook without scrolling.
-SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
-            "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
+# The lab's user settings in the tests: every cell attached to the page (no windowing), so that a
+# test sees the whole notebook without scrolling. (No news pop-up: the course's own lab-settings/.)
+SETTINGS = {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
 # Waiting in the browser is on events, not on the clock: a kernel the server reports idle with the
 # page connected to it, a run that shows it started (else the action is repeated), and cells that
 # keep finishing (a run fails only when nothing changes for STALL_MS).
@@ -87,6 +86,7 @@ def lab_course(folder):
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("index.ipynb", "jupyter_lab_config.py", "nbgrader_config.py"):
         shutil.copy(ROOT / name, folder)
+    shutil.copytree(ROOT / "lab-settings", folder / "lab-settings")
     shutil.copytree(ROOT / "release", folder / "release")
     return folder
 
@@ -175,6 +175,13 @@ class Lab:
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
+
+    def settings(self, plugin):
+        """JupyterLab's settings of a plugin (its schema with the defaults in force, the user's values)."""
+        request = urllib.request.Request(f"{self.url}/lab/api/settings/{plugin}",
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
 
     def shutdown_kernels(self):
         for kernel in self.api("kernels"):

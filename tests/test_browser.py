@@ -127,6 +127,11 @@ def test_lab_opens_on_the_course_index_linking_every_release_notebook(page, lab)
     assert "Transformer基础" in index.first.inner_text() and "Transformer Foundations" in index.nth(1).inner_text()
     index.locator(f"a[href*='/files/{RELEASES[0]}?']").first.click()  # a link opens the lesson in the lab
     page.locator(".lm-TabBar-tab.lm-mod-current", has_text=RELEASES[0].rsplit("/", 1)[1]).wait_for()
+    # No "get notified about official Jupyter news?" pop-up: the course's lab-settings/ decides it,
+    # not the test's user settings (the lab has restored by now, when the pop-up would have come).
+    news = lab.settings("@jupyterlab/apputils-extension:notification")
+    assert news["schema"]["properties"]["fetchNews"]["default"] == "false" and "fetchNews" not in news["settings"]
+    assert page.get_by_text("get notified about official Jupyter news").count() == 0
 
 
 def test_index_lists_assignments_in_order_with_paired_languages():
