@@ -44,8 +44,9 @@ release: setup
 demo: clean release
 	$(PY) -m course demo
 
+# The ten slowest tests are listed at the end (--durations=10).
 test: setup
-	$(PY) -m pytest -n 2 --dist loadgroup -q -rs; status=$$?; \
+	$(PY) -m pytest -n 2 --dist loadgroup -q -rs --durations=10; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests / 没有收集到测试"; exit 1; fi; exit $$status
 
 # JupyterLab on the course (jupyter_lab_config.py: project root, nbgrader extensions, opens index.ipynb).

@@ -7,12 +7,14 @@ gradebook ends up exactly as after `nbgrader autograde`. What a worker adds:
 - kernels forked from one warm Python per worker (course/kernel_fork.py) instead of started one
   by one: a new interpreter with ipykernel, NumPy and matplotlib is most of nbgrader's time per
   submission;
-- a verdict per submission (score, or the reason it has none) read from nbgrader's own log and
-  the graded notebook, instead of one exception that hides which submission failed;
+- a vetted copy of each submission for nbgrader to read (course/vet.py);
+- a verdict per submission (score, or the reasons it has none) read from the files
+  (course/verdict.py), instead of one exception that hides which submission failed;
 - the student's feedback HTML, generated right after grading, in parallel (unless --no-feedback).
 
-The parent hands out submissions, shows progress, replaces a worker that dies, then writes the
-grades CSV, the summary and the instructor's report (course/report.py).
+The parent first runs the assignment's source notebooks as a canary (course/canary.py), then hands
+out submissions, shows progress, replaces a worker that dies and removes what it left, then writes
+the grades CSV, the summary and the instructor's report (course/report.py).
 """
 import ast
 import contextlib
@@ -42,8 +44,8 @@ from .canary import BROKEN, problems
 from .kernel_fork import ForkedKernelManager, ForkServer
 from .sandbox import SandboxedKernelManager, SandboxUnavailable, remove_cgroups_named, require_sandbox
 from .trusted_execute import TrustedExecute
-from .verdict import (BUDGET_SPENT, FAILED, GRADER_FAILED, INVALID, KEPT, KERNEL_DIED, MISSING,  # noqa: F401
-                      NOT_STARTED, TAMPERED, TIMED_OUT, WORKER_DIED, after_grading, before_grading, last_error)
+from .verdict import (FAILED, GRADER_FAILED, KEPT, MISSING, TIMED_OUT, WORKER_DIED, after_grading, before_grading,
+                      last_error)
 from .vet import vetted_copy
 
 # nbgrader's Execute already stops a looping cell (Execute.timeout); this only catches a worker
@@ -101,17 +103,18 @@ class ForkedKernels:
 
 
 class Records(logging.Handler):
-    """Keeps nbgrader's log of one submission: its warnings and errors give the verdict."""
+    """Keeps nbgrader's warnings and errors about one submission, for the run's log (and the last error,
+    when nbgrader refused a submission for a reason of its own)."""
 
     def __init__(self):
-        super().__init__(logging.INFO)
+        super().__init__(logging.WARNING)
         self.lines = []
 
     def emit(self, record):
-        self.lines.append((record.levelno, record.getMessage()))
+        self.lines.append(record.getMessage())
 
-    def text(self, level=logging.WARNING):
-        return "\n".join(message for levelno, message in self.lines if levelno >= level)
+    def text(self):
+        return "\n".join(self.lines)
 
 
 def forked_steps(app, scratch):
@@ -141,7 +144,7 @@ class Grader:
         self.records, self.feedback = Records(), None
         app.log.handlers = [self.records]
         app.log.propagate = False
-        app.log.setLevel(logging.INFO)  # "Skipping existing assignment" is an INFO message
+        app.log.setLevel(logging.WARNING)
         steps, _, self.server = forked_steps(app, scratch)
         app.update_config(Config(Autograde={"autograde_preprocessors": steps}))
         self.submitted = app.coursedir.submitted_directory
@@ -203,7 +206,7 @@ class Grader:
             return [KEPT]
         submitted, release = self.folder("submitted_directory", student), self.folder("release_directory")
         reasons = before_grading(submitted, release)
-        if converted or MISSING not in reasons:
+        if converted or not reasons:  # a missing or unreadable notebook has no cells to compare
             reasons += after_grading(submitted, release, self.folder("source_directory"),
                                      self.folder("autograded_directory", student))
         if not converted and not reasons:  # nbgrader refused it for a reason of its own
