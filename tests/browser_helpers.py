@@ -359,11 +359,14 @@ def rendered_cells(page, nb):
         "  const md = cell.querySelector('.jp-RenderedMarkdown'); if (!md) return null;"
         "  const copy = md.cloneNode(true);"
         "  copy.querySelectorAll('code, pre, mjx-container').forEach(x => x.remove());"
-        "  return {text: copy.textContent, math: md.querySelectorAll('mjx-container').length,"
+        "  const prose = copy.cloneNode(true); prose.querySelectorAll('blockquote').forEach(x => x.remove());"
+        "  return {text: copy.textContent, prose: prose.textContent, math: md.querySelectorAll('mjx-container').length,"
         "          errors: md.querySelectorAll('mjx-merror').length}; })")
     for cell in shown:
         if cell:
             cell["text"] = plain(cell["text"])
+            # The cell's own words: quotations (a blockquote, "…" or “…”) may be in the other language.
+            cell["prose"] = re.sub(r'"[^"]*"|“[^”]*”', "", plain(cell["prose"]))
     return shown
 
 
