@@ -1,21 +1,10 @@
 """Regenerate release/ from source/ with nbgrader's generate_assignment."""
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 from . import ROOT, assignments
-
-
-def nbgrader(*args, root=ROOT, check=True):
-    """Run the nbgrader command line in the course directory (so nbgrader_config.py applies).
-
-    nbgrader calls `alembic` for the gradebook, so the venv's bin/ must be on PATH even when
-    the venv is not activated."""
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, check=check,
-                          capture_output=True, text=True, env=env)
+from .nbgrader_setup import nbgrader
 
 
 def build(lang="both", root=ROOT, release_dir="release", only=()):

@@ -7,6 +7,7 @@ from . import ROOT, assignments
 from .grade import grade
 from .sample_class import (broken_json, exercise_of, notebooks, samples, solution_ids, with_answer,
                            write_submission)
+from .table import table
 
 STUDENTS = ("ada-correct", "ben-mistakes", "cai-blank", "dan-broken")
 
@@ -41,10 +42,7 @@ def score_table(root, assignment):
                         totals[exercise][1] += grade.max_score
             rows.append([student] + [f"{g:g}/{m:g}" for g, m in totals.values()]
                         + [f"{submission.score:g}/{submission.max_score:g}"])
-    header = ["student / 学生"] + exercises + ["total / 总分"]
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in [header] + rows]
-    return "\n".join(lines)
+    return table(["student / 学生"] + exercises + ["total / 总分"], rows)
 
 
 def main(root=ROOT):

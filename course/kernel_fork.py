@@ -286,8 +286,13 @@ class ForkedKernelManager(KernelManager):
     of the submission's files other than notebooks (data files a notebook may read)."""
 
     transport = Unicode("ipc")  # the sandbox has no network
-    server = None  # the worker's ForkServer (one per process)
+    server = None  # the worker's ForkServer: set on the class that `bound_to` makes
     kernel_folder = work = None
+
+    @classmethod
+    def bound_to(cls, server):
+        """This manager class with its kernels forked by `server` (nbclient instantiates the class)."""
+        return type(cls.__name__, (cls,), {"server": server})
 
     async def _async_pre_start_kernel(self, **kw):
         if self.kernel_folder is None:

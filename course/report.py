@@ -12,6 +12,10 @@ from nbformat.v4 import new_markdown_cell
 from nbgrader.api import Assignment, Grade, GradeCell, Gradebook, Notebook, SubmittedAssignment, SubmittedNotebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from .nbgrader_setup import nbgrader_app
+from .table import table
+from .verdict import SUMMARY_HEADER, summary_rows
+
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "SimHei")
 
 
@@ -115,12 +119,6 @@ def plot_scores(scores, max_score, path):
         plt.close(fig)
 
 
-def markdown_table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def write_report(db_url, course_id, course, assignment, outcomes=None):
     """Write pass_rates.csv/.png, scores.png and report.md; return the report's path."""
     folder = Path(course) / "reports" / assignment
@@ -142,24 +140,20 @@ def write_report(db_url, course_id, course, assignment, outcomes=None):
             f"{len(submissions)} 名学生 / students · 平均分 / mean score {mean:.2f} / {max_score:g}", "",
             "## 每个测试的通过率 / Pass rate per test", "",
             "通过率最低的测试指出全班最常出错的概念。/ The tests with the lowest pass rate show what the class misses.", "",
-            markdown_table(["notebook", "test / 测试", "points / 分值", "passed / 通过", "rate / 通过率", "mean / 平均"],
-                           [(r["notebook"], r["test"], f"{r['points']:g}", f"{r['passed']}/{r['students']}",
-                             f"{100 * r['rate']:.0f}%", f"{r['mean']:.2f}") for r in rows]),
+            table(["notebook", "test / 测试", "points / 分值", "passed / 通过", "rate / 通过率", "mean / 平均"],
+                  [(r["notebook"], r["test"], f"{r['points']:g}", f"{r['passed']}/{r['students']}",
+                    f"{100 * r['rate']:.0f}%", f"{r['mean']:.2f}") for r in rows], markdown=True),
             "", "![pass rates](pass_rates.png)", "", "## 分数分布 / Score distribution", "", "![scores](scores.png)"]
     if outcomes:
         text += ["", "## 本次评分 / This run", "",
-                 markdown_table(["student / 学生", "score / 得分", "notes / 说明"],
-                                [(o.student, "—" if o.score is None else f"{o.score:.4g}/{o.max_score:.4g}",
-                                  "; ".join(o.reasons) or "ok") for o in sorted(outcomes, key=lambda o: o.student)])]
+                 table(SUMMARY_HEADER, summary_rows(outcomes), markdown=True)]
     (folder / "report.md").write_text("\n".join(text) + "\n")
     return folder / "report.md"
 
 
 def main(assignment, course=".", db_url=None):
     """`python -m course report ASSIGNMENT`: the report again, e.g. after every machine has graded."""
-    from .grade import inside, nbgrader_app
     course = Path(course).resolve()
-    with inside(course):
-        app = nbgrader_app(assignment, [f"--CourseDirectory.db_url={db_url}"] if db_url else [])
-        path = write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment)
+    app = nbgrader_app(assignment, course, [f"--CourseDirectory.db_url={db_url}"] if db_url else [])
+    path = write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment)
     print(f"报告 / report: {path}")
