@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import asdict
+from pathlib import Path
 
 import psutil
 
