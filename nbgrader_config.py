@@ -7,9 +7,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     SaveCells)
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 
-from course.feedback_cells import HideTestCode
-from course.language_filter import LanguageFilter
-from course.report import FeedbackHeader
+from course.preprocessors import FeedbackHeader, HideTestCode, LanguageFilter
 from course.trusted_execute import TrustedExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
@@ -54,5 +52,5 @@ c.IgnorePattern.pattern = r"Warning"
 
 # Feedback: nbgrader's steps, with a bilingual header (student, score) as the first cell. Test cells
 # show their grade id, points, verdict, the code the release showed and their messages, never the
-# hidden tests (course/feedback_cells.py).
+# hidden tests (course/preprocessors.py).
 c.GenerateFeedback.preprocessors = [GetGrades, HideTestCode, FeedbackHeader, CSSHTMLHeaderPreprocessor]

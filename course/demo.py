@@ -3,7 +3,9 @@ import shutil
 
 from nbgrader.api import Gradebook
 
-from . import ROOT, assignments
+from pathlib import Path
+
+from . import assignments
 from .grade import grade
 from .sample_class import (broken_json, exercise_of, notebooks, samples, solution_ids, with_answer,
                            write_submission)
@@ -12,15 +14,15 @@ from .table import table
 STUDENTS = ("ada-correct", "ben-mistakes", "cai-blank", "dan-broken")
 
 
-def sample_class(assignment):
+def sample_class(assignment, root="."):
     """The four demo students' notebooks for one assignment."""
-    source = notebooks(assignment, "source")
+    source = notebooks(assignment, "source", root)
     mistakes = source
     for exercise in solution_ids(source):
-        wrong = [s for s in samples(assignment) if s.exercise == exercise and s.kind == "wrong"]
+        wrong = [s for s in samples(assignment, root) if s.exercise == exercise and s.kind == "wrong"]
         if wrong:
             mistakes = with_answer(mistakes, exercise, wrong[0].path.read_text())
-    return dict(zip(STUDENTS, (source, mistakes, notebooks(assignment, "release"), broken_json(source))))
+    return dict(zip(STUDENTS, (source, mistakes, notebooks(assignment, "release", root), broken_json(source))))
 
 
 def score_table(root, assignment):
@@ -45,10 +47,11 @@ def score_table(root, assignment):
     return table(["student / 学生"] + exercises + ["total / 总分"], rows)
 
 
-def main(root=ROOT):
+def main(root="."):
+    root = Path(root).resolve()
     shutil.rmtree(root / "submitted", ignore_errors=True)
     for assignment in assignments(root):
-        for student, nbs in sample_class(assignment).items():
+        for student, nbs in sample_class(assignment, root).items():
             write_submission(root, student, assignment, nbs)
     for assignment in assignments(root):
         print(f"\n== {assignment} ==")

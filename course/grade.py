@@ -6,7 +6,6 @@ shows progress, then writes the grades CSV, the summary and the instructor's rep
 """
 import json
 import os
-import sys
 import tempfile
 import time
 from dataclasses import asdict
@@ -15,11 +14,12 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins.export import CsvExportPlugin
 
+from . import CourseError
 from .canary import BROKEN, problems
 from .grader import forked_steps, source_folder
 from .nbgrader_setup import nbgrader_app
 from .report import write_report
-from .sandbox import SandboxUnavailable, require_sandbox
+from .sandbox import require_sandbox
 from .table import table
 from .trusted_execute import TrustedExecute
 from .verdict import (BUDGET_SPENT, FAILED, GRADER_FAILED, INVALID, KEPT, KERNEL_DIED, MISSING,  # noqa: F401
@@ -64,7 +64,7 @@ def check_assignment(app):
 
 
 def check_grader(app):
-    """Exit, leaving the gradebook untouched, unless the assignment's source scores full marks."""
+    """Raise CourseError, leaving the gradebook untouched, unless the assignment's source scores full marks."""
     scratch = tempfile.mkdtemp(prefix="tf-worker-")
     try:
         _, forked, server = forked_steps(app, scratch)
@@ -75,7 +75,7 @@ def check_grader(app):
     finally:
         remove_scratch(scratch)
     if found:
-        sys.exit(BROKEN + "\n" + "\n".join(found[:10]))
+        raise CourseError(BROKEN + "\n" + "\n".join(found[:10]))
 
 
 def grade(assignment, course=".", jobs=None, students=(), force=False, overrides=(), progress=True, with_feedback=True):
@@ -87,12 +87,9 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     reports.mkdir(parents=True, exist_ok=True)
     app = nbgrader_app(assignment, course, overrides)
     if TrustedExecute(parent=app).sandbox:
-        try:
-            require_sandbox()
-        except SandboxUnavailable as problem:  # refuse, rather than run student code unsandboxed
-            sys.exit(str(problem))
+        require_sandbox()  # SandboxUnavailable: refuse, rather than run student code unsandboxed
     if not check_assignment(app):
-        sys.exit(f"成绩册里没有作业{assignment}：请先运行 python -m course build\n"
+        raise CourseError(f"成绩册里没有作业{assignment}：请先运行 python -m course build\n"
                  f"The gradebook has no assignment {assignment}: run `python -m course build` first.")
     todo = submissions(course, assignment, students)
     if todo:

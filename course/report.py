@@ -1,5 +1,4 @@
-"""What the class got wrong: the instructor's report under reports/<assignment>/, and the
-bilingual header of each student's feedback.
+"""What the class got wrong: the instructor's report under reports/<assignment>/.
 
 Everything comes from the gradebook, so the report covers every graded student, also those
 graded on another machine against the same (PostgreSQL) gradebook.
@@ -8,27 +7,14 @@ import csv
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_markdown_cell
 from nbgrader.api import Assignment, Grade, GradeCell, Gradebook, Notebook, SubmittedAssignment, SubmittedNotebook
-from nbgrader.preprocessors import NbGraderPreprocessor
 
+from . import grade_id
 from .nbgrader_setup import nbgrader_app
 from .table import table
 from .verdict import SUMMARY_HEADER, summary_rows
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "SimHei")
-
-
-class FeedbackHeader(NbGraderPreprocessor):
-    """First cell of a student's feedback (after GetGrades): who, what, score, in both languages."""
-
-    def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        nb.cells.insert(0, new_markdown_cell(
-            f"## 评分反馈 / Feedback — {info['assignment']} / {info['notebook']}\n\n"
-            f"学生 / Student: **{info['student']}** · 得分 / Score: **{info['score']:g} / {info['max_score']:g}**\n\n"
-            "每个测试单元下方的说明指出了问题所在。/ The message under each test cell says what went wrong."))
-        return nb, resources
 
 
 def test_results(gb, assignment):
@@ -47,9 +33,8 @@ def cell_order(course, assignment):
     order = {}
     for path in sorted((Path(course) / "source" / assignment).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if grade_id:
-                order[(path.stem, grade_id)] = len(order)
+            if grade_id(cell):
+                order[(path.stem, grade_id(cell))] = len(order)
     return order
 
 

@@ -38,9 +38,10 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer, Type, Unicode
 
 import course
+from course import CourseError
 
 # A kernel message larger than this (a single huge printed line) is dropped by ZeroMQ before it
-# reaches the grader's memory. The largest legitimate message is a returned array (checks.MAX_BYTES).
+# reaches the grader's memory. The largest legitimate message is a returned array (wire.MAX_BYTES).
 MAX_MESSAGE = 32 * 2**20
 SANDBOX_UID = 1000
 CGROUPS = Path("/sys/fs/cgroup")
@@ -50,7 +51,7 @@ HOW_TO = ("请安装bubblewrap（apt-get install bubblewrap），或者明确使
           "runs with all of the grader's permissions).")
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(CourseError, RuntimeError):
     """Grading would run student code unsandboxed; the message says what to do (bilingual)."""
 
 

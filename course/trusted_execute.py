@@ -28,11 +28,12 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
-from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Integer
 
-from .checks import MIME, CheckFailure, Remote, encode, shorten
+from .checks import CheckFailure
+from .preprocessors import is_test_cell
 from .sandbox import KernelManager, SandboxedKernelManager, SandboxUnavailable, require_sandbox
+from .wire import MIME, Remote, encode, shorten
 
 BUILTIN_NAMES = set(dir(builtins))
 KERNEL_DIED = "内核已退出，之后的测试未运行。/ The kernel died; later tests did not run."
@@ -42,10 +43,6 @@ BUDGET_SPENT = ("调用学生函数的时间预算已用完，之后的测试未
 TIMED_OUT = ("单元格超过时间限制且不响应中断，内核已被终止，之后的测试未运行。/ A cell ran past the time limit and "
              "ignored the interrupt; the kernel was stopped and later tests did not run.")
 TRUNCATED = "\n[输出过长，其余部分已省略 / output too long, the rest was dropped]\n"
-
-
-def is_test_cell(cell):
-    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
 class BudgetSpent(Exception):
@@ -78,7 +75,7 @@ class KernelName(Remote):
 
     def _request(self, args, kwargs, fetch=False):
         payload = json.dumps({"args": args, "kwargs": kwargs, "fetch": fetch})
-        code = f"__import__('course.checks', fromlist=['serve']).serve(lambda: {self.name}, {payload!r})"
+        code = f"__import__('course.wire', fromlist=['serve']).serve(lambda: {self.name}, {payload!r})"
         return self.executor.kernel_record(code)
 
 

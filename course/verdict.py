@@ -12,6 +12,8 @@ from pathlib import Path
 
 import nbformat
 
+from . import grade_id
+
 TIMED_OUT = "超时 / timed out"
 KERNEL_DIED = "内核已退出 / kernel died"
 NOT_STARTED = "内核未能启动 / kernel did not start"
@@ -87,10 +89,7 @@ def grade_cells(folder):
     found = []
     for path in sorted(Path(folder).glob("*.ipynb")):
         with contextlib.suppress(Exception):  # an unreadable notebook has no cells to compare
-            for cell in nbformat.read(path, as_version=4).cells:
-                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                if grade_id:
-                    found.append((path.stem, grade_id, cell))
+            found += [(path.stem, grade_id(c), c) for c in nbformat.read(path, as_version=4).cells if grade_id(c)]
     return found
 
 
