@@ -43,7 +43,7 @@ c.Execute.interrupt_on_timeout = True
 c.Execute.iopub_timeout = 4
 # Student code runs under bubblewrap with memory, CPU and process limits (course/sandbox.py);
 # grading refuses to start without it. Turn off only knowingly: --TrustedExecute.sandbox=False
-# (`python -m course grade --no-sandbox`). Limits: c.SandboxedKernelManager.memory, .cpu_seconds, ...
+# (`python -m course grade --no-sandbox`). Every limit: c.Limits.* (course/limits.py; README.md, Limits).
 c.TrustedExecute.sandbox = True
 # nbgrader scores a cell 0 as soon as it wrote anything to stderr: warnings from a correct
 # solution (DeprecationWarning, a harmless UserWarning) must not cost points.

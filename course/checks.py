@@ -13,10 +13,11 @@ never exist in the student's process.
 """
 import numpy as np
 
+from .limits import default
 from .wire import (Call, Odd, Remote, _abs, _argmax, _generic, _isfinite, _maximum, _ndarray, _unravel, decode,
                    encode, invoke, shorten)
 
-MAX_MESSAGE_CHARS = 4_000  # of a failure message (it quotes student values)
+MAX_MESSAGE_CHARS = default("message_chars")  # of a failure message (TrustedExecute applies its configured one)
 
 
 class CheckFailure(AssertionError):
@@ -53,7 +54,7 @@ def call(fn, *args, **kwargs):
     name = getattr(fn, "__name__", None) or getattr(fn, "name", "function")
     label = _label(name, args, kwargs)
     if isinstance(fn, Remote):
-        return Call.from_record(label, fn.invoke(args, kwargs))
+        return Call.from_record(label, fn.invoke(args, kwargs), fn.budget)
     if not callable(fn):
         return Call(label, error=f"TypeError: {name} is not a function / 不是函数")
     return Call.from_record(label, invoke(fn, args, kwargs))
@@ -63,7 +64,7 @@ def fetch(value):
     """A student's variable as plain data (for predict-the-shape answers and the like)."""
     if isinstance(value, Remote):
         record = value.fetch()
-        return decode(record.get("value") if isinstance(record, dict) else None)
+        return decode(record.get("value") if isinstance(record, dict) else None, value.budget)
     return decode(encode(value))
 
 

@@ -26,6 +26,7 @@ from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
 from .kernel_fork import ForkedKernelManager, ForkServer
+from .limits import Limits
 from .sandbox import SandboxedKernelManager
 from .trusted_execute import TrustedExecute
 from .verdict import FAILED, KEPT, MISSING, Outcome, after_grading, before_grading, last_error
@@ -92,7 +93,7 @@ def forked_steps(app, scratch):
     steps = [import_item(p) if isinstance(p, str) else p for p in configured]
     execute = next(p for p in steps if issubclass(p, Execute))
     sandbox = SandboxedKernelManager(parent=app) if TrustedExecute(parent=app).sandbox else None
-    server = ForkServer(imported_modules(source_folder(app)), sandbox, scratch)
+    server = ForkServer(imported_modules(source_folder(app)), sandbox, scratch, Limits(parent=app))
     forked = type(f"Forked{execute.__name__}", (ForkedKernels, execute),
                   {"kernel_manager": ForkedKernelManager.bound_to(server), "clock": SimpleNamespace(seconds=0.0)})
     return [forked if p is execute else p for p in steps], forked, server
@@ -124,7 +125,7 @@ class Grader:
         self.execute.clock.seconds = 0.0
         coursedir = self.app.coursedir
         left_out = vetted_copy(coursedir.format_path(self.submitted, student, coursedir.assignment_id),
-                               self.folder("submitted_directory", student))
+                               self.folder("submitted_directory", student), Limits(parent=self.app))
         graded = self.folder("autograded_directory", student)
         before = {p.name: p.stat().st_mtime_ns for p in graded.glob("*.ipynb")}
         for attempt in range(LOCK_RETRIES):

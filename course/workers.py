@@ -13,13 +13,9 @@ from pathlib import Path
 import psutil
 
 from .grader import Grader
+from .limits import Limits
 from .sandbox import remove_cgroups_named
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
-
-# nbgrader's Execute already stops a looping cell (Execute.timeout); this only catches a worker
-# stuck outside a cell, e.g. on a kernel that ignores interrupts and never dies.
-WORKER_DEADLINE = 15 * 60
-
 
 def work(app, force, with_feedback, log_path, scratch, tasks, results):
     """A worker process: grade students from `tasks` until it receives None."""
@@ -42,6 +38,9 @@ class Workers:
     def __init__(self, app, force, with_feedback, jobs, students, log_path):
         self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
         self.args = (app, force, with_feedback, str(log_path))
+        # nbgrader's Execute already stops a looping cell (Execute.timeout); this only catches a worker
+        # stuck outside a cell, e.g. on a kernel that ignores interrupts and never dies.
+        self.deadline = Limits(parent=app).worker_deadline
         self.tasks, self.results = self.context.Queue(), self.context.Queue()
         for student in students:
             self.tasks.put(student)
@@ -80,7 +79,7 @@ class Workers:
 
     def reap(self):
         now = time.monotonic()
-        stuck = [pid for pid, (_, since) in self.busy.items() if now - since > WORKER_DEADLINE]
+        stuck = [pid for pid, (_, since) in self.busy.items() if now - since > self.deadline]
         for pid in stuck:
             kill_tree(pid)
         dead = [pid for pid, process in self.processes.items() if not process.is_alive()]

@@ -3,7 +3,7 @@ plain data or to an Odd that names the problem, never to the kernel's objects.""
 import numpy as np
 import pytest
 
-from course.wire import Call, decode, encode, invoke
+from course.wire import Budget, Call, decode, encode, invoke
 
 
 def test_encoding_round_trips_plain_data_and_refuses_pickles():
@@ -74,3 +74,16 @@ def test_invoke_records_value_error_warnings_and_modified_inputs():
     assert record["error"] is None and record["modified"] == ["#1"] and record["warnings"][0].startswith("RuntimeWarning")
     assert Call.from_record("f(x)", record).value[0] == np.inf
     assert invoke(lambda: 1 / 0, [], {})["error"].startswith("ZeroDivisionError")
+
+
+def test_the_configured_budget_applies_at_both_ends():
+    from traitlets.config import Config
+
+    from course.limits import Limits
+    config = Config()
+    config.Limits.array_bytes, config.Limits.string_chars = 64, 5
+    budget = Budget.of(Limits(config=config))
+    assert encode(np.zeros(100), budget)["kind"] == "odd"  # 800 bytes: the kernel does not send it
+    assert type(decode(encode(np.zeros(25_000)), budget)).__name__ == "Odd"  # nor does the grader accept it
+    assert type(decode(encode("abcdefgh"), budget)).__name__ == "Odd"
+    assert decode(encode(np.zeros(8)), budget).shape == (8,) and decode(encode("abc"), budget) == "abc"
