@@ -6,7 +6,6 @@ shows progress, then writes the grades CSV, the summary and the instructor's rep
 """
 import json
 import os
-import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -22,9 +21,8 @@ from .report import write_report
 from .sandbox import require_sandbox
 from .table import table
 from .trusted_execute import TrustedExecute
-from .verdict import (BUDGET_SPENT, FAILED, GRADER_FAILED, INVALID, KEPT, KERNEL_DIED, MISSING,  # noqa: F401
-                      NOT_STARTED, SUMMARY_HEADER, TAMPERED, TIMED_OUT, WORKER_DIED, summary_rows)
-from .workers import Workers, remove_scratch
+from .verdict import KEPT, MISSING, SUMMARY_HEADER, summary_rows
+from .workers import Workers, remove_scratch, worker_scratch
 
 
 def submissions(course, assignment, students=()):
@@ -65,7 +63,7 @@ def check_assignment(app):
 
 def check_grader(app):
     """Raise CourseError, leaving the gradebook untouched, unless the assignment's source scores full marks."""
-    scratch = tempfile.mkdtemp(prefix="tf-worker-")
+    scratch = worker_scratch()
     try:
         _, forked, server = forked_steps(app, scratch)
         try:

@@ -8,8 +8,9 @@ course's nbgrader_config.py (TrustedExecute included), so the gradebook ends up 
 - kernels forked from one warm Python per worker (course/kernel_fork.py) instead of started one
   by one: a new interpreter with ipykernel, NumPy and matplotlib is most of nbgrader's time per
   submission;
-- a verdict per submission (score, or the reason it has none) read from nbgrader's own log and
-  the graded notebook (course/verdict.py), instead of one exception that hides which submission failed;
+- a vetted copy of each submission for nbgrader to read (course/vet.py);
+- a verdict per submission (score, or the reasons it has none) read from the files
+  (course/verdict.py), instead of one exception that hides which submission failed;
 - the student's feedback HTML, generated right after grading (unless --no-feedback).
 """
 import ast
@@ -73,17 +74,18 @@ class ForkedKernels:
 
 
 class Records(logging.Handler):
-    """Keeps nbgrader's log of one submission: its warnings and errors give the verdict."""
+    """Keeps nbgrader's warnings and errors about one submission, for the run's log (and the last error,
+    when nbgrader refused a submission for a reason of its own)."""
 
     def __init__(self):
-        super().__init__(logging.INFO)
+        super().__init__(logging.WARNING)
         self.lines = []
 
     def emit(self, record):
-        self.lines.append((record.levelno, record.getMessage()))
+        self.lines.append(record.getMessage())
 
-    def text(self, level=logging.WARNING):
-        return "\n".join(message for levelno, message in self.lines if levelno >= level)
+    def text(self):
+        return "\n".join(self.lines)
 
 
 def forked_steps(app, scratch):
@@ -114,7 +116,7 @@ class Grader:
         self.records, self.feedback = Records(), None
         app.log.handlers = [self.records]
         app.log.propagate = False
-        app.log.setLevel(logging.INFO)  # "Skipping existing assignment" is an INFO message
+        app.log.setLevel(logging.WARNING)
         steps, self.execute, self.server = forked_steps(app, scratch)
         app.update_config(Config(Autograde={"autograde_preprocessors": steps}))
         self.submitted = app.coursedir.submitted_directory

@@ -51,7 +51,7 @@ class Workers:
             self.spawn()
 
     def spawn(self):
-        scratch = tempfile.mkdtemp(prefix="tf-worker-")
+        scratch = worker_scratch()
         process = self.context.Process(target=work, args=(*self.args, scratch, self.tasks, self.results),
                                        daemon=True)
         process.start()
@@ -123,6 +123,13 @@ class Workers:
                 process.join()
         for folder in self.scratch.values():
             remove_scratch(folder)
+
+
+def worker_scratch():
+    """A new scratch folder for a worker. The kernels' sockets live three levels below it and a
+    socket's path has at most 107 bytes, so a long $TMPDIR gives way to /tmp."""
+    base = tempfile.gettempdir()
+    return tempfile.mkdtemp(prefix="tf-worker-", dir=base if len(base) <= 48 else "/tmp")
 
 
 def remove_scratch(folder):

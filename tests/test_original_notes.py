@@ -3,7 +3,6 @@
 A quoting cell is a code cell whose first line is NOTES_MARK; every line after it must appear,
 as one contiguous run of lines, in ../shared/original_notes.txt. Only indentation may differ
 (the notes indent with tabs, the lessons with spaces) and trailing blanks are ignored."""
-from pathlib import Path
 
 import nbformat
 import pytest

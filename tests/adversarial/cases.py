@@ -14,16 +14,14 @@ outcomes, per test cell:
 A successful attack prints BREACH; no graded notebook may show it.
 """
 import copy
-import json
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell
 
-from course.grade import BUDGET_SPENT, INVALID, MISSING, TAMPERED
+from course.verdict import BUDGET_SPENT, INVALID, TAMPERED
 from course.sample_class import exercise_of, grade_id, notebooks, solution_ids, write_submission
 
 ASSIGNMENT = "01_softmax"
