@@ -8,7 +8,13 @@ SYSTEM_PACKAGES := acl bubblewrap chromium fonts-noto-cjk postgresql
 # The adversarial tests also grade as this ordinary user (the sandbox without cgroups).
 GRADER_USER := tf-grader
 
-.PHONY: setup system-packages grader-user release demo test lab clean
+# The class on `make hub` (Unix users made by `make hub-setup` as root; see hub/settings.py).
+HUB_INSTRUCTOR ?= tf-teacher
+HUB_STUDENTS ?= tf-ada tf-ben
+HUB_EXCHANGE ?= /srv/nbgrader/exchange
+HUB_PORT ?= 8000
+
+.PHONY: setup system-packages grader-user hub-proxy hub-setup hub release demo test lab clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +41,19 @@ grader-user: system-packages
 	  done; \
 	fi
 
-setup: $(VENV)/.installed system-packages grader-user
+# configurable-http-proxy for JupyterHub, from the npm registry, as locked in hub/package-lock.json.
+hub/node_modules/.installed: hub/package.json hub/package-lock.json
+	cd hub && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# npm: Debian's nodejs and npm where there is none (as root); without npm the hub tests say why they skip.
+hub-proxy:
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; fi; \
+	if command -v npm >/dev/null; then $(MAKE) --no-print-directory hub/node_modules/.installed; \
+	else echo "npm not found: no JupyterHub proxy (apt-get install npm) / 未找到npm，无法安装JupyterHub代理"; fi
+
+setup: $(VENV)/.installed system-packages grader-user hub-proxy
 
 release: setup
 	$(PY) -m course build
@@ -44,14 +62,27 @@ release: setup
 demo: clean release
 	$(PY) -m course demo
 
+# The ten slowest tests are listed at the end (--durations=10).
 test: setup
-	$(PY) -m pytest -n 2 --dist loadgroup -q -rs; status=$$?; \
+	$(PY) -m pytest -n 2 --dist loadgroup -q -rs --durations=10; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests / 没有收集到测试"; exit 1; fi; exit $$status
 
 # JupyterLab on the course (jupyter_lab_config.py: project root, nbgrader extensions, opens index.ipynb).
 # Run from the project root: formgrader and Validate read ./nbgrader_config.py.
 lab: setup
 	cd $(CURDIR) && $(VENV)/bin/jupyter lab --config=$(CURDIR)/jupyter_lab_config.py $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# As root: the class's Unix users (random passwords in hub/state/passwords), the instructor's
+# course directory and nbgrader's exchange (hub/setup.py; idempotent).
+hub-setup: setup
+	@if [ "$$(id -u)" = 0 ]; then \
+	  $(PY) hub/setup.py --instructor $(HUB_INSTRUCTOR) --students $(HUB_STUDENTS) --exchange $(HUB_EXCHANGE); \
+	else echo "run as root: it creates Unix users / 请以root运行：需要创建Unix用户"; exit 1; fi
+
+# JupyterHub for the class on http://127.0.0.1:$(HUB_PORT) (hub/jupyterhub_config.py); Ctrl+C stops it and every user's server.
+hub: hub-setup
+	cd hub && TF_HUB_INSTRUCTOR=$(HUB_INSTRUCTOR) TF_HUB_STUDENTS="$(HUB_STUDENTS)" TF_HUB_EXCHANGE=$(HUB_EXCHANGE) \
+	  TF_HUB_PORT=$(HUB_PORT) $(CURDIR)/$(VENV)/bin/jupyterhub -f jupyterhub_config.py
 
 clean:
 	rm -rf submitted autograded/*/ feedback reports gradebook.db

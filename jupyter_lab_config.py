@@ -4,7 +4,9 @@ JupyterLab课程配置：以项目根目录为工作区和nbgrader课程目录�
 The project root is both the server's root and nbgrader's course directory (formgrader and the
 Validate button read ./nbgrader_config.py, so start the lab from here); nbgrader's server
 extensions are switched on explicitly, whatever the machine's own Jupyter settings say; and
-the lab opens on the course's starting page, index.ipynb.
+the lab opens on the course's starting page, index.ipynb. JupyterLab's default settings come
+from lab-settings/overrides.json: no "Would you like to get notified about official Jupyter
+news?" pop-up over the lesson, no update check.
 """
 from pathlib import Path
 
@@ -20,3 +22,7 @@ c.ServerApp.jpserver_extensions.update({
     "nbgrader.server_extensions.course_list": True,
 })
 c.LabApp.default_url = "/lab/tree/index.ipynb"
+# 关闭Jupyter新闻弹窗和更新检查 / no news pop-up, no update check (defaults a user may still change)
+c.LabApp.app_settings_dir = str(COURSE / "lab-settings")
+c.LabApp.news_url = None
+c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"

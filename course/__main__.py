@@ -12,12 +12,17 @@ A problem the user has to fix (course.CourseError) ends the command with its bil
 exit status 1; `check` exits with 2 when it cannot grade the notebook.
 """
 import argparse
+import os
+import sys
 from pathlib import Path
 
 from . import CourseError
 
 
 def main(argv=None):
+    # nbgrader runs `alembic` from PATH when it creates a gradebook: this Python's bin/ (the venv's) goes
+    # first, for nbgrader in this process and in every process it starts, activated venv or not.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     parser = argparse.ArgumentParser(prog="python -m course", description="Transformer Foundations")
     commands = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)

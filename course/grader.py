@@ -30,7 +30,7 @@ from .kernel_fork import ForkedKernelManager, ForkServer
 from .limits import Limits
 from .sandbox import SandboxedKernelManager
 from .trusted_execute import TrustedExecute
-from .verdict import FAILED, KEPT, MISSING, Outcome, after_grading, before_grading, last_error
+from .verdict import FAILED, KEPT, Outcome, after_grading, before_grading, last_error
 from .vet import vetted_copy
 
 LOCK_RETRIES = 3  # another program (formgrader) can hold the SQLite gradebook for a moment
@@ -178,7 +178,7 @@ class Grader:
             return [KEPT]
         submitted, release = self.folder("submitted_directory", student), self.folder("release_directory")
         reasons = before_grading(submitted, release)
-        if converted or MISSING not in reasons:
+        if converted or not reasons:  # a missing or unreadable notebook has no cells to compare
             reasons += after_grading(submitted, release, self.folder("source_directory"),
                                      self.folder("autograded_directory", student))
         if not converted and not reasons:  # nbgrader refused it for a reason of its own

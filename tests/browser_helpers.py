@@ -29,11 +29,16 @@ from course.sample_class import grade_id, solution_ids, with_answer, write_submi
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                  "--disable-dev-shm-usage"]
-# The lab's user settings in the tests: no news pop-up asking for network access, and every cell
-# attached to the page (no windowing), so that a test sees the whole notebook without scrolling.
-SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
-            "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
-RUN_TIMEOUT_MS = 90_000  # running a whole lesson in the browser
+# The lab's user settings in the tests: every cell attached to the page (no windowing), so that a
+# test sees the whole notebook without scrolling. (No news pop-up: the course's own lab-settings/.)
+SETTINGS = {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
+# Waiting in the browser is on events, not on the clock: a kernel the server reports idle with the
+# page connected to it, a run that shows it started (else the action is repeated), and cells that
+# keep finishing (a run fails only when nothing changes for STALL_MS).
+KERNEL_TIMEOUT_S = 180  # for the server to start a notebook's kernel on a busy machine
+START_MS = 15_000  # a run shows "[*]" or a new execution count this soon, or the action is repeated
+ATTEMPTS = 4
+STALL_MS = 120_000  # no cell finished or started for this long: the run is stuck
 
 
 def chromium():
@@ -82,6 +87,7 @@ def lab_course(folder):
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("index.ipynb", "jupyter_lab_config.py", "nbgrader_config.py"):
         shutil.copy(ROOT / name, folder)
+    shutil.copytree(ROOT / "lab-settings", folder / "lab-settings")
     shutil.copytree(ROOT / "release", folder / "release")
     return folder
 
@@ -142,7 +148,7 @@ class Lab:
         self._log_file = open(self.log, "w")
         self.process = subprocess.Popen(command, cwd=self.course, env=env, stdout=self._log_file,
                                         stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a busy machine
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 break
@@ -171,6 +177,13 @@ class Lab:
             body = response.read()
         return json.loads(body) if body else None
 
+    def settings(self, plugin):
+        """JupyterLab's settings of a plugin (its schema with the defaults in force, the user's values)."""
+        request = urllib.request.Request(f"{self.url}/lab/api/settings/{plugin}",
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
     def shutdown_kernels(self):
         for kernel in self.api("kernels"):
             self.api(f"kernels/{kernel['id']}", method="DELETE")
@@ -185,7 +198,7 @@ NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"  # the notebook 
 
 
 def open_notebook(page, lab, path, kernel=True):
-    """Open a notebook alone in the lab (a fresh workspace); wait until its kernel is idle, if asked.
+    """Open a notebook alone in the lab (a fresh workspace); wait until its kernel is ready, if asked.
 
     Returns the notebook (nbformat) and its cells as Playwright locators, in file order."""
     nb = nbformat.read(lab.course / path, as_version=4)
@@ -194,8 +207,26 @@ def open_notebook(page, lab, path, kernel=True):
     page.wait_for_function(f"n => document.querySelectorAll('{NOTEBOOK} .jp-Cell').length === n",
                            arg=len(nb.cells))
     if kernel:
-        wait_idle(page)
+        wait_kernel(page, lab, path)
     return nb, cells
+
+
+def wait_kernel(page, lab, path, timeout=KERNEL_TIMEOUT_S):
+    """Wait until the server has an idle kernel for the notebook at `path` with the page connected to it.
+
+    The page alone cannot tell: its execution indicator says "idle" before any kernel is attached
+    (JupyterLab's initial state), and cells run then are silently skipped ("No Kernel")."""
+    deadline, kernels = time.monotonic() + timeout, []
+    while time.monotonic() < deadline:
+        try:
+            kernels = [s["kernel"] for s in lab.api("sessions") if s.get("path") == path and s.get("kernel")]
+        except OSError:  # the server is busy: ask again
+            kernels = []
+        if any(k.get("execution_state") == "idle" and k.get("connections", 0) > 0 for k in kernels):
+            wait_idle(page)
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"no idle kernel connected to {path} after {timeout} s: {kernels}")
 
 
 def wait_idle(page, timeout=60_000):
@@ -205,30 +236,62 @@ def wait_idle(page, timeout=60_000):
 
 def menu(page, top, command):
     """Click a main-menu entry, e.g. menu(page, "Run", "runmenu:run-all")."""
+    page.keyboard.press("Escape")  # a menu left open by an earlier click would be closed by the next one
     page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(f"^{top}$")).click()
     page.locator(f"#jp-mainmenu-{top.lower()} li[data-command='{command}']").click()
 
 
 def run_all(page):
     """Run → Run All Cells, then wait until no cell is queued or running."""
-    menu(page, "Run", "runmenu:run-all")
-    wait_until_executed(page)
+    run(page, lambda: menu(page, "Run", "runmenu:run-all"))
 
 
 PROMPTS = (f"() => [...document.querySelectorAll('{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt')]"
            ".map(e => e.textContent)")
+STARTED = ("before => { const p = (" + PROMPTS + ")();"
+           " return p.some((t, i) => t !== before[i] && (t.includes('*') || /\\[\\d+\\]/.test(t))); }")
 
 
-def wait_until_executed(page, timeout=RUN_TIMEOUT_MS):
-    """Wait until some code cell has run and none is queued or running ("[*]")."""
-    try:
-        page.wait_for_function(f"() => {{ const p = ({PROMPTS})();"
-                               " return p.some(t => /\\[\\d+\\]/.test(t)) && !p.some(t => t.includes('*')); }",
-                               timeout=timeout)
-    except PlaywrightTimeout:
-        shown = page.evaluate(PROMPTS)
+def prompts(page):
+    return page.evaluate(PROMPTS)
+
+
+def start(page, action, what="the run"):
+    """Do `action` (a click or key press that runs cells) until some code cell shows it started:
+    its prompt turns to "[*]" or to a new execution count. A click before the kernel is attached,
+    or one the page lost, starts nothing, so the action is repeated."""
+    before = prompts(page)
+    for _ in range(ATTEMPTS):
+        action()
+        try:
+            page.wait_for_function(STARTED, arg=before, timeout=START_MS)
+            return
+        except PlaywrightTimeout:
+            pass
+    raise AssertionError(f"{what} did not start after {ATTEMPTS} attempts: prompts {before[:5]}…")
+
+
+def run(page, action):
+    """Start a run with `action` (repeated if nothing starts) and wait until it is done."""
+    start(page, action)
+    wait_until_executed(page)
+
+
+def wait_until_executed(page, stall=STALL_MS):
+    """Wait until some code cell has run and none is queued or running ("[*]"). Fails only when
+    nothing changes for `stall` ms, however long the whole run takes on a busy machine."""
+    last, changed = None, time.monotonic()
+    while True:
+        shown = prompts(page)
         busy = [i for i, p in enumerate(shown) if "*" in p]
-        raise AssertionError(f"code cells {busy[:5]} (of {len(shown)}) still running after {timeout // 1000} s") from None
+        if not busy and any(re.search(r"\[\d+\]", p) for p in shown):
+            break
+        if shown != last:
+            last, changed = shown, time.monotonic()
+        elif time.monotonic() - changed > stall / 1000:
+            raise AssertionError(f"code cells {busy[:5]} (of {len(shown)}) still running, "
+                                 f"nothing changed for {stall // 1000} s")
+        page.wait_for_timeout(250)
     wait_idle(page)
 
 
@@ -247,10 +310,14 @@ def run_cell(page, cell):
     """Run one cell (Ctrl+Enter) and return the text of its outputs."""
     prompt = cell.locator(".jp-InputArea-prompt")
     before = prompt.text_content()  # "[ ]:", or "[12]:" when the cell ran before
-    select_cell(page, cell)
-    page.keyboard.press("ControlOrMeta+Enter")
+
+    def ctrl_enter():
+        select_cell(page, cell)
+        page.keyboard.press("ControlOrMeta+Enter")
+
+    start(page, ctrl_enter, "the cell")
     page.wait_for_function("([p, before]) => /\\[\\d+\\]/.test(p.textContent) && p.textContent !== before",
-                           arg=[prompt.element_handle(), before])  # a new execution count: this run is done
+                           arg=[prompt.element_handle(), before], timeout=STALL_MS)  # a new count: this run is done
     wait_idle(page)
     return cell.locator(".jp-OutputArea").inner_text()
 

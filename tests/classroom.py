@@ -32,9 +32,10 @@ def scores(folder, assignment, db_url=None):
                 for sub in gb.assignment_submissions(assignment)}
 
 
-def class_copy(folder, assignment, submissions, config=""):
-    """A course copy with the class in submitted/; `config` is appended to its nbgrader_config.py."""
-    folder = course_copy(folder, [assignment])
+def class_copy(folder, assignment, submissions, config="", built=None):
+    """A course copy with the class in submitted/; `config` is appended to its nbgrader_config.py.
+    `built`: conftest's built_course (a copy of one build per test run); else the copy is built here."""
+    folder = built(folder, [assignment]) if built else course_copy(folder, [assignment])
     with open(folder / "nbgrader_config.py", "a") as f:
         f.write(f"\n{config}\n")
     for student, notebooks in submissions.items():
@@ -52,16 +53,16 @@ def course_grade(folder, assignment, *args):
                           capture_output=True, text=True, timeout=1800)
 
 
-def grade_class(tmp, assignment, submissions, config=""):
+def grade_class(tmp, assignment, submissions, config="", built=None, feedback=True):
     """Grade {student: {notebook name: notebook}} with `course grade`; return `scores` and the run."""
-    folder = class_copy(Path(tmp) / "course", assignment, submissions, config)
-    result = course_grade(folder, assignment, "--jobs", "2")
+    folder = class_copy(Path(tmp) / "course", assignment, submissions, config, built)
+    result = course_grade(folder, assignment, "--jobs", "2", *([] if feedback else ["--no-feedback"]))
     return scores(folder, assignment), result
 
 
-def nbgrader_grade_class(tmp, assignment, submissions, config=""):
+def nbgrader_grade_class(tmp, assignment, submissions, config="", built=None):
     """The same with `nbgrader autograde` (one process, one submission after another)."""
-    folder = class_copy(Path(tmp) / "nbgrader", assignment, submissions, config)
+    folder = class_copy(Path(tmp) / "nbgrader", assignment, submissions, config, built)
     config = ["--TrustedExecute.sandbox=False"] if sandbox_args() else []
     result = nbgrader("autograde", assignment, "--force", *config, root=folder, check=False)
     return scores(folder, assignment), result

@@ -1,30 +1,100 @@
+import contextlib
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 from _pytest.nodeid import coerce_node_id
 
 from course import assignments
+from course.build import course_copy
 from course.sample_class import notebooks, samples, with_answer
 
+from cheats import cheats
 from classroom import grade_class
 
 ASSIGNMENTS = assignments()
+CGROUPS = Path("/sys/fs/cgroup")
 _graded = {}
 
 
+BEFORE = pytest.StashKey()
+
+
+def pytest_sessionstart(session):
+    """What exists before this session's graders run (test_adversarial's leftover check)."""
+    session.config.stash[BEFORE] = leftovers_snapshot()
+
+
+def cgroup_folders():
+    """The cgroups a grader running as root makes (course/sandbox.py make_cgroups), named after a
+    kernel's or fork server's private folder (tf-kernel-*, tf-forks-*): at the cgroup v2 root, or
+    in the v1 pids and memory hierarchies below this process's own cgroup."""
+    parents = {CGROUPS}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, names, path = line.split(":", 2)
+            for controller in set(names.split(",")) & {"pids", "memory"}:
+                parents.add(CGROUPS / controller / path.lstrip("/"))
+    return {p for parent in parents if parent.is_dir() for p in parent.glob("tf-*") if p.is_dir()}
+
+
+def leftovers_snapshot():
+    return {"pids": {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()},
+            "cgroups": cgroup_folders()}
+
+
+@pytest.fixture(scope="session")
+def before_session(request):
+    return request.config.stash[BEFORE]
+
+
 def submissions(assignment):
-    """The corpus class of an assignment: source (full marks), release (zero) and every sample."""
+    """The corpus class of an assignment: source (full marks), release (zero), every sample and
+    every cheat (tests/cheats) that targets one of its exercises."""
     source = notebooks(assignment, "source")
     class_ = {"source": source, "release": notebooks(assignment, "release")}
     for sample in samples(assignment):
         class_[sample.student_id] = with_answer(source, sample.exercise, sample.path.read_text())
+    for cheat in cheats(assignment):
+        class_[cheat.student_id] = with_answer(source, cheat.exercise, cheat.code)
     return class_
 
 
 @pytest.fixture(scope="session")
-def graded_corpus(tmp_path_factory):
-    """Grades each assignment's corpus class once per session, on first use."""
+def built_course(tmp_path_factory):
+    """built_course(folder, assignments): a course copy in `folder` (config, source/, release/ and
+    gradebook), copied from one build per test run. The build is shared by the xdist workers
+    (in the run's common temporary folder, under a lock) and made by the first one to need it."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    shared = shared / "built-courses"
+    shared.mkdir(exist_ok=True)
+
+    def copy(folder, only):
+        name = "+".join(only)
+        built = shared / name
+        with open(shared / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (shared / f"{name}.done").exists():
+                shutil.rmtree(built, ignore_errors=True)
+                course_copy(built, only)
+                (shared / f"{name}.done").touch()
+        shutil.copytree(built, folder, symlinks=True)
+        return Path(folder)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def graded_corpus(tmp_path_factory, built_course):
+    """Grades each assignment's corpus class once per session, on first use (without feedback)."""
     def get(assignment):
         if assignment not in _graded:
-            scores, _ = grade_class(tmp_path_factory.mktemp(assignment), assignment, submissions(assignment))
+            scores, run = grade_class(tmp_path_factory.mktemp(assignment), assignment, submissions(assignment),
+                                      built=built_course, feedback=False)
+            assert run.returncode == 0, run.stderr[-3000:]
             _graded[assignment] = scores
         return _graded[assignment]
     return get

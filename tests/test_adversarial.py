@@ -1,6 +1,7 @@
 """The adversarial corpus (tests/adversarial/cases.py), graded as one class by `python -m course grade`
 with the sandbox on: the batch completes, no cheat earns a point, honest cells keep theirs, and
 the witness, the gradebook and the machine are untouched."""
+import contextlib
 import json
 import os
 import shutil
@@ -17,12 +18,14 @@ import pytest
 
 from adversarial.cases import ASSIGNMENT, CASES, SEQUENCE, Context, write_case
 from classroom import scores
-from course.build import course_copy
+from conftest import cgroup_folders
 from course.sandbox import SandboxUnavailable, require_sandbox
 
 pytestmark = pytest.mark.xdist_group("adversarial")
 WITNESS = "witness"
-TIMEOUT = 5  # per cell, for this run only: the looping cases end sooner
+# Per cell, for this run only: the looping cases end sooner. Wall-clock (nbgrader's Execute.timeout),
+# so generous for a loaded machine: the longest honest cell of 01_softmax needs 0.65 s of CPU.
+TIMEOUT = 10
 CALL_BUDGET = 30  # seconds of calls into the kernel per notebook, for this run only
 
 
@@ -47,7 +50,7 @@ def unprivileged(folder):
     """The command prefix that runs as GRADER_USER, with `folder` made its own; skip if impossible."""
     if subprocess.run(["id", GRADER_USER], capture_output=True).returncode != 0:
         pytest.skip(f"no user {GRADER_USER} (make setup creates it) / 没有用户{GRADER_USER}")
-    prefix = ["runuser", "-u", GRADER_USER, "--", "env", f"HOME={folder}", f"TMPDIR={folder}"]
+    prefix = ["runuser", "-u", GRADER_USER, "--", "env", f"HOME={folder}"]  # runuser keeps TMPDIR
     shutil.chown(folder, GRADER_USER, GRADER_USER)
     probe = subprocess.run([*prefix, sys.executable, "-c", "import course.grade"], capture_output=True, text=True)
     if probe.returncode != 0:
@@ -56,16 +59,20 @@ def unprivileged(folder):
 
 
 class Grader:
-    """`python -m course grade` on one course copy, as root or as the unprivileged user."""
+    """`python -m course grade` on one course copy, as root or as the unprivileged user, with its
+    own TMPDIR `tmp`: what it leaves there (tf-worker-*, tf-forks-*, tf-kernel-*, tf-check-*) is its
+    own, whatever else runs on the machine or in the other xdist worker."""
 
-    def __init__(self, course, prefix=()):
-        self.course, self.prefix = course, list(prefix)
+    def __init__(self, course, tmp, prefix=()):
+        self.course, self.tmp, self.prefix = course, tmp, list(prefix)
 
     def __call__(self, *args):
         if self.prefix:  # everything the test wrote becomes the grader's
-            subprocess.run(["chown", "-R", f"{GRADER_USER}:{GRADER_USER}", str(self.course)], check=True)
+            for path in (self.course, self.tmp):
+                subprocess.run(["chown", "-R", f"{GRADER_USER}:{GRADER_USER}", str(path)], check=True)
         command = [*self.prefix, sys.executable, "-m", "course", "grade", ASSIGNMENT, "--course", str(self.course)]
-        return subprocess.run([*command, *args], capture_output=True, text=True, timeout=1800)
+        return subprocess.run([*command, *args], capture_output=True, text=True, timeout=1800,
+                              env=dict(os.environ, TMPDIR=str(self.tmp)))
 
 
 class Listener:
@@ -91,21 +98,29 @@ def grade_cells(course):
             sorted(db.execute("select name, source, checksum from source_cell"))
 
 
+@pytest.fixture(scope="module")
+def graders_tmp():
+    """Short and in the system's temp folder: kernels' Unix socket paths must stay under 108 bytes."""
+    folder = Path(tempfile.mkdtemp(prefix="pytest-graders-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="module", params=graders())
-def corpus(request):
+def corpus(request, built_course, graders_tmp):
     problem = sandbox_missing()
     if problem:
         pytest.skip(problem)
     folder = Path(tempfile.mkdtemp(prefix="adversarial-"))  # in /tmp: reachable by GRADER_USER
     try:
-        yield graded_corpus(folder, unprivileged(folder) if request.param == "unprivileged" else ())
+        prefix = unprivileged(folder) if request.param == "unprivileged" else ()
+        yield graded_corpus(built_course(folder / "course", [ASSIGNMENT]), graders_tmp, prefix)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def graded_corpus(folder, prefix):
-    course = course_copy(folder / "course", [ASSIGNMENT])
-    grade = Grader(course, prefix)
+def graded_corpus(course, graders_tmp, prefix):
+    grade = Grader(course, graders_tmp, prefix)
     with open(course / "nbgrader_config.py", "a") as config:
         config.write(f"\nc.Execute.timeout = {TIMEOUT}\nc.TrustedExecute.call_budget = {CALL_BUDGET}\n")
     listener = Listener()
@@ -119,15 +134,24 @@ def graded_corpus(folder, prefix):
 
     for case in CASES:
         write_case(course, case.name, ASSIGNMENT, case.build(ctx))
-    start = time.monotonic()
+    start, seen, done = time.monotonic(), set(), threading.Event()
+
+    def watch():  # what the graders make in their TMPDIR while they run
+        while not done.wait(0.2):
+            with contextlib.suppress(OSError):
+                seen.update(p.name.rstrip("_0123456789abcdefghijklmnopqrstuvwxyz") for p in graders_tmp.iterdir())
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     run = grade("--force", "--jobs", "2")
+    done.set()
+    watcher.join()
     seconds = time.monotonic() - start
     summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
     after = scores(course, ASSIGNMENT)
     # Then the worst of them again, each right before the witness, by a single worker.
     sequence = grade("--force", "--jobs", "1", "--student", *SEQUENCE, WITNESS)
-    return dict(course=course, ctx=ctx, run=run, seconds=seconds, listener=listener, before=before,
-                cells_before=cells_before, after=after, sequence=sequence,
+    return dict(course=course, tmp=graders_tmp, seen=seen, ctx=ctx, run=run, seconds=seconds, listener=listener,
+                before=before, cells_before=cells_before, after=after, sequence=sequence,
                 witness_after=scores(course, ASSIGNMENT)[WITNESS],
                 outcomes={o["student"]: o for o in summary["submissions"]})
 
@@ -211,6 +235,40 @@ def test_no_connection_got_out(corpus):
     assert corpus["listener"].connections == 0
 
 
-def test_nothing_is_left_running(corpus):
-    left = subprocess.run(["pgrep", "-f", str(corpus["course"])], capture_output=True, text=True).stdout
-    assert not left.strip(), left
+def using(pid, paths):
+    """What process `pid` is, if its command line or working folder is in one of `paths`, else None."""
+    proc = Path("/proc") / str(pid)
+    try:
+        cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:  # ended meanwhile
+        return None
+    try:
+        cwd = os.readlink(proc / "cwd")
+    except OSError:
+        cwd = ""
+    return f"{pid}: {cmdline[:300]} (in {cwd})" if any(p in cmdline or p in cwd for p in paths) else None
+
+
+def test_nothing_is_left_running(corpus, before_session):
+    """No process, private folder or cgroup of the graders outlives the run: bwrap (its binds name
+    the graders' folders), fork servers and kernels (they work in those folders) and whatever they
+    started. The graders' folders are in their own TMPDIR. Their cgroups are named after those
+    folders (tf-kernel-*, tf-forks-*): a cgroup new since the session started is theirs if one of
+    its processes is, or if it is empty and not named after a folder in the system's temp folder
+    (another grader's live kernel)."""
+    tmp, course = corpus["tmp"], corpus["course"]
+    assert any(name.startswith("tf-") for name in corpus["seen"]), f"the graders did not use their TMPDIR: {corpus['seen']}"
+    paths = [str(tmp), str(course)]
+    folders = sorted(p.name for p in tmp.iterdir())
+    processes = [found for pid in Path("/proc").iterdir() if pid.name.isdigit()
+                 and int(pid.name) not in before_session["pids"] | {os.getpid()}
+                 for found in [using(pid.name, paths)] if found]
+    cgroups = []
+    for cgroup in sorted(cgroup_folders() - before_session["cgroups"]):
+        try:
+            pids = (cgroup / "cgroup.procs").read_text().split()
+        except OSError:  # removed meanwhile
+            continue
+        if any(using(pid, paths) for pid in pids) or not (pids or (Path(tempfile.gettempdir()) / cgroup.name).exists()):
+            cgroups.append(str(cgroup))
+    assert not (folders or processes or cgroups), f"left behind: folders {folders}, processes {processes}, cgroups {cgroups}"

@@ -1,6 +1,9 @@
 """`python -m course grade`: one class with every kind of trouble, graded once by `course grade`
 and once by plain `nbgrader autograde`; the scores agree, nothing stops the batch, every
-submission has a score or a reason, re-runs change nothing and keep hand-entered grades."""
+submission has a score or a reason, re-runs change nothing and keep hand-entered grades.
+
+The class is graded once (module fixture `graded`); no test changes that course: one that regrades
+works on its own copy, so the tests pass in any order and one at a time."""
 import html
 import json
 import re
@@ -45,8 +48,8 @@ def troubled_class(course):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = class_copy(tmp_path_factory.mktemp("grade") / "course", ASSIGNMENT, {}, CONFIG)
+def graded(tmp_path_factory, built_course):
+    course = class_copy(tmp_path_factory.mktemp("grade") / "course", ASSIGNMENT, {}, CONFIG, built_course)
     students = troubled_class(course)
     for student, nbs in students.items():
         write_submission(course, student, ASSIGNMENT, nbs)
@@ -73,8 +76,8 @@ def test_every_submission_has_a_score_or_a_reason(graded):
     assert "dan-broken" in graded["run"].stdout and INVALID in graded["run"].stdout  # the summary table
 
 
-def test_scores_equal_nbgrader_autograde(graded, tmp_path_factory):
-    expected, _ = nbgrader_grade_class(tmp_path_factory.mktemp("nbgrader"), ASSIGNMENT, graded["students"], CONFIG)
+def test_scores_equal_nbgrader_autograde(graded, tmp_path, built_course):
+    expected, _ = nbgrader_grade_class(tmp_path, ASSIGNMENT, graded["students"], CONFIG, built_course)
     assert graded["scores"] == expected
 
 
@@ -93,8 +96,8 @@ def test_grades_feedback_and_report(graded):
         assert (reports / picture).read_bytes()[:4] == b"\x89PNG"
 
 
-def test_rerun_is_idempotent_and_keeps_hand_grades(graded):
-    course, before = graded["course"], graded["scores"]
+def test_rerun_is_idempotent_and_keeps_hand_grades(graded, tmp_path):
+    course, before = shutil.copytree(graded["course"], tmp_path / "course", symlinks=True), graded["scores"]
     url = f"sqlite:///{course / 'gradebook.db'}"
     with Gradebook(url) as gb:
         grade = gb.find_submission("01_softmax", "ben-mistakes").notebooks[0].grades[0]

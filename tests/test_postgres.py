@@ -54,9 +54,9 @@ def postgres():
         shutil.rmtree(data, ignore_errors=True)
 
 
-def test_two_graders_share_one_postgres_gradebook(postgres, tmp_path):
+def test_two_graders_share_one_postgres_gradebook(postgres, tmp_path, built_course):
     students = sample_class(ASSIGNMENT)
-    course = class_copy(tmp_path / "course", ASSIGNMENT, students)
+    course = class_copy(tmp_path / "course", ASSIGNMENT, students, built=built_course)
     release = nbgrader("generate_assignment", ASSIGNMENT, "--force", f"--db={postgres}", root=course, check=False)
     assert release.returncode == 0, release.stderr[-3000:]
 

@@ -1,7 +1,13 @@
 """Every sample answer, graded through nbgrader: right ones keep full marks, wrong ones lose points
-on their exercise, cheats earn nothing there; the source scores full marks and the release zero."""
+on their exercise, cheats (tests/cheats: templates tried on one exercise per kind of return value)
+earn nothing there; the source scores full marks and the release zero."""
+import json
+import subprocess
+import sys
+
 import pytest
 
+from cheats import EXAMPLES, TARGETS, cheats
 from conftest import ASSIGNMENTS
 from course.sample_class import exercise_of, notebooks, samples, solution_ids
 
@@ -9,6 +15,8 @@ from course.sample_class import exercise_of, notebooks, samples, solution_ids
 BY_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]
 SAMPLES = [pytest.param(s, marks=pytest.mark.xdist_group(a), id=f"{a}-{s.student_id}")
            for a in ASSIGNMENTS for s in samples(a)]
+CHEATS = [pytest.param(c, marks=pytest.mark.xdist_group(c.assignment), id=f"{c.assignment}-{c.student_id}")
+          for c in cheats() if c.assignment in ASSIGNMENTS]
 
 
 def by_exercise(grades, assignment):
@@ -54,3 +62,54 @@ def test_sample(graded_corpus, sample):
         assert got < most, f"a wrong answer kept all {most} points of {sample.exercise}"
     else:
         assert got == 0, f"a cheat earned {got}/{most} on {sample.exercise}"
+
+
+@pytest.mark.parametrize("cheat", CHEATS)
+def test_cheat(graded_corpus, cheat):
+    got, most = by_exercise(graded_corpus(cheat.assignment)[cheat.student_id], cheat.assignment)[cheat.exercise]
+    assert most > 0 and got == 0, f"a cheat ({cheat.template}) earned {got}/{most} on {cheat.exercise}"
+
+
+def test_cheats_cover_every_kind_of_return_value():
+    assert set(TARGETS) == {"array", "tuple", "scalar", "bool mask", "shape tuple"}
+    for assignment, exercise, _ in TARGETS.values():
+        assert exercise in solution_ids(notebooks(assignment)), (assignment, exercise)
+
+
+FOOLS = """
+import json, sys
+import numpy as np
+real_equal = np.array_equal  # kept before a cheat patches NumPy
+
+def fools(answer, right):
+    try:
+        if bool(np.all(answer == right)):
+            return True
+    except Exception:
+        pass
+    if isinstance(answer, tuple) and isinstance(right, tuple) and len(answer) == len(right):
+        return all(fools(a, r) for a, r in zip(answer, right))
+    return False
+
+cheat = json.loads(sys.argv[1])
+namespace = {}
+exec(cheat["code"], namespace)
+answer, right = eval(cheat["answer"], namespace), eval(cheat["right"], {"np": np})
+if cheat["template"] == "patched_numpy":
+    print(np.allclose(answer, right) and not real_equal(answer, right))
+elif cheat["template"] == "patched_checks":
+    import course.checks
+    print(course.checks.expect_equal(answer, right, "x") is None and not real_equal(answer, right))
+else:
+    print(fools(answer, right))
+"""
+
+
+@pytest.mark.parametrize("cheat", [pytest.param(c, id=c.student_id) for c in cheats()])
+def test_cheat_would_fool_a_plain_check(cheat):
+    """Outside the grader the cheat's cell runs and its answer passes for right: a 0 from the
+    grader is its defences at work, not a cheat that breaks by itself."""
+    answer, right = EXAMPLES[cheat.exercise]
+    arg = json.dumps(dict(code=cheat.code, template=cheat.template, answer=answer, right=right))
+    run = subprocess.run([sys.executable, "-c", FOOLS, arg], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and run.stdout.strip() == "True", (run.stdout, run.stderr[-2000:])

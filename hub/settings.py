@@ -1,0 +1,44 @@
+"""The class the hub serves: names and folders, from the environment (with defaults for `make hub`).
+
+TF_HUB_INSTRUCTOR  the instructor's Unix user        (default tf-teacher)
+TF_HUB_STUDENTS    students' Unix users, by spaces   (default "tf-ada tf-ben")
+TF_HUB_EXCHANGE    nbgrader's exchange               (default /srv/nbgrader/exchange, nbgrader's own)
+TF_HUB_STATE       the hub's database, cookie secret and the set-up's passwords (default hub/state)
+TF_HUB_PORT        the hub's port on 127.0.0.1       (default 8000)
+"""
+import os
+from pathlib import Path
+
+COURSE_ID = "transformer-foundations"  # as in nbgrader_config.py
+COURSE_FOLDER = "transformer-foundations"  # the instructor's course directory, in their home
+INSTRUCTORS, STUDENTS = "tf-instructors", "tf-students"  # Unix groups
+
+
+def settings():
+    return {
+        "instructor": os.environ.get("TF_HUB_INSTRUCTOR", "tf-teacher"),
+        "students": os.environ.get("TF_HUB_STUDENTS", "tf-ada tf-ben").split(),
+        "exchange": os.environ.get("TF_HUB_EXCHANGE", "/srv/nbgrader/exchange"),
+        "state": os.environ.get("TF_HUB_STATE", str(Path(__file__).resolve().parent / "state")),
+        "port": int(os.environ.get("TF_HUB_PORT", "8000")),
+    }
+
+
+def user_environment(name, config=None, python_bin=None):
+    """The environment of a user's JupyterLab (and so of its terminals) on the hub: the venv first
+    (nbgrader calls alembic from PATH), the role's Jupyter configuration (hub/instructor or
+    hub/student), the exchange; for the instructor, their course directory and its package."""
+    import pwd
+    import sys
+    config = config or settings()
+    hub = Path(__file__).resolve().parent
+    python_bin = python_bin or Path(sys.executable).parent
+    env = {"PATH": f"{python_bin}:/usr/local/bin:/usr/bin:/bin", "TF_HUB_EXCHANGE": config["exchange"],
+           "LANG": "C.UTF-8"}
+    if name == config["instructor"]:
+        course = Path(pwd.getpwnam(name).pw_dir) / COURSE_FOLDER
+        env.update(JUPYTER_CONFIG_PATH=str(hub / "instructor"), TF_COURSE_DIR=str(course),
+                   PYTHONPATH=f"{course}{os.pathsep}{hub.parent}")  # the course copy's package; hub.exchange
+    else:
+        env.update(JUPYTER_CONFIG_PATH=str(hub / "student"), PYTHONPATH=str(hub.parent))
+    return env
