@@ -37,11 +37,11 @@ def score_table(root, assignment):
                 continue
             totals = {e: [0.0, 0.0] for e in exercises}
             for nb in submission.notebooks:
-                for grade in nb.grades:
-                    exercise = exercise_of(grade.name, exercises)
+                for cell in nb.grades:
+                    exercise = exercise_of(cell.name, exercises)
                     if exercise:
-                        totals[exercise][0] += grade.score
-                        totals[exercise][1] += grade.max_score
+                        totals[exercise][0] += cell.score
+                        totals[exercise][1] += cell.max_score
             rows.append([student] + [f"{g:g}/{m:g}" for g, m in totals.values()]
                         + [f"{submission.score:g}/{submission.max_score:g}"])
     return table(["student / 学生"] + exercises + ["total / 总分"], rows)
