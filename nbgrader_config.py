@@ -7,9 +7,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     SaveCells)
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 
-from course.feedback_cells import HideTestCode
-from course.language_filter import LanguageFilter
-from course.report import FeedbackHeader
+from course.preprocessors import FeedbackHeader, HideTestCode, LanguageFilter
 from course.trusted_execute import TrustedExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
@@ -45,7 +43,7 @@ c.Execute.interrupt_on_timeout = True
 c.Execute.iopub_timeout = 4
 # Student code runs under bubblewrap with memory, CPU and process limits (course/sandbox.py);
 # grading refuses to start without it. Turn off only knowingly: --TrustedExecute.sandbox=False
-# (`python -m course grade --no-sandbox`). Limits: c.SandboxedKernelManager.memory, .cpu_seconds, ...
+# (`python -m course grade --no-sandbox`). Every limit: c.Limits.* (course/limits.py; README.md, Limits).
 c.TrustedExecute.sandbox = True
 # nbgrader scores a cell 0 as soon as it wrote anything to stderr: warnings from a correct
 # solution (DeprecationWarning, a harmless UserWarning) must not cost points.
@@ -54,5 +52,5 @@ c.IgnorePattern.pattern = r"Warning"
 
 # Feedback: nbgrader's steps, with a bilingual header (student, score) as the first cell. Test cells
 # show their grade id, points, verdict, the code the release showed and their messages, never the
-# hidden tests (course/feedback_cells.py).
+# hidden tests (course/preprocessors.py).
 c.GenerateFeedback.preprocessors = [GetGrades, HideTestCode, FeedbackHeader, CSSHTMLHeaderPreprocessor]

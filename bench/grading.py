@@ -24,7 +24,8 @@ from nbgrader.api import Gradebook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from course import ROOT  # noqa: E402
-from course.build import course_copy, nbgrader  # noqa: E402
+from course.build import course_copy  # noqa: E402
+from course.nbgrader_setup import nbgrader  # noqa: E402
 from course.simulate import released, simulate  # noqa: E402
 
 
@@ -58,7 +59,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         plain = Path(tmp) / "nbgrader"
         assignments = released(ROOT)
-        course_copy(plain, assignments)
+        course_copy(plain, assignments, ROOT)
         simulate(args.students, args.seed, plain)
         ours, ours_quick = Path(tmp) / "course", Path(tmp) / "course-no-feedback"
         shutil.copytree(plain, ours)

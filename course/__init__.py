@@ -1,9 +1,21 @@
 """Transformer Foundations: checks, nbgrader plugins and the command line of the course."""
 from pathlib import Path
 
+# The folder this package was imported from: this repository's own course, for its tests and bench.
+# The library itself never uses it: every command works on --course, by default the current folder.
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def assignments(root=ROOT):
+class CourseError(Exception):
+    """A problem the user has to fix, with a bilingual message (中文 / English). Library code raises
+    it; only `python -m course` (course/__main__.py) turns it into an exit status (1) and the message."""
+
+
+def assignments(root="."):
     """Assignment ids, in lesson order (the folders of source/)."""
     return sorted(p.name for p in (Path(root) / "source").iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def grade_id(cell):
+    """The nbgrader grade id of a notebook cell, or None."""
+    return cell.metadata.get("nbgrader", {}).get("grade_id")

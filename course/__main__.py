@@ -1,8 +1,22 @@
-"""python -m course build | check | grade | simulate"""
+"""`python -m course COMMAND`: the course's command line. Every command works on the course folder
+given by --course (default: the current folder), wherever the package is installed.
+
+  build [ASSIGNMENT ...]   regenerate release/ from source/ (nbgrader generate_assignment)
+  check NOTEBOOK           grade one notebook against the hidden tests, in a throw-away copy of the course
+  demo                     put the bundled sample class in submitted/, grade it, print its scores
+  grade ASSIGNMENT         autograde a class in parallel; grades, feedback and the class report
+  report ASSIGNMENT        rewrite the class report from the gradebook
+  simulate N               make a synthetic class of N students in submitted/
+
+A problem the user has to fix (course.CourseError) ends the command with its bilingual message and
+exit status 1; `check` exits with 2 when it cannot grade the notebook.
+"""
 import argparse
 import os
 import sys
 from pathlib import Path
+
+from . import CourseError
 
 
 def main(argv=None):
@@ -11,60 +25,71 @@ def main(argv=None):
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     parser = argparse.ArgumentParser(prog="python -m course", description="Transformer Foundations")
     commands = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--course", default=".", help="course directory (default: here) / 课程目录（默认当前目录）")
 
-    build = commands.add_parser("build", help="regenerate release/ from source/ / 由source/重新生成release/")
+    build = commands.add_parser("build", parents=[common], help="regenerate release/ from source/ / 由source/重新生成release/")
     build.add_argument("--lang", choices=["both", "zh", "en"], default="both")
     build.add_argument("--release-dir", default="release")
     build.add_argument("assignment", nargs="*", help="default: all / 默认全部")
 
-    check = commands.add_parser("check", help="grade one notebook against the hidden tests / 用隐藏测试检查一个笔记本")
+    check = commands.add_parser("check", parents=[common],
+                                help="grade one notebook against the hidden tests / 用隐藏测试检查一个笔记本")
     check.add_argument("notebook")
 
-    commands.add_parser("demo", help="grade the bundled sample class / 为示例班级自动评分")
+    commands.add_parser("demo", parents=[common], help="grade the bundled sample class / 为示例班级自动评分")
 
-    grade = commands.add_parser("grade", help="autograde a class in parallel, then report / 并行为全班自动评分并生成报告")
+    grade = commands.add_parser("grade", parents=[common],
+                                help="autograde a class in parallel, then report / 并行为全班自动评分并生成报告")
     grade.add_argument("assignment")
     grade.add_argument("--jobs", type=int, help="worker processes (default: cores + 1) / 并行进程数（默认为核心数加一）")
     grade.add_argument("--student", nargs="+", action="extend", default=[], help="only these students / 只评这些学生")
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too / 重新评已评过的提交")
     grade.add_argument("--db", help="gradebook URL, e.g. postgresql+psycopg2://user@host/db / 成绩册地址")
-    grade.add_argument("--course", default=".", help="course directory (default: here) / 课程目录（默认当前目录）")
     grade.add_argument("--no-feedback", action="store_true",
                        help="skip the students' feedback HTML (nbgrader generate_feedback can write it later) / 不生成学生反馈HTML")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without bubblewrap (it gets your permissions) / 不用沙箱运行学生代码（它将拥有你的权限）")
 
-    report = commands.add_parser("report", help="rewrite the class report from the gradebook / 由成绩册重新生成班级报告")
+    report = commands.add_parser("report", parents=[common],
+                                 help="rewrite the class report from the gradebook / 由成绩册重新生成班级报告")
     report.add_argument("assignment")
     report.add_argument("--db", help="gradebook URL / 成绩册地址")
-    report.add_argument("--course", default=".")
 
-    simulate = commands.add_parser("simulate", help="make a synthetic class in submitted/ / 在submitted/中生成模拟班级")
+    simulate = commands.add_parser("simulate", parents=[common],
+                                   help="make a synthetic class in submitted/ / 在submitted/中生成模拟班级")
     simulate.add_argument("students", type=int)
     simulate.add_argument("--seed", type=int, default=0)
-    simulate.add_argument("--course", default=".")
 
     args = parser.parse_args(argv)
+    course = Path(args.course).resolve()
+    try:
+        return run(args, course)
+    except CourseError as error:
+        raise SystemExit(str(error)) from None
+
+
+def run(args, course):
     if args.command == "build":
-        from .build import build as run
-        run(lang=args.lang, release_dir=args.release_dir, only=args.assignment)
+        from .build import build
+        build(lang=args.lang, root=course, release_dir=args.release_dir, only=args.assignment, verbose=True)
     elif args.command == "demo":
-        from .demo import main as run
-        run()
+        from .demo import main
+        main(course)
     elif args.command == "grade":
-        from .grade import main as run
-        run(args.assignment, args.course, args.jobs, args.student, args.force,
-            ([f"--CourseDirectory.db_url={args.db}"] if args.db else [])
-            + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []), with_feedback=not args.no_feedback)
+        from .grade import main
+        main(args.assignment, course, args.jobs, args.student, args.force,
+             ([f"--CourseDirectory.db_url={args.db}"] if args.db else [])
+             + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []), with_feedback=not args.no_feedback)
     elif args.command == "report":
-        from .report import main as run
-        run(args.assignment, args.course, args.db)
+        from .report import main
+        main(args.assignment, course, args.db)
     elif args.command == "simulate":
-        from .simulate import main as run
-        run(args.students, args.seed, args.course)
+        from .simulate import main
+        main(args.students, args.seed, course)
     elif args.command == "check":
-        from .self_check import main as run
-        raise SystemExit(run(args.notebook))
+        from .self_check import main
+        raise SystemExit(main(args.notebook, course))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-from nbgrader.utils import is_grade, is_solution
+
+from . import grade_id
+from .preprocessors import is_test_cell
 
 BROKEN = ("评分环境有问题：课程自己的答案（source/）没有通过全部测试，因此没有为任何学生评分，成绩册未改动。\n"
           "The grader's own set-up is broken: the course's own answers (source/) did not pass every test, so no "
@@ -29,8 +31,8 @@ def problems(execute_class, app, source, scratch):
             found.append(f"{path.name}: {type(error).__name__}: {error}")
             continue
         for cell in nb.cells:
-            if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell):
-                found += [f"{path.name} {cell.metadata.nbgrader['grade_id']}: {why}" for why in failures(cell)]
+            if is_test_cell(cell):
+                found += [f"{path.name} {grade_id(cell)}: {why}" for why in failures(cell)]
     return found
 
 

@@ -1,36 +1,23 @@
-"""Bilingual checks for visible and hidden tests.
+"""Bilingual checks for visible and hidden tests: what lessons' test cells import.
 
 A test cell calls a student's function through `call`, then compares the result with
 `expect_close` (or `expect`). `call` never hands the student's object to the comparison:
-the return value is encoded to plain bytes (`encode`) and decoded back (`decode`), so an
-object whose `__eq__` always answers True, an ndarray subclass, or a NumPy function patched
-inside the student's cell cannot change the verdict.
+the return value crosses the wire (course/wire.py) as plain data, so an object whose `__eq__`
+always answers True, an ndarray subclass, or a NumPy function patched inside the student's cell
+cannot change the verdict.
 
 During grading the test cells do not run in the student's kernel at all: the grader runs them
 in its own process, where each student function is a `Remote` that calls into the kernel and
 receives the same encoded record (see course/trusted_execute.py). The expected values therefore
 never exist in the student's process.
 """
-import base64
-import copy
-import io
-import json
-import warnings
-
 import numpy as np
 
-# Captured at import, so that a student who replaces these later does not change the checks.
-_ndarray, _generic, _asarray, _isfinite = np.ndarray, np.generic, np.asarray, np.isfinite
-_abs, _maximum, _argmax, _unravel = np.abs, np.maximum, np.argmax, np.unravel_index
-_save, _load = np.save, np.load
+from .limits import default
+from .wire import (Call, Odd, Remote, _abs, _argmax, _generic, _isfinite, _maximum, _ndarray, _unravel, decode,
+                   encode, invoke, shorten)
 
-# What the grader accepts back from a kernel (the kernel may forge anything within the message cap,
-# course/sandbox.py MAX_MESSAGE): larger or deeper values become an Odd that says so.
-MAX_BYTES = 16 * 2**20  # bytes of one returned array
-MAX_ITEMS = 10_000  # values in one returned tuple or list, nested ones included
-MAX_DEPTH = 8  # nesting of tuples and lists
-MAX_CHARS = 10_000  # characters of a returned string
-MAX_MESSAGE_CHARS = 4_000  # of a failure message (it quotes student values)
+MAX_MESSAGE_CHARS = default("message_chars")  # of a failure message (TrustedExecute applies its configured one)
 
 
 class CheckFailure(AssertionError):
@@ -40,89 +27,6 @@ class CheckFailure(AssertionError):
 def _fail(zh, en, detail=""):
     __tracebackhide__ = True  # students see their cell and the message, not the checker's insides
     raise CheckFailure(shorten(f"{zh}\n{en}" + (f"\n{detail}" if detail else ""), MAX_MESSAGE_CHARS))
-
-
-def shorten(text, limit):
-    """`text` cut to `limit` characters, saying so (student values can be of any size)."""
-    return text if len(text) <= limit else f"{text[:limit]}… [{len(text) - limit} 字符已省略 / characters cut]"
-
-
-# ---------------------------------------------------------------- encoding of values
-def encode(value):
-    """Turn a returned value into JSON-safe plain data; odd objects become a description."""
-    if value is None or type(value) in (bool, int, str):
-        return {"kind": "plain", "value": value}
-    if type(value) is float:
-        return {"kind": "float", "value": repr(value)}
-    if type(value) in (tuple, list):
-        return {"kind": type(value).__name__, "items": [encode(v) for v in value]}
-    if type(value) is dict and all(type(k) is str for k in value):  # e.g. a dict of parameters
-        return {"kind": "dict", "items": {k: encode(v) for k, v in value.items()}}
-    if type(value) is _ndarray or isinstance(value, _generic):
-        array = _asarray(value)
-        if array.dtype.hasobject or array.nbytes > MAX_BYTES:
-            return {"kind": "odd", "type": f"ndarray of dtype {array.dtype}, {array.nbytes} bytes"}
-        buffer = io.BytesIO()
-        _save(buffer, array, allow_pickle=False)
-        kind = "array" if type(value) is _ndarray else "numpy_scalar"
-        return {"kind": kind, "npy": base64.b64encode(buffer.getvalue()).decode("ascii")}
-    return {"kind": "odd", "type": f"{type(value).__module__}.{type(value).__qualname__}"}
-
-
-class Odd:
-    """Stands for a returned object that is not plain data (its type name only)."""
-
-    def __init__(self, type_name):
-        self.type_name = type_name
-
-    def __repr__(self):
-        return f"<{self.type_name}>"
-
-
-class Oversized(ValueError):
-    """A record from the kernel over the grader's budget, or not of encode's form."""
-
-
-def decode(data):
-    """The value that `encode` described. The record comes from the student's kernel, which can
-    forge it: anything malformed or over budget becomes an Odd that names the problem."""
-    try:
-        return _decode(data, [MAX_ITEMS], MAX_DEPTH)
-    except Oversized as problem:
-        return Odd(str(problem))
-    except Exception as error:  # any other malformed record
-        return Odd(f"malformed result / 无法解析的结果 ({type(error).__name__})")
-
-
-def _decode(data, items_left, depth):
-    items_left[0] -= 1
-    if items_left[0] < 0 or depth < 0:
-        raise Oversized(f"value with more than {MAX_ITEMS} items or {MAX_DEPTH} levels / 值过大或嵌套过深")
-    kind = data["kind"]
-    if kind == "plain":
-        value = data["value"]
-        if value is not None and type(value) not in (bool, int, str):
-            raise TypeError(type(value).__name__)
-        if type(value) is str and len(value) > MAX_CHARS:
-            raise Oversized(f"str of {len(value)} characters / 过长的字符串")
-        return value
-    if kind == "float":
-        return float(str(data["value"])[:40])
-    if kind in ("tuple", "list", "dict"):
-        if len(data["items"]) > items_left[0]:
-            raise Oversized(f"{kind} of {len(data['items'])} items / 元素过多")
-        if kind == "dict":
-            return {str(k)[:200]: _decode(v, items_left, depth - 1) for k, v in data["items"].items()}
-        items = [_decode(item, items_left, depth - 1) for item in data["items"]]
-        return tuple(items) if kind == "tuple" else items
-    if kind in ("array", "numpy_scalar"):
-        if len(data["npy"]) > MAX_BYTES * 4 // 3 + 2**16:
-            raise Oversized(f"array of more than {MAX_BYTES} bytes / 数组过大")
-        array = _load(io.BytesIO(base64.b64decode(data["npy"], validate=True)), allow_pickle=False)
-        if type(array) is not _ndarray or array.dtype.hasobject:
-            raise TypeError("not a plain array")
-        return array if kind == "array" else array[()]
-    return Odd(str(data.get("type", "?"))[:200])
 
 
 def describe_type(value):
@@ -135,27 +39,6 @@ def describe_type(value):
     return type(value).__name__
 
 
-# ---------------------------------------------------------------- calling student code
-class Call:
-    """What happened when a student's function was called: value, error, warnings, modified inputs."""
-
-    def __init__(self, label, value=None, error=None, warnings=(), modified=()):
-        self.label, self.value, self.error = label, value, error
-        self.warnings, self.modified = list(warnings), list(modified)
-
-    @classmethod
-    def from_record(cls, label, record):
-        """From `invoke`'s record, which the kernel may forge: only its fields, as short strings."""
-        record = record if isinstance(record, dict) else {}
-
-        def texts(key, limit):
-            values = record.get(key)
-            return [shorten(str(v), limit) for v in values[:20]] if isinstance(values, list) else []
-        error = record.get("error")
-        return cls(label, decode(record.get("value")), None if error is None else shorten(str(error), 500),
-                   texts("warnings", 300), texts("modified", 60))
-
-
 def _label(name, args, kwargs):
     def short(a):
         if isinstance(a, np.ndarray):
@@ -166,86 +49,22 @@ def _label(name, args, kwargs):
     return f"{name}({', '.join(parts)})"
 
 
-def invoke(fn, args, kwargs):
-    """Call fn on copies of the arguments; return a JSON-safe record of what happened."""
-    snapshots = [copy.deepcopy(a) for a in args] + [copy.deepcopy(v) for v in kwargs.values()]
-    originals = list(args) + list(kwargs.values())
-    names = [f"#{i + 1}" for i in range(len(args))] + list(kwargs)
-    value, error = None, None
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
-        warnings.simplefilter("always")
-        try:
-            value = fn(*args, **kwargs)
-        except BaseException as exc:  # SystemExit, KeyboardInterrupt... are answers too, wrong ones
-            error = f"{type(exc).__name__}: {exc}"[:500]
-    modified = [name for name, before, after in zip(names, snapshots, originals) if not _same(before, after)]
-    return {
-        "value": encode(value),
-        "error": error,
-        "warnings": [f"{w.category.__name__}: {w.message}"[:300] for w in caught][:20],
-        "modified": modified,
-    }
-
-
-def _same(before, after):
-    if type(before) is dict:
-        return (type(after) is dict and before.keys() == after.keys()
-                and all(_same(before[k], after[k]) for k in before))
-    if isinstance(before, np.ndarray):
-        return isinstance(after, np.ndarray) and before.shape == after.shape and before.tobytes() == after.tobytes()
-    try:
-        return bool(before == after)
-    except Exception:
-        return False
-
-
-class Remote:
-    """A student's name seen from the grader: calls and reads go to the student's kernel."""
-
-    def invoke(self, args, kwargs):
-        raise NotImplementedError
-
-    def fetch(self):
-        raise NotImplementedError
-
-
 def call(fn, *args, **kwargs):
     """Call a student's function safely and record the result (never raises)."""
     name = getattr(fn, "__name__", None) or getattr(fn, "name", "function")
     label = _label(name, args, kwargs)
     if isinstance(fn, Remote):
-        return Call.from_record(label, fn.invoke(args, kwargs))
+        return Call.from_record(label, fn.invoke(args, kwargs), fn.budget)
     if not callable(fn):
         return Call(label, error=f"TypeError: {name} is not a function / 不是函数")
     return Call.from_record(label, invoke(fn, args, kwargs))
-
-
-MIME = "application/vnd.course.record+json"
-
-
-def serve(get_fn, payload):
-    """Kernel side of a grader's call: decode the arguments, call, publish the record."""
-    from IPython.display import display
-    request = json.loads(payload)
-    try:
-        target = get_fn()
-    except NameError as exc:
-        record = {"value": encode(None), "error": f"NameError: {exc}", "warnings": [], "modified": []}
-    else:
-        if request["fetch"]:
-            record = {"value": encode(target), "error": None, "warnings": [], "modified": []}
-        else:
-            args = [decode(a) for a in request["args"]]
-            kwargs = {k: decode(v) for k, v in request["kwargs"].items()}
-            record = invoke(target, args, kwargs)
-    display({MIME: record}, raw=True)
 
 
 def fetch(value):
     """A student's variable as plain data (for predict-the-shape answers and the like)."""
     if isinstance(value, Remote):
         record = value.fetch()
-        return decode(record.get("value") if isinstance(record, dict) else None)
+        return decode(record.get("value") if isinstance(record, dict) else None, value.budget)
     return decode(encode(value))
 
 

@@ -3,23 +3,26 @@ import shutil
 
 from nbgrader.api import Gradebook
 
-from . import ROOT, assignments
+from pathlib import Path
+
+from . import assignments
 from .grade import grade
 from .sample_class import (broken_json, exercise_of, notebooks, samples, solution_ids, with_answer,
                            write_submission)
+from .table import table
 
 STUDENTS = ("ada-correct", "ben-mistakes", "cai-blank", "dan-broken")
 
 
-def sample_class(assignment):
+def sample_class(assignment, root="."):
     """The four demo students' notebooks for one assignment."""
-    source = notebooks(assignment, "source")
+    source = notebooks(assignment, "source", root)
     mistakes = source
     for exercise in solution_ids(source):
-        wrong = [s for s in samples(assignment) if s.exercise == exercise and s.kind == "wrong"]
+        wrong = [s for s in samples(assignment, root) if s.exercise == exercise and s.kind == "wrong"]
         if wrong:
             mistakes = with_answer(mistakes, exercise, wrong[0].path.read_text())
-    return dict(zip(STUDENTS, (source, mistakes, notebooks(assignment, "release"), broken_json(source))))
+    return dict(zip(STUDENTS, (source, mistakes, notebooks(assignment, "release", root), broken_json(source))))
 
 
 def score_table(root, assignment):
@@ -34,23 +37,21 @@ def score_table(root, assignment):
                 continue
             totals = {e: [0.0, 0.0] for e in exercises}
             for nb in submission.notebooks:
-                for grade in nb.grades:
-                    exercise = exercise_of(grade.name, exercises)
+                for cell in nb.grades:
+                    exercise = exercise_of(cell.name, exercises)
                     if exercise:
-                        totals[exercise][0] += grade.score
-                        totals[exercise][1] += grade.max_score
+                        totals[exercise][0] += cell.score
+                        totals[exercise][1] += cell.max_score
             rows.append([student] + [f"{g:g}/{m:g}" for g, m in totals.values()]
                         + [f"{submission.score:g}/{submission.max_score:g}"])
-    header = ["student / 学生"] + exercises + ["total / 总分"]
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in [header] + rows]
-    return "\n".join(lines)
+    return table(["student / 学生"] + exercises + ["total / 总分"], rows)
 
 
-def main(root=ROOT):
+def main(root="."):
+    root = Path(root).resolve()
     shutil.rmtree(root / "submitted", ignore_errors=True)
     for assignment in assignments(root):
-        for student, nbs in sample_class(assignment).items():
+        for student, nbs in sample_class(assignment, root).items():
             write_submission(root, student, assignment, nbs)
     for assignment in assignments(root):
         print(f"\n== {assignment} ==")

@@ -15,6 +15,9 @@ the server is replaced.
 
 The grader drives the server through ForkedKernelManager, a jupyter_client kernel manager whose
 provisioner asks the server instead of starting a process.
+
+(Over 300 lines on purpose: the server and the grader's side speak one line protocol over a pipe,
+and the two halves change together.)
 """
 import contextlib
 import ctypes
@@ -34,11 +37,10 @@ from traitlets import Unicode
 
 import course
 
+from .limits import Limits
 from .sandbox import KernelManager, remove_cgroups, sandbox_env
 
 PR_SET_DUMPABLE = 4
-REPLY_SECONDS = 20  # a server that does not answer within this is stopped (or stopped by a student)
-START_SECONDS = 120  # its imports, on a busy machine
 
 
 # ---------------------------------------------------------------- the server (runs in the sandbox)
@@ -153,10 +155,11 @@ def reap():
 class ForkServer:
     """One worker's fork server; replaced when it dies or stops answering."""
 
-    def __init__(self, modules, sandbox=None, scratch=None):
+    def __init__(self, modules, sandbox=None, scratch=None, limits=None):
         """`sandbox`: a configured SandboxedKernelManager (its limits apply), or None for no sandbox.
-        `scratch`: the worker's folder, where the server's folder is made (default: the system's)."""
-        self.modules, self.sandbox = list(modules), sandbox
+        `scratch`: the worker's folder, where the server's folder is made (default: the system's).
+        `limits`: a configured Limits (server_start_seconds, server_reply_seconds; default: the defaults)."""
+        self.modules, self.sandbox, self.limits = list(modules), sandbox, limits or Limits()
         self.process, self.cgroups = None, ()
         # Kernel folders: the only writable host path. Its name also names the server's cgroups.
         self.folder = Path(tempfile.mkdtemp(prefix="tf-forks-", dir=scratch))
@@ -170,7 +173,7 @@ class ForkServer:
             env = sandbox_env()
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         cwd=self.folder, env=env, text=True, start_new_session=True)
-        self.reply(START_SECONDS)  # the server says it is ready once it has imported everything
+        self.reply(self.limits.server_start_seconds)  # the server says it is ready once it has imported everything
 
     def ask(self, **request):
         """One request and its reply; None if the server is gone (it is then stopped for good)."""
@@ -182,7 +185,7 @@ class ForkServer:
         except OSError:
             self.stop()
             return None
-        return self.reply(REPLY_SECONDS)
+        return self.reply(self.limits.server_reply_seconds)  # else stopped (or stopped by a student)
 
     def reply(self, seconds):
         try:
@@ -286,8 +289,13 @@ class ForkedKernelManager(KernelManager):
     of the submission's files other than notebooks (data files a notebook may read)."""
 
     transport = Unicode("ipc")  # the sandbox has no network
-    server = None  # the worker's ForkServer (one per process)
+    server = None  # the worker's ForkServer: set on the class that `bound_to` makes
     kernel_folder = work = None
+
+    @classmethod
+    def bound_to(cls, server):
+        """This manager class with its kernels forked by `server` (nbclient instantiates the class)."""
+        return type(cls.__name__, (cls,), {"server": server})
 
     async def _async_pre_start_kernel(self, **kw):
         if self.kernel_folder is None:

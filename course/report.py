@@ -1,5 +1,4 @@
-"""What the class got wrong: the instructor's report under reports/<assignment>/, and the
-bilingual header of each student's feedback.
+"""What the class got wrong: the instructor's report under reports/<assignment>/.
 
 Everything comes from the gradebook, so the report covers every graded student, also those
 graded on another machine against the same (PostgreSQL) gradebook.
@@ -8,23 +7,14 @@ import csv
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_markdown_cell
 from nbgrader.api import Assignment, Grade, GradeCell, Gradebook, Notebook, SubmittedAssignment, SubmittedNotebook
-from nbgrader.preprocessors import NbGraderPreprocessor
+
+from . import grade_id
+from .nbgrader_setup import nbgrader_app
+from .table import table
+from .verdict import SUMMARY_HEADER, summary_rows
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "SimHei")
-
-
-class FeedbackHeader(NbGraderPreprocessor):
-    """First cell of a student's feedback (after GetGrades): who, what, score, in both languages."""
-
-    def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        nb.cells.insert(0, new_markdown_cell(
-            f"## 评分反馈 / Feedback — {info['assignment']} / {info['notebook']}\n\n"
-            f"学生 / Student: **{info['student']}** · 得分 / Score: **{info['score']:g} / {info['max_score']:g}**\n\n"
-            "每个测试单元下方的说明指出了问题所在。/ The message under each test cell says what went wrong."))
-        return nb, resources
 
 
 def test_results(gb, assignment):
@@ -43,9 +33,8 @@ def cell_order(course, assignment):
     order = {}
     for path in sorted((Path(course) / "source" / assignment).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if grade_id:
-                order[(path.stem, grade_id)] = len(order)
+            if grade_id(cell):
+                order[(path.stem, grade_id(cell))] = len(order)
     return order
 
 
@@ -115,12 +104,6 @@ def plot_scores(scores, max_score, path):
         plt.close(fig)
 
 
-def markdown_table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def write_report(db_url, course_id, course, assignment, outcomes=None):
     """Write pass_rates.csv/.png, scores.png and report.md; return the report's path."""
     folder = Path(course) / "reports" / assignment
@@ -142,24 +125,20 @@ def write_report(db_url, course_id, course, assignment, outcomes=None):
             f"{len(submissions)} 名学生 / students · 平均分 / mean score {mean:.2f} / {max_score:g}", "",
             "## 每个测试的通过率 / Pass rate per test", "",
             "通过率最低的测试指出全班最常出错的概念。/ The tests with the lowest pass rate show what the class misses.", "",
-            markdown_table(["notebook", "test / 测试", "points / 分值", "passed / 通过", "rate / 通过率", "mean / 平均"],
-                           [(r["notebook"], r["test"], f"{r['points']:g}", f"{r['passed']}/{r['students']}",
-                             f"{100 * r['rate']:.0f}%", f"{r['mean']:.2f}") for r in rows]),
+            table(["notebook", "test / 测试", "points / 分值", "passed / 通过", "rate / 通过率", "mean / 平均"],
+                  [(r["notebook"], r["test"], f"{r['points']:g}", f"{r['passed']}/{r['students']}",
+                    f"{100 * r['rate']:.0f}%", f"{r['mean']:.2f}") for r in rows], markdown=True),
             "", "![pass rates](pass_rates.png)", "", "## 分数分布 / Score distribution", "", "![scores](scores.png)"]
     if outcomes:
         text += ["", "## 本次评分 / This run", "",
-                 markdown_table(["student / 学生", "score / 得分", "notes / 说明"],
-                                [(o.student, "—" if o.score is None else f"{o.score:.4g}/{o.max_score:.4g}",
-                                  "; ".join(o.reasons) or "ok") for o in sorted(outcomes, key=lambda o: o.student)])]
+                 table(SUMMARY_HEADER, summary_rows(outcomes), markdown=True)]
     (folder / "report.md").write_text("\n".join(text) + "\n")
     return folder / "report.md"
 
 
 def main(assignment, course=".", db_url=None):
     """`python -m course report ASSIGNMENT`: the report again, e.g. after every machine has graded."""
-    from .grade import inside, nbgrader_app
     course = Path(course).resolve()
-    with inside(course):
-        app = nbgrader_app(assignment, [f"--CourseDirectory.db_url={db_url}"] if db_url else [])
-        path = write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment)
+    app = nbgrader_app(assignment, course, [f"--CourseDirectory.db_url={db_url}"] if db_url else [])
+    path = write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment)
     print(f"报告 / report: {path}")

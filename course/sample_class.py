@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import ROOT
+from . import grade_id
 
 KINDS = ("correct", "wrong", "cheat")
 
@@ -29,7 +29,7 @@ class Sample:
         return f"{self.kind}-{self.exercise}-{self.name}".replace("_", "-")
 
 
-def samples(assignment, root=ROOT):
+def samples(assignment, root="."):
     found = []
     for path in sorted((Path(root) / "samples" / assignment).glob("*/*.py")):
         kind, _, name = path.stem.partition("_")
@@ -38,13 +38,9 @@ def samples(assignment, root=ROOT):
     return found
 
 
-def notebooks(assignment, folder="source", root=ROOT):
+def notebooks(assignment, folder="source", root="."):
     """{file name: notebook} of one assignment's folder (source/ or release/)."""
     return {p.name: nbformat.read(p, as_version=4) for p in sorted((Path(root) / folder / assignment).glob("*.ipynb"))}
-
-
-def grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 def with_answer(notebooks_by_name, exercise, code):

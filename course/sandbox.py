@@ -35,13 +35,12 @@ import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Integer, Type, Unicode
+from traitlets import Type, Unicode
 
 import course
+from course import CourseError
+from course.limits import Limits
 
-# A kernel message larger than this (a single huge printed line) is dropped by ZeroMQ before it
-# reaches the grader's memory. The largest legitimate message is a returned array (checks.MAX_BYTES).
-MAX_MESSAGE = 32 * 2**20
 SANDBOX_UID = 1000
 CGROUPS = Path("/sys/fs/cgroup")
 
@@ -50,7 +49,7 @@ HOW_TO = ("请安装bubblewrap（apt-get install bubblewrap），或者明确使
           "runs with all of the grader's permissions).")
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(CourseError, RuntimeError):
     """Grading would run student code unsandboxed; the message says what to do (bilingual)."""
 
 
@@ -74,9 +73,10 @@ class PatientChannel(AsyncZMQSocketChannel):
                 raise Empty
 
 
-class CappedKernelClient(AsyncKernelClient):
-    """A kernel client whose sockets refuse oversized messages (ZeroMQ drops them and reconnects)
-    and whose channels wait patiently (PatientChannel)."""
+class CappedKernelClient(AsyncKernelClient, Limits):
+    """A kernel client whose sockets refuse messages over Limits.kernel_message_bytes (a single huge
+    printed line: ZeroMQ drops them before they reach the grader's memory, and reconnects) and whose
+    channels wait patiently (PatientChannel). The largest legitimate message is a returned array."""
 
     shell_channel_class = Type(PatientChannel)
     iopub_channel_class = Type(PatientChannel)
@@ -85,7 +85,7 @@ class CappedKernelClient(AsyncKernelClient):
     def _context_default(self):
         self._created_context = True
         context = zmq.asyncio.Context()
-        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
+        context.setsockopt(zmq.MAXMSGSIZE, self.kernel_message_bytes)
         return context
 
 
@@ -95,17 +95,11 @@ class KernelManager(AsyncKernelManager):
     client_factory = Type(CappedKernelClient, klass=AsyncKernelClient)
 
 
-class SandboxedKernelManager(KernelManager):
-    """A kernel under bubblewrap with rlimits (and a cgroup when grading as root)."""
+class SandboxedKernelManager(KernelManager, Limits):
+    """A kernel under bubblewrap with rlimits (and a cgroup when grading as root): memory, cpu_seconds,
+    processes, file_size and tmp_size of course/limits.py."""
 
     transport = Unicode("ipc")  # --unshare-net: no TCP to the grader, Unix sockets only
-    memory = Integer(2 * 2**30, help="address space of each process, and memory of a whole sandbox (cgroup), bytes"
-                     ).tag(config=True)
-    cpu_seconds = Integer(600, help="CPU time of each process, seconds").tag(config=True)
-    processes = Integer(64, help="processes and threads inside one sandbox").tag(config=True)
-    file_size = Integer(256 * 2**20, help="largest file the kernel may write, bytes").tag(config=True)
-    tmp_size = Integer(256 * 2**20, help="size of the sandbox's private /tmp, and of its /dev/shm, bytes"
-                       ).tag(config=True)
 
     private = None  # per-kernel folder for the sockets and the connection file
     cgroups = ()

@@ -11,16 +11,16 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
-from . import ROOT, assignments
-from .build import course_copy, nbgrader
-from .sample_class import grade_id
+from . import assignments, grade_id
+from .build import course_copy
+from .nbgrader_setup import nbgrader
 
 STUDENT = "self-check"
 
 
-def find_assignment(notebook):
-    for assignment in assignments():
-        if (ROOT / "source" / assignment / notebook.name).exists():
+def find_assignment(notebook, course):
+    for assignment in assignments(course):
+        if (course / "source" / assignment / notebook.name).exists():
             return assignment
     return None
 
@@ -38,27 +38,27 @@ def test_messages(autograded):
     return messages
 
 
-def main(path):
-    notebook = Path(path).resolve()
-    assignment = find_assignment(notebook)
+def main(path, course="."):
+    notebook, course = Path(path).resolve(), Path(course).resolve()
+    assignment = find_assignment(notebook, course)
     if not notebook.is_file() or assignment is None:
         print(f"找不到这门课的笔记本：{path}\nNot a notebook of this course: {path}\n"
-              f"(expected one of / 应为: {', '.join(p.name for a in assignments() for p in (ROOT / 'source' / a).glob('*.ipynb'))})")
+              f"(expected one of / 应为: {', '.join(p.name for a in assignments(course) for p in (course / 'source' / a).glob('*.ipynb'))})")
         return 2
     with tempfile.TemporaryDirectory(prefix="course-check-") as tmp:
-        course = course_copy(Path(tmp), [assignment])
-        submitted = course / "submitted" / STUDENT / assignment
+        copy = course_copy(Path(tmp), [assignment], course)
+        submitted = copy / "submitted" / STUDENT / assignment
         submitted.mkdir(parents=True)
         shutil.copy(notebook, submitted / notebook.name)
-        result = nbgrader("autograde", assignment, "--student", STUDENT, root=course, check=False)
-        autograded = course / "autograded" / STUDENT / assignment / notebook.name
+        result = nbgrader("autograde", assignment, "--student", STUDENT, root=copy, check=False)
+        autograded = copy / "autograded" / STUDENT / assignment / notebook.name
         if not autograded.exists():
             print("无法评分：笔记本损坏或不是有效的nbgrader笔记本。\nCould not grade: the notebook is broken "
                   "or not a valid nbgrader notebook.\n" + "\n".join(
                       line for line in result.stderr.splitlines() if "ERROR" in line)[-2000:])
             return 2
         messages = test_messages(autograded)
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        with Gradebook(f"sqlite:///{copy / 'gradebook.db'}") as gb:
             submission = gb.find_submission_notebook(notebook.stem, assignment, STUDENT)
             scores = {g.name: (g.score, g.max_score) for g in submission.grades}
             total, most = submission.score, submission.max_score

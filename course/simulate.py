@@ -10,7 +10,7 @@ import random
 import shutil
 from pathlib import Path
 
-from . import ROOT, assignments
+from . import assignments, grade_id
 from .sample_class import broken_json, notebooks, samples, solution_ids, with_answer, write_submission
 
 MIX = {"correct": 0.35, "partial": 0.35, "mistakes": 0.15, "blank": 0.10, "broken": 0.05}
@@ -26,8 +26,8 @@ def kinds(students, rng):
     return order
 
 
-def answers(assignment, exercise, kind):
-    return [s.path.read_text() for s in samples(assignment) if s.exercise == exercise and s.kind == kind]
+def answers(assignment, exercise, kind, course):
+    return [s.path.read_text() for s in samples(assignment, course) if s.exercise == exercise and s.kind == kind]
 
 
 def submission(assignment, kind, rng, course):
@@ -37,12 +37,12 @@ def submission(assignment, kind, rng, course):
     exercises = solution_ids(source)
 
     def wrong(nbs, exercise):
-        options = answers(assignment, exercise, "wrong")
+        options = answers(assignment, exercise, "wrong", course)
         return with_answer(nbs, exercise, rng.choice(options)) if options else blank(nbs, exercise)
 
     def blank(nbs, exercise):
         stub = next(c.source for nb in release.values() for c in nb.cells
-                    if c.metadata.get("nbgrader", {}).get("grade_id") == exercise)
+                    if grade_id(c) == exercise)
         return with_answer(nbs, exercise, stub)
 
     if kind == "blank":
@@ -52,7 +52,7 @@ def submission(assignment, kind, rng, course):
     nbs = source
     if kind == "correct":
         exercise = rng.choice(exercises)
-        options = answers(assignment, exercise, "correct")
+        options = answers(assignment, exercise, "correct", course)
         return with_answer(nbs, exercise, rng.choice(options)) if options else nbs
     chosen = exercises if kind == "mistakes" else rng.sample(exercises, rng.randint(1, max(1, len(exercises) - 1)))
     for exercise in chosen:
@@ -65,8 +65,8 @@ def released(course):
     return [a for a in assignments(course) if notebooks(a, "release", course)]
 
 
-def simulate(students, seed=0, course=ROOT):
-    """Write the class into course/submitted/ (samples come from this repository's samples/);
+def simulate(students, seed=0, course="."):
+    """Write the class into course/submitted/ (samples come from course/samples/);
     return {student: {assignment: kind}}."""
     rng = random.Random(seed)
     submitted = Path(course) / "submitted"

@@ -23,16 +23,19 @@ import io
 import json
 import math
 import time
+from dataclasses import asdict
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
-from nbgrader.utils import is_grade, is_solution
-from traitlets import Bool, Integer
+from traitlets import Bool
 
-from .checks import MIME, CheckFailure, Remote, encode, shorten
+from .checks import CheckFailure
+from .limits import Limits, default
+from .preprocessors import is_test_cell
 from .sandbox import KernelManager, SandboxedKernelManager, SandboxUnavailable, require_sandbox
+from .wire import MIME, Budget, Remote, encode, shorten
 
 BUILTIN_NAMES = set(dir(builtins))
 KERNEL_DIED = "内核已退出，之后的测试未运行。/ The kernel died; later tests did not run."
@@ -44,16 +47,12 @@ TIMED_OUT = ("单元格超过时间限制且不响应中断，内核已被终止
 TRUNCATED = "\n[输出过长，其余部分已省略 / output too long, the rest was dropped]\n"
 
 
-def is_test_cell(cell):
-    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
-
-
 class BudgetSpent(Exception):
     """The notebook's time for calls into the kernel is used up."""
 
 
-def error_output(ename, evalue):
-    evalue = shorten(evalue, 4000)
+def error_output(ename, evalue, limit=default("message_chars")):
+    evalue = shorten(evalue, limit)
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
 
 
@@ -68,28 +67,26 @@ class KernelName(Remote):
     """A name defined by the student, living in the kernel."""
 
     def __init__(self, executor, name):
-        self.executor, self.name = executor, name
+        self.executor, self.name, self.budget = executor, name, Budget.of(executor)
 
     def invoke(self, args, kwargs):
-        return self._request(args=[encode(a) for a in args], kwargs={k: encode(v) for k, v in kwargs.items()})
+        return self._request(args=[encode(a, self.budget) for a in args],
+                             kwargs={k: encode(v, self.budget) for k, v in kwargs.items()})
 
     def fetch(self):
         return self._request(args=[], kwargs={}, fetch=True)
 
     def _request(self, args, kwargs, fetch=False):
-        payload = json.dumps({"args": args, "kwargs": kwargs, "fetch": fetch})
-        code = f"__import__('course.checks', fromlist=['serve']).serve(lambda: {self.name}, {payload!r})"
+        payload = json.dumps({"args": args, "kwargs": kwargs, "fetch": fetch, "budget": asdict(self.budget)})
+        code = f"__import__('course.wire', fromlist=['serve']).serve(lambda: {self.name}, {payload!r})"
         return self.executor.kernel_record(code)
 
 
-class TrustedExecute(Execute):
+class TrustedExecute(Execute, Limits):
+    """nbgrader's Execute with test cells run in the grader; its limits (call_budget, max_output,
+    max_notebook_output, message_chars, the wire's budget) come from course/limits.py."""
 
     sandbox = Bool(True, help="run student code in a bubblewrap sandbox (course/sandbox.py)").tag(config=True)
-    max_output = Integer(100_000, help="characters of output kept per cell").tag(config=True)
-    max_notebook_output = Integer(2_000_000, help="characters of output kept per notebook, test cells' "
-                                  "results aside (each of those is kept, cut to max_output)").tag(config=True)
-    call_budget = Integer(120, help="seconds a notebook's test cells may spend in calls to the student's "
-                          "functions; then its remaining test cells score 0").tag(config=True)
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -138,7 +135,7 @@ class TrustedExecute(Execute):
     def fail_remaining(self, start, ename, message):
         for cell in self.nb.cells[start:]:
             if is_test_cell(cell):
-                cell.outputs = [error_output(ename, message)]
+                cell.outputs = [error_output(ename, message, self.message_chars)]
 
     def preprocess_cell(self, cell, resources, index):
         if not is_test_cell(cell):
@@ -165,9 +162,9 @@ class TrustedExecute(Execute):
             except (DeadKernelError, CellTimeoutError, BudgetSpent):
                 raise
             except CheckFailure as failure:
-                error = error_output("CheckFailure", str(failure))
+                error = error_output("CheckFailure", str(failure), self.message_chars)
             except Exception as exc:  # a test that could not run counts as failed; its code stays hidden
-                error = error_output(type(exc).__name__, str(exc)[:1000])
+                error = error_output(type(exc).__name__, str(exc)[:1000], self.message_chars)
         if printed.getvalue():
             outputs.append(new_output("stream", name="stdout", text=shorten(printed.getvalue(), self.max_output)))
         if error is not None:

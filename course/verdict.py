@@ -7,9 +7,12 @@ KernelDied, KernelNotStarted, TimeBudgetSpent).
 """
 import contextlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from . import grade_id
 
 TIMED_OUT = "超时 / timed out"
 KERNEL_DIED = "内核已退出 / kernel died"
@@ -22,6 +25,28 @@ WORKER_DIED = "评分进程退出 / grading process died"
 GRADER_FAILED = "评分程序故障，未评分 / the grader failed, not graded"
 FAILED = "评分出错 / grading error"
 KEPT = "未改动，沿用已有评分 / unchanged, earlier grade kept (--force regrades)"
+
+
+@dataclass
+class Outcome:
+    """One submission's result: its score, or the reasons it has none (and notes on the score)."""
+    student: str
+    graded: bool = False
+    reasons: list = field(default_factory=list)
+    seconds: float = 0.0
+    cell_seconds: float = 0.0  # time the kernel spent running cells (the benchmark's floor)
+    score: float = None
+    max_score: float = None
+
+
+SUMMARY_HEADER = ("student / 学生", "score / 得分", "notes / 说明")
+
+
+def summary_rows(outcomes):
+    """A row per outcome, by student: (student, score, notes) for the printed summary and the report."""
+    return [(o.student, "—" if o.score is None else f"{o.score:.4g}/{o.max_score:.4g}", "; ".join(o.reasons) or "ok")
+            for o in sorted(outcomes, key=lambda o: o.student)]
+
 
 # The error names the grading steps write into a graded notebook, and the reason each gives.
 GRADED_ERRORS = {"CellTimeoutError": TIMED_OUT, "KernelDied": KERNEL_DIED, "DeadKernelError": KERNEL_DIED,
@@ -64,10 +89,7 @@ def grade_cells(folder):
     found = []
     for path in sorted(Path(folder).glob("*.ipynb")):
         with contextlib.suppress(Exception):  # an unreadable notebook has no cells to compare
-            for cell in nbformat.read(path, as_version=4).cells:
-                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                if grade_id:
-                    found.append((path.stem, grade_id, cell))
+            found += [(path.stem, grade_id(c), c) for c in nbformat.read(path, as_version=4).cells if grade_id(c)]
     return found
 
 

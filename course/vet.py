@@ -14,26 +14,28 @@ import shutil
 import stat
 from pathlib import Path
 
-MAX_NOTEBOOK_BYTES = 32 * 2**20  # a notebook nbgrader would need gigabytes of memory to read
-MAX_SUBMISSION_BYTES = 64 * 2**20
+from .limits import Limits
+
 CHUNK = 2**20
 
 KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket", stat.S_IFCHR: "device", stat.S_IFBLK: "device"}
 
 
-def vetted_copy(submitted, target):
+def vetted_copy(submitted, target, limits=None):
     """Copy the plain files of the folder `submitted` into `target` (emptied first); return the
-    reasons, bilingual, for what was left out."""
+    reasons, bilingual, for what was left out. `limits` (course/limits.py): notebook_bytes (a notebook
+    nbgrader would need gigabytes of memory to read) and submission_bytes."""
+    limits = limits or Limits()
     shutil.rmtree(target, ignore_errors=True)
     Path(target).mkdir(parents=True)
     rejected, total = [], [0]
     if Path(submitted).is_symlink() or Path(submitted).parent.is_symlink():
         return ["提交文件夹是符号链接，未评分 / the submission folder is a symbolic link, not graded"]
-    _copy_folder(Path(submitted), Path(target), Path(), rejected, total)
+    _copy_folder(Path(submitted), Path(target), Path(), rejected, total, limits)
     return rejected
 
 
-def _copy_folder(folder, target, relative, rejected, total):
+def _copy_folder(folder, target, relative, rejected, total, limits):
     with os.scandir(folder) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
             name = relative / entry.name
@@ -45,19 +47,20 @@ def _copy_folder(folder, target, relative, rejected, total):
                     rejected.append(f"{name}: 是文件夹而不是笔记本，已忽略 / a folder, not a notebook: left out")
                     continue
                 (target / entry.name).mkdir()
-                _copy_folder(Path(entry.path), target / entry.name, name, rejected, total)
+                _copy_folder(Path(entry.path), target / entry.name, name, rejected, total, limits)
             elif not stat.S_ISREG(info.st_mode):
                 kind = KINDS.get(stat.S_IFMT(info.st_mode), "special file")
                 rejected.append(f"{name}: 不是普通文件（{kind}），已忽略 / not a plain file ({kind}), left out")
             elif info.st_nlink > 1:
                 rejected.append(f"{name}: 硬链接，已忽略 / a hard link, left out")
-            elif entry.name.endswith(".ipynb") and info.st_size > MAX_NOTEBOOK_BYTES:
-                rejected.append(f"{name}: 笔记本过大（{info.st_size // 2**20} MiB，上限{MAX_NOTEBOOK_BYTES // 2**20} MiB），"
-                                f"已忽略 / notebook too large ({info.st_size // 2**20} MiB, at most "
-                                f"{MAX_NOTEBOOK_BYTES // 2**20} MiB), left out")
-            elif total[0] + info.st_size > MAX_SUBMISSION_BYTES:
-                rejected.append(f"{name}: 提交总大小超过{MAX_SUBMISSION_BYTES // 2**20} MiB，已忽略 / the submission "
-                                f"is over {MAX_SUBMISSION_BYTES // 2**20} MiB in all, left out")
+            elif entry.name.endswith(".ipynb") and info.st_size > limits.notebook_bytes:
+                most = limits.notebook_bytes // 2**20
+                rejected.append(f"{name}: 笔记本过大（{info.st_size // 2**20} MiB，上限{most} MiB），已忽略 / "
+                                f"notebook too large ({info.st_size // 2**20} MiB, at most {most} MiB), left out")
+            elif total[0] + info.st_size > limits.submission_bytes:
+                most = limits.submission_bytes // 2**20
+                rejected.append(f"{name}: 提交总大小超过{most} MiB，已忽略 / the submission is over {most} MiB in all, "
+                                "left out")
             elif not _copy_file(entry.path, target / entry.name, info):
                 rejected.append(f"{name}: 读取时已被替换，已忽略 / replaced while it was read, left out")
             else:

@@ -22,7 +22,8 @@ import nbformat
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from course import ROOT
-from course.build import build, nbgrader
+from course.build import build
+from course.nbgrader_setup import nbgrader
 from course.sample_class import grade_id, solution_ids, with_answer, write_submission
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from course.build import course_copy, nbgrader
+from course.build import course_copy
+from course.nbgrader_setup import nbgrader
 from course.sample_class import write_submission
 from course.sandbox import SandboxUnavailable, require_sandbox
 

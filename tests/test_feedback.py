@@ -1,8 +1,8 @@
-"""course/feedback_cells.py on hand-made cells: what is hidden stays hidden, however the markers look.
+"""course/preprocessors.py HideTestCode on hand-made cells: what is hidden stays hidden, however the markers look.
 (tests/test_grade.py checks every feedback file of a graded class.)"""
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from course.feedback_cells import HIDDEN_NOTE, HideTestCode, visible_part
+from course.preprocessors import HIDDEN_NOTE, HideTestCode, visible_part
 
 
 def grade_cell(source, grade_id="test_x", score=1.0, points=2.0, outputs=()):

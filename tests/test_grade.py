@@ -16,7 +16,7 @@ from nbgrader.utils import is_grade, is_solution
 
 from classroom import course_grade, class_copy, nbgrader_grade_class, scores
 from course import ROOT
-from course.build import nbgrader
+from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
 from course.verdict import INVALID, KEPT, KERNEL_DIED, MISSING, TAMPERED, TIMED_OUT
 from course.sample_class import notebooks, solution_ids, with_answer, write_submission

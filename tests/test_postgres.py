@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from classroom import class_copy, course_command, course_grade, sandbox_args, scores
-from course.build import nbgrader
+from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
 
 pytestmark = pytest.mark.xdist_group("postgres")

@@ -9,7 +9,7 @@ from nbconvert.preprocessors import ExecutePreprocessor
 
 from course import ROOT, assignments
 from course.build import course_copy
-from course.language_filter import LANGUAGE_TAGS
+from course.preprocessors import LANGUAGE_TAGS
 from course.sample_class import grade_id
 
 LEAKS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")

@@ -425,13 +425,13 @@ def {fn}(x, *args, **kwargs):
     return big
 """
 HUGE_RECORD = """
-import course.checks as checks
+import course.wire as wire
 from IPython.display import display
 def forged(target, payload):
-    display({{checks.MIME: {{'value': {{'kind': 'list', 'items': [{{'kind': 'plain', 'value': 0}}] * 300_000}},
+    display({{wire.MIME: {{'value': {{'kind': 'list', 'items': [{{'kind': 'plain', 'value': 0}}] * 300_000}},
                             'error': 'e' * 5_000_000, 'warnings': ['w' * 1_000_000] * 3,
                             'modified': ['#1' * 500_000]}}}}, raw=True)
-checks.serve = forged
+wire.serve = forged
 def {fn}(x, *args, **kwargs):
     return None
 """
@@ -479,10 +479,11 @@ def {fn}(x, *args, **kwargs):
 PATCH_CHECKS = """
 import numpy as np
 import course.checks as checks
+import course.wire as wire
 def lie(target, payload):
     from IPython.display import display
-    display({{checks.MIME: {{'value': checks.encode(np.ones(3) / 3), 'error': None, 'warnings': [], 'modified': []}}}}, raw=True)
-checks.serve = lie
+    display({{wire.MIME: {{'value': wire.encode(np.ones(3) / 3), 'error': None, 'warnings': [], 'modified': []}}}}, raw=True)
+wire.serve = lie
 checks.expect_close = checks.expect = checks.partial_credit = lambda *a, **k: None
 def {fn}(x, *args, **kwargs):
     return np.ones(np.shape(x)) / 3

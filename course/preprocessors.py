@@ -1,28 +1,47 @@
-"""Feedback shows what each test cell found, never its hidden test code (nbgrader #917, #1363).
+"""The course's nbgrader preprocessors (configured in nbgrader_config.py): one class, one job.
 
-Runs in nbgrader's GenerateFeedback pipeline after GetGrades. The autograded notebook holds the
-instructor's full test cells, hidden tests included (nbgrader restored them before grading);
-nbgrader's feedback template would print them. `HideTestCode` rewrites every test cell (an nbgrader
-grade cell that is not a solution) so the feedback shows its grade id, points and bilingual
-verdict, the part of its code the release notebook already showed, and its outputs (the messages),
-and nothing of what lies between `### BEGIN HIDDEN TESTS` and `### END HIDDEN TESTS`.
-
-The visible part is taken from the gradebook's copy of the cell (the instructor's source), so
-nothing a student wrote in their notebook decides what is hidden. A `BEGIN HIDDEN TESTS` without
-its end hides the rest of the cell. Error outputs of test cells keep only the error's name and
-message: a traceback may quote test code (course/trusted_execute.py writes none; nbgrader's own
-Execute would).
+- `LanguageFilter` (GenerateAssignment, first): keeps one language of the paired lesson cells
+  (tags `lang-zh` / `lang-en`). Only markdown prose carries these tags; graded cells never do, so
+  grade ids and checksums are the same in every language's release.
+- `HideTestCode` (GenerateFeedback, after GetGrades): feedback shows what each test cell found,
+  never its hidden test code (nbgrader #917, #1363). The autograded notebook holds the instructor's
+  full test cells, hidden tests included (nbgrader restored them before grading), and nbgrader's
+  feedback template would print them. Every test cell is rewritten to show its grade id, points
+  and bilingual verdict, the part of its code the release already showed, and its outputs (the
+  messages), and nothing between `### BEGIN HIDDEN TESTS` and `### END HIDDEN TESTS`. The visible
+  part is taken from the gradebook's copy of the cell (the instructor's source), so nothing a
+  student wrote decides what is hidden; a `BEGIN HIDDEN TESTS` without its end hides the rest of
+  the cell. Error outputs keep only the error's name and message: a traceback may quote test code
+  (course/trusted_execute.py writes none; nbgrader's own Execute would).
+- `FeedbackHeader` (GenerateFeedback): the first cell of a student's feedback, in both languages.
 """
+from nbformat.v4 import new_markdown_cell
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution
-from traitlets import Unicode
+from traitlets import Enum, Unicode
 
+from . import grade_id
+
+LANGUAGE_TAGS = {"zh": "lang-zh", "en": "lang-en"}
 HIDDEN_NOTE = "# 隐藏测试，代码不公开 / hidden tests, code not shown"
 
 
 def is_test_cell(cell):
+    """An nbgrader test cell: a grade cell that is not a solution."""
     return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
+
+
+class LanguageFilter(NbGraderPreprocessor):
+    """Keep one language of the paired lesson cells (the module's docstring says how)."""
+
+    keep = Enum(["both", "zh", "en"], default_value="both", help="Which language to keep in the release.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        if self.keep != "both":
+            dropped = {tag for lang, tag in LANGUAGE_TAGS.items() if lang != self.keep}
+            nb.cells = [cell for cell in nb.cells if not dropped & set(cell.metadata.get("tags", []))]
+        return nb, resources
 
 
 def visible_part(source, begin="BEGIN HIDDEN TESTS", end="END HIDDEN TESTS"):
@@ -51,6 +70,8 @@ def verdict(score, points):
 
 
 class HideTestCode(NbGraderPreprocessor):
+    """Test cells in the feedback without their hidden tests (the module's docstring says how)."""
+
     begin_test_delimeter = Unicode("BEGIN HIDDEN TESTS", help="Marks the start of hidden tests.").tag(config=True)
     end_test_delimeter = Unicode("END HIDDEN TESTS", help="Marks the end of hidden tests.").tag(config=True)
 
@@ -74,20 +95,32 @@ class HideTestCode(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         meta = cell.metadata.get("nbgrader", {})
-        grade_id = meta.get("grade_id")
-        if not (is_test_cell(cell) or grade_id in self.tests):
+        cell_id = grade_id(cell)
+        if not (is_test_cell(cell) or cell_id in self.tests):
             if self.begin_test_delimeter.lower() in cell.source.lower():  # never show hidden tests, anywhere
                 shown, _ = self.hide(cell.source)
                 note = HIDDEN_NOTE if cell.cell_type == "code" else HIDDEN_NOTE.lstrip("# ")
                 cell.source = f"{shown}\n{note}".lstrip("\n")
             return cell, resources
-        shown, removed = self.hide(self.sources.get(grade_id, cell.source))
+        shown, removed = self.hide(self.sources.get(cell_id, cell.source))
         removed = self.hide(cell.source)[1] or removed  # what the cell itself hides stays hidden too
         score, points = meta.get("score"), meta.get("points")
-        header = (f"# 测试 / test: {grade_id} · 得分 / score: {number(score)}/{number(points)}"
+        header = (f"# 测试 / test: {cell_id} · 得分 / score: {number(score)}/{number(points)}"
                   f" · {verdict(score, points)}")
         cell.source = "\n".join(part for part in (header, shown, HIDDEN_NOTE if removed else "") if part)
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 output.traceback = [f"\x1b[0;31m{output.ename}\x1b[0m: {output.evalue}"]
         return cell, resources
+
+
+class FeedbackHeader(NbGraderPreprocessor):
+    """First cell of a student's feedback (after GetGrades): who, what, score, in both languages."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        nb.cells.insert(0, new_markdown_cell(
+            f"## 评分反馈 / Feedback — {info['assignment']} / {info['notebook']}\n\n"
+            f"学生 / Student: **{info['student']}** · 得分 / Score: **{info['score']:g} / {info['max_score']:g}**\n\n"
+            "每个测试单元下方的说明指出了问题所在。/ The message under each test cell says what went wrong."))
+        return nb, resources

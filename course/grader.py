@@ -1,0 +1,193 @@
+"""The nbgrader driver of one grading worker: nbgrader's Autograde and GenerateFeedback for one
+student at a time, with kernels forked by the worker's fork server, and the submission's verdict.
+
+Each worker grades many submissions with nbgrader's own Autograde converter, configured from the
+course's nbgrader_config.py (TrustedExecute included), so the gradebook ends up exactly as after
+`nbgrader autograde`. What the driver adds:
+
+- kernels forked from one warm Python per worker (course/kernel_fork.py) instead of started one
+  by one: a new interpreter with ipykernel, NumPy and matplotlib is most of nbgrader's time per
+  submission;
+- a vetted copy of each submission for nbgrader to read (course/vet.py);
+- a verdict per submission (score, or the reasons it has none) read from the files
+  (course/verdict.py), instead of one exception that hides which submission failed;
+- the student's feedback HTML, generated right after grading (unless --no-feedback).
+"""
+import ast
+import logging
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.preprocessors import Execute
+from traitlets.config import Config
+from traitlets.utils.importstring import import_item
+
+from .kernel_fork import ForkedKernelManager, ForkServer
+from .limits import Limits
+from .sandbox import SandboxedKernelManager
+from .trusted_execute import TrustedExecute
+from .verdict import FAILED, KEPT, Outcome, after_grading, before_grading, last_error
+from .vet import vetted_copy
+
+LOCK_RETRIES = 3  # another program (formgrader) can hold the SQLite gradebook for a moment
+
+
+def imported_modules(folder):
+    """The modules the notebooks in `folder` import at top level (numpy, matplotlib.pyplot, ...)."""
+    modules = set()
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+            try:
+                tree = ast.parse(code) if cell.cell_type == "code" else ast.Module([], [])
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    modules.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    modules.add(node.module)
+    return sorted(modules)
+
+
+class ForkedKernels:
+    """Mixed into the course's configured Execute preprocessor (TrustedExecute) by `forked_steps`,
+    once per worker: every kernel comes from `kernel_manager` (bound to the worker's fork server,
+    course/kernel_fork.py); time spent in cells is added to `clock.seconds`."""
+
+    kernel_manager = clock = None  # set on the class that forked_steps makes
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.kernel_manager_class = self.kernel_manager
+
+    def preprocess_cell(self, cell, resources, index):
+        start = time.perf_counter()
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        finally:
+            self.clock.seconds += time.perf_counter() - start
+
+
+class Records(logging.Handler):
+    """Keeps nbgrader's warnings and errors about one submission, for the run's log (and the last error,
+    when nbgrader refused a submission for a reason of its own)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+    def text(self):
+        return "\n".join(self.lines)
+
+
+def forked_steps(app, scratch):
+    """nbgrader's configured autograde steps with the Execute step's kernels forked by a new fork
+    server (in `scratch`): (steps, the forked Execute class, the server)."""
+    configured = Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors
+    steps = [import_item(p) if isinstance(p, str) else p for p in configured]
+    execute = next(p for p in steps if issubclass(p, Execute))
+    sandbox = SandboxedKernelManager(parent=app) if TrustedExecute(parent=app).sandbox else None
+    server = ForkServer(imported_modules(source_folder(app)), sandbox, scratch, Limits(parent=app))
+    forked = type(f"Forked{execute.__name__}", (ForkedKernels, execute),
+                  {"kernel_manager": ForkedKernelManager.bound_to(server), "clock": SimpleNamespace(seconds=0.0)})
+    return [forked if p is execute else p for p in steps], forked, server
+
+
+def source_folder(app):
+    return Path(app.coursedir.format_path(app.coursedir.source_directory, ".", app.coursedir.assignment_id))
+
+
+class Grader:
+    """One worker's nbgrader: the app is configured once, then grades one student at a time.
+
+    nbgrader reads each submission from a vetted copy in the worker's scratch folder
+    (course/vet.py), never from submitted/ itself."""
+
+    def __init__(self, app, force, with_feedback, scratch):
+        self.app, self.force, self.with_feedback = app, force, with_feedback
+        self.records, self.feedback = Records(), None
+        app.log.handlers = [self.records]
+        app.log.propagate = False
+        app.log.setLevel(logging.WARNING)
+        steps, self.execute, self.server = forked_steps(app, scratch)
+        app.update_config(Config(Autograde={"autograde_preprocessors": steps}))
+        self.submitted = app.coursedir.submitted_directory
+        app.coursedir.submitted_directory = str(Path(scratch) / "vetted")
+
+    def grade(self, student):
+        outcome, start = Outcome(student), time.perf_counter()
+        self.execute.clock.seconds = 0.0
+        coursedir = self.app.coursedir
+        left_out = vetted_copy(coursedir.format_path(self.submitted, student, coursedir.assignment_id),
+                               self.folder("submitted_directory", student), Limits(parent=self.app))
+        graded = self.folder("autograded_directory", student)
+        before = {p.name: p.stat().st_mtime_ns for p in graded.glob("*.ipynb")}
+        for attempt in range(LOCK_RETRIES):
+            self.records.lines.clear()
+            converted = self.autograde(student)
+            if "database is locked" not in self.records.text():
+                break
+            time.sleep(1 + attempt)
+        log = self.records.text()
+        kept = bool(before) and before == {p.name: p.stat().st_mtime_ns for p in graded.glob("*.ipynb")}
+        outcome.reasons = left_out + self.verdict(student, converted, kept)
+        outcome.graded = converted and KEPT not in outcome.reasons
+        if outcome.graded and self.with_feedback:
+            self.records.lines.clear()
+            if not self.write_feedback(student):
+                outcome.reasons.append(f"反馈未生成 / no feedback: {last_error(self.records.text())}")
+            log += self.records.text()
+        if log:  # the run's log file keeps what nbgrader said about each submission
+            print(f"== {student} ==\n{log}", file=sys.stderr, flush=True)
+        outcome.seconds, outcome.cell_seconds = time.perf_counter() - start, self.execute.clock.seconds
+        return outcome
+
+    def autograde(self, student):
+        """nbgrader's Autograde converter for one student; False if it failed (nbgrader logged why)."""
+        self.app.coursedir.student_id = student
+        return self.attempt(Autograde(coursedir=self.app.coursedir, parent=self.app, force=self.force).start)
+
+    def write_feedback(self, student):
+        """nbgrader's GenerateFeedback for one student. The converter is kept between students:
+        its HTML exporter compiles the templates once, as one `nbgrader generate_feedback` run does."""
+        self.app.coursedir.student_id = student
+        if self.feedback is None:
+            self.feedback = GenerateFeedback(coursedir=self.app.coursedir, parent=self.app, force=True)
+            return self.attempt(self.feedback.start)
+        return self.attempt(self.feedback.init_notebooks) and self.attempt(self.feedback.convert_notebooks)
+
+    def attempt(self, step):
+        try:
+            step()
+            return True
+        except Exception as error:  # nbgrader logged the details; the verdict reads them
+            self.app.log.error("%s: %s", type(error).__name__, error)
+            return False
+
+    def verdict(self, student, converted, kept):
+        """The reasons of one graded (or not gradable) submission, from the files (course/verdict.py)."""
+        if converted and kept:
+            return [KEPT]
+        submitted, release = self.folder("submitted_directory", student), self.folder("release_directory")
+        reasons = before_grading(submitted, release)
+        if converted or not reasons:  # a missing or unreadable notebook has no cells to compare
+            reasons += after_grading(submitted, release, self.folder("source_directory"),
+                                     self.folder("autograded_directory", student))
+        if not converted and not reasons:  # nbgrader refused it for a reason of its own
+            reasons.append(f"{FAILED}: {last_error(self.records.text())}")
+        return reasons
+
+    def folder(self, kind, student="."):
+        coursedir = self.app.coursedir
+        return Path(coursedir.format_path(getattr(coursedir, kind), student, coursedir.assignment_id))
+
+    def close(self):
+        self.server.close()

@@ -1,0 +1,58 @@
+"""Every limit of grading in one traitlets class, set in nbgrader_config.py (`c.Limits.call_budget = 120`).
+
+The classes that apply the limits inherit them from `Limits` (SandboxedKernelManager, TrustedExecute,
+CappedKernelClient), so `c.Limits.memory` reaches all of them, and a setting for one class
+(`c.SandboxedKernelManager.memory`) still wins for that class. The worker pool, the fork server
+and the vetting of submissions read a `Limits(parent=app)`. The wire's budgets reach the kernel
+with each call (course/wire.py `Budget`). README.md lists them all in one table.
+"""
+from traitlets import Integer
+from traitlets.config import Configurable
+
+MiB = 2**20
+
+
+class Limits(Configurable):
+    """The course's limits; see the module's docstring."""
+
+    # Student code: every sandboxed kernel, and each worker's fork server (course/sandbox.py).
+    memory = Integer(2 * 2**30, help="address space of each process, and memory of a whole sandbox (cgroup), bytes"
+                     ).tag(config=True)
+    cpu_seconds = Integer(600, help="CPU time of each process, seconds").tag(config=True)
+    processes = Integer(64, help="processes and threads inside one sandbox").tag(config=True)
+    file_size = Integer(256 * MiB, help="largest file the kernel may write, bytes").tag(config=True)
+    tmp_size = Integer(256 * MiB, help="size of the sandbox's private /tmp, and of its /dev/shm, bytes").tag(config=True)
+
+    # Grading one notebook (course/trusted_execute.py).
+    call_budget = Integer(120, help="seconds a notebook's test cells may spend in calls to the student's "
+                          "functions; then its remaining test cells score 0").tag(config=True)
+    max_output = Integer(100_000, help="characters of output kept per cell").tag(config=True)
+    max_notebook_output = Integer(2_000_000, help="characters of output kept per notebook, test cells' "
+                                  "results aside (each of those is kept, cut to max_output)").tag(config=True)
+    message_chars = Integer(4_000, help="characters of a test's failure message (it quotes student values)"
+                            ).tag(config=True)
+
+    # What the grader accepts from a kernel (course/sandbox.py, course/wire.py).
+    kernel_message_bytes = Integer(32 * MiB, help="largest kernel message; larger ones are dropped before they "
+                                   "reach the grader's memory (keep it above array_bytes * 4/3)").tag(config=True)
+    array_bytes = Integer(16 * MiB, help="bytes of one array a student's function returns").tag(config=True)
+    items = Integer(10_000, help="values in one returned tuple, list or dict, nested ones included").tag(config=True)
+    depth = Integer(8, help="nesting of returned tuples, lists and dicts").tag(config=True)
+    string_chars = Integer(10_000, help="characters of a returned string").tag(config=True)
+
+    # Submissions (course/vet.py).
+    notebook_bytes = Integer(32 * MiB, help="largest notebook file that is graded, bytes").tag(config=True)
+    submission_bytes = Integer(64 * MiB, help="largest submission (all its files), bytes").tag(config=True)
+
+    # Grading workers (course/workers.py, course/kernel_fork.py).
+    worker_deadline = Integer(15 * 60, help="seconds a worker may spend on one submission; a looping cell is "
+                              "stopped sooner by Execute.timeout").tag(config=True)
+    server_reply_seconds = Integer(20, help="seconds the fork server may take to answer; then it is replaced"
+                                   ).tag(config=True)
+    server_start_seconds = Integer(120, help="seconds the fork server may take to start (its imports)"
+                                   ).tag(config=True)
+
+
+def default(name):
+    """A limit's default value (for code that runs without nbgrader's configuration, e.g. in a kernel)."""
+    return Limits.class_traits()[name].default_value

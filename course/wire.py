@@ -1,0 +1,217 @@
+"""The wire between a student's kernel and the grader: what stands between hostile code and the verdict.
+
+A test cell in the grader calls a student's function through a `Remote`; the kernel runs `serve`,
+which calls the function with `invoke` and publishes a record (MIME type `MIME`) whose value
+`encode` turned into plain JSON data: never a pickle, never the student's object. The grader
+rebuilds the record with `Call.from_record` and the value with `decode`. The kernel may forge any
+record within the message cap (Limits.kernel_message_bytes), so `decode` and `from_record` accept
+only encode's form within a `Budget` (course/limits.py); anything else becomes an `Odd` that names
+the problem. The grader sends its budget with each call, so both ends apply the same one. Outside
+grading (a student's own JupyterLab) the same functions run in one process, with the default budget.
+"""
+import base64
+import copy
+import io
+import json
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from .limits import default
+
+# NumPy's names bound when the checks are first imported. In a student's own kernel (JupyterLab)
+# the visible checks run next to the student's code: a NumPy function the student replaces after
+# that must not change them (tests/test_checks.py test_patched_numpy_does_not_change_the_verdict).
+# During grading the comparisons run in the grader, where no student code runs.
+_ndarray, _generic, _asarray, _isfinite = np.ndarray, np.generic, np.asarray, np.isfinite
+_abs, _maximum, _argmax, _unravel = np.abs, np.maximum, np.argmax, np.unravel_index
+_save, _load = np.save, np.load
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What the grader accepts back from a kernel: larger or deeper values become an Odd that says so."""
+    array_bytes: int = default("array_bytes")  # bytes of one returned array
+    items: int = default("items")  # values in one returned tuple, list or dict, nested ones included
+    depth: int = default("depth")  # nesting of tuples, lists and dicts
+    string_chars: int = default("string_chars")  # characters of a returned string
+
+    @classmethod
+    def of(cls, limits):
+        """The budget of a configured Limits (course/limits.py)."""
+        return cls(limits.array_bytes, limits.items, limits.depth, limits.string_chars)
+
+
+BUDGET = Budget()  # the defaults
+
+
+def shorten(text, limit):
+    """`text` cut to `limit` characters, saying so (student values can be of any size)."""
+    return text if len(text) <= limit else f"{text[:limit]}… [{len(text) - limit} 字符已省略 / characters cut]"
+
+
+# ---------------------------------------------------------------- values
+def encode(value, budget=BUDGET):
+    """Turn a returned value into JSON-safe plain data; odd objects become a description."""
+    if value is None or type(value) in (bool, int, str):
+        return {"kind": "plain", "value": value}
+    if type(value) is float:
+        return {"kind": "float", "value": repr(value)}
+    if type(value) in (tuple, list):
+        return {"kind": type(value).__name__, "items": [encode(v, budget) for v in value]}
+    if type(value) is dict and all(type(k) is str for k in value):  # e.g. a dict of parameters
+        return {"kind": "dict", "items": {k: encode(v, budget) for k, v in value.items()}}
+    if type(value) is _ndarray or isinstance(value, _generic):
+        array = _asarray(value)
+        if array.dtype.hasobject or array.nbytes > budget.array_bytes:
+            return {"kind": "odd", "type": f"ndarray of dtype {array.dtype}, {array.nbytes} bytes"}
+        buffer = io.BytesIO()
+        _save(buffer, array, allow_pickle=False)
+        kind = "array" if type(value) is _ndarray else "numpy_scalar"
+        return {"kind": kind, "npy": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    return {"kind": "odd", "type": f"{type(value).__module__}.{type(value).__qualname__}"}
+
+
+class Odd:
+    """Stands for a returned object that is not plain data (its type name only)."""
+
+    def __init__(self, type_name):
+        self.type_name = type_name
+
+    def __repr__(self):
+        return f"<{self.type_name}>"
+
+
+class Oversized(ValueError):
+    """A record from the kernel over the grader's budget, or not of encode's form."""
+
+
+def decode(data, budget=BUDGET):
+    """The value that `encode` described. The record comes from the student's kernel, which can
+    forge it: anything malformed or over budget becomes an Odd that names the problem."""
+    try:
+        return _decode(data, [budget.items], budget.depth, budget)
+    except Oversized as problem:
+        return Odd(str(problem))
+    except Exception as error:  # any other malformed record
+        return Odd(f"malformed result / 无法解析的结果 ({type(error).__name__})")
+
+
+def _decode(data, items_left, depth, budget):
+    items_left[0] -= 1
+    if items_left[0] < 0 or depth < 0:
+        raise Oversized(f"value with more than {budget.items} items or {budget.depth} levels / 值过大或嵌套过深")
+    kind = data["kind"]
+    if kind == "plain":
+        value = data["value"]
+        if value is not None and type(value) not in (bool, int, str):
+            raise TypeError(type(value).__name__)
+        if type(value) is str and len(value) > budget.string_chars:
+            raise Oversized(f"str of {len(value)} characters / 过长的字符串")
+        return value
+    if kind == "float":
+        return float(str(data["value"])[:40])
+    if kind in ("tuple", "list", "dict"):
+        if len(data["items"]) > items_left[0]:
+            raise Oversized(f"{kind} of {len(data['items'])} items / 元素过多")
+        if kind == "dict":
+            return {str(k)[:200]: _decode(v, items_left, depth - 1, budget) for k, v in data["items"].items()}
+        items = [_decode(item, items_left, depth - 1, budget) for item in data["items"]]
+        return tuple(items) if kind == "tuple" else items
+    if kind in ("array", "numpy_scalar"):
+        if len(data["npy"]) > budget.array_bytes * 4 // 3 + 2**16:
+            raise Oversized(f"array of more than {budget.array_bytes} bytes / 数组过大")
+        array = _load(io.BytesIO(base64.b64decode(data["npy"], validate=True)), allow_pickle=False)
+        if type(array) is not _ndarray or array.dtype.hasobject:
+            raise TypeError("not a plain array")
+        return array if kind == "array" else array[()]
+    return Odd(str(data.get("type", "?"))[:200])
+
+
+# ---------------------------------------------------------------- calls
+class Call:
+    """What happened when a student's function was called: value, error, warnings, modified inputs."""
+
+    def __init__(self, label, value=None, error=None, warnings=(), modified=()):
+        self.label, self.value, self.error = label, value, error
+        self.warnings, self.modified = list(warnings), list(modified)
+
+    @classmethod
+    def from_record(cls, label, record, budget=BUDGET):
+        """From `invoke`'s record, which the kernel may forge: only its fields, as short strings."""
+        record = record if isinstance(record, dict) else {}
+
+        def texts(key, limit):
+            values = record.get(key)
+            return [shorten(str(v), limit) for v in values[:20]] if isinstance(values, list) else []
+        error = record.get("error")
+        return cls(label, decode(record.get("value"), budget), None if error is None else shorten(str(error), 500),
+                   texts("warnings", 300), texts("modified", 60))
+
+
+def invoke(fn, args, kwargs, budget=BUDGET):
+    """Call fn on copies of the arguments; return a JSON-safe record of what happened."""
+    snapshots = [copy.deepcopy(a) for a in args] + [copy.deepcopy(v) for v in kwargs.values()]
+    originals = list(args) + list(kwargs.values())
+    names = [f"#{i + 1}" for i in range(len(args))] + list(kwargs)
+    value, error = None, None
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
+        warnings.simplefilter("always")
+        try:
+            value = fn(*args, **kwargs)
+        except BaseException as exc:  # SystemExit, KeyboardInterrupt... are answers too, wrong ones
+            error = f"{type(exc).__name__}: {exc}"[:500]
+    modified = [name for name, before, after in zip(names, snapshots, originals) if not _same(before, after)]
+    return {
+        "value": encode(value, budget),
+        "error": error,
+        "warnings": [f"{w.category.__name__}: {w.message}"[:300] for w in caught][:20],
+        "modified": modified,
+    }
+
+
+def _same(before, after):
+    if type(before) is dict:
+        return (type(after) is dict and before.keys() == after.keys()
+                and all(_same(before[k], after[k]) for k in before))
+    if isinstance(before, np.ndarray):
+        return isinstance(after, np.ndarray) and before.shape == after.shape and before.tobytes() == after.tobytes()
+    try:
+        return bool(before == after)
+    except Exception:
+        return False
+
+
+class Remote:
+    """A student's name seen from the grader: calls and reads go to the student's kernel."""
+
+    budget = BUDGET  # what the grader accepts back
+
+    def invoke(self, args, kwargs):
+        raise NotImplementedError
+
+    def fetch(self):
+        raise NotImplementedError
+
+
+MIME = "application/vnd.course.record+json"
+
+
+def serve(get_fn, payload):
+    """Kernel side of a grader's call: decode the arguments, call, publish the record."""
+    from IPython.display import display
+    request = json.loads(payload)
+    budget = Budget(**request.get("budget", {}))
+    try:
+        target = get_fn()
+    except NameError as exc:
+        record = {"value": encode(None), "error": f"NameError: {exc}", "warnings": [], "modified": []}
+    else:
+        if request["fetch"]:
+            record = {"value": encode(target, budget), "error": None, "warnings": [], "modified": []}
+        else:
+            args = [decode(a, budget) for a in request["args"]]
+            kwargs = {k: decode(v, budget) for k, v in request["kwargs"].items()}
+            record = invoke(target, args, kwargs, budget)
+    display({MIME: record}, raw=True)

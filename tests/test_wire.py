@@ -1,0 +1,89 @@
+"""The wire between a student's kernel and the grader: records a hostile kernel can forge decode to
+plain data or to an Odd that names the problem, never to the kernel's objects."""
+import numpy as np
+import pytest
+
+from course.wire import Budget, Call, decode, encode, invoke
+
+
+def test_encoding_round_trips_plain_data_and_refuses_pickles():
+    value = (np.arange(6.0).reshape(2, 3), [1, 2.5, None, True], np.float64(0.25), "text")
+    back = decode(encode(value))
+    assert np.array_equal(back[0], value[0]) and back[1] == [1, 2.5, None, True] and back[2] == 0.25
+    assert repr(decode(encode(np.array([object()], dtype=object)))).startswith("<ndarray of dtype object")
+
+
+def nested(depth):
+    record = {"kind": "tuple", "items": []}
+    for _ in range(depth):
+        record = {"kind": "tuple", "items": [record]}
+    return record
+
+
+def npy(header, data=b""):
+    """A .npy file with a hand-written header (what a hostile kernel could send)."""
+    text = repr(header).encode("latin1")
+    pad = 64 - (10 + len(text) + 1) % 64
+    return b"\x93NUMPY\x01\x00" + (len(text) + pad + 1).to_bytes(2, "little") + text + b" " * pad + b"\n" + data
+
+
+def forged(raw):
+    import base64
+    return {"kind": "array", "npy": base64.b64encode(raw).decode()}
+
+
+@pytest.mark.parametrize("raw", [
+    npy({"descr": "<f8", "fortran_order": False, "shape": (10**12,)}, b"\0" * 8),  # a huge shape, little data
+    npy({"descr": "|O", "fortran_order": False, "shape": (1,)}, b"\0" * 8),  # objects (a pickle)
+    npy({"descr": [("a", "|O")], "fortran_order": False, "shape": (1,)}, b"\0" * 8),  # objects in a record
+    b"\x93NUMPY\x01\x00\xff\xff" + b"{" * 70000,  # a header too long to parse
+    b"not npy at all",
+], ids=["huge-shape", "object", "object-field", "long-header", "garbage"])
+def test_crafted_npy_decodes_to_an_odd_value(raw):
+    value = decode(forged(raw))
+    assert type(value).__name__ == "Odd", value
+
+
+@pytest.mark.parametrize("record", [
+    {"kind": "list", "items": [{"kind": "plain", "value": 0}] * 20_000},
+    {"kind": "plain", "value": "x" * 50_000},
+    nested(20),
+    {"kind": "array", "npy": "A" * (30 * 2**20)},
+    {"kind": "plain", "value": {"a": 1}},
+    {"kind": "float", "value": None},
+    {"no kind": 1}, None, [1, 2], "text",
+], ids=["many-items", "long-string", "deep", "big-array", "dict-in-plain", "bad-float", "no-kind", "none", "list",
+        "str"])
+def test_forged_or_oversized_records_decode_to_an_odd_value(record):
+    assert type(decode(record)).__name__ == "Odd"
+
+
+def test_a_forged_record_is_cut_to_size():
+    result = Call.from_record("f(x)", {"value": encode(1.0), "error": "e" * 10**6, "warnings": ["w" * 10**6] * 100,
+                                       "modified": "not a list"})
+    assert len(result.error) < 600 and len(result.warnings) == 20 and all(len(w) < 400 for w in result.warnings)
+    assert result.modified == [] and result.value == 1.0
+    assert Call.from_record("f(x)", "not a record").error is None
+
+
+def test_invoke_records_value_error_warnings_and_modified_inputs():
+    def in_place(x):
+        x += 1
+        return np.exp(np.array([1000.0]))
+    record = invoke(in_place, [np.zeros(2)], {})
+    assert record["error"] is None and record["modified"] == ["#1"] and record["warnings"][0].startswith("RuntimeWarning")
+    assert Call.from_record("f(x)", record).value[0] == np.inf
+    assert invoke(lambda: 1 / 0, [], {})["error"].startswith("ZeroDivisionError")
+
+
+def test_the_configured_budget_applies_at_both_ends():
+    from traitlets.config import Config
+
+    from course.limits import Limits
+    config = Config()
+    config.Limits.array_bytes, config.Limits.string_chars = 64, 5
+    budget = Budget.of(Limits(config=config))
+    assert encode(np.zeros(100), budget)["kind"] == "odd"  # 800 bytes: the kernel does not send it
+    assert type(decode(encode(np.zeros(25_000)), budget)).__name__ == "Odd"  # nor does the grader accept it
+    assert type(decode(encode("abcdefgh"), budget)).__name__ == "Odd"
+    assert decode(encode(np.zeros(8)), budget).shape == (8,) and decode(encode("abc"), budget) == "abc"
