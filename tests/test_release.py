@@ -1,7 +1,6 @@
 """release/ is generated from source/, leaks nothing, and both stay clean and bilingual."""
 import ast
 import filecmp
-from pathlib import Path
 
 import nbformat
 import pytest
