@@ -1,0 +1,196 @@
+"""`course grade --broker` on Celery: a real Redis (with a password) and a real PostgreSQL on loopback,
+two workers as separate processes from separate checkouts of the course (as two machines), and a
+third worker whose course differs. One run of a synthetic class of 30 students, during which one
+worker is SIGKILLed while it grades and the coordinator is SIGKILLed and started again; then:
+the scores equal local grading's, every submission is graded exactly once, the changed worker's
+refusals are reported, and the restarted coordinator regraded nothing."""
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from classroom import course_command, course_grade, sandbox_args, scores
+from course import ROOT
+from course.build import course_copy
+from course.distributed import MAX_ATTEMPTS, REFUSED, course_version, key, redis_client
+from course.nbgrader_setup import nbgrader
+from course.simulate import simulate
+from test_postgres import free_port, postgres  # noqa: F401 (the PostgreSQL fixture)
+
+pytestmark = pytest.mark.xdist_group("distributed")
+ASSIGNMENT = "01_softmax"
+STUDENTS = 30
+DEADLINE = 45  # c.Limits.worker_deadline: a dead worker's task is delivered again after DEADLINE + 30 s
+
+
+def wait_for(condition, timeout, what):
+    """Wait until condition() is true (polled every 0.2 s); fail with `what` after `timeout` seconds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def broker():
+    """A throw-away redis-server on 127.0.0.1 with a password; yields its URL."""
+    server = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(server).exists():
+        pytest.skip("redis-server is not installed (make system-packages) / 未安装redis-server")
+    folder, port, password = Path(tempfile.mkdtemp(prefix="tf-redis-")), free_port(), secrets.token_hex(16)
+    process = subprocess.Popen([server, "--bind", "127.0.0.1", "--port", str(port), "--requirepass", password,
+                                "--dir", str(folder), "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+                               stdout=open(folder / "log", "w"), stderr=subprocess.STDOUT)
+    url = f"redis://:{password}@127.0.0.1:{port}/0"
+    try:
+        client = redis_client(url)
+        wait_for(lambda: ping(client), 30, "redis-server to start")
+        assert not ping(redis_client(f"redis://127.0.0.1:{port}/0")), "redis accepts clients without the password"
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def ping(client):
+    try:
+        return client.ping()
+    except Exception:
+        return False
+
+
+def checkout(folder, course, change=False):
+    """A grading machine's own copy of the course (config, source/, release/) and of the package."""
+    shutil.copytree(course, folder, ignore=shutil.ignore_patterns("submitted", "autograded", "feedback",
+                                                                 "reports", "gradebook.db"))
+    shutil.copytree(ROOT / "course", folder / "course", ignore=shutil.ignore_patterns("__pycache__"))
+    if change:  # a machine whose checkout was not updated: one lesson differs
+        notebook = next((folder / "source" / ASSIGNMENT).glob("*.ipynb"))
+        notebook.write_text(notebook.read_text() + "\n")
+    return folder
+
+
+def start_worker(folder, name, url, db, log):
+    return subprocess.Popen(
+        [sys.executable, "-m", "course", "worker", "--broker", url, "--db", db, "--jobs", "1", "--name", name,
+         "--course", str(folder), *sandbox_args()],
+        cwd=folder, env=dict(os.environ, PYTHONPATH=str(folder)), stdout=open(log, "w"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+
+
+def start_coordinator(course, url, db, log):
+    return subprocess.Popen(
+        course_command(course, "grade", ASSIGNMENT, "--broker", url, "--db", db, "--no-feedback", *sandbox_args()),
+        stdout=open(log, "w"), stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+
+
+def heartbeats(client):
+    names = list(client.scan_iter(key("worker", "*")))
+    return [json.loads(raw) for raw in client.mget(names) if raw] if names else []
+
+
+def counts(client, kind):
+    """{task key: value} of the tf:KIND:* keys."""
+    names = list(client.scan_iter(key(kind, "*")))
+    values = client.mget(names) if names else []
+    return {n.decode().split(":")[-1]: v for n, v in zip(names, values)}
+
+
+@pytest.fixture(scope="module")
+def run(broker, postgres, tmp_path_factory, built_course):  # noqa: F811
+    """The distributed run (see the module's docstring); yields what the tests check."""
+    tmp = tmp_path_factory.mktemp("distributed")
+    course = built_course(tmp / "course", [ASSIGNMENT])
+    with open(course / "nbgrader_config.py", "a") as f:
+        f.write(f"\nc.Limits.worker_deadline = {DEADLINE}\n")
+    simulate(STUDENTS, seed=1, course=course)
+    release = nbgrader("generate_assignment", ASSIGNMENT, "--force", f"--db={postgres}", root=course, check=False)
+    assert release.returncode == 0, release.stderr[-3000:]
+    client = redis_client(broker)
+    machines = {name: checkout(tmp / name, course, change=name == "w3") for name in ("w1", "w2", "w3")}
+    assert course_version(machines["w1"]) == course_version(course) != course_version(machines["w3"])
+    logs = {name: tmp / f"{name}.log" for name in (*machines, "first", "second")}
+    workers = {name: start_worker(folder, name, broker, postgres, logs[name]) for name, folder in machines.items()}
+    try:
+        wait_for(lambda: {h["worker"] for h in heartbeats(client)} == set(machines), 300, "three workers")
+        first = start_coordinator(course, broker, postgres, logs["first"])
+        # w1 is SIGKILLed (with its kernels) while it grades, once a few submissions are done
+        wait_for(lambda: len(counts(client, "result")) >= 3, 600, "the first results")
+        wait_for(lambda: any(h["worker"] == "w1" and h["student"] for h in heartbeats(client)), 300, "w1 grading")
+        os.killpg(workers["w1"].pid, signal.SIGKILL)
+        workers["w1"].wait()
+        # what it was grading: the claim it left (None if it died between two submissions)
+        killed = next((k for k, v in counts(client, "claim").items() if v.decode().startswith("w1/")), None)
+        # the coordinator is SIGKILLed too, and started again
+        wait_for(lambda: len(counts(client, "result")) >= 8, 600, "eight results")
+        first.kill()
+        first.wait()
+        second = start_coordinator(course, broker, postgres, logs["second"])
+        assert second.wait(timeout=900) == 0, logs["second"].read_text()[-5000:]
+        # a worker stops on SIGTERM, after the notebook it grades (Celery's warm shutdown)
+        workers["w2"].send_signal(signal.SIGTERM)
+        assert workers["w2"].wait(timeout=120) == 0, logs["w2"].read_text()[-3000:]
+        yield {"course": course, "client": client, "killed": killed, "logs": logs, "db": postgres,
+               "summary": json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())}
+    finally:
+        for process in workers.values():
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+
+def test_scores_are_those_of_local_grading(run):
+    course = run["course"]
+    on_workers = scores(course, ASSIGNMENT, run["db"])
+    local = course_grade(course, ASSIGNMENT, "--force", "--no-feedback", "--jobs", "2")  # into the SQLite gradebook
+    assert local.returncode == 0, local.stderr[-3000:]
+    assert set(on_workers) == {f"sim-{i:04d}" for i in range(1, STUDENTS + 1)}
+    assert on_workers == scores(course, ASSIGNMENT)
+
+
+def test_every_submission_is_graded_exactly_once_though_a_worker_died(run):
+    client, summary = run["client"], run["summary"]
+    students = [s["student"] for s in summary["submissions"]]
+    assert sorted(students) == sorted(set(students)) and len(students) == STUDENTS
+    assert all(s["score"] is not None for s in summary["submissions"]), summary
+    results = {k: json.loads(v) for k, v in counts(client, "result").items()}
+    assert len(results) == STUDENTS and all(r["outcome"].get("graded") for r in results.values())
+    assert not any(r["worker"].startswith("w3/") for r in results.values())
+    attempts = {k: int(v) for k, v in counts(client, "attempts").items()}
+    # the submission w1 was grading when it died was graded again, by w2; no other one twice
+    if run["killed"] is not None:
+        assert attempts.pop(run["killed"]) == 2 <= MAX_ATTEMPTS
+        assert results[run["killed"]]["worker"].startswith("w2/")
+    assert set(attempts.values()) == {1}
+
+
+def test_a_worker_on_another_course_version_refuses_and_the_run_says_so(run):
+    assert REFUSED in run["logs"]["w3"].read_text()
+    said = run["logs"]["second"].read_text()
+    assert "w3" in said and REFUSED in said, said[-3000:]
+    assert "w3" in run["summary"]["refused"]
+
+
+def test_a_restarted_coordinator_regrades_nothing(run):
+    # the second coordinator collected what was graded before and while it was away; the summary
+    # covers the whole class, and no submission was attempted more often than the killed one
+    attempts = [int(v) for v in counts(run["client"], "attempts").values()]
+    assert sum(attempts) == STUDENTS + (run["killed"] is not None)
+    said = run["logs"]["second"].read_text()
+    assert f"{STUDENTS} submissions" in said, said[-3000:]
