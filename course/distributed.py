@@ -450,7 +450,13 @@ def distributed_outcomes(app, broker, force, with_feedback, students, bar):
     outcomes = []
     try:
         coordinator.send()
-        for outcome in coordinator.outcomes(lambda status: bar.set_postfix_str(status, refresh=True)):
+        shown = [None]
+
+        def show(status):
+            if status != shown[0]:
+                shown[0] = status
+                bar.set_postfix_str(status, refresh=True)
+        for outcome in coordinator.outcomes(show):
             outcomes.append(outcome)
             bar.update()
         coordinator.look()
