@@ -15,7 +15,7 @@ student, the submission's files and the feedback flag):
   tf:claim:KEY     the worker process grading KEY now (short TTL, renewed while it grades)
   tf:attempts:KEY  how many times a worker started grading KEY (bounded: MAX_ATTEMPTS)
   tf:worker:NAME   a worker process's heartbeat: course version, what it grades (TTL HEARTBEAT_TTL)
-  tf:refused       {worker: why it refused a task} (another course version)
+  tf:refused:V     {worker: why it refused a task of course version V} (its own version differs)
 
 Fault tolerance: late acknowledgement with reject_on_worker_lost, prefetch 1, and a visibility timeout
 above the longest notebook (Limits.worker_deadline): a task whose worker dies is delivered again.
@@ -238,7 +238,7 @@ def handle(payload):
     redis, task = WorkerState.redis, payload["key"]
     if payload.get("version") != WorkerState.version:
         why = f"{REFUSED}: {WorkerState.version} ≠ {payload.get('version')}"
-        redis.hset(key("refused"), WorkerState.name, why)
+        redis.hset(key("refused", str(payload.get("version"))), WorkerState.name, why)
         print(f"{payload['student']}: {why}", flush=True)
         raise Retry(why, pause=2.0)  # back to the queue for a worker of the right version
     if redis.exists(key("result", task)):
@@ -356,6 +356,7 @@ class Coordinator:
         from .verdict import KEPT, Outcome
 
         coursedir = self.app.coursedir
+        self.redis.delete(key("refused", self.version))  # what this run's workers say, not an earlier run's
         for student in self.students:
             if not self.force and unchanged(self.course, self.app, student, self.assignment):
                 self.kept.append(Outcome(student, reasons=[KEPT]))
@@ -413,7 +414,7 @@ class Coordinator:
             if raw:
                 workers[name.decode()[len(key("worker", "")):]] = json.loads(raw)
         self.workers = workers
-        self.refusals = {k.decode(): v.decode() for k, v in self.redis.hgetall(key("refused")).items()}
+        self.refusals = {k.decode(): v.decode() for k, v in self.redis.hgetall(key("refused", self.version)).items()}
 
     def nobody_can_grade(self):
         mine = [w for w in self.workers.values() if w["version"] == self.version]
@@ -426,9 +427,11 @@ class Coordinator:
     def status(self):
         """The progress line's tail: connected workers and who grades what."""
         mine = {n: w for n, w in self.workers.items() if w["version"] == self.version}
+        machines = {w["worker"] for w in mine.values()}
+        other = {w["worker"] for w in self.workers.values()} - machines
         busy = [f"{n}: {w['student']}" for n, w in sorted(mine.items()) if w["student"]]
-        other = len(self.workers) - len(mine)
-        return (f"评分机 / workers: {len(mine)}" + (f" (+{other} 版本不同 / other version)" if other else "")
+        return (f"评分机 / workers: {len(machines)} ({len(mine)} 进程 / processes)"
+                + (f", {len(other)} 版本不同 / other version: {', '.join(sorted(other))}" if other else "")
                 + (" | " + ", ".join(busy) if busy else ""))
 
     def close(self):

@@ -84,20 +84,22 @@ def checkout(folder, course, change=False):
     return folder
 
 
-def start_worker(folder, name, url, db, log, scratch):
+def start_worker(folder, name, url, db, log, scratch, url_in_env):
     """A worker process in its own session (so that it can be killed with its kernels), with its own
     TMPDIR `scratch` (its scratch folders: what a killed worker leaves is removed afterwards)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "course", "worker", "--broker", url, "--db", db, "--jobs", "1", "--name", name,
-         "--course", str(folder), *sandbox_args()],
-        cwd=folder, env=dict(os.environ, PYTHONPATH=str(folder), TMPDIR=str(scratch)), stdout=open(log, "w"),
-        stderr=subprocess.STDOUT, start_new_session=True)
+        [sys.executable, "-m", "course", "worker", *([] if url_in_env else ["--broker", url]), "--db", db,
+         "--jobs", "1", "--name", name, "--course", str(folder), *sandbox_args()],
+        cwd=folder, env=dict(os.environ, PYTHONPATH=str(folder), TMPDIR=str(scratch), COURSE_BROKER_URL=url),
+        stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def start_coordinator(course, url, db, log):
+def start_coordinator(course, url, db, log, *args, url_in_env=False):
     return subprocess.Popen(
-        course_command(course, "grade", ASSIGNMENT, "--broker", url, "--db", db, "--no-feedback", *sandbox_args()),
-        stdout=open(log, "w"), stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        course_command(course, "grade", ASSIGNMENT, "--db", db, *sandbox_args(), *args,
+                       "--broker", *([] if url_in_env else [url])),
+        stdout=open(log, "w"), stderr=subprocess.STDOUT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), COURSE_BROKER_URL=url))
 
 
 def heartbeats(client):
@@ -125,13 +127,13 @@ def run(broker, postgres, tmp_path_factory, built_course):  # noqa: F811
     client = redis_client(broker)
     machines = {name: checkout(tmp / name, course, change=name == "w3") for name in ("w1", "w2", "w3")}
     assert course_version(machines["w1"]) == course_version(course) != course_version(machines["w3"])
-    logs = {name: tmp / f"{name}.log" for name in (*machines, "first", "second")}
+    logs = {name: tmp / f"{name}.log" for name in (*machines, "first", "second", "third")}
     scratch = {name: Path(tempfile.mkdtemp(prefix=f"tf-{name}-")) for name in machines}  # short: socket paths
-    workers = {name: start_worker(folder, name, broker, postgres, logs[name], scratch[name])
+    workers = {name: start_worker(folder, name, broker, postgres, logs[name], scratch[name], name != "w3")
                for name, folder in machines.items()}
     try:
         wait_for(lambda: {h["worker"] for h in heartbeats(client)} == set(machines), 300, "three workers")
-        first = start_coordinator(course, broker, postgres, logs["first"])
+        first = start_coordinator(course, broker, postgres, logs["first"], "--no-feedback")
         # w1 is SIGKILLed (with its kernels) while it grades, once a few submissions are done
         wait_for(lambda: len(counts(client, "result")) >= 3, 600, "the first results")
         wait_for(lambda: any(h["worker"] == "w1" and h["student"] for h in heartbeats(client)), 300, "w1 grading")
@@ -143,13 +145,19 @@ def run(broker, postgres, tmp_path_factory, built_course):  # noqa: F811
         wait_for(lambda: len(counts(client, "result")) >= 8, 600, "eight results")
         first.kill()
         first.wait()
-        second = start_coordinator(course, broker, postgres, logs["second"])
+        second = start_coordinator(course, broker, postgres, logs["second"], "--no-feedback", url_in_env=True)
         assert second.wait(timeout=900) == 0, logs["second"].read_text()[-5000:]
-        # a worker stops on SIGTERM, after the notebook it grades (Celery's warm shutdown)
+        done = {"summary": json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text()),
+                "results": {k: json.loads(v) for k, v in counts(client, "result").items()},
+                "attempts": {k: int(v) for k, v in counts(client, "attempts").items()}}
+        # one student again, with feedback; w2 gets SIGTERM while it grades: it finishes, then stops
+        claims = set(counts(client, "claim"))
+        third = start_coordinator(course, broker, postgres, logs["third"], "--force", "--student", "sim-0001")
+        wait_for(lambda: set(counts(client, "claim")) - claims, 300, "w2 grading with feedback")
         workers["w2"].send_signal(signal.SIGTERM)
-        assert workers["w2"].wait(timeout=120) == 0, logs["w2"].read_text()[-3000:]
-        yield {"course": course, "client": client, "killed": killed, "logs": logs, "db": postgres,
-               "summary": json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())}
+        assert workers["w2"].wait(timeout=300) == 0, logs["w2"].read_text()[-3000:]
+        assert third.wait(timeout=60) == 0, logs["third"].read_text()[-5000:]
+        yield {"course": course, "client": client, "killed": killed, "logs": logs, "db": postgres, **done}
     finally:
         for process in workers.values():
             if process.poll() is None:
@@ -175,16 +183,14 @@ def test_scores_are_those_of_local_grading(run):
 
 
 def test_every_submission_is_graded_exactly_once_though_a_worker_died(run):
-    client, summary = run["client"], run["summary"]
+    summary, results, attempts = run["summary"], run["results"], dict(run["attempts"])
     students = [s["student"] for s in summary["submissions"]]
     assert sorted(students) == sorted(set(students)) and len(students) == STUDENTS
     # each has its score, or the reason it has none (broken JSON: as in local grading), never a grader failure
     assert all(s["score"] is not None or s["reasons"] == [INVALID] for s in summary["submissions"]), summary
-    results = {k: json.loads(v) for k, v in counts(client, "result").items()}
     assert len(results) == STUDENTS
     assert all(r["outcome"]["graded"] or r["outcome"]["reasons"] == [INVALID] for r in results.values())
     assert not any(r["worker"].startswith("w3/") for r in results.values())
-    attempts = {k: int(v) for k, v in counts(client, "attempts").items()}
     # the submission w1 was grading when it died was graded again, by w2; no other one twice
     if run["killed"] is not None:
         assert attempts.pop(run["killed"]) == 2 <= MAX_ATTEMPTS
@@ -202,7 +208,15 @@ def test_a_worker_on_another_course_version_refuses_and_the_run_says_so(run):
 def test_a_restarted_coordinator_regrades_nothing(run):
     # the second coordinator collected what was graded before and while it was away; the summary
     # covers the whole class, and no submission was attempted more often than the killed one
-    attempts = [int(v) for v in counts(run["client"], "attempts").values()]
-    assert sum(attempts) == STUDENTS + (run["killed"] is not None)
+    assert sum(run["attempts"].values()) == STUDENTS + (run["killed"] is not None)
     said = run["logs"]["second"].read_text()
     assert f"{STUDENTS} submissions" in said, said[-3000:]
+
+
+def test_a_worker_stops_after_its_notebook_on_sigterm_and_feedback_comes_back(run):
+    # the fixture sent SIGTERM to w2 while it graded sim-0001 (with feedback): it finished it, then exited 0
+    assert "Warm shutdown" in run["logs"]["w2"].read_text()
+    feedback = run["course"] / "feedback" / "sim-0001" / ASSIGNMENT
+    graded = run["course"] / "autograded" / "sim-0001" / ASSIGNMENT
+    assert list(feedback.glob("*.html")) and list(graded.glob("*.ipynb"))
+    assert "1 submissions" in run["logs"]["third"].read_text()
