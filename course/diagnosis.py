@@ -10,7 +10,9 @@ grader (`Live`); in a student's own kernel the visible checks use `Table`, the m
 the visible checks' inputs, which `course build` writes into release/<assignment>/mistakes.json.
 """
 import ast
+import contextlib
 import hashlib
+import io
 import json
 import tomllib
 from pathlib import Path
@@ -328,22 +330,27 @@ class Recorder(Live):
 
 def build_table(source_folder, samples_folder, release_folder):
     """Write release/<assignment>/mistakes.json from the release notebooks' visible test cells."""
-    from .preprocessors import is_test_cell
     recorder = Recorder(source_folder, samples_folder)
     if not recorder.mistakes:
         return None
     use(recorder)
     try:
-        for path in sorted(Path(release_folder).glob("*.ipynb")):
-            namespace = dict(given_namespace(source_folder))
-            for cell in nbformat.read(path, as_version=4).cells:
-                if is_test_cell(cell) and "expect_vectorised" not in cell.source:
-                    try:
-                        exec(compile(cell.source, f"<{path.name}>", "exec"), namespace)
-                    except Exception:  # e.g. it reads a lesson variable: the calls made so far are kept
-                        pass
+        with contextlib.redirect_stdout(io.StringIO()):  # the checks' "passed" lines
+            _run_visible_checks(source_folder, release_folder)
     finally:
         use(_UNSET)
     target = Path(release_folder) / TABLE
     target.write_text(json.dumps(recorder.table(), ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     return target
+
+
+def _run_visible_checks(source_folder, release_folder):
+    from .preprocessors import is_test_cell
+    for path in sorted(Path(release_folder).glob("*.ipynb")):
+        namespace = dict(given_namespace(source_folder))
+        for cell in nbformat.read(path, as_version=4).cells:
+            if is_test_cell(cell) and "expect_vectorised" not in cell.source:
+                try:
+                    exec(compile(cell.source, f"<{path.name}>", "exec"), namespace)
+                except Exception:  # e.g. it reads a lesson variable: the calls made so far are kept
+                    pass
