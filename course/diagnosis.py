@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from .wire import Call, encode, invoke
+from .wire import Call, invoke
 
 TABLE = "mistakes.json"
 HISTORY = 30  # calls remembered per function, to count on how many cases a mistake matches
