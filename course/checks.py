@@ -29,12 +29,14 @@ class CheckFailure(AssertionError):
     """A test found a problem; the message is bilingual (中文 / English)."""
 
     def _render_traceback_(self):
-        """What IPython shows: the student's cell and the message, not the checker's insides."""
-        frames = [f for f in traceback.extract_tb(self.__traceback__) if not f.filename.startswith(_HERE)]
-        return [line.rstrip("\n") for line in traceback.format_list(frames)] + [f"CheckFailure: {self}"]
+        """What IPython shows: the line of the student's cell and the message, not the checker's insides."""
+        cell = [f for f in traceback.extract_tb(self.__traceback__)
+                if not f.filename.startswith(_LIBRARIES) and "site-packages" not in f.filename]
+        shown = [f"单元格第{f.lineno}行 / cell, line {f.lineno}:\n    {f.line}" for f in cell[-1:]]
+        return shown + [f"CheckFailure: {self}"]
 
 
-_HERE = str(Path(__file__).resolve().parent)
+_LIBRARIES = (str(Path(__file__).resolve().parent), str(Path(traceback.__file__).parent))
 
 
 def _fail(zh, en, detail="", result=None, aspect="values", expected=None):
