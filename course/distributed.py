@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import threading
 import time
 from dataclasses import asdict

@@ -19,9 +19,9 @@ import pytest
 
 from classroom import course_command, course_grade, sandbox_args, scores
 from course import ROOT
-from course.build import course_copy
 from course.distributed import MAX_ATTEMPTS, REFUSED, course_version, key, redis_client
 from course.nbgrader_setup import nbgrader
+from course.report import diagnosed_mistakes
 from course.simulate import simulate
 from course.verdict import INVALID
 from course.workers import remove_scratch
@@ -148,6 +148,7 @@ def run(broker, postgres, tmp_path_factory, built_course):  # noqa: F811
         second = start_coordinator(course, broker, postgres, logs["second"], "--no-feedback", url_in_env=True)
         assert second.wait(timeout=900) == 0, logs["second"].read_text()[-5000:]
         done = {"summary": json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text()),
+                "mistakes": diagnosed_mistakes(course, ASSIGNMENT),
                 "results": {k: json.loads(v) for k, v in counts(client, "result").items()},
                 "attempts": {k: int(v) for k, v in counts(client, "attempts").items()}}
         # one student again, with feedback; w2 gets SIGTERM while it grades: it finishes, then stops
@@ -180,6 +181,8 @@ def test_scores_are_those_of_local_grading(run):
     assert local.returncode == 0, local.stderr[-3000:]
     assert set(on_workers) == {f"sim-{i:04d}" for i in range(1, STUDENTS + 1)}
     assert on_workers == scores(course, ASSIGNMENT)
+    # the graded notebooks came back: the report names the same mistakes as after local grading
+    assert run["mistakes"] == diagnosed_mistakes(course, ASSIGNMENT) and any(run["mistakes"].values())
 
 
 def test_every_submission_is_graded_exactly_once_though_a_worker_died(run):
