@@ -11,7 +11,8 @@ and feedback into its course folder, then the summary and the report as local gr
 
 Keys in Redis (prefix tf:), all derived from the task key (a hash of the course version, assignment,
 student, the submission's files and the feedback flag):
-  tf:result:KEY    the result (JSON); a worker that finds it returns it without grading again
+  tf:result:KEY    the result (JSON); a worker that finds it returns it without grading again; once
+                   the coordinator has written its files, the outcome alone ("collected")
   tf:claim:KEY     the worker process grading KEY now (short TTL, renewed while it grades)
   tf:attempts:KEY  how many times a worker started grading KEY (bounded: MAX_ATTEMPTS)
   tf:worker:NAME   a worker process's heartbeat: course version, what it grades (TTL HEARTBEAT_TTL)
@@ -365,8 +366,12 @@ class Coordinator:
             if self.force:  # a new grading of the same submission
                 self.redis.delete(key("result", task), key("attempts", task), key("error", task))
             self.pending[task] = student
-            if self.redis.exists(key("result", task)):
-                continue  # graded while an earlier coordinator waited: collected below, not sent again
+            stored = self.redis.get(key("result", task))
+            stored = stored and json.loads(stored)
+            if stored and not (stored.get("collected") and stored["outcome"].get("graded")):
+                continue  # graded while an earlier coordinator waited (or not gradable): collected below
+            if stored:  # collected earlier, but its graded notebooks are gone from here: grade it again
+                self.redis.delete(key("result", task), key("attempts", task), key("error", task))
             payload = {"key": task, "version": self.version, "assignment": self.assignment, "student": student,
                        "feedback": self.with_feedback, "files": files}
             self.celery.send_task(TASK, args=[payload], task_id=f"{task}-{time.time_ns()}", queue=QUEUE)
@@ -386,6 +391,9 @@ class Coordinator:
                 result = json.loads(raw)
                 student = self.pending.pop(task)
                 self.write(student, result)
+                # the files are here now: Redis keeps the outcome only (a later delivery still finds it)
+                self.redis.set(key("result", task), json.dumps({**result, "autograded": {}, "feedback": {},
+                                                               "collected": True}), ex=RESULT_TTL)
                 yield Outcome(**{**result["outcome"], "student": student})
             self.look()
             tick(self.status())
