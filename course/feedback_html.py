@@ -33,7 +33,11 @@ FORMGRADER = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
 TEMPLATE_PATHS = [FORMGRADER / "templates", FORMGRADER / "static" / "node_modules" / "bootstrap" / "dist" / "css"]
 
 # TeX that latex2mathml leaves as text, rewritten as what it does convert.
-REWRITES = [(re.compile(r"\\[lr]?Vert(?![A-Za-z])"), "\u2016")]  # ‖ (also after \bigl, \bigr)
+REWRITES = [(re.compile(r"\\[lr]?Vert(?![A-Za-z])"), "\u2016"),  # ‖
+            # \bigl( … \bigr)^2: latex2mathml sizes the closing delimiter under a power smaller
+            # than the opening one; delimiters of the text's size read better than unequal ones.
+            (re.compile(r"\\[bB]igg?[lr]?(?![A-Za-z])"), "")]
+MATHML = "http://www.w3.org/1998/Math/MathML"
 # A TeX command left in the MathML's text: the conversion did not understand it.
 UNCONVERTED = re.compile(r">[^<]*\\[A-Za-z]")
 
@@ -47,7 +51,11 @@ def tex_to_mathml(tex, display=False):
         mathml = convert(tex, display="block" if display else "inline")
     except Exception:  # noqa: BLE001 (latex2mathml raises many kinds on TeX it does not know)
         return None
-    return None if UNCONVERTED.search(mathml) or "<merror" in mathml else mathml
+    if UNCONVERTED.search(mathml) or "<merror" in mathml:
+        return None
+    # HTML puts <math> in the MathML namespace by itself; with an xmlns attribute, nbconvert's
+    # heading anchors (ElementTree) would rewrite a heading's formula as <ns0:math>, which is no MathML.
+    return mathml.replace(f' xmlns="{MATHML}"', "", 1)
 
 
 def math_html(tex, display):

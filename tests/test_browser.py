@@ -294,7 +294,8 @@ FEEDBACK_PAGE = """() => {
   return {
     maths: maths.length,
     notMathML: maths.filter(m => m.namespaceURI !== 'http://www.w3.org/1998/Math/MathML'
-                                 || !getComputedStyle(m).display.includes('math')).length,
+                                 || !getComputedStyle(m).display.includes('math')).length
+               + prose.flatMap(e => [...e.querySelectorAll('*')]).filter(e => e.localName.includes(':')).length,
     undrawn: maths.filter(m => !drawn(m)).length,
     texShown: document.querySelectorAll('code.tex-source').length,
     text: prose.map(e => e.innerText).join('\\n'),
