@@ -325,7 +325,8 @@ def test_feedback_reads_offline_with_math_and_numbered_named_tests(browser, cour
     instructor_side.result()
     files = sorted((course / "feedback").glob(f"*/{GRADED}/*.html"))
     assert {f.parts[-3] for f in files} >= {"ada-correct", "ben-mistakes", "cai-blank"}, files
-    tests = {name: [grade_id(c) for c in nb.cells if is_test_cell(c)] for name, nb in notebooks(GRADED, root=ROOT).items()}
+    tests = {name: [grade_id(c) for c in nb.cells if is_test_cell(c)]
+             for name, nb in notebooks(GRADED, root=ROOT).items()}
     context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="zh-CN", offline=True)
     try:
         page = context.new_page()
@@ -348,7 +349,7 @@ def test_feedback_reads_offline_with_math_and_numbered_named_tests(browser, cour
                 assert re.fullmatch(rf"测试{number} / Test {number} · {name} · 得分 / score: [\d.]+ / [\d.]+ [✓✗]", entry), entry
             if path.parts[-3] == "ben-mistakes":
                 shoot(page, shots, "feedback-offline.png")
-                shoot(page, shots, "feedback-offline-math.png", page.locator(".text_cell_render math[display=block]").first,
-                      block="center")
+                formula = page.locator(".text_cell_render math[display=block]").first
+                shoot(page, shots, "feedback-offline-math.png", formula, block="center")
     finally:
         context.close()
