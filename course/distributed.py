@@ -45,8 +45,10 @@ RESULT_TTL = 30 * 24 * 3600
 NO_WORKER_SECONDS = 60  # workers connected, none of this course version: the coordinator stops waiting
 
 REFUSED = "课程版本不同，拒绝评分 / another course version, task refused"
-NO_WORKER = "未评分：已连接的评分机都是另一课程版本 / not graded: every connected worker has another course version"
-SQLITE_REFUSED = ("多台机器评分需要共享的成绩册（PostgreSQL）：请用 --db postgresql+psycopg2://… 或在nbgrader_config.py中设置\n"
+NO_WORKER = ("未评分：已连接的评分机都是另一课程版本 / "
+             "not graded: every connected worker has another course version")
+SQLITE_REFUSED = ("多台机器评分需要共享的成绩册（PostgreSQL）：请用 --db postgresql+psycopg2://… "
+                  "或在nbgrader_config.py中设置\n"
                   "Grading on several machines needs a shared gradebook (PostgreSQL): pass --db "
                   "postgresql+psycopg2://… or set c.CourseDirectory.db_url in nbgrader_config.py.")
 
@@ -142,16 +144,14 @@ def worker_main(broker, course, overrides, jobs, name):
     from celery import signals
     from celery.exceptions import Reject
 
-    from . import CourseError
     from .limits import Limits
-    from .nbgrader_setup import SQLITE, nbgrader_app
+    from .nbgrader_setup import nbgrader_app
     from .sandbox import require_sandbox
     from .trusted_execute import TrustedExecute
 
     course = Path(course).resolve()
     probe = nbgrader_app("probe", course, overrides)
-    if probe.coursedir.db_url.startswith(SQLITE):
-        raise CourseError(SQLITE_REFUSED)
+    require_shared_gradebook(probe)
     if TrustedExecute(parent=probe).sandbox:
         require_sandbox()
     limits = Limits(parent=probe)
@@ -449,14 +449,13 @@ class Coordinator:
 def distributed_outcomes(app, broker, force, with_feedback, students, bar):
     """Grade `students` on the broker's workers; return their outcomes (and the refusals, for the summary)."""
     from . import CourseError
-    from .nbgrader_setup import SQLITE
 
-    if app.coursedir.db_url.startswith(SQLITE):
-        raise CourseError(SQLITE_REFUSED)
+    require_shared_gradebook(app)
     try:
         coordinator = Coordinator(app, broker, force, with_feedback, students)
     except Exception as error:
-        raise CourseError(f"无法连接任务代理 / cannot reach the broker: {type(error).__name__}: {error}") from None
+        raise CourseError(f"无法连接任务代理 / cannot reach the broker: "
+                          f"{type(error).__name__}: {error}") from None
     outcomes = []
     try:
         coordinator.send()
@@ -473,3 +472,12 @@ def distributed_outcomes(app, broker, force, with_feedback, students, bar):
     finally:
         coordinator.close()
     return outcomes, coordinator.refusals
+
+
+def require_shared_gradebook(app):
+    """Workers on other machines write the scores: the gradebook cannot be a local SQLite file."""
+    from . import CourseError
+    from .nbgrader_setup import SQLITE
+
+    if app.coursedir.db_url.startswith(SQLITE):
+        raise CourseError(SQLITE_REFUSED)

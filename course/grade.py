@@ -132,9 +132,10 @@ def grade_distributed(app, course, reports, broker, students, force, progress, w
     results come back here, and the summary and report are written as for local grading."""
     from tqdm import tqdm
 
-    from .distributed import distributed_outcomes
+    from .distributed import distributed_outcomes, require_shared_gradebook
 
     assignment = app.coursedir.assignment_id
+    require_shared_gradebook(app)
     if not check_assignment(app):
         raise CourseError(f"成绩册里没有作业{assignment}：请先运行 python -m course build\n"
                           f"The gradebook has no assignment {assignment}: run `python -m course build` first.")
