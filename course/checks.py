@@ -254,8 +254,10 @@ def expect_equal(got, expected, what):
     else:
         same = type(got) is type(expected) and got == expected
     if not same:
+        advice = diagnosis.advice_for_variable(what, got, expected)
         got = shorten(_plain(got), 300)
-        _fail(f"{what}不对：应为{expected!r}，实际为{got}。", f"{what} is wrong: expected {expected!r}, got {got}.")
+        _fail(f"{what}不对：应为{_plain(expected)}，实际为{got}。", f"{what} is wrong: expected {_plain(expected)}, got {got}.",
+              advice)
 
 
 def expect_error(result, error_type, what):

@@ -70,6 +70,18 @@ def _close(a, b):
         return False
 
 
+_MISSING = object()
+
+
+def _same_data(a, b):
+    """Equal as plain data, containers' types included: (2, 3) is not [2, 3]."""
+    if type(a) in (tuple, list) or type(b) in (tuple, list):
+        return type(a) is type(b) and len(a) == len(b) and all(_same_data(x, y) for x, y in zip(a, b))
+    if isinstance(a, (int, np.integer)) and isinstance(b, (int, np.integer)):
+        return int(a) == int(b)
+    return type(a) is type(b) and _close(a, b)
+
+
 def _type_of(value):
     if type(value) in (tuple, list):
         return (type(value).__name__, tuple(_type_of(v) for v in value))
@@ -185,15 +197,30 @@ class Live(Diagnoser):
         mistakes = catalogue(samples_folder)
         super().__init__({m.key: m for m in mistakes})
         self.source, self.samples = Path(source_folder), Path(samples_folder)
-        self._functions, self._outcomes = {}, {}
+        self._namespaces, self._outcomes = {}, {}
 
-    def implementation(self, mistake):
-        if mistake.key not in self._functions:
+    def namespace(self, mistake):
+        """What the mistake's implementation defines, beside the source's own functions."""
+        if mistake.key not in self._namespaces:
             namespace = dict(given_namespace(self.source))
             exec(compile((self.samples / mistake.function / mistake.samples[0]).read_text(), mistake.samples[0],
                          "exec"), namespace)
-            self._functions[mistake.key] = namespace[mistake.function]
-        return self._functions[mistake.key]
+            self._namespaces[mistake.key] = namespace
+        return self._namespaces[mistake.key]
+
+    def implementation(self, mistake):
+        return self.namespace(mistake)[mistake.function]
+
+    def advice_for_variable(self, name, got, expected):
+        """For an exercise answered with variables (04's predicted shapes): the mistake whose
+        implementation sets `name` to what the student's did."""
+        for mistake in self.mistakes.values():
+            if mistake.function in given_namespace(self.source):
+                continue  # a function's mistake, not a variable's
+            value = self.namespace(mistake).get(name, _MISSING)
+            if value is not _MISSING and _same_data(value, got) and not _same_data(value, expected):
+                return explain(mistake, None, 1)
+        return ""
 
     def outcome(self, mistake, call):
         if _size(list(call.args) + list(call.kwargs.values())) > LARGE:
@@ -295,6 +322,16 @@ def remember(result):
     diagnoser = _current()
     if diagnoser is not None and result.function:
         diagnoser.remember(result)
+
+
+def advice_for_variable(name, got, expected):
+    diagnoser = _current()
+    if not isinstance(diagnoser, Live):
+        return ""
+    try:
+        return diagnoser.advice_for_variable(name, got, expected)
+    except Exception:  # a diagnosis must never turn a failing check into a crash
+        return ""
 
 
 def advice(result, aspect, expected=None):
