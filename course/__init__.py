@@ -19,3 +19,9 @@ def assignments(root="."):
 def grade_id(cell):
     """The nbgrader grade id of a notebook cell, or None."""
     return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def exercise_of(test_id, exercises):
+    """The exercise a test cell grades: the longest exercise id that `test_<id>_` starts with."""
+    matches = [e for e in exercises if (test_id or "").startswith(f"test_{e}_")]
+    return max(matches, key=len) if matches else None

@@ -5,9 +5,9 @@ from nbgrader.api import Gradebook
 
 from pathlib import Path
 
-from . import assignments
+from . import assignments, exercise_of
 from .grade import grade
-from .sample_class import (broken_json, exercise_of, notebooks, samples, solution_ids, with_answer,
+from .sample_class import (broken_json, notebooks, samples, solution_ids, with_answer,
                            write_submission)
 from .table import table
 

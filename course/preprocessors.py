@@ -14,14 +14,18 @@
   the cell. Error outputs keep only the error's name and message: a traceback may quote test code
   (course/trusted_execute.py writes none; nbgrader's own Execute would).
 - `FeedbackHeader` (GenerateFeedback): the first cell of a student's feedback, in both languages.
+- `FormNeedsValues` (Autograde, before SaveAutoGrades): an exercise's cells for its form (input
+  unmodified, return type, vectorised) earn points only if one of its value cells earns some, so an
+  answer that computes nothing right (`np.zeros_like(x)`, a cheat) earns nothing for its form.
 """
 from nbformat.v4 import new_markdown_cell
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
-from nbgrader.utils import is_grade, is_solution
+from nbformat.v4 import new_output
+from nbgrader.utils import determine_grade, is_grade, is_solution
 from traitlets import Enum, Unicode
 
-from . import grade_id
+from . import exercise_of, grade_id
 
 LANGUAGE_TAGS = {"zh": "lang-zh", "en": "lang-en"}
 HIDDEN_NOTE = "# 隐藏测试，代码不公开 / hidden tests, code not shown"
@@ -123,4 +127,30 @@ class FeedbackHeader(NbGraderPreprocessor):
             f"## 评分反馈 / Feedback — {info['assignment']} / {info['notebook']}\n\n"
             f"学生 / Student: **{info['student']}** · 得分 / Score: **{info['score']:g} / {info['max_score']:g}**\n\n"
             "每个测试单元下方的说明指出了问题所在。/ The message under each test cell says what went wrong."))
+        return nb, resources
+
+
+FORM_ASPECTS = ("_unmodified", "_type", "_vectorised")
+NO_VALUES = ("未计分：这个练习的数值检查一个也没有通过，形式（不修改输入、返回类型、向量化）的分数要在数值有对的时候才给。"
+             " / Not scored: none of this exercise's value checks passed, and its form (inputs unmodified, return "
+             "type, vectorised) earns points only when some of its values are right.")
+
+
+class FormNeedsValues(NbGraderPreprocessor):
+    """Zero the form cells of an exercise whose value cells all scored 0 (the module's docstring says why)."""
+
+    def preprocess(self, nb, resources):
+        exercises = [grade_id(c) for c in nb.cells if is_solution(c) and c.cell_type == "code"]
+        tests = {}
+        for cell in nb.cells:
+            exercise = exercise_of(grade_id(cell), exercises)
+            if is_test_cell(cell) and exercise:
+                tests.setdefault(exercise, []).append(cell)
+        for cells in tests.values():
+            form = [c for c in cells if grade_id(c).endswith(FORM_ASPECTS)]
+            values = [c for c in cells if c not in form]
+            if form and values and all(determine_grade(c, self.log)[0] == 0 for c in values):
+                for cell in form:
+                    cell.outputs = [new_output("error", ename="NotScored", evalue=NO_VALUES,
+                                               traceback=[f"NotScored: {NO_VALUES}"])]
         return nb, resources

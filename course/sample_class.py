@@ -57,12 +57,6 @@ def with_answer(notebooks_by_name, exercise, code):
     return result
 
 
-def exercise_of(test_id, exercises):
-    """The exercise a test cell grades: the longest exercise id that `test_<id>_` starts with."""
-    matches = [e for e in exercises if test_id.startswith(f"test_{e}_")]
-    return max(matches, key=len) if matches else None
-
-
 def solution_ids(notebooks_by_name):
     return [grade_id(c) for nb in notebooks_by_name.values() for c in nb.cells
             if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"]

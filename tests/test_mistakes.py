@@ -14,11 +14,11 @@ import nbformat
 import pytest
 
 from conftest import ASSIGNMENTS
-from course import diagnosis, grade_id
+from course import diagnosis, exercise_of, grade_id
 from course.checks import CheckFailure
 from course.preprocessors import is_test_cell
 from course.report import diagnosed_mistakes
-from course.sample_class import exercise_of, notebooks, samples, solution_ids, with_answer
+from course.sample_class import notebooks, samples, solution_ids, with_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 BY_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]

@@ -9,7 +9,8 @@ import pytest
 
 from cheats import EXAMPLES, TARGETS, cheats
 from conftest import ASSIGNMENTS
-from course.sample_class import exercise_of, notebooks, samples, solution_ids
+from course import exercise_of
+from course.sample_class import notebooks, samples, solution_ids
 
 # One xdist worker grades each assignment's class (the graded class is cached per worker).
 BY_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]

@@ -22,7 +22,8 @@ import nbformat
 from nbformat.v4 import new_code_cell
 
 from course.verdict import BUDGET_SPENT, INVALID, TAMPERED
-from course.sample_class import exercise_of, grade_id, notebooks, solution_ids, write_submission
+from course import exercise_of
+from course.sample_class import grade_id, notebooks, solution_ids, write_submission
 
 ASSIGNMENT = "01_softmax"
 
