@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # nbgrader calls `alembic` from PATH; the venv's tools come first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
-SYSTEM_PACKAGES := acl bubblewrap chromium fonts-noto-cjk postgresql
+SYSTEM_PACKAGES := acl bubblewrap chromium fonts-noto-cjk postgresql redis-server
 # The adversarial tests also grade as this ordinary user (the sandbox without cgroups).
 GRADER_USER := tf-grader
 
@@ -22,7 +22,8 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-# Debian packages for the sandbox, the browser tests (with a Chinese font) and the PostgreSQL gradebook test.
+# Debian packages for the sandbox, the browser tests (with a Chinese font), the PostgreSQL gradebook test and
+# the Redis broker of grading on several machines (tests/test_distributed.py).
 # Installed only where missing; without root the tests that need them say why they skip.
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

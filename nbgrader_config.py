@@ -7,6 +7,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     SaveCells)
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 
+from course.feedback_html import TEMPLATE, TEMPLATE_PATHS, TEMPLATES, FeedbackExporter
 from course.preprocessors import FeedbackHeader, HideTestCode, LanguageFilter
 from course.trusted_execute import TrustedExecute
 
@@ -54,3 +55,10 @@ c.IgnorePattern.pattern = r"Warning"
 # show their grade id, points, verdict, the code the release showed and their messages, never the
 # hidden tests (course/preprocessors.py).
 c.GenerateFeedback.preprocessors = [GetGrades, HideTestCode, FeedbackHeader, CSSHTMLHeaderPreprocessor]
+# The feedback HTML is self-contained (course/feedback_html.py): its math is MathML, rendered by the
+# browser with no network (nbgrader's page loads MathJax from a CDN), and its table of contents
+# numbers and names the test cells (course/templates/course_feedback).
+c.GenerateFeedback.exporter_class = FeedbackExporter
+c.FeedbackExporter.template_name = TEMPLATE
+c.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES), str(TEMPLATE_PATHS[0])]
+c.FeedbackExporter.extra_template_paths = [str(path) for path in TEMPLATE_PATHS]

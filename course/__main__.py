@@ -5,8 +5,10 @@ given by --course (default: the current folder), wherever the package is install
   check NOTEBOOK           grade one notebook against the hidden tests, in a throw-away copy of the course
   demo                     put the bundled sample class in submitted/, grade it, print its scores
   grade ASSIGNMENT         autograde a class in parallel; grades, feedback and the class report
+                           (--broker redis://:PASSWORD@HOST:PORT/N: on the workers of several machines)
   report ASSIGNMENT        rewrite the class report from the gradebook
   simulate N               make a synthetic class of N students in submitted/
+  worker                   grade for a `grade --broker` run on this machine (course/distributed.py)
 
 A problem the user has to fix (course.CourseError) ends the command with its bilingual message and
 exit status 1; `check` exits with 2 when it cannot grade the notebook.
@@ -17,6 +19,8 @@ import sys
 from pathlib import Path
 
 from . import CourseError
+
+BROKER_ENV = "COURSE_BROKER_URL"
 
 
 def main(argv=None):
@@ -50,6 +54,18 @@ def main(argv=None):
                        help="skip the students' feedback HTML (nbgrader generate_feedback can write it later) / 不生成学生反馈HTML")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without bubblewrap (it gets your permissions) / 不用沙箱运行学生代码（它将拥有你的权限）")
+    grade.add_argument("--broker", nargs="?", const="", help="Redis URL with its password, redis://:PASSWORD@HOST:PORT/N: "
+                       f"grade on the workers of several machines (python -m course worker); without URL: ${BROKER_ENV} "
+                       "/ 任务代理地址：由多台机器上的评分机评分")
+
+    worker = commands.add_parser("worker", parents=[common],
+                                 help="grade tasks from a broker, for `grade --broker` / 为grade --broker评分的评分机")
+    worker.add_argument("--broker", default="", help=f"Redis URL with its password (default: ${BROKER_ENV}) / 任务代理地址（含密码）")
+    worker.add_argument("--db", help="the shared gradebook, postgresql+psycopg2://user:password@host/db / 共享成绩册地址")
+    worker.add_argument("--jobs", type=int, help="submissions graded at once (default: cores + 1) / 同时评分的提交数")
+    worker.add_argument("--name", help="this worker's name (default: host name and process id) / 评分机名称")
+    worker.add_argument("--no-sandbox", action="store_true",
+                        help="run student code without bubblewrap (it gets your permissions) / 不用沙箱运行学生代码")
 
     report = commands.add_parser("report", parents=[common],
                                  help="rewrite the class report from the gradebook / 由成绩册重新生成班级报告")
@@ -80,7 +96,16 @@ def run(args, course):
         from .grade import main
         main(args.assignment, course, args.jobs, args.student, args.force,
              ([f"--CourseDirectory.db_url={args.db}"] if args.db else [])
-             + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []), with_feedback=not args.no_feedback)
+             + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []), with_feedback=not args.no_feedback,
+             broker=None if args.broker is None else broker_url(args.broker))
+    elif args.command == "worker":
+        import socket
+
+        from .distributed import worker_main
+        from .grade import default_jobs
+        worker_main(broker_url(args.broker), course, ([f"--CourseDirectory.db_url={args.db}"] if args.db else [])
+                    + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []),
+                    args.jobs or default_jobs(), args.name or f"{socket.gethostname()}-{os.getpid()}")
     elif args.command == "report":
         from .report import main
         main(args.assignment, course, args.db)
@@ -90,6 +115,16 @@ def run(args, course):
     elif args.command == "check":
         from .self_check import main
         raise SystemExit(main(args.notebook, course))
+
+
+def broker_url(given):
+    """The broker's URL: as given, else from the environment (which, unlike the command line, other
+    users of the machine cannot read in the process list)."""
+    url = given or os.environ.get(BROKER_ENV, "")
+    if not url:
+        raise CourseError(f"没有任务代理地址：请用 --broker URL 或设置 ${BROKER_ENV}\n"
+                          f"No broker URL: pass --broker URL or set ${BROKER_ENV}.")
+    return url
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ in its own process, where each student function is a `Remote` that calls into th
 receives the same encoded record (see course/trusted_execute.py). The expected values therefore
 never exist in the student's process.
 """
+import copy
 import traceback
 from pathlib import Path
 
@@ -82,15 +83,16 @@ def call(fn, *args, **kwargs):
 def _call(fn, args, kwargs, max_steps=None):
     name = getattr(fn, "__name__", None) or getattr(fn, "name", "function")
     label_zh, label = _labels(name, args, kwargs)
+    before = (args, kwargs) if isinstance(fn, Remote) else copy.deepcopy((args, kwargs))  # as they were
     if isinstance(fn, Remote):
         result = Call.from_record(label, fn.invoke(args, kwargs, max_steps), fn.budget)
     elif not callable(fn):
         result = Call(label, error=f"TypeError: {name} is not a function / 不是函数")
     else:
         result = Call.from_record(label, invoke(fn, args, kwargs, max_steps=max_steps))
-    result.label_zh, result.function, result.args, result.kwargs = label_zh, name, args, kwargs
-    if max_steps is None:
-        diagnosis.remember(result)
+    result.label_zh, result.function, (result.args, result.kwargs) = label_zh, name, before
+    result.max_steps = max_steps
+    diagnosis.remember(result)
     return result
 
 
@@ -187,8 +189,11 @@ def expect_close(result, expected, rtol=1e-7, atol=1e-12, allow_warnings=False):
 
 
 def expect_unmodified(result):
-    """The call left its inputs as they were."""
+    """The call ran and left its inputs as they were."""
     __tracebackhide__ = True
+    if result.error is not None:
+        _fail(f"调用{result.label_zh}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}",
+              result=result)
     if result.modified:
         names = ", ".join(result.modified)
         _fail(f"{result.label_zh}修改了输入参数{names}；请不要原地修改输入。",
@@ -242,7 +247,7 @@ def expect_vectorised(fn, *args, max_steps, **kwargs):
               f"np.vectorize或np.apply_along_axis）？请改用整个数组的NumPy运算。",
               f"{result.label} ran more than {max_steps} Python steps: does it loop over elements (a for loop, "
               f"a comprehension, np.vectorize or np.apply_along_axis)? Use NumPy operations on whole arrays.",
-              diagnosis.hint_pointer(result.function))
+              result=result, aspect="vectorised")
     return result
 
 
@@ -266,6 +271,10 @@ def expect_error(result, error_type, what):
     if result.error is None or not result.error.startswith(error_type + ":"):
         _fail(f"{result.label_zh}应抛出{error_type}（{what}）。", f"{result.label} should raise {error_type} ({what}).",
               f"  实际 / got: {result.error or describe_type(result.value)}", result=result)
+    if not diagnosis.bilingual(result.error.split(":", 1)[1]):
+        _fail(f"{result.label_zh}抛出的{error_type}应同时用中文和英文说明原因。",
+              f"The {error_type} that {result.label} raises should explain, in Chinese and in English, what is wrong.",
+              f"  实际 / got: {result.error}", result=result, aspect="message")
 
 
 def expect(condition, zh, en):

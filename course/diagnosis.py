@@ -12,8 +12,10 @@ the visible checks' inputs, which `course build` writes into release/<assignment
 import ast
 import contextlib
 import hashlib
+import copy
 import io
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -54,18 +56,19 @@ def catalogue(samples_folder):
 
 
 # ---------------------------------------------------------------- matching
-def _close(a, b):
-    """Two returned values are the same answer (both from trusted code or decoded plain data)."""
+def _close(a, b, atol=1e-10):
+    """Two returned values are the same answer (both from trusted code or decoded plain data).
+    With atol=0, tiny values count too: the way a mistake differs from the right answer may be there."""
     if type(a) in (tuple, list) or type(b) in (tuple, list):
         return (type(a) in (tuple, list) and type(b) in (tuple, list) and len(a) == len(b)
-                and all(_close(x, y) for x, y in zip(a, b)))
+                and all(_close(x, y, atol) for x, y in zip(a, b)))
     if a is None or b is None:
         return a is None and b is None
     try:
         x, y = np.asarray(a), np.asarray(b)
         if x.dtype.kind not in "biuf" or y.dtype.kind not in "biuf":
             return False
-        return x.shape == y.shape and bool(np.allclose(x, y, rtol=1e-7, atol=1e-10, equal_nan=True))
+        return x.shape == y.shape and bool(np.allclose(x, y, rtol=1e-7, atol=atol, equal_nan=True))
     except Exception:
         return False
 
@@ -100,6 +103,10 @@ def matches(student, mistake, aspect):
         return bool(mistake.modified) and set(mistake.modified) == set(student.modified)
     if aspect == "warnings":
         return any(w.startswith("RuntimeWarning") for w in mistake.warnings)
+    if aspect == "vectorised":  # the mistake, too, runs past the limit on this input
+        return mistake.steps is not None and mistake.steps > student.max_steps
+    if aspect == "message":  # the right error, but its message is not in both languages
+        return _error_type(student) == _error_type(mistake) and not bilingual(mistake.error.split(":", 1)[-1])
     if student.error or mistake.error:
         return _error_type(student) == _error_type(mistake)
     if aspect == "type":
@@ -107,24 +114,30 @@ def matches(student, mistake, aspect):
     return _close(student.value, mistake.value)
 
 
+def bilingual(text):
+    return bool(re.search(r"[\u4e00-\u9fff]", text)) and bool(re.search(r"[A-Za-z]{3}", text))
+
+
 def _size(values):
     return sum(np.asarray(v).size if isinstance(v, (np.ndarray, list)) else 1 for v in values)
 
 
-def digest(function, args, kwargs):
-    """A call's fingerprint, the same in the builder and in a student's kernel (values to 6 digits)."""
+def digest(function, args, kwargs, max_steps=None):
+    """A call's fingerprint, the same in the builder and in a student's kernel (values as float32)."""
     def plain(v):
         if isinstance(v, (np.ndarray, np.generic)) or type(v) in (int, float):
             array = np.asarray(v)
-            if array.dtype.kind in "iuf":
-                return ["array", array.dtype.kind, array.shape, [f"{x:.6e}" for x in array.astype(float).ravel()]]
+            if array.dtype.kind in "iuf":  # float32 hides last-bit differences between machines
+                return ["array", array.dtype.kind, array.shape,
+                        hashlib.sha256(array.astype(np.float32).tobytes()).hexdigest()]
             return ["array", array.dtype.kind, array.shape, array.ravel().tolist()]
         if type(v) in (tuple, list):
             return [type(v).__name__, [plain(x) for x in v]]
         if type(v) is dict:
             return ["dict", {k: plain(x) for k, x in sorted(v.items())}]
         return ["other", repr(v)]
-    text = json.dumps([function, plain(list(args)), plain(dict(kwargs))], default=str)
+    text = json.dumps([function, plain(list(args)), plain(dict(kwargs))] + ([max_steps] if max_steps else []),
+                      default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -140,7 +153,7 @@ class Diagnoser:
         return [m for m in self.mistakes.values() if m.function == function]
 
     def remember(self, result):
-        if self.of(result.function):
+        if self.of(result.function) and result.max_steps is None:
             calls = self.history.setdefault(result.function, [])
             calls.append(result)
             del calls[:-HISTORY]
@@ -158,7 +171,7 @@ class Diagnoser:
             theirs = self.outcome(mistake, result)
             if theirs is None or not matches(result, theirs, aspect):
                 continue
-            if expected is not None and aspect == "values" and not theirs.error and _close(theirs.value, expected):
+            if expected is not None and aspect == "values" and not theirs.error and _close(theirs.value, expected, 0):
                 continue  # the right answer looks the same here: this case cannot tell
             found.append(mistake)
         if not found:
@@ -167,7 +180,7 @@ class Diagnoser:
 
         def agreeing(mistake):
             return sum(1 for c in cases if (o := self.outcome(mistake, c)) is not None and matches(c, o, "values"))
-        counts = {m.key: agreeing(m) for m in found} if len(found) > 1 or aspect == "values" else {}
+        counts = {m.key: agreeing(m) for m in found} if aspect == "values" else {}
         best = max(found, key=lambda m: counts.get(m.key, 0))  # max keeps the catalogue's order on ties
         return explain(best, counts.get(best.key), len(cases))
 
@@ -223,24 +236,34 @@ class Live(Diagnoser):
         return ""
 
     def outcome(self, mistake, call):
-        if _size(list(call.args) + list(call.kwargs.values())) > LARGE:
-            return None
+        if call.max_steps is None and _size(list(call.args) + list(call.kwargs.values())) > LARGE:
+            return None  # a vectorisation check's large input is fine: the limit stops a loop early
         key = (mistake.key, id(call))
         if key not in self._outcomes:
-            record = invoke(self.implementation(mistake), call.args, call.kwargs, max_steps=MISTAKE_STEPS)
-            self._outcomes[key] = Call.from_record(call.label, record)
+            self._outcomes[key] = Call.from_record(call.label, self.run(mistake, call))
         return self._outcomes[key]
+
+    def run(self, mistake, call):
+        """The mistake's record on copies of the call's arguments (a mistake may change them)."""
+        args, kwargs = copy.deepcopy((call.args, call.kwargs))
+        record = invoke(self.implementation(mistake), args, kwargs, max_steps=call.max_steps or MISTAKE_STEPS)
+        if call.max_steps is None:
+            record.pop("steps", None)
+        else:  # only the count matters, and the value may be large
+            record = {"steps": record.get("steps"), "error": None, "warnings": [], "modified": []}
+        return record
 
 
 class Table(Diagnoser):
     """In a student's kernel: the mistakes' outputs on the visible checks' inputs (mistakes.json)."""
 
     def __init__(self, table):
-        super().__init__({key: Mistake(**info, samples=[]) for key, info in table["mistakes"].items()})
+        mistakes = [Mistake(**info, samples=[]) for info in table["mistakes"]]  # the catalogue's order
+        super().__init__({m.key: m for m in mistakes})
         self.calls = table["calls"]
 
     def outcome(self, mistake, call):
-        record = self.calls.get(digest(call.function, call.args, call.kwargs), {}).get(mistake.key)
+        record = self.calls.get(digest(call.function, call.args, call.kwargs, call.max_steps), {}).get(mistake.key)
         return None if record is None else Call.from_record(call.label, record)
 
 
@@ -355,14 +378,12 @@ class Recorder(Live):
 
     def remember(self, result):
         for mistake in self.of(result.function):
-            if mistake.hidden_only:
-                continue
-            record = invoke(self.implementation(mistake), result.args, result.kwargs, max_steps=MISTAKE_STEPS)
-            record.pop("steps", None)
-            self.calls.setdefault(digest(result.function, result.args, result.kwargs), {})[mistake.key] = record
+            if not mistake.hidden_only:
+                call = digest(result.function, result.args, result.kwargs, result.max_steps)
+                self.calls.setdefault(call, {})[mistake.key] = self.run(mistake, result)
 
     def table(self):
-        return {"mistakes": {m.key: m.public() for m in self.mistakes.values()}, "calls": self.calls}
+        return {"mistakes": [m.public() for m in self.mistakes.values()], "calls": self.calls}
 
 
 def build_table(source_folder, samples_folder, release_folder):
@@ -386,7 +407,7 @@ def _run_visible_checks(source_folder, release_folder):
     for path in sorted(Path(release_folder).glob("*.ipynb")):
         namespace = dict(given_namespace(source_folder))
         for cell in nbformat.read(path, as_version=4).cells:
-            if is_test_cell(cell) and "expect_vectorised" not in cell.source:
+            if is_test_cell(cell):
                 try:
                     exec(compile(cell.source, f"<{path.name}>", "exec"), namespace)
                 except Exception:  # e.g. it reads a lesson variable: the calls made so far are kept

@@ -76,14 +76,18 @@ def check_grader(app):
         raise CourseError(BROKEN + "\n" + "\n".join(found[:10]))
 
 
-def grade(assignment, course=".", jobs=None, students=(), force=False, overrides=(), progress=True, with_feedback=True):
-    """Grade the class; return the outcomes (also written to reports/<assignment>/summary.json)."""
+def grade(assignment, course=".", jobs=None, students=(), force=False, overrides=(), progress=True, with_feedback=True,
+          broker=None):
+    """Grade the class; return the outcomes (also written to reports/<assignment>/summary.json).
+    With `broker` (a Redis URL) the workers of course/distributed.py grade it, on any machine."""
     from tqdm import tqdm
 
     course = Path(course).resolve()
     reports = course / "reports" / assignment
     reports.mkdir(parents=True, exist_ok=True)
     app = nbgrader_app(assignment, course, overrides)
+    if broker is not None:
+        return grade_distributed(app, course, reports, broker, students, force, progress, with_feedback)
     if TrustedExecute(parent=app).sandbox:
         require_sandbox()  # SandboxUnavailable: refuse, rather than run student code unsandboxed
     if not check_assignment(app):
@@ -106,19 +110,52 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
         bar.close()
         workers.close()
     seconds = time.perf_counter() - start
+    finish(app, course, reports, outcomes, seconds, {"jobs": jobs})
+    return outcomes, seconds
+
+
+def finish(app, course, reports, outcomes, seconds, extra):
+    """The grades CSV, summary.json and the report of a graded class."""
+    assignment = app.coursedir.assignment_id
     read_scores(app, outcomes)
     with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
         CsvExportPlugin(parent=app, to=str(reports / "grades.csv"), assignment=[assignment]).export(gb)
     add_mistakes_column(reports / "grades.csv", diagnosed_mistakes(course, assignment))
     (reports / "summary.json").write_text(json.dumps(
-        {"assignment": assignment, "seconds": seconds, "jobs": jobs,
+        {"assignment": assignment, "seconds": seconds, **extra,
          "submissions": [asdict(o) for o in outcomes]}, ensure_ascii=False, indent=1))
     write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment, outcomes)
+
+
+def grade_distributed(app, course, reports, broker, students, force, progress, with_feedback):
+    """`course grade --broker`: the class is graded by the workers of course/distributed.py; the
+    results come back here, and the summary and report are written as for local grading."""
+    from tqdm import tqdm
+
+    from .distributed import distributed_outcomes, require_shared_gradebook
+
+    assignment = app.coursedir.assignment_id
+    require_shared_gradebook(app)
+    if not check_assignment(app):
+        raise CourseError(f"成绩册里没有作业{assignment}：请先运行 python -m course build\n"
+                          f"The gradebook has no assignment {assignment}: run `python -m course build` first.")
+    todo = submissions(course, assignment, students)
+    start = time.perf_counter()
+    bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
+    try:
+        outcomes, refusals = distributed_outcomes(app, broker, force, with_feedback, todo, bar)
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - start
+    for worker, why in sorted(refusals.items()):
+        print(f"评分机 / worker {worker}: {why}")
+    finish(app, course, reports, outcomes, seconds, {"broker": True, "refused": refusals})
     return outcomes, seconds
 
 
-def main(assignment, course=".", jobs=None, students=(), force=False, overrides=(), with_feedback=True):
-    outcomes, seconds = grade(assignment, course, jobs, students, force, overrides, with_feedback=with_feedback)
+def main(assignment, course=".", jobs=None, students=(), force=False, overrides=(), with_feedback=True, broker=None):
+    outcomes, seconds = grade(assignment, course, jobs, students, force, overrides, with_feedback=with_feedback,
+                              broker=broker)
     print(summary_table(outcomes))
     problems = sum(bool(o.reasons) for o in outcomes)
     reports = Path(course).resolve() / "reports" / assignment

@@ -4,6 +4,7 @@ Scores come from the gradebook, so the report covers every graded student, also 
 another machine against the same (PostgreSQL) gradebook. The mistakes the checks named
 (course/diagnosis.py) come from the autograded notebooks under autograded/.
 """
+import contextlib
 import csv
 import re
 from pathlib import Path
@@ -110,62 +111,49 @@ def bilingual(zh, en, cjk):
     return f"{zh} / {en}" if cjk else en
 
 
-def plot_pass_rates(rows, path):
+@contextlib.contextmanager
+def chart(path, size):
+    """A matplotlib figure saved to `path` on exit: (axes, pyplot, whether labels may be Chinese)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     families = fonts()
     with plt.rc_context({"font.sans-serif": families}):
-        cjk = families[0] != "DejaVu Sans"
-        fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
-        labels = [row["test"] for row in rows]
+        fig, ax = plt.subplots(figsize=size)
+        yield ax, plt, families[0] != "DejaVu Sans"
+        fig.tight_layout()
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+
+
+def plot_pass_rates(rows, path):
+    with chart(path, (8, 0.45 * len(rows) + 1.5)) as (ax, plt, cjk):
         rates = [100 * row["rate"] for row in rows]
-        bars = ax.barh(labels, rates, color=[plt.cm.RdYlGn(r / 100) for r in rates])
+        bars = ax.barh([row["test"] for row in rows], rates, color=[plt.cm.RdYlGn(r / 100) for r in rates])
         ax.bar_label(bars, labels=[f"{r:.0f}%" for r in rates], padding=3)
         ax.invert_yaxis()  # lesson order, top to bottom
         ax.set_xlim(0, 110)
         ax.set_xlabel(bilingual("通过的学生比例 (%)", "students who passed (%)", cjk))
         ax.set_title(bilingual("每个测试的通过率", "pass rate per test", cjk))
-        fig.tight_layout()
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
 
 
 def plot_mistakes(rows, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    families = fonts()
-    with plt.rc_context({"font.sans-serif": families}):
-        cjk = families[0] != "DejaVu Sans"
-        fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.5))
+    with chart(path, (9, 0.45 * len(rows) + 1.5)) as (ax, plt, cjk):
         labels = [row["name"] if cjk else row["name"].split(" / ")[-1] for row in rows]
-        bars = ax.barh(labels, [row["students"] for row in rows], color="tab:red")
-        ax.bar_label(bars, padding=3)
+        ax.bar_label(ax.barh(labels, [row["students"] for row in rows], color="tab:red"), padding=3)
         ax.invert_yaxis()  # most frequent on top
+        ax.xaxis.get_major_locator().set_params(integer=True)  # students are counted in whole numbers
         ax.set_xlabel(bilingual("犯这个错误的学生人数", "students who made this mistake", cjk))
         ax.set_title(bilingual("检查认出的常见错误", "classic mistakes the checks named", cjk))
-        fig.tight_layout()
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
 
 
 def plot_scores(scores, max_score, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    families = fonts()
-    with plt.rc_context({"font.sans-serif": families}):
-        cjk = families[0] != "DejaVu Sans"
-        fig, ax = plt.subplots(figsize=(7, 4))
+    with chart(path, (7, 4)) as (ax, plt, cjk):
         ax.hist(scores, bins=min(20, max(5, int(max_score) + 1)), range=(0, max_score or 1), color="tab:blue",
                 edgecolor="white")
         ax.set_xlabel(bilingual("总分", "score", cjk) + f" (max {max_score:g})")
         ax.set_ylabel(bilingual("学生人数", "students", cjk))
         ax.set_title(bilingual("分数分布", "score distribution", cjk))
-        fig.tight_layout()
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
 
 
 def write_report(db_url, course_id, course, assignment, outcomes=None):

@@ -139,7 +139,7 @@ class Call:
     def __init__(self, label, value=None, error=None, warnings=(), modified=(), steps=None):
         self.label, self.value, self.error = label, value, error
         self.warnings, self.modified, self.steps = list(warnings), list(modified), steps
-        self.label_zh, self.function, self.args, self.kwargs = label, None, (), {}
+        self.label_zh, self.function, self.args, self.kwargs, self.max_steps = label, None, (), {}, None
 
     @classmethod
     def from_record(cls, label, record, budget=BUDGET):

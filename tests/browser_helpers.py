@@ -2,7 +2,7 @@
 
 - `lab_course` makes the student side of the copy (release/ as committed, index.ipynb, configs;
   `write_finished` adds a release notebook's finished twin); `grade_sample_class` adds the instructor side
-  (gradebook, single-language releases, the demo's sample class graded by nbgrader).
+  (gradebook, single-language releases, the demo's sample class graded by nbgrader, its feedback).
 - `Lab` runs `jupyter lab` on the copy as `make lab` does (same jupyter_lab_config.py), on
   127.0.0.1, a free port and a token.
 - `chromium` finds Debian's Chromium for Playwright; the other functions drive a notebook in it.
@@ -93,7 +93,8 @@ def lab_course(folder):
 
 
 def grade_sample_class(folder, assignment, single_language=()):
-    """Instructor side of the course copy: gradebook, single-language releases, a graded class.
+    """Instructor side of the course copy: gradebook, single-language releases, a graded class
+    and its feedback (feedback/<student>/<assignment>/*.html).
 
     Meant to run while the lab is already up (formgrader reads the gradebook on each request).
     The demo's four students hand in `assignment`, and `nbgrader autograde` grades them; the
@@ -111,7 +112,11 @@ def grade_sample_class(folder, assignment, single_language=()):
     for student, notebooks in sample_class(assignment).items():
         write_submission(folder, student, assignment, notebooks)
     # One of the students hands in a broken file, so nbgrader's exit status is not 0 here.
-    return nbgrader("autograde", assignment, "--force", root=folder, check=False)
+    graded = nbgrader("autograde", assignment, "--force", root=folder, check=False)
+    feedback = nbgrader("generate_feedback", assignment, "--force", root=folder, check=False)
+    if feedback.returncode:
+        raise RuntimeError(f"nbgrader generate_feedback failed:\n{feedback.stdout[-3000:]}{feedback.stderr[-3000:]}")
+    return graded
 
 
 # ---------------------------------------------------------------- the server

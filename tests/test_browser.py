@@ -21,6 +21,7 @@ from browser_helpers import (CHROMIUM_ARGS, CJK, NOTEBOOK, Lab, chromium, grade_
 from course import ROOT, assignments
 from course.demo import STUDENTS
 from course.diagnosis import catalogue
+from course.preprocessors import is_test_cell
 from course.sample_class import grade_id, notebooks
 
 CHROMIUM = chromium()
@@ -296,3 +297,59 @@ def test_create_assignment_toolbar_shows_nbgrader_cells(page, lab):
     ids = page.locator(".nbgrader-CellId input").evaluate_all("xs => xs.map(x => x.value).filter(Boolean)")
     expected = [grade_id(c) for c in nb.cells if grade_id(c)]
     assert ids == expected, ids
+
+
+# ---------------------------------------------------------------- students' feedback
+FEEDBACK_PAGE = """() => {
+  const prose = [...document.querySelectorAll('.text_cell_render')];
+  const maths = [...document.querySelectorAll('.text_cell_render math')];
+  const drawn = m => { const r = m.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  return {
+    maths: maths.length,
+    notMathML: maths.filter(m => m.namespaceURI !== 'http://www.w3.org/1998/Math/MathML'
+                                 || !getComputedStyle(m).display.includes('math')).length
+               + prose.flatMap(e => [...e.querySelectorAll('*')]).filter(e => e.localName.includes(':')).length,
+    undrawn: maths.filter(m => !drawn(m)).length,
+    texShown: document.querySelectorAll('code.tex-source').length,
+    text: prose.map(e => e.innerText).join('\\n'),
+    toc: [...document.querySelectorAll('#toc li.toc-test')].map(li => li.innerText.trim()),
+  };
+}"""
+
+
+def test_feedback_reads_offline_with_math_and_numbered_named_tests(browser, course, instructor_side, shots):
+    """The graded class's feedback files (nbgrader generate_feedback), opened with the network off:
+    each page requests nothing but its own file, every formula is MathML that Chromium lays out (no
+    TeX left in the prose, none shown as source), and the table of contents numbers and names the
+    test cells, with their scores, in notebook order."""
+    instructor_side.result()
+    files = sorted((course / "feedback").glob(f"*/{GRADED}/*.html"))
+    assert {f.parts[-3] for f in files} >= {"ada-correct", "ben-mistakes", "cai-blank"}, files
+    tests = {name: [grade_id(c) for c in nb.cells if is_test_cell(c)]
+             for name, nb in notebooks(GRADED, root=ROOT).items()}
+    context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="zh-CN", offline=True)
+    try:
+        page = context.new_page()
+        requests, errors = [], []
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        for path in files:
+            requests.clear()
+            page.goto(path.as_uri())
+            assert requests == [page.url], f"{path.name}: requests beyond its own file: {requests}"
+            assert not errors, errors
+            shown = page.evaluate(FEEDBACK_PAGE)
+            assert shown["maths"] > 0 and shown["notMathML"] == shown["undrawn"] == shown["texShown"] == 0, \
+                {k: v for k, v in shown.items() if k not in ("text", "toc")}
+            leftover = re.findall(r"\$[^$\s][^$]*\$|\\[A-Za-z]+", shown["text"])
+            assert not leftover, f"TeX left in the prose: {leftover[:5]}"
+            expected = tests[path.with_suffix(".ipynb").name]
+            assert len(shown["toc"]) == len(expected) > 0, shown["toc"]
+            for number, (entry, name) in enumerate(zip(shown["toc"], expected), 1):
+                assert re.fullmatch(rf"测试{number} / Test {number} · {name} · 得分 / score: [\d.]+ / [\d.]+ [✓✗]", entry), entry
+            if path.parts[-3] == "ben-mistakes":
+                shoot(page, shots, "feedback-offline.png")
+                formula = page.locator(".text_cell_render math[display=block]").first
+                shoot(page, shots, "feedback-offline-math.png", formula, block="center")
+    finally:
+        context.close()

@@ -202,6 +202,11 @@ def test_expect_error_and_expect_equal():
     def strict(n):
         raise ValueError("不能整除 / not divisible")
     expect_error(call(strict, 3), "ValueError", "not divisible")
+
+    def english_only(n):
+        raise ValueError("not divisible")
+    with pytest.raises(CheckFailure, match="in Chinese and in English"):
+        expect_error(call(english_only, 3), "ValueError", "not divisible")
     with pytest.raises(CheckFailure):
         expect_error(call(lambda n: n, 3), "ValueError", "not divisible")
     expect_equal(fetch((2, 3)), (2, 3), "shape")

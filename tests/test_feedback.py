@@ -1,7 +1,16 @@
-"""course/preprocessors.py HideTestCode on hand-made cells: what is hidden stays hidden, however the markers look.
-(tests/test_grade.py checks every feedback file of a graded class.)"""
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+"""The feedback: course/preprocessors.py HideTestCode on hand-made cells (what is hidden stays hidden,
+however the markers look), and course/feedback_html.py's self-contained page (every lesson formula as
+MathML, nothing loaded from elsewhere, test cells numbered and named).
+(tests/test_grade.py checks every feedback file of a graded class; tests/test_browser.py opens one offline.)"""
+import re
 
+import nbformat
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from traitlets.config.loader import PyFileConfigLoader
+
+from course import ROOT, assignments
+from course.feedback_html import FeedbackExporter, math_html, tex_to_mathml
 from course.preprocessors import HIDDEN_NOTE, HideTestCode, visible_part
 
 
@@ -40,3 +49,79 @@ def test_test_cells_show_id_points_verdict_message_never_hidden_code():
     assert elsewhere == f"print(1)\n{HIDDEN_NOTE}" and markdown.startswith("text\n") and plain == "softmax = lambda x: x"
     error = nb.cells[0].outputs[0]
     assert error.evalue == "值不对\nwrong values" and "secret" not in "".join(error.traceback)
+
+
+# ---------------------------------------------------------------- the self-contained feedback page
+def lesson_formulas():
+    """[(notebook, formula, display?)] of every markdown cell of every source notebook, found by
+    nbconvert's own markdown parser (what the feedback page renders)."""
+    found = []
+
+    class Recorder(IPythonRenderer):
+        def inline_math(self, body):
+            found.append((body, False))
+            return ""
+
+        def block_math(self, body):
+            found.append((body, True))
+            return ""
+
+        def latex_environment(self, name, body):
+            found.append((f"\\begin{{{name}}}{body}\\end{{{name}}}", True))
+            return ""
+
+    formulas = []
+    for path in sorted((ROOT / "source").glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                MarkdownWithMath(renderer=Recorder(escape=False)).render(cell.source)
+        formulas += [(path.parent.name, tex, display) for tex, display in found]
+        found.clear()
+    return formulas
+
+
+def test_every_lesson_formula_converts_to_mathml():
+    """The feedback shows a formula as TeX source only where it cannot convert it: no lesson's does."""
+    formulas = lesson_formulas()
+    assert {assignment for assignment, _, _ in formulas} == set(assignments()), "every assignment has formulas"
+    failed = [(assignment, tex) for assignment, tex, display in formulas if tex_to_mathml(tex, display) is None]
+    assert not failed, f"{len(failed)} of {len(formulas)} formulas do not convert: {failed[:10]}"
+
+
+def test_tex_to_mathml():
+    assert tex_to_mathml(r"\mathbf{x}^\top\theta").startswith('<math display="inline"><mrow><msup><mi>&#x1D431;</mi>')
+    assert 'display="block"' in tex_to_mathml(r"\frac{1}{2}", display=True)
+    assert "\u2016" in tex_to_mathml(r"\bigl\lVert X\theta - \mathbf{y}\bigr\rVert^2")  # latex2mathml leaves \lVert
+    assert tex_to_mathml(r"\unknowncommand{x}") is None and tex_to_mathml(r"\frac{1}{") is None
+    assert math_html(r"\unknowncommand{x<y}", False) == r'<code class="tex-source">$\unknowncommand{x&lt;y}$</code>'
+
+
+def feedback_page(nb):
+    """`nb` through the feedback exporter, configured by nbgrader_config.py as nbgrader runs it."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    resources = {"nbgrader": {"notebook": "lesson", "score": 2.5, "max_score": 4.0, "late_penalty": 0}}
+    html, _ = FeedbackExporter(config=config).from_notebook_node(nb, resources=resources)
+    return html
+
+
+def test_feedback_page_has_mathml_no_network_and_numbered_named_tests():
+    nb = new_notebook(cells=[
+        new_markdown_cell(r"# Softmax $\sigma(\mathbf{z})$"),
+        new_markdown_cell(r"Softmax: $\mathrm{softmax}(\mathbf{x})_i = e^{x_i} / \sum_j e^{x_j}$, and"
+                          "\n\n$$\\frac{\\partial L}{\\partial \\theta} = 0$$\n\n`a $ b` costs \\$5"),
+        new_code_cell("def softmax(x): ...", metadata={"nbgrader": {
+            "grade": False, "solution": True, "locked": False, "grade_id": "softmax"}}),
+        grade_cell("check()", grade_id="test_softmax_basic", score=2.0, points=2.0),
+        grade_cell("check()", grade_id="test_softmax_axis", score=0.5, points=2.0),
+    ])
+    page = feedback_page(nb)
+    assert page.count("<math ") == 3 and 'display="block"' in page and "tex-source\">" not in page
+    heading = re.search(r"<h1 .*?</h1>", page)[0]  # nbconvert's heading anchor keeps the formula MathML
+    assert "<math " in heading and "ns0:" not in heading, heading
+    assert not re.search(r"<script[^>]*\bsrc=|<link[^>]*\bhref=|@import|url\((?!\.\./fonts/glyphicons)", page, re.I), \
+        "nothing is loaded from elsewhere (bootstrap's glyphicon font is declared, never used)"
+    assert "mathjax" not in re.sub(r"<!--.*?-->", "", page, flags=re.S).lower()
+    toc = re.findall(r'<li class="toc-test"><a href="#(\w+)">(.*?)</a> · (.*?)</li>', page)
+    assert toc == [("test_softmax_basic", "测试1 / Test 1 · <code>test_softmax_basic</code>", "得分 / score: 2 / 2 ✓"),
+                   ("test_softmax_axis", "测试2 / Test 2 · <code>test_softmax_axis</code>", "得分 / score: 0.5 / 2 ✗")]
+    assert "lesson · 得分 / Score: 2.5 / 4" in page and "Test cell" not in page

@@ -1,0 +1,94 @@
+"""The students' feedback HTML, self-contained: it reads the same offline as online.
+
+nbgrader's feedback page loads MathJax from a CDN, so offline, or where the CDN is blocked, a
+student sees raw `$\\mathbf{x}$`. Here the math is converted to MathML when the feedback is written
+(latex2mathml, pinned in requirements.txt), and the browser draws it: Chromium, Firefox and Safari
+render MathML Core. No script, font or style sheet is fetched; pictures are already inlined.
+(Inlining a MathJax build instead would add about 2.1 MB to every file; MathML adds a few kB.)
+
+- `FeedbackExporter` (nbgrader_config.py: `GenerateFeedback.exporter_class`): nbgrader's HTML
+  exporter with math rendered as MathML, and the course's template
+  (course/templates/course_feedback): no MathJax, a bilingual table of contents that numbers and
+  names the test cells.
+- `tex_to_mathml`: one formula, or None where it cannot be converted; the feedback then shows the
+  TeX source in a `<code class="tex-source">` (tests/test_feedback.py checks no lesson formula does).
+"""
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import nbgrader
+from jinja2 import pass_context
+from latex2mathml.converter import convert
+from nbconvert.exporters import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE = "course_feedback"
+FORMGRADER = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+# Where the templates look for files by name: nbgrader's templates (the course's extends its
+# "feedback/index.html.j2") and the bootstrap.min.css it inlines (nbgrader's GenerateFeedback
+# sets the latter for HTMLExporter; FeedbackExporter's own setting replaces it).
+TEMPLATE_PATHS = [FORMGRADER / "templates", FORMGRADER / "static" / "node_modules" / "bootstrap" / "dist" / "css"]
+
+# TeX that latex2mathml leaves as text, rewritten as what it does convert.
+REWRITES = [(re.compile(r"\\[lr]?Vert(?![A-Za-z])"), "\u2016"),  # ‖
+            # \bigl( … \bigr)^2: latex2mathml sizes the closing delimiter under a power smaller
+            # than the opening one; delimiters of the text's size read better than unequal ones.
+            (re.compile(r"\\[bB]igg?[lr]?(?![A-Za-z])"), "")]
+MATHML = "http://www.w3.org/1998/Math/MathML"
+# A TeX command left in the MathML's text: the conversion did not understand it.
+UNCONVERTED = re.compile(r">[^<]*\\[A-Za-z]")
+
+
+@lru_cache(maxsize=4096)  # a grading worker writes every student's feedback: the same lessons' formulas
+def tex_to_mathml(tex, display=False):
+    """MathML for one formula (without its `$` delimiters), or None if it cannot be converted."""
+    for pattern, replacement in REWRITES:
+        tex = pattern.sub(replacement, tex)
+    try:
+        mathml = convert(tex, display="block" if display else "inline")
+    except Exception:  # noqa: BLE001 (latex2mathml raises many kinds on TeX it does not know)
+        return None
+    if UNCONVERTED.search(mathml) or "<merror" in mathml:
+        return None
+    # HTML puts <math> in the MathML namespace by itself; with an xmlns attribute, nbconvert's
+    # heading anchors (ElementTree) would rewrite a heading's formula as <ns0:math>, which is no MathML.
+    return mathml.replace(f' xmlns="{MATHML}"', "", 1)
+
+
+def math_html(tex, display):
+    mathml = tex_to_mathml(tex, display)
+    if mathml is not None:
+        return mathml
+    delimiter = "$$" if display else "$"
+    return f'<code class="tex-source">{html.escape(delimiter + tex + delimiter)}</code>'
+
+
+class MathMLRenderer(IPythonRenderer):
+    """nbconvert's markdown renderer with the math as MathML instead of TeX left for MathJax."""
+
+    def inline_math(self, body):
+        return math_html(body, display=False)
+
+    def block_math(self, body):
+        return math_html(body, display=True)
+
+    def latex_environment(self, name, body):
+        return math_html(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
+
+
+class FeedbackExporter(HTMLExporter):
+    """nbgrader's feedback exporter, its markdown's math rendered as MathML (the module's docstring)."""
+
+    @pass_context
+    def markdown2html(self, context, source):
+        """HTMLExporter.markdown2html (same options) with MathMLRenderer."""
+        cell = context.get("cell", {})
+        renderer = MathMLRenderer(
+            escape=False, attachments=cell.get("attachments", {}), embed_images=self.embed_images,
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            anchor_link_text=self.anchor_link_text, exclude_anchor_links=self.exclude_anchor_links,
+            **self.lexer_options)
+        return MarkdownWithMath(renderer=renderer).render(source)

@@ -1,0 +1,259 @@
+"""`course grade --broker` on Celery: a real Redis (with a password) and a real PostgreSQL on loopback,
+two workers as separate processes from separate checkouts of the course (as two machines), and a
+third worker whose course differs. One run of a synthetic class of 30 students, during which one
+worker is SIGKILLed while it grades and the coordinator is SIGKILLed and started again; then:
+the scores equal local grading's, every submission is graded exactly once, the changed worker's
+refusals are reported, and the restarted coordinator regraded nothing."""
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from classroom import course_command, course_grade, sandbox_args, scores
+from course import ROOT
+from course.distributed import MAX_ATTEMPTS, REFUSED, course_version, key, redis_client
+from course.nbgrader_setup import nbgrader
+from course.report import diagnosed_mistakes
+from course.simulate import simulate
+from course.verdict import INVALID
+from course.workers import remove_scratch
+from test_postgres import free_port, postgres  # noqa: F401 (the PostgreSQL fixture)
+
+pytestmark = pytest.mark.xdist_group("distributed")
+ASSIGNMENT = "01_softmax"
+STUDENTS = 30
+DEADLINE = 120  # c.Limits.worker_deadline (the tasks' soft time limit): above a notebook on a busy machine
+
+
+def wait_for(condition, timeout, what):
+    """Wait until condition() is true (polled every 0.2 s); fail with `what` after `timeout` seconds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def broker():
+    """A throw-away redis-server on 127.0.0.1 with a password; yields its URL."""
+    server = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(server).exists():
+        pytest.skip("redis-server is not installed (make system-packages) / 未安装redis-server")
+    folder, port, password = Path(tempfile.mkdtemp(prefix="tf-redis-")), free_port(), secrets.token_hex(16)
+    process = subprocess.Popen([server, "--bind", "127.0.0.1", "--port", str(port), "--requirepass", password,
+                                "--dir", str(folder), "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+                               stdout=open(folder / "log", "w"), stderr=subprocess.STDOUT)
+    url = f"redis://:{password}@127.0.0.1:{port}/0"
+    try:
+        client = redis_client(url)
+        wait_for(lambda: ping(client), 30, "redis-server to start")
+        assert not ping(redis_client(f"redis://127.0.0.1:{port}/0")), "redis accepts clients without the password"
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def ping(client):
+    try:
+        return client.ping()
+    except Exception:
+        return False
+
+
+def checkout(folder, course, change=False):
+    """A grading machine's own copy of the course (config, source/, release/) and of the package."""
+    shutil.copytree(course, folder, ignore=shutil.ignore_patterns("submitted", "autograded", "feedback",
+                                                                 "reports", "gradebook.db"))
+    shutil.copytree(ROOT / "course", folder / "course", ignore=shutil.ignore_patterns("__pycache__"))
+    if change:  # a machine whose checkout was not updated: one lesson differs
+        notebook = next((folder / "source" / ASSIGNMENT).glob("*.ipynb"))
+        notebook.write_text(notebook.read_text() + "\n")
+    return folder
+
+
+def start_worker(folder, name, url, db, log, scratch, url_in_env):
+    """A worker process in its own session (so that it can be killed with its kernels), with its own
+    TMPDIR `scratch` (its scratch folders: what a killed worker leaves is removed afterwards)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "course", "worker", *([] if url_in_env else ["--broker", url]), "--db", db,
+         "--jobs", "1", "--name", name, "--course", str(folder), *sandbox_args()],
+        cwd=folder, env=dict(os.environ, PYTHONPATH=str(folder), TMPDIR=str(scratch), COURSE_BROKER_URL=url),
+        stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def start_coordinator(course, url, db, log, *args, url_in_env=False):
+    return subprocess.Popen(
+        course_command(course, "grade", ASSIGNMENT, "--db", db, *sandbox_args(), *args,
+                       "--broker", *([] if url_in_env else [url])),
+        stdout=open(log, "w"), stderr=subprocess.STDOUT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), COURSE_BROKER_URL=url))
+
+
+def heartbeats(client):
+    names = list(client.scan_iter(key("worker", "*")))
+    return [json.loads(raw) for raw in client.mget(names) if raw] if names else []
+
+
+def counts(client, kind):
+    """{task key: value} of the tf:KIND:* keys."""
+    names = list(client.scan_iter(key(kind, "*")))
+    values = client.mget(names) if names else []
+    return {n.decode().split(":")[-1]: v for n, v in zip(names, values)}
+
+
+@pytest.fixture(scope="module")
+def run(broker, postgres, tmp_path_factory, built_course):  # noqa: F811
+    """The distributed run (see the module's docstring); yields what the tests check."""
+    tmp = tmp_path_factory.mktemp("distributed")
+    course = built_course(tmp / "course", [ASSIGNMENT])
+    with open(course / "nbgrader_config.py", "a") as f:
+        f.write(f"\nc.Limits.worker_deadline = {DEADLINE}\n")
+    simulate(STUDENTS, seed=1, course=course)
+    release = nbgrader("generate_assignment", ASSIGNMENT, "--force", f"--db={postgres}", root=course, check=False)
+    assert release.returncode == 0, release.stderr[-3000:]
+    client = redis_client(broker)
+    machines = {name: checkout(tmp / name, course, change=name == "w3") for name in ("w1", "w2", "w3")}
+    assert course_version(machines["w1"]) == course_version(course) != course_version(machines["w3"])
+    logs = {name: tmp / f"{name}.log" for name in (*machines, "first", "second", "third")}
+    scratch = {name: Path(tempfile.mkdtemp(prefix=f"tf-{name}-")) for name in machines}  # short: socket paths
+    workers = {name: start_worker(folder, name, broker, postgres, logs[name], scratch[name], name != "w3")
+               for name, folder in machines.items()}
+    try:
+        wait_for(lambda: {h["worker"] for h in heartbeats(client)} == set(machines), 300, "three workers")
+        first = start_coordinator(course, broker, postgres, logs["first"], "--no-feedback")
+        # w1 is SIGKILLed (with its kernels) while it grades, once a few submissions are done
+        wait_for(lambda: len(counts(client, "result")) >= 3, 600, "the first results")
+        wait_for(lambda: any(h["worker"] == "w1" and h["student"] for h in heartbeats(client)), 300, "w1 grading")
+        os.killpg(workers["w1"].pid, signal.SIGKILL)
+        workers["w1"].wait()
+        # what it was grading: the claim it left (None if it died between two submissions)
+        killed = next((k for k, v in counts(client, "claim").items() if v.decode().startswith("w1/")), None)
+        # the coordinator is SIGKILLed too, and started again
+        wait_for(lambda: len(counts(client, "result")) >= 8, 600, "eight results")
+        first.kill()
+        first.wait()
+        second = start_coordinator(course, broker, postgres, logs["second"], "--no-feedback", url_in_env=True)
+        assert second.wait(timeout=900) == 0, logs["second"].read_text()[-5000:]
+        done = {"summary": json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text()),
+                "mistakes": diagnosed_mistakes(course, ASSIGNMENT),
+                "results": {k: json.loads(v) for k, v in counts(client, "result").items()},
+                "attempts": {k: int(v) for k, v in counts(client, "attempts").items()}}
+        # one student again, with feedback; w2 gets SIGTERM while it grades: it finishes, then stops
+        claims = set(counts(client, "claim"))
+        third = start_coordinator(course, broker, postgres, logs["third"], "--force", "--student", "sim-0001")
+        wait_for(lambda: set(counts(client, "claim")) - claims, 300, "w2 grading with feedback")
+        workers["w2"].send_signal(signal.SIGTERM)
+        assert workers["w2"].wait(timeout=300) == 0, logs["w2"].read_text()[-3000:]
+        assert third.wait(timeout=60) == 0, logs["third"].read_text()[-5000:]
+        yield {"course": course, "client": client, "killed": killed, "logs": logs, "db": postgres, **done}
+    finally:
+        for process in workers.values():
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+        for folder in scratch.values():  # the killed worker's scratch folders and their cgroups
+            for left in folder.glob("tf-worker-*"):
+                remove_scratch(left)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_scores_are_those_of_local_grading(run):
+    course = run["course"]
+    on_workers = scores(course, ASSIGNMENT, run["db"])
+    local = course_grade(course, ASSIGNMENT, "--force", "--no-feedback", "--jobs", "2")  # into the SQLite gradebook
+    assert local.returncode == 0, local.stderr[-3000:]
+    assert set(on_workers) == {f"sim-{i:04d}" for i in range(1, STUDENTS + 1)}
+    assert on_workers == scores(course, ASSIGNMENT)
+    # the graded notebooks came back: the report names the same mistakes as after local grading
+    graded = {s["student"] for s in run["summary"]["submissions"] if s["score"] is not None}
+    local_mistakes = diagnosed_mistakes(course, ASSIGNMENT)
+    assert graded <= set(run["mistakes"]) and graded <= set(local_mistakes)
+    assert {s: run["mistakes"][s] for s in graded} == {s: local_mistakes[s] for s in graded}
+
+
+def test_every_submission_is_graded_exactly_once_though_a_worker_died(run):
+    summary, results, attempts = run["summary"], run["results"], dict(run["attempts"])
+    students = [s["student"] for s in summary["submissions"]]
+    assert sorted(students) == sorted(set(students)) and len(students) == STUDENTS
+    # each has its score, or the reason it has none (broken JSON: as in local grading), never a grader failure
+    assert all(s["score"] is not None or s["reasons"] == [INVALID] for s in summary["submissions"]), summary
+    assert len(results) == STUDENTS
+    assert all(r["outcome"]["graded"] or r["outcome"]["reasons"] == [INVALID] for r in results.values())
+    assert not any(r["worker"].startswith("w3/") for r in results.values())
+    # the submission w1 was grading when it died was graded again, by w2; no other one twice
+    if run["killed"] is not None:
+        assert attempts.pop(run["killed"]) == 2 <= MAX_ATTEMPTS
+        assert results[run["killed"]]["worker"].startswith("w2/")
+    assert set(attempts.values()) == {1}
+
+
+def test_a_worker_on_another_course_version_refuses_and_the_run_says_so(run):
+    assert REFUSED in run["logs"]["w3"].read_text()
+    said = run["logs"]["second"].read_text()
+    assert "w3" in said and REFUSED in said, said[-3000:]
+    assert "w3" in run["summary"]["refused"]
+
+
+def test_a_restarted_coordinator_regrades_nothing(run):
+    # the second coordinator collected what was graded before and while it was away; the summary
+    # covers the whole class, and no submission was attempted more often than the killed one
+    assert sum(run["attempts"].values()) == STUDENTS + (run["killed"] is not None)
+    said = run["logs"]["second"].read_text()
+    assert f"{STUDENTS} submissions" in said, said[-3000:]
+
+
+def test_a_worker_stops_after_its_notebook_on_sigterm_and_feedback_comes_back(run):
+    # the fixture sent SIGTERM to w2 while it graded sim-0001 (with feedback): it finished it, then exited 0
+    assert "Warm shutdown" in run["logs"]["w2"].read_text()
+    feedback = run["course"] / "feedback" / "sim-0001" / ASSIGNMENT
+    graded = run["course"] / "autograded" / "sim-0001" / ASSIGNMENT
+    assert list(feedback.glob("*.html")) and list(graded.glob("*.ipynb"))
+    assert "1 submissions" in run["logs"]["third"].read_text()
+
+
+def test_a_grader_failure_is_retried_a_bounded_number_of_times_then_reported(broker, monkeypatch):
+    """The worker's task handler (course/distributed.py `handle`) on its own, against the real Redis:
+    a grader that fails puts the task back; after MAX_ATTEMPTS the result is the failure and its reason."""
+    from course import distributed
+    from course.verdict import GRADER_FAILED
+
+    monkeypatch.setattr(distributed.WorkerState, "redis", redis_client(broker))
+    monkeypatch.setattr(distributed.WorkerState, "version", "v1")
+    monkeypatch.setattr(distributed.WorkerState, "name", "unit")
+
+    def broken(payload):
+        raise OSError("disk full")
+    monkeypatch.setattr(distributed, "grade_here", broken)
+    payload = {"key": f"unit-{secrets.token_hex(4)}", "version": "v1", "assignment": ASSIGNMENT,
+               "student": "ada", "feedback": False, "files": {}}
+    client = distributed.WorkerState.redis
+    for _ in range(MAX_ATTEMPTS):
+        with pytest.raises(distributed.Retry, match="disk full"):
+            distributed.handle(payload)
+        assert not client.exists(key("result", payload["key"])) and not client.exists(key("claim", payload["key"]))
+    distributed.handle(payload)
+    result = json.loads(client.get(key("result", payload["key"])))
+    assert result["outcome"]["reasons"] == [f"{GRADER_FAILED}: {MAX_ATTEMPTS} attempts / 次尝试: OSError: disk full"]
+    distributed.handle(payload)  # delivered once more: the result stands, nothing is attempted
+    assert int(client.get(key("attempts", payload["key"]))) == MAX_ATTEMPTS + 1
+
+    with pytest.raises(distributed.Retry, match="another course version"):  # and another course version
+        distributed.handle({**payload, "key": "unit-other", "version": "v2"})
+    assert REFUSED in client.hget(key("refused", "v2"), "unit").decode()
