@@ -1,8 +1,10 @@
-"""Regenerate release/ from source/ with nbgrader's generate_assignment."""
+"""Regenerate release/ from source/ with nbgrader's generate_assignment, and each assignment's table
+of known mistakes' outputs on its visible checks (course/diagnosis.py)."""
 import shutil
 from pathlib import Path
 
 from . import CourseError, assignments
+from .diagnosis import build_table
 from .nbgrader_setup import nbgrader
 
 
@@ -13,6 +15,8 @@ def build(lang="both", root=".", release_dir="release", only=(), verbose=False):
                           f"--CourseDirectory.release_directory={release_dir}", root=root, check=False)
         if result.returncode != 0:
             raise CourseError(f"生成{assignment}失败 / building {assignment} failed:\n{result.stderr[-3000:]}")
+        folder = Path(root)
+        build_table(folder / "source" / assignment, folder / "samples" / assignment, folder / release_dir / assignment)
         if verbose:
             print(f"{release_dir}/{assignment}: ok ({lang})")
 

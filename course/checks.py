@@ -11,11 +11,16 @@ in its own process, where each student function is a `Remote` that calls into th
 receives the same encoded record (see course/trusted_execute.py). The expected values therefore
 never exist in the student's process.
 """
+import traceback
+from pathlib import Path
+
 import numpy as np
 
+
+from . import diagnosis
 from .limits import default
-from .wire import (Call, Odd, Remote, _abs, _argmax, _generic, _isfinite, _maximum, _ndarray, _unravel, decode,
-                   encode, invoke, shorten)
+from .wire import (Call, Odd, Remote, StepCounter, _abs, _argmax, _asarray, _generic, _isfinite, _ndarray, _unravel,
+                   decode, encode, invoke, shorten)
 
 MAX_MESSAGE_CHARS = default("message_chars")  # of a failure message (TrustedExecute applies its configured one)
 
@@ -23,10 +28,22 @@ MAX_MESSAGE_CHARS = default("message_chars")  # of a failure message (TrustedExe
 class CheckFailure(AssertionError):
     """A test found a problem; the message is bilingual (中文 / English)."""
 
+    def _render_traceback_(self):
+        """What IPython shows: the line of the student's cell and the message, not the checker's insides."""
+        cell = [f for f in traceback.extract_tb(self.__traceback__)
+                if not f.filename.startswith(_LIBRARIES) and "site-packages" not in f.filename]
+        shown = [f"单元格第{f.lineno}行 / cell, line {f.lineno}:\n    {f.line}" for f in cell[-1:]]
+        return shown + [f"CheckFailure: {self}"]
 
-def _fail(zh, en, detail=""):
-    __tracebackhide__ = True  # students see their cell and the message, not the checker's insides
-    raise CheckFailure(shorten(f"{zh}\n{en}" + (f"\n{detail}" if detail else ""), MAX_MESSAGE_CHARS))
+
+_LIBRARIES = (str(Path(__file__).resolve().parent), str(Path(traceback.__file__).parent))
+
+
+def _fail(zh, en, detail="", result=None, aspect="values", expected=None):
+    """Raise a bilingual failure; with the failing `result`, say which known mistake it looks like."""
+    __tracebackhide__ = True
+    advice = diagnosis.advice(result, aspect, expected) if result is not None else ""
+    raise CheckFailure(shorten("\n".join(part for part in (zh, en, detail, advice) if part), MAX_MESSAGE_CHARS))
 
 
 def describe_type(value):
@@ -39,25 +56,49 @@ def describe_type(value):
     return type(value).__name__
 
 
-def _label(name, args, kwargs):
-    def short(a):
+def _plain(x):
+    """A number as students write it: 0.25, not np.float64(0.25)."""
+    return repr(float(x)) if isinstance(x, (float, _generic)) and np.ndim(x) == 0 and np.isrealobj(x) else repr(x)
+
+
+def _labels(name, args, kwargs):
+    """How a call is named in messages, in Chinese and in English."""
+    def short(a, zh):
+        if isinstance(a, np.ndarray) and a.size > 6:
+            return f"形状为{a.shape}的数组" if zh else f"an array of shape {a.shape}"
         if isinstance(a, np.ndarray):
-            return f"array{a.shape}" if a.size > 6 else np.array2string(a, separator=", ").replace("\n", "")
-        text = repr(a)
+            return np.array2string(a, separator=", ").replace("\n", "")
+        text = _plain(a)
         return text if len(text) <= 40 else text[:37] + "..."
-    parts = [short(a) for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()]
-    return f"{name}({', '.join(parts)})"
+    return tuple(f"{name}({', '.join([short(a, zh) for a in args] + [f'{k}={short(v, zh)}' for k, v in kwargs.items()])})"
+                 for zh in (True, False))
 
 
 def call(fn, *args, **kwargs):
     """Call a student's function safely and record the result (never raises)."""
+    return _call(fn, args, kwargs)
+
+
+def _call(fn, args, kwargs, max_steps=None):
     name = getattr(fn, "__name__", None) or getattr(fn, "name", "function")
-    label = _label(name, args, kwargs)
+    label_zh, label = _labels(name, args, kwargs)
     if isinstance(fn, Remote):
-        return Call.from_record(label, fn.invoke(args, kwargs), fn.budget)
-    if not callable(fn):
-        return Call(label, error=f"TypeError: {name} is not a function / 不是函数")
-    return Call.from_record(label, invoke(fn, args, kwargs))
+        result = Call.from_record(label, fn.invoke(args, kwargs, max_steps), fn.budget)
+    elif not callable(fn):
+        result = Call(label, error=f"TypeError: {name} is not a function / 不是函数")
+    else:
+        result = Call.from_record(label, invoke(fn, args, kwargs, max_steps=max_steps))
+    result.label_zh, result.function, result.args, result.kwargs = label_zh, name, args, kwargs
+    if max_steps is None:
+        diagnosis.remember(result)
+    return result
+
+
+def count_steps(fn, *args, **kwargs):
+    """The Python steps (calls and lines) `fn(*args, **kwargs)` takes: how a vectorisation limit is chosen."""
+    counter = StepCounter()
+    counter.run(fn, args, kwargs)
+    return counter.steps
 
 
 def fetch(value):
@@ -72,72 +113,137 @@ def fetch(value):
 def _expect_ran(result, allow_warnings):
     __tracebackhide__ = True
     if result.error is not None:
-        _fail(f"调用{result.label}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}")
-    if result.modified:
-        _fail(f"{result.label}修改了输入参数{', '.join(result.modified)}；请不要原地修改输入。",
-              f"{result.label} modified its input {', '.join(result.modified)}; do not change inputs in place.")
+        _fail(f"调用{result.label_zh}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}",
+              result=result)
     numeric = [w for w in result.warnings if w.startswith("RuntimeWarning")]
     if numeric and not allow_warnings:
-        _fail(f"{result.label}产生了数值警告（上溢、无效值或除零）：",
+        _fail(f"{result.label_zh}产生了数值警告（上溢、无效值或除零）：",
               f"{result.label} produced a numerical warning (overflow, invalid value or division by zero):",
-              "  " + numeric[0])
+              "  " + numeric[0], result=result, aspect="warnings")
 
 
-def _compare_array(got, expected, where, rtol, atol, scalar):
+def _as_numbers(got):
+    """A returned value as a float64 array, whatever held it (the type is test_<fn>_type's job), or None."""
+    if isinstance(got, Odd) or got is None or isinstance(got, (str, bytes, dict)):
+        return None
+    try:
+        array = _asarray(got)
+    except Exception:  # ragged lists and the like
+        return None
+    return array.astype(np.float64) if array.dtype.kind in "biuf" else None
+
+
+def _compare_array(result, got, expected, where_zh, where, rtol, atol):
     __tracebackhide__ = True
     expected = np.asarray(expected, dtype=float)
-    if scalar:
-        if not (isinstance(got, np.generic) or (type(got) is np.ndarray and got.ndim == 0)):
-            _fail(f"{where}应返回NumPy标量（0维），实际返回{describe_type(got)}。",
-                  f"{where} should be a NumPy scalar (0-d), got {describe_type(got)}.")
-        got = np.asarray(got)
-    elif type(got) is not np.ndarray:
-        _fail(f"{where}应返回numpy.ndarray，实际返回{describe_type(got)}。",
-              f"{where} should be a numpy.ndarray, got {describe_type(got)}.",
-              "  提示 / hint: 是否漏写了return？/ a missing `return`?" if got is None else "")
-    if got.shape != expected.shape:
-        _fail(f"{where}的形状不对：应为{expected.shape}，实际为{got.shape}。",
-              f"{where} has the wrong shape: expected {expected.shape}, got {got.shape}.",
-              "  提示 / hint: 检查axis、keepdims和转置 / check axis, keepdims and transposes.")
-    if got.dtype.kind not in "fc":
-        _fail(f"{where}的数据类型应为浮点数，实际为{got.dtype}。",
-              f"{where} should have a floating-point dtype, got {got.dtype}.")
-    got = got.astype(np.float64)
-    bad = ~_isfinite(got) & _isfinite(expected)
+    if got is None:
+        _fail(f"{where_zh}返回了None。", f"{where} returned None.",
+              "  提示 / hint: 是否漏写了return？/ a missing `return`?", result=result)
+    numbers = _as_numbers(got)
+    if numbers is None:
+        _fail(f"{where_zh}应返回数值数组，实际返回{describe_type(got)}。",
+              f"{where} should return an array of numbers, got {describe_type(got)}.", result=result)
+    if numbers.shape != expected.shape:
+        _fail(f"{where_zh}的形状不对：应为{expected.shape}，实际为{numbers.shape}。",
+              f"{where} has the wrong shape: expected {expected.shape}, got {numbers.shape}.", result=result)
+    bad = ~_isfinite(numbers) & _isfinite(expected)
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
-        _fail(f"{where}含有NaN或inf（首次出现在下标{index}，值为{got[index]}）。",
-              f"{where} contains NaN or inf (first at index {index}: {got[index]}).",
-              "  提示 / hint: 数值稳定性，例如先减去最大值 / numerical stability, e.g. subtract the max first.")
-    if got.size == 0:
+        _fail(f"{where_zh}含有NaN或inf（首次出现在下标{index}，值为{numbers[index]}）。",
+              f"{where} contains NaN or inf (first at index {index}: {numbers[index]}).", result=result)
+    if numbers.size == 0:
         return
-    error = _abs(got - expected)
-    relative = error / _maximum(_abs(expected), 1e-300)
-    worst = _unravel(_argmax(error - (atol + rtol * _abs(expected))), got.shape)
+    error = _abs(numbers - expected)
+    worst = _unravel(_argmax(error - (atol + rtol * _abs(expected))), numbers.shape)
     if error[worst] > atol + rtol * abs(expected[worst]):
-        _fail(f"{where}的数值不对。", f"{where} has wrong values.",
-              f"  最大绝对误差 / max abs error: {error.max():.3e}\n"
-              f"  最大相对误差 / max rel error: {relative.max():.3e}\n"
-              f"  位置 / at index {tuple(int(i) for i in worst)}: "
-              f"得到 / got {got[worst]!r}, 应为 / expected {expected[worst]!r}")
+        nonzero = expected != 0
+        relative = (f"  最大相对误差 / max rel error: {(error[nonzero] / _abs(expected[nonzero])).max():.3e}\n"
+                    if nonzero.any() else "")
+        at = tuple(int(i) for i in worst)
+        _fail(f"{where_zh}的数值不对。", f"{where} has wrong values.",
+              f"  最大绝对误差 / max abs error: {error.max():.3e}\n{relative}"
+              f"  位置 / at index {at}: 得到 / got {_plain(numbers[worst])}, 应为 / expected {_plain(expected[worst])}",
+              result=result, expected=expected)
 
 
-def expect_close(result, expected, rtol=1e-7, atol=1e-12, allow_warnings=False, scalar=False):
-    """The call ran cleanly and returned arrays close to `expected` (an array, or a tuple of them)."""
+def expect_close(result, expected, rtol=1e-7, atol=1e-12, allow_warnings=False):
+    """The call ran cleanly and returned values close to `expected` (an array, or a tuple of them).
+
+    Values only: a modified input and the returned type are judged by their own cells
+    (expect_unmodified, expect_type), so that one mistake costs one aspect."""
     __tracebackhide__ = True
     _expect_ran(result, allow_warnings)
     if isinstance(expected, tuple):
-        got = result.value
-        if type(got) is not tuple or len(got) != len(expected):
-            n = len(expected)
-            _fail(f"{result.label}应返回含{n}个数组的元组，实际返回{describe_type(got)}"
-                  + (f"（长度{len(got)}）" if isinstance(got, (tuple, list)) else "") + "。",
+        got, n = result.value, len(expected)
+        if type(got) not in (tuple, list) or len(got) != n:
+            length = f"（长度{len(got)}）" if type(got) in (tuple, list) else ""
+            _fail(f"{result.label_zh}应返回含{n}个数组的元组，实际返回{describe_type(got)}{length}。",
                   f"{result.label} should return a tuple of {n} arrays, got {describe_type(got)}"
-                  + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else "") + ".")
+                  + (f" of length {len(got)}" if length else "") + ".", result=result)
         for i, (g, e) in enumerate(zip(got, expected)):
-            _compare_array(g, e, f"{result.label}[{i}]", rtol, atol, scalar)
+            _compare_array(result, g, e, f"{result.label_zh}[{i}]", f"{result.label}[{i}]", rtol, atol)
     else:
-        _compare_array(result.value, expected, result.label, rtol, atol, scalar)
+        _compare_array(result, result.value, expected, result.label_zh, result.label, rtol, atol)
+
+
+def expect_unmodified(result):
+    """The call left its inputs as they were."""
+    __tracebackhide__ = True
+    if result.modified:
+        names = ", ".join(result.modified)
+        _fail(f"{result.label_zh}修改了输入参数{names}；请不要原地修改输入。",
+              f"{result.label} modified its input {names}; do not change inputs in place.",
+              result=result, aspect="modified")
+
+
+_KINDS = {
+    "array": ("float64的numpy.ndarray", "a numpy.ndarray of dtype float64",
+              lambda v: type(v) is _ndarray and v.dtype == np.float64),
+    "scalar": ("NumPy float64标量（0维）", "a NumPy float64 scalar (0-d)",
+               lambda v: (isinstance(v, _generic) or (type(v) is _ndarray and v.ndim == 0))
+               and np.asarray(v).dtype == np.float64),
+    "float": ("浮点数", "a float",
+              lambda v: type(v) is float or ((isinstance(v, _generic) or (type(v) is _ndarray and v.ndim == 0))
+                                             and np.asarray(v).dtype.kind == "f")),
+    "bool array": ("bool类型的numpy.ndarray", "a numpy.ndarray of dtype bool",
+                   lambda v: type(v) is _ndarray and v.dtype == np.bool_),
+}
+
+
+def expect_type(result, kind):
+    """The call returned the right kind of value: one of _KINDS, or a tuple of them."""
+    __tracebackhide__ = True
+    if result.error is not None:
+        _fail(f"调用{result.label_zh}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}",
+              result=result)
+    kinds, got = (kind, result.value) if isinstance(kind, tuple) else ((kind,), (result.value,))
+    if isinstance(kind, tuple) and (type(got) is not tuple or len(got) != len(kind)):
+        _fail(f"{result.label_zh}应返回含{len(kind)}个元素的元组，实际返回{describe_type(got)}。",
+              f"{result.label} should return a tuple of {len(kind)} items, got {describe_type(got)}.",
+              result=result, aspect="type")
+    for i, (k, value) in enumerate(zip(kinds, got)):
+        zh, en, ok = _KINDS[k]
+        if not ok(value):
+            where = f"[{i}]" if isinstance(kind, tuple) else ""
+            _fail(f"{result.label_zh}{where}应返回{zh}，实际返回{describe_type(value)}。",
+                  f"{result.label}{where} should return {en}, got {describe_type(value)}.",
+                  "  提示 / hint: 是否漏写了return？/ a missing `return`?" if value is None else "",
+                  result=result, aspect="type")
+
+
+def expect_vectorised(fn, *args, max_steps, **kwargs):
+    """The call ran within `max_steps` Python steps (see course/wire.py StepCounter); returns the Call."""
+    __tracebackhide__ = True
+    result = _call(fn, args, kwargs, max_steps=max_steps)
+    if result.error is not None:
+        _fail(f"调用{result.label_zh}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}")
+    if result.steps is None or result.steps > max_steps:
+        _fail(f"{result.label_zh}执行了超过{max_steps}步Python代码：是否在逐个元素地循环（for循环、列表推导、"
+              f"np.vectorize或np.apply_along_axis）？请改用整个数组的NumPy运算。",
+              f"{result.label} ran more than {max_steps} Python steps: does it loop over elements (a for loop, "
+              f"a comprehension, np.vectorize or np.apply_along_axis)? Use NumPy operations on whole arrays.",
+              diagnosis.hint_pointer(result.function))
+    return result
 
 
 def expect_equal(got, expected, what):
@@ -148,16 +254,18 @@ def expect_equal(got, expected, what):
     else:
         same = type(got) is type(expected) and got == expected
     if not same:
-        got = shorten(repr(got), 300)
-        _fail(f"{what}不对：应为{expected!r}，实际为{got}。", f"{what} is wrong: expected {expected!r}, got {got}.")
+        advice = diagnosis.advice_for_variable(what, got, expected)
+        got = shorten(_plain(got), 300)
+        _fail(f"{what}不对：应为{_plain(expected)}，实际为{got}。", f"{what} is wrong: expected {_plain(expected)}, got {got}.",
+              advice)
 
 
 def expect_error(result, error_type, what):
     """The call raised `error_type` (a name such as 'ValueError') with a bilingual message."""
     __tracebackhide__ = True
     if result.error is None or not result.error.startswith(error_type + ":"):
-        _fail(f"{result.label}应抛出{error_type}（{what}）。", f"{result.label} should raise {error_type} ({what}).",
-              f"  实际 / got: {result.error or describe_type(result.value)}")
+        _fail(f"{result.label_zh}应抛出{error_type}（{what}）。", f"{result.label} should raise {error_type} ({what}).",
+              f"  实际 / got: {result.error or describe_type(result.value)}", result=result)
 
 
 def expect(condition, zh, en):

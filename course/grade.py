@@ -17,7 +17,7 @@ from . import CourseError
 from .canary import BROKEN, problems
 from .grader import forked_steps, source_folder
 from .nbgrader_setup import nbgrader_app
-from .report import write_report
+from .report import add_mistakes_column, diagnosed_mistakes, write_report
 from .sandbox import require_sandbox
 from .table import table
 from .trusted_execute import TrustedExecute
@@ -109,6 +109,7 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     read_scores(app, outcomes)
     with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
         CsvExportPlugin(parent=app, to=str(reports / "grades.csv"), assignment=[assignment]).export(gb)
+    add_mistakes_column(reports / "grades.csv", diagnosed_mistakes(course, assignment))
     (reports / "summary.json").write_text(json.dumps(
         {"assignment": assignment, "seconds": seconds, "jobs": jobs,
          "submissions": [asdict(o) for o in outcomes]}, ensure_ascii=False, indent=1))

@@ -24,6 +24,7 @@ import json
 import math
 import time
 from dataclasses import asdict
+from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
@@ -31,6 +32,7 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Bool
 
+from . import diagnosis
 from .checks import CheckFailure
 from .limits import Limits, default
 from .preprocessors import is_test_cell
@@ -69,15 +71,16 @@ class KernelName(Remote):
     def __init__(self, executor, name):
         self.executor, self.name, self.budget = executor, name, Budget.of(executor)
 
-    def invoke(self, args, kwargs):
+    def invoke(self, args, kwargs, max_steps=None):
         return self._request(args=[encode(a, self.budget) for a in args],
-                             kwargs={k: encode(v, self.budget) for k, v in kwargs.items()})
+                             kwargs={k: encode(v, self.budget) for k, v in kwargs.items()}, max_steps=max_steps)
 
     def fetch(self):
         return self._request(args=[], kwargs={}, fetch=True)
 
-    def _request(self, args, kwargs, fetch=False):
-        payload = json.dumps({"args": args, "kwargs": kwargs, "fetch": fetch, "budget": asdict(self.budget)})
+    def _request(self, args, kwargs, fetch=False, max_steps=None):
+        payload = json.dumps({"args": args, "kwargs": kwargs, "fetch": fetch, "budget": asdict(self.budget),
+                              "max_steps": max_steps})
         code = f"__import__('course.wire', fromlist=['serve']).serve(lambda: {self.name}, {payload!r})"
         return self.executor.kernel_record(code)
 
@@ -100,6 +103,7 @@ class TrustedExecute(Execute, Limits):
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
+        self.use_diagnosis(resources)
         self.test_namespace = {"__builtins__": builtins}  # shared by the test cells, like a kernel's
         self.output_sizes, self.notebook_output, self.awaiting_record, self.record = {}, 0, False, None
         self.budget_left = float(self.call_budget)
@@ -117,6 +121,18 @@ class TrustedExecute(Execute, Limits):
                 self.run_cells(resources)
         self.set_widgets_metadata()
         return self.nb, self.resources
+
+    def use_diagnosis(self, resources):
+        """Failing checks name the student's mistake, from the catalogue run here (course/diagnosis.py)."""
+        owner = self.parent
+        while owner is not None and not hasattr(owner, "coursedir"):
+            owner = owner.parent
+        assignment = (resources or {}).get("nbgrader", {}).get("assignment")
+        if owner is None or not assignment:
+            return diagnosis.use(None)
+        coursedir = owner.coursedir
+        source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
+        diagnosis.use(diagnosis.for_grading(source, Path(coursedir.root) / "samples" / assignment))
 
     def run_cells(self, resources):
         for index, cell in enumerate(self.nb.cells):

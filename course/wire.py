@@ -13,6 +13,7 @@ import base64
 import copy
 import io
 import json
+import sys
 import warnings
 from dataclasses import dataclass
 
@@ -131,11 +132,14 @@ def _decode(data, items_left, depth, budget):
 
 # ---------------------------------------------------------------- calls
 class Call:
-    """What happened when a student's function was called: value, error, warnings, modified inputs."""
+    """What happened when a student's function was called: value, error, warnings, modified inputs,
+    and, when counted, the Python steps it took. `label` names the call in English, `label_zh` in
+    Chinese; `function`, `args` and `kwargs` let course/diagnosis.py repeat it with a known mistake."""
 
-    def __init__(self, label, value=None, error=None, warnings=(), modified=()):
+    def __init__(self, label, value=None, error=None, warnings=(), modified=(), steps=None):
         self.label, self.value, self.error = label, value, error
-        self.warnings, self.modified = list(warnings), list(modified)
+        self.warnings, self.modified, self.steps = list(warnings), list(modified), steps
+        self.label_zh, self.function, self.args, self.kwargs = label, None, (), {}
 
     @classmethod
     def from_record(cls, label, record, budget=BUDGET):
@@ -146,29 +150,68 @@ class Call:
             values = record.get(key)
             return [shorten(str(v), limit) for v in values[:20]] if isinstance(values, list) else []
         error = record.get("error")
+        steps = record.get("steps")
         return cls(label, decode(record.get("value"), budget), None if error is None else shorten(str(error), 500),
-                   texts("warnings", 300), texts("modified", 60))
+                   texts("warnings", 300), texts("modified", 60), steps if type(steps) is int else None)
 
 
-def invoke(fn, args, kwargs, budget=BUDGET):
-    """Call fn on copies of the arguments; return a JSON-safe record of what happened."""
+class TooManySteps(BaseException):
+    """Raised inside a counted call once it has taken more steps than allowed (a loop stops early)."""
+
+
+class StepCounter:
+    """Counts the Python steps (function calls and lines) a call takes, in it and in all it calls.
+
+    A vectorised answer takes a few dozen steps whatever the input's size; a per-element Python loop
+    or np.vectorize takes at least one per element. Steps, unlike seconds, do not depend on how busy
+    the machine is. With `limit`, the call is stopped by TooManySteps once it takes more."""
+
+    def __init__(self, limit=None):
+        self.steps, self.limit = 0, limit
+
+    def __call__(self, frame, event, arg):
+        if event in ("call", "line"):
+            self.steps += 1
+            if self.limit is not None and self.steps > self.limit:
+                sys.settrace(None)
+                raise TooManySteps(f"more than {self.limit} steps")
+        return self
+
+    def run(self, fn, args, kwargs):
+        sys.settrace(self)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            sys.settrace(None)
+
+
+def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None):
+    """Call fn on copies of the arguments; return a JSON-safe record of what happened.
+
+    With `max_steps` (an int, or 0 for no limit) the call's Python steps are counted (StepCounter)."""
     snapshots = [copy.deepcopy(a) for a in args] + [copy.deepcopy(v) for v in kwargs.values()]
     originals = list(args) + list(kwargs.values())
     names = [f"#{i + 1}" for i in range(len(args))] + list(kwargs)
     value, error = None, None
+    counter = None if max_steps is None else StepCounter(max_steps or None)
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
-            value = fn(*args, **kwargs)
+            value = fn(*args, **kwargs) if counter is None else counter.run(fn, args, kwargs)
+        except TooManySteps:
+            pass  # the count says it all
         except BaseException as exc:  # SystemExit, KeyboardInterrupt... are answers too, wrong ones
             error = f"{type(exc).__name__}: {exc}"[:500]
     modified = [name for name, before, after in zip(names, snapshots, originals) if not _same(before, after)]
-    return {
+    record = {
         "value": encode(value, budget),
         "error": error,
         "warnings": [f"{w.category.__name__}: {w.message}"[:300] for w in caught][:20],
         "modified": modified,
     }
+    if counter is not None:
+        record["steps"] = counter.steps
+    return record
 
 
 def _same(before, after):
@@ -188,7 +231,7 @@ class Remote:
 
     budget = BUDGET  # what the grader accepts back
 
-    def invoke(self, args, kwargs):
+    def invoke(self, args, kwargs, max_steps=None):
         raise NotImplementedError
 
     def fetch(self):
@@ -213,5 +256,5 @@ def serve(get_fn, payload):
         else:
             args = [decode(a, budget) for a in request["args"]]
             kwargs = {k: decode(v, budget) for k, v in request["kwargs"].items()}
-            record = invoke(target, args, kwargs, budget)
+            record = invoke(target, args, kwargs, budget, request.get("max_steps"))
     display({MIME: record}, raw=True)

@@ -42,3 +42,20 @@ def user_environment(name, config=None, python_bin=None):
     else:
         env.update(JUPYTER_CONFIG_PATH=str(hub / "student"), PYTHONPATH=str(hub.parent))
     return env
+
+
+def lab_server(c, instructor):
+    """A user's JupyterLab on the hub (hub/<role>/jupyter_server_config.py): the Assignments tab and
+    Validate for everyone; formgrader, Create Assignment and the course list for the instructor only."""
+    c.ServerApp.jpserver_extensions.update({
+        "nbgrader.server_extensions.formgrader": instructor,
+        "nbgrader.server_extensions.assignment_list": True,
+        "nbgrader.server_extensions.course_list": instructor,
+        "nbgrader.server_extensions.validate_assignment": True,
+    })
+    # Terminals: an interactive bash, not a login shell, which would reset PATH from /etc/profile
+    # and lose the venv (python, nbgrader, alembic) that the hub put first.
+    c.ServerApp.terminado_settings = {"shell_command": ["/bin/bash"]}
+    c.LabApp.app_settings_dir = str(Path(__file__).resolve().parent.parent / "lab-settings")
+    c.LabApp.news_url = None
+    c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"

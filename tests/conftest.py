@@ -87,15 +87,21 @@ def built_course(tmp_path_factory):
     return copy
 
 
+class Graded(dict):
+    """{student: {test id: (score, max score)}}, and `folder`: the course folder it was graded in."""
+    folder = None
+
+
 @pytest.fixture(scope="session")
 def graded_corpus(tmp_path_factory, built_course):
     """Grades each assignment's corpus class once per session, on first use (without feedback)."""
     def get(assignment):
         if assignment not in _graded:
-            scores, run = grade_class(tmp_path_factory.mktemp(assignment), assignment, submissions(assignment),
-                                      built=built_course, feedback=False)
+            tmp = tmp_path_factory.mktemp(assignment)
+            scores, run = grade_class(tmp, assignment, submissions(assignment), built=built_course, feedback=False)
             assert run.returncode == 0, run.stderr[-3000:]
-            _graded[assignment] = scores
+            _graded[assignment] = Graded(scores)
+            _graded[assignment].folder = tmp / "course"
         return _graded[assignment]
     return get
 

@@ -20,6 +20,7 @@ from browser_helpers import (CHROMIUM_ARGS, CJK, NOTEBOOK, Lab, chromium, grade_
                              write_finished)
 from course import ROOT, assignments
 from course.demo import STUDENTS
+from course.diagnosis import catalogue
 from course.sample_class import grade_id, notebooks
 
 CHROMIUM = chromium()
@@ -192,6 +193,8 @@ FORGOT_RETURN = '''def softmax(x, axis=-1):
     e / e.sum(axis=axis, keepdims=True)  # 忘了写return / forgot the return
 '''
 
+WRONG_AXIS = ROOT / "samples" / "01_softmax" / "softmax" / "wrong_default_axis_0.py"
+
 
 @pytest.mark.skipif(not (ROOT / SOFTMAX).exists(), reason=f"{SOFTMAX} is not there yet")
 def test_softmax_exercise_passes_when_right_and_says_what_is_wrong_otherwise(page, lab, shots):
@@ -211,8 +214,18 @@ def test_softmax_exercise_passes_when_right_and_says_what_is_wrong_otherwise(pag
     run_cell(page, cells.nth(solution))
     out = run_cell(page, cells.nth(visible))
     assert "CheckFailure" in out and "✓ 通过" not in out, out
-    assert "应返回numpy.ndarray" in out and "should be a numpy.ndarray" in out, "says what is wrong, in both languages"
-    assert "NoneType" in out and "return" in out, "…and names the cause: nothing was returned"
+    assert "返回了None" in out and "returned None" in out, "says what is wrong, in both languages"
+    assert "return" in out, "…and names the cause: nothing was returned"
+
+    # A catalogued mistake is named, with its section and hint, from release/01_softmax/mistakes.json;
+    # the output shows the cell's line and the message, not the checker's insides.
+    mistake = next(m for m in catalogue(ROOT / "samples" / "01_softmax") if m.samples[0] == WRONG_AXIS.name)
+    replace_code(page, cells.nth(solution), WRONG_AXIS.read_text())
+    run_cell(page, cells.nth(solution))
+    out = run_cell(page, cells.nth(visible))
+    assert f"[{mistake.key}]" in out and mistake.en in out and mistake.zh in out, out
+    assert f"§{mistake.section}" in out and f"hint {mistake.hint}" in out, out
+    assert "checks.py" not in out and "Traceback" not in out, "the student's cell and the message only"
     shoot(page, shots, "check-failed.png", cells.nth(visible).locator(".jp-OutputArea"), block="end")
 
 

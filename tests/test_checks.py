@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from course.checks import CheckFailure, Score, call, expect_close, expect_equal, expect_error, fetch, partial_credit
+from course.checks import (CheckFailure, Score, call, count_steps, expect_close, expect_equal, expect_error,
+                           expect_type, expect_unmodified, expect_vectorised, fetch, partial_credit)
 from course.wire import decode, encode
 
 
@@ -12,10 +13,23 @@ def failure(fn, expected, *args, **kwargs):
     return str(info.value)
 
 
-@pytest.mark.parametrize("returned", [None, [0.5, 0.5], (np.zeros(2),), 0.5, "0.5", {"a": 1}, object()])
-def test_odd_return_values_fail_cleanly(returned):
-    message = failure(lambda x: returned, np.array([0.5, 0.5]), np.zeros(2))
-    assert "numpy.ndarray" in message
+@pytest.mark.parametrize("returned", [None, [0.5, 0.5], (np.zeros(2),), 0.5, "0.5", {"a": 1}, object(),
+                                      np.float32([0.5, 0.5]), 0.5 + 0j])
+def test_odd_return_values_fail_the_type_check_cleanly(returned):
+    with pytest.raises(CheckFailure, match="numpy.ndarray of dtype float64"):
+        expect_type(call(lambda x: returned, np.zeros(2)), "array")
+
+
+@pytest.mark.parametrize("returned", [None, (np.zeros(2),), 0.5, "0.5", {"a": 1}, object()])
+def test_values_that_are_not_the_answer_fail_the_value_check_cleanly(returned):
+    failure(lambda x: returned, np.array([0.5, 0.5]), np.zeros(2))
+
+
+def test_value_checks_judge_values_not_containers():
+    """One mistake, one lost aspect: the type has its own cell (expect_type)."""
+    expect_close(call(lambda x: [0.5, 0.25], np.zeros(2)), [0.5, 0.25])
+    expect_close(call(lambda z: 0.5, 0.0), 0.5)
+    expect_close(call(lambda x: np.array([1, 2]), 0), [1.0, 2.0])
 
 
 def test_missing_return_gets_a_hint():
@@ -45,15 +59,20 @@ def test_nan_is_reported_with_its_index():
     assert "NaN" in message and "(1,)" in message
 
 
-def test_integer_dtype_is_reported():
-    assert "dtype" in failure(lambda x: np.array([0, 1]), np.array([0.0, 1.0]), np.zeros(1))
+def test_integer_dtype_is_reported_by_the_type_check():
+    with pytest.raises(CheckFailure, match="int64"):
+        expect_type(call(lambda x: np.array([0, 1]), np.zeros(1)), "array")
 
 
-def test_modified_input_is_reported():
+def test_modified_input_is_reported_by_its_own_check_only():
     def in_place(x):
         x -= x.max()
         return x
-    assert "in place" in failure(in_place, np.array([-1.0, 0.0]), np.array([1.0, 2.0]))
+    result = call(in_place, np.array([1.0, 2.0]))
+    expect_close(result, [-1.0, 0.0])
+    with pytest.raises(CheckFailure, match="in place"):
+        expect_unmodified(result)
+    expect_unmodified(call(lambda x: x - x.max(), np.array([1.0, 2.0])))
 
 
 def test_runtime_warning_is_reported_even_if_the_notebook_silenced_numpy():
@@ -108,12 +127,75 @@ def test_patched_numpy_does_not_change_the_verdict(monkeypatch):
     assert "wrong values" in failure(lambda x: np.zeros(2), np.ones(2), np.zeros(2))
 
 
-def test_scalar_mode_accepts_numpy_scalars_only():
-    expect_close(call(lambda z: np.float64(0.5), 0.0), np.float64(0.5), scalar=True)
-    with pytest.raises(CheckFailure, match="NumPy scalar"):
-        expect_close(call(lambda z: 0.5, 0.0), np.float64(0.5), scalar=True)
-    with pytest.raises(CheckFailure, match="NumPy scalar"):
-        expect_close(call(lambda z: np.array([0.5]), 0.0), np.float64(0.5), scalar=True)
+def test_type_kinds():
+    expect_type(call(lambda z: np.float64(0.5), 0.0), "scalar")
+    expect_type(call(lambda z: np.array(0.5), 0.0), "scalar")
+    for wrong in (0.5, np.array([0.5]), np.float32(0.5)):
+        with pytest.raises(CheckFailure, match="NumPy float64 scalar"):
+            expect_type(call(lambda z: wrong, 0.0), "scalar")
+    for loss in (0.5, np.float64(0.5), np.float32(0.5), np.array(0.5)):
+        expect_type(call(lambda: loss), "float")
+    with pytest.raises(CheckFailure, match="a float"):
+        expect_type(call(lambda: np.array([0.5])), "float")
+    expect_type(call(lambda: np.ones(2, bool)), "bool array")
+    with pytest.raises(CheckFailure, match="dtype bool"):
+        expect_type(call(lambda: np.ones(2)), "bool array")
+    expect_type(call(lambda: (np.ones(2), np.zeros(3))), ("array", "array"))
+    with pytest.raises(CheckFailure, match=r"\[1\] should return a numpy.ndarray"):
+        expect_type(call(lambda: (np.ones(2), [0.0])), ("array", "array"))
+    with pytest.raises(CheckFailure, match="tuple of 2 items"):
+        expect_type(call(lambda: np.ones(2)), ("array", "array"))
+
+
+def test_vectorised_answers_pass_and_per_element_loops_fail_fast():
+    import math
+    import time
+    z = np.linspace(-5, 5, 200_000)
+
+    def vectorised(z):
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+    def loop(z):
+        return np.array([1 / (1 + math.exp(-v)) for v in z])
+    steps = count_steps(vectorised, z)
+    assert 0 < steps < 20
+    assert expect_vectorised(vectorised, z, max_steps=50 * steps).steps == steps
+    started = time.process_time()
+    for slow in (loop, np.vectorize(lambda v: 1 / (1 + math.exp(-v)))):
+        with pytest.raises(CheckFailure, match="more than 1000 Python steps"):
+            expect_vectorised(slow, z, max_steps=1000)
+    assert time.process_time() - started < 5, "the count stops a loop early"
+
+
+def test_a_loop_that_catches_the_stop_still_fails():
+    def stubborn(z):
+        out = []
+        for v in z:
+            try:
+                out.append(v * 2)
+            except BaseException:
+                pass
+        return np.array(out)
+    with pytest.raises(CheckFailure, match="more than 100 Python steps"):
+        expect_vectorised(stubborn, np.ones(10_000), max_steps=100)
+
+
+def test_messages_read_well():
+    message = failure(lambda x: x * 0 + 1.5, np.full(9, 2.0), np.zeros(9))
+    assert "an array of shape (9,)" in message and "形状为(9,)的数组" in message and "array(9" not in message
+    assert "np.float64" not in message and "got 1.5," in message and "expected 2.0" in message
+    zero = failure(lambda x: np.ones(2), np.zeros(2), np.zeros(2))
+    assert "rel error" not in zero and "expected 0.0" in zero
+    assert "keepdims" not in failure(lambda z: np.full(2, np.nan), np.ones(2), np.zeros(2))
+
+
+def test_a_failing_check_shows_the_cell_and_the_message_only():
+    try:
+        expect_close(call(lambda x: np.zeros(2), np.zeros(2)), np.ones(2))  # the "cell"
+    except CheckFailure as failure_:
+        shown = "\n".join(failure_._render_traceback_())
+    assert "cell, line" in shown and "np.zeros(2)" in shown and "wrong values" in shown and "checks.py" not in shown
 
 
 def test_expect_error_and_expect_equal():
@@ -149,5 +231,6 @@ def test_dicts_of_arrays_are_encoded_and_changes_inside_them_are_seen():
     def changes_b(x, p):
         p["b"] += 1
         return x
-    assert "in place" in failure(changes_b, np.ones(2), np.ones(2), params)
+    with pytest.raises(CheckFailure, match="in place"):
+        expect_unmodified(call(changes_b, np.ones(2), params))
     expect_close(call(lambda x, p: x @ p["W"] + p["b"], np.ones(2), params), [4.0, 6.0, 8.0])  # b is now 1

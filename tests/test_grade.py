@@ -84,7 +84,9 @@ def test_scores_equal_nbgrader_autograde(graded, tmp_path, built_course):
 def test_grades_feedback_and_report(graded):
     course, reports = graded["course"], graded["course"] / "reports" / ASSIGNMENT
     rows = (reports / "grades.csv").read_text().splitlines()
-    assert rows[0].startswith("assignment,") and len(rows) == 1 + len(graded["scores"])
+    assert rows[0].startswith("assignment,") and rows[0].endswith(",mistakes") and len(rows) == 1 + len(graded["scores"])
+    mistakes = {row.split(",")[3]: row.split(",")[-1] for row in rows[1:]}
+    assert mistakes["ada-correct"] == "" and mistakes["cai-blank"] == "" and mistakes["ben-mistakes"], mistakes
     feedback = (course / "feedback" / "ada-correct" / ASSIGNMENT / "softmax.html").read_text()
     assert "评分反馈 / Feedback" in feedback
     assert not (course / "feedback" / "dan-broken").exists()
@@ -92,7 +94,10 @@ def test_grades_feedback_and_report(graded):
     assert rates[0].startswith("notebook,test,") and len(rates) > 2
     report = (reports / "report.md").read_text()
     assert "pass_rates.png" in report and "dan-broken" in report
-    for picture in ("pass_rates.png", "scores.png"):
+    named = mistakes["ben-mistakes"].split()
+    assert "Classic mistakes" in report and all(f"| {key} | 1 / " in report for key in named), report
+    assert "诊断 / diagnosis" in (course / "feedback" / "ben-mistakes" / ASSIGNMENT / "softmax.html").read_text()
+    for picture in ("pass_rates.png", "scores.png", "mistakes.png"):
         assert (reports / picture).read_bytes()[:4] == b"\x89PNG"
 
 

@@ -1,0 +1,393 @@
+"""Name the student's mistake: compare a failing call with what each catalogued mistake gives.
+
+The catalogue (samples/<assignment>/mistakes.toml) lists each exercise's classic mistakes with a
+wrong implementation in samples/. When a check fails, `advice` repeats the failing call with every
+mistake of that function: if the student's result matches one (and the right answer does not), the
+message names it, explains it and points to the lesson's section and hint.
+
+Wrong implementations never reach students: during grading and `course check` they run in the
+grader (`Live`); in a student's own kernel the visible checks use `Table`, the mistakes' outputs on
+the visible checks' inputs, which `course build` writes into release/<assignment>/mistakes.json.
+"""
+import ast
+import contextlib
+import hashlib
+import io
+import json
+import tomllib
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from .wire import Call, invoke
+
+TABLE = "mistakes.json"
+HISTORY = 30  # calls remembered per function, to count on how many cases a mistake matches
+LARGE = 100_000  # values: larger calls are not repeated with the mistakes (loops among them are slow)
+MISTAKE_STEPS = 2_000_000  # a looping mistake is stopped there, in the grader
+
+
+class Mistake:
+    def __init__(self, function, id, zh, en, why_zh, why_en, section, hint, samples, hidden_only=None):
+        self.function, self.id, self.zh, self.en = function, id, zh, en
+        self.why_zh, self.why_en, self.section, self.hint = why_zh, why_en, str(section), int(hint)
+        self.samples, self.hidden_only = list(samples), hidden_only
+
+    @property
+    def key(self):
+        return f"{self.function}.{self.id}"
+
+    def public(self):
+        """What a student's kernel may know of it: everything but the implementation."""
+        return {k: getattr(self, k) for k in ("function", "id", "zh", "en", "why_zh", "why_en", "section", "hint")}
+
+
+def catalogue(samples_folder):
+    """The mistakes of one assignment, in the catalogue's order (samples/<assignment>/mistakes.toml)."""
+    path = Path(samples_folder) / "mistakes.toml"
+    if not path.exists():
+        return []
+    with open(path, "rb") as file:
+        table = tomllib.load(file)
+    return [Mistake(function, id, **entry) for function, entries in table.items() for id, entry in entries.items()]
+
+
+# ---------------------------------------------------------------- matching
+def _close(a, b):
+    """Two returned values are the same answer (both from trusted code or decoded plain data)."""
+    if type(a) in (tuple, list) or type(b) in (tuple, list):
+        return (type(a) in (tuple, list) and type(b) in (tuple, list) and len(a) == len(b)
+                and all(_close(x, y) for x, y in zip(a, b)))
+    if a is None or b is None:
+        return a is None and b is None
+    try:
+        x, y = np.asarray(a), np.asarray(b)
+        if x.dtype.kind not in "biuf" or y.dtype.kind not in "biuf":
+            return False
+        return x.shape == y.shape and bool(np.allclose(x, y, rtol=1e-7, atol=1e-10, equal_nan=True))
+    except Exception:
+        return False
+
+
+_MISSING = object()
+
+
+def _same_data(a, b):
+    """Equal as plain data, containers' types included: (2, 3) is not [2, 3]."""
+    if type(a) in (tuple, list) or type(b) in (tuple, list):
+        return type(a) is type(b) and len(a) == len(b) and all(_same_data(x, y) for x, y in zip(a, b))
+    if isinstance(a, (int, np.integer)) and isinstance(b, (int, np.integer)):
+        return int(a) == int(b)
+    return type(a) is type(b) and _close(a, b)
+
+
+def _type_of(value):
+    if type(value) in (tuple, list):
+        return (type(value).__name__, tuple(_type_of(v) for v in value))
+    if isinstance(value, (np.ndarray, np.generic)):
+        return (type(value).__name__, str(np.asarray(value).dtype))
+    return (type(value).__name__,)
+
+
+def _error_type(call):
+    return call.error.split(":", 1)[0] if call.error else None
+
+
+def matches(student, mistake, aspect):
+    """The mistake's call failed the way the student's did, in the aspect a check found wrong."""
+    if aspect == "modified":
+        return bool(mistake.modified) and set(mistake.modified) == set(student.modified)
+    if aspect == "warnings":
+        return any(w.startswith("RuntimeWarning") for w in mistake.warnings)
+    if student.error or mistake.error:
+        return _error_type(student) == _error_type(mistake)
+    if aspect == "type":
+        return _type_of(student.value) == _type_of(mistake.value)
+    return _close(student.value, mistake.value)
+
+
+def _size(values):
+    return sum(np.asarray(v).size if isinstance(v, (np.ndarray, list)) else 1 for v in values)
+
+
+def digest(function, args, kwargs):
+    """A call's fingerprint, the same in the builder and in a student's kernel (values to 6 digits)."""
+    def plain(v):
+        if isinstance(v, (np.ndarray, np.generic)) or type(v) in (int, float):
+            array = np.asarray(v)
+            if array.dtype.kind in "iuf":
+                return ["array", array.dtype.kind, array.shape, [f"{x:.6e}" for x in array.astype(float).ravel()]]
+            return ["array", array.dtype.kind, array.shape, array.ravel().tolist()]
+        if type(v) in (tuple, list):
+            return [type(v).__name__, [plain(x) for x in v]]
+        if type(v) is dict:
+            return ["dict", {k: plain(x) for k, x in sorted(v.items())}]
+        return ["other", repr(v)]
+    text = json.dumps([function, plain(list(args)), plain(dict(kwargs))], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+# ---------------------------------------------------------------- where mistakes' outputs come from
+class Diagnoser:
+    """Remembers this notebook's calls of each catalogued function and explains failing ones."""
+
+    def __init__(self, mistakes):
+        self.mistakes = mistakes  # key -> Mistake (or its public dict, as a Mistake)
+        self.history = {}
+
+    def of(self, function):
+        return [m for m in self.mistakes.values() if m.function == function]
+
+    def remember(self, result):
+        if self.of(result.function):
+            calls = self.history.setdefault(result.function, [])
+            calls.append(result)
+            del calls[:-HISTORY]
+
+    def outcome(self, mistake, call):
+        """The mistake's Call on the same arguments, or None when unknown."""
+        raise NotImplementedError
+
+    def advice(self, result, aspect, expected):
+        mistakes = self.of(result.function)
+        if not mistakes:
+            return ""
+        found = []
+        for mistake in mistakes:
+            theirs = self.outcome(mistake, result)
+            if theirs is None or not matches(result, theirs, aspect):
+                continue
+            if expected is not None and aspect == "values" and not theirs.error and _close(theirs.value, expected):
+                continue  # the right answer looks the same here: this case cannot tell
+            found.append(mistake)
+        if not found:
+            return hint_pointer(result.function, self)
+        cases = [c for c in self.history.get(result.function, []) if c is not result] + [result]
+
+        def agreeing(mistake):
+            return sum(1 for c in cases if (o := self.outcome(mistake, c)) is not None and matches(c, o, "values"))
+        counts = {m.key: agreeing(m) for m in found} if len(found) > 1 or aspect == "values" else {}
+        best = max(found, key=lambda m: counts.get(m.key, 0))  # max keeps the catalogue's order on ties
+        return explain(best, counts.get(best.key), len(cases))
+
+
+def explain(mistake, agreeing, total):
+    where = f"§{mistake.section}"
+    lines = [f"诊断 / diagnosis [{mistake.key}]:",
+             f"  {mistake.zh}：{mistake.why_zh} → 见{where}；打开`{mistake.function}`下面的提示{mistake.hint}。",
+             f"  {mistake.en}: {mistake.why_en} → see {where}; open hint {mistake.hint} under `{mistake.function}`."]
+    if agreeing:
+        lines.append(f"  （你的结果在{total}个情形中的{agreeing}个上与此错误相同 / "
+                     f"your results equal this mistake's on {agreeing} of {total} cases）")
+    return "\n".join(lines)
+
+
+def hint_pointer(function, diagnoser=None):
+    diagnoser = diagnoser or _current()
+    if diagnoser is None or not diagnoser.of(function):
+        return ""
+    return f"卡住了？打开`{function}`下面的提示1。/ Stuck? Open hint 1 under `{function}`."
+
+
+class Live(Diagnoser):
+    """In the grader: the catalogue's implementations, run on the failing call's own arguments."""
+
+    def __init__(self, source_folder, samples_folder):
+        mistakes = catalogue(samples_folder)
+        super().__init__({m.key: m for m in mistakes})
+        self.source, self.samples = Path(source_folder), Path(samples_folder)
+        self._namespaces, self._outcomes = {}, {}
+
+    def namespace(self, mistake):
+        """What the mistake's implementation defines, beside the source's own functions."""
+        if mistake.key not in self._namespaces:
+            namespace = dict(given_namespace(self.source))
+            exec(compile((self.samples / mistake.function / mistake.samples[0]).read_text(), mistake.samples[0],
+                         "exec"), namespace)
+            self._namespaces[mistake.key] = namespace
+        return self._namespaces[mistake.key]
+
+    def implementation(self, mistake):
+        return self.namespace(mistake)[mistake.function]
+
+    def advice_for_variable(self, name, got, expected):
+        """For an exercise answered with variables (04's predicted shapes): the mistake whose
+        implementation sets `name` to what the student's did."""
+        for mistake in self.mistakes.values():
+            if mistake.function in given_namespace(self.source):
+                continue  # a function's mistake, not a variable's
+            value = self.namespace(mistake).get(name, _MISSING)
+            if value is not _MISSING and _same_data(value, got) and not _same_data(value, expected):
+                return explain(mistake, None, 1)
+        return ""
+
+    def outcome(self, mistake, call):
+        if _size(list(call.args) + list(call.kwargs.values())) > LARGE:
+            return None
+        key = (mistake.key, id(call))
+        if key not in self._outcomes:
+            record = invoke(self.implementation(mistake), call.args, call.kwargs, max_steps=MISTAKE_STEPS)
+            self._outcomes[key] = Call.from_record(call.label, record)
+        return self._outcomes[key]
+
+
+class Table(Diagnoser):
+    """In a student's kernel: the mistakes' outputs on the visible checks' inputs (mistakes.json)."""
+
+    def __init__(self, table):
+        super().__init__({key: Mistake(**info, samples=[]) for key, info in table["mistakes"].items()})
+        self.calls = table["calls"]
+
+    def outcome(self, mistake, call):
+        record = self.calls.get(digest(call.function, call.args, call.kwargs), {}).get(mistake.key)
+        return None if record is None else Call.from_record(call.label, record)
+
+
+def for_grading(source_folder, samples_folder, _cache={}):
+    """The grader's Live diagnoser for one assignment, its implementations kept between notebooks
+    and its memory of calls fresh for each."""
+    key = (str(source_folder), str(samples_folder))
+    if key not in _cache:
+        _cache[key] = Live(source_folder, samples_folder)
+    live = _cache[key]
+    live.history, live._outcomes = {}, {}
+    return live
+
+
+def given_namespace(source_folder, _cache={}):
+    """The functions an assignment's source notebooks define (solutions and given cells, no lesson
+    demos run): what a catalogued wrong implementation may call, as a student's would."""
+    source_folder = Path(source_folder).resolve()
+    if source_folder not in _cache:
+        namespace, solutions = {"__name__": "given"}, []
+        for path in sorted(source_folder.glob("*.ipynb")):
+            for cell in nbformat.read(path, as_version=4).cells:
+                meta = cell.metadata.get("nbgrader", {})
+                if cell.cell_type != "code" or meta.get("grade") and not meta.get("solution"):
+                    continue
+                (solutions if meta.get("solution") else [None]).append(cell.source)
+                if not meta.get("solution"):
+                    _run_definitions(cell.source, namespace)
+        for source in filter(None, solutions):
+            _run_definitions(source, namespace)
+        _cache[source_folder] = namespace
+    return _cache[source_folder]
+
+
+def _run_definitions(source, namespace):
+    """Run a cell's imports and definitions only (no demo, no plot)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    kept = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom))
+            and not any(name.startswith(("matplotlib", "ipywidgets", "IPython")) for name in _imported(node))]
+    try:
+        exec(compile(ast.Module(body=kept, type_ignores=[]), "<given>", "exec"), namespace)
+    except Exception:  # an import this process lacks: the definitions that need it are not needed here
+        pass
+
+
+def _imported(node):
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [node.module or ""]
+    return []
+
+
+# ---------------------------------------------------------------- the one in use
+_UNSET = object()
+_diagnoser = _UNSET
+
+
+def use(diagnoser):
+    """Set where mistakes' outputs come from (the grader sets a Live one per notebook)."""
+    global _diagnoser
+    _diagnoser = diagnoser
+
+
+def _current():
+    global _diagnoser
+    if _diagnoser is _UNSET:  # a student's kernel: the table beside the notebook, if any
+        try:
+            _diagnoser = Table(json.loads(Path(TABLE).read_text(encoding="utf-8")))
+        except Exception:
+            _diagnoser = None
+    return _diagnoser
+
+
+def remember(result):
+    diagnoser = _current()
+    if diagnoser is not None and result.function:
+        diagnoser.remember(result)
+
+
+def advice_for_variable(name, got, expected):
+    diagnoser = _current()
+    if not isinstance(diagnoser, Live):
+        return ""
+    try:
+        return diagnoser.advice_for_variable(name, got, expected)
+    except Exception:  # a diagnosis must never turn a failing check into a crash
+        return ""
+
+
+def advice(result, aspect, expected=None):
+    diagnoser = _current()
+    if diagnoser is None or not result.function:
+        return ""
+    try:
+        return diagnoser.advice(result, aspect, expected)
+    except Exception:  # a diagnosis must never turn a failing check into a crash
+        return hint_pointer(result.function, diagnoser)
+
+
+# ---------------------------------------------------------------- the table, built by `course build`
+class Recorder(Live):
+    """Runs the visible checks with the source's solutions and keeps what each mistake gives on
+    every call they make (course build)."""
+
+    def __init__(self, source_folder, samples_folder):
+        super().__init__(source_folder, samples_folder)
+        self.calls = {}
+
+    def remember(self, result):
+        for mistake in self.of(result.function):
+            if mistake.hidden_only:
+                continue
+            record = invoke(self.implementation(mistake), result.args, result.kwargs, max_steps=MISTAKE_STEPS)
+            record.pop("steps", None)
+            self.calls.setdefault(digest(result.function, result.args, result.kwargs), {})[mistake.key] = record
+
+    def table(self):
+        return {"mistakes": {m.key: m.public() for m in self.mistakes.values()}, "calls": self.calls}
+
+
+def build_table(source_folder, samples_folder, release_folder):
+    """Write release/<assignment>/mistakes.json from the release notebooks' visible test cells."""
+    recorder = Recorder(source_folder, samples_folder)
+    if not recorder.mistakes:
+        return None
+    use(recorder)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # the checks' "passed" lines
+            _run_visible_checks(source_folder, release_folder)
+    finally:
+        use(_UNSET)
+    target = Path(release_folder) / TABLE
+    target.write_text(json.dumps(recorder.table(), ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    return target
+
+
+def _run_visible_checks(source_folder, release_folder):
+    from .preprocessors import is_test_cell
+    for path in sorted(Path(release_folder).glob("*.ipynb")):
+        namespace = dict(given_namespace(source_folder))
+        for cell in nbformat.read(path, as_version=4).cells:
+            if is_test_cell(cell) and "expect_vectorised" not in cell.source:
+                try:
+                    exec(compile(cell.source, f"<{path.name}>", "exec"), namespace)
+                except Exception:  # e.g. it reads a lesson variable: the calls made so far are kept
+                    pass

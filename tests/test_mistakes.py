@@ -1,0 +1,181 @@
+"""The mistake catalogue (samples/<assignment>/mistakes.toml) and the feedback that names mistakes:
+every catalogued mistake is named, with its section and hint, after grading, by `course check`
+and (unless hidden-only) by the visible checks in a student's own kernel; no correct answer is
+ever told it made a mistake."""
+import contextlib
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ASSIGNMENTS
+from course import diagnosis, grade_id
+from course.checks import CheckFailure
+from course.preprocessors import is_test_cell
+from course.report import diagnosed_mistakes
+from course.sample_class import exercise_of, notebooks, samples, solution_ids, with_answer
+
+ROOT = Path(__file__).resolve().parent.parent
+BY_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]
+
+
+def mistakes(assignment):
+    return diagnosis.catalogue(ROOT / "samples" / assignment)
+
+
+def entry_of(assignment):
+    """{(exercise, sample file name): mistake}"""
+    return {(m.function, name): m for m in mistakes(assignment) for name in m.samples}
+
+
+def visible(cell):
+    return "### BEGIN HIDDEN TESTS" not in cell.source
+
+
+def headings(assignment):
+    numbers = set()
+    for nb in notebooks(assignment, root=ROOT).values():
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                numbers.update(re.findall(r"^#+\s+(\d+(?:\.\d+)*)\.?\s", cell.source, flags=re.M))
+    return numbers
+
+
+def hints(assignment, exercise):
+    """How many hints the English hint ladder under `exercise`'s solution cell has."""
+    for nb in notebooks(assignment, root=ROOT).values():
+        cells = nb.cells
+        for i, cell in enumerate(cells):
+            if grade_id(cell) == exercise:
+                for later in cells[i + 1:]:
+                    if is_test_cell(later):
+                        break
+                    if later.cell_type == "markdown" and "lang-en" in later.metadata.get("tags", []):
+                        found = re.findall(r"<summary>\s*Hint (\d+)", later.source)
+                        if found:
+                            return len(found)
+    return 0
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_catalogue_is_complete_and_well_formed(assignment):
+    known = mistakes(assignment)
+    exercises = solution_ids(notebooks(assignment, root=ROOT))
+    listed = [(m.function, name) for m in known for name in m.samples]
+    wrong = [(s.exercise, s.path.name) for s in samples(assignment, root=ROOT) if s.kind == "wrong"]
+    assert sorted(listed) == sorted(wrong), "every wrong sample is in exactly one entry, and every entry's samples exist"
+    numbers = headings(assignment)
+    for m in known:
+        assert m.function in exercises, m.key
+        assert m.zh and m.en and m.why_zh and m.why_en, m.key
+        assert re.search(r"[\u4e00-\u9fff]", m.zh + m.why_zh) and not re.search(r"[\u4e00-\u9fff]", m.en + m.why_en), m.key
+        assert m.section in numbers, f"{m.key}: no heading numbered {m.section}"
+        assert 1 <= m.hint <= hints(assignment, m.function), f"{m.key}: no hint {m.hint} under {m.function}"
+        assert m.hidden_only is None or " / " in m.hidden_only, f"{m.key}: a hidden-only mistake states why, in both languages"
+    for exercise in exercises:
+        assert 2 <= hints(assignment, exercise) <= 3, f"{exercise}: a ladder of 2 or 3 hints"
+
+
+@pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
+def test_every_catalogued_mistake_is_named_after_grading(graded_corpus, assignment):
+    graded = graded_corpus(assignment)
+    named = diagnosed_mistakes(graded.folder, assignment)
+    entries = entry_of(assignment)
+    for sample in samples(assignment, root=ROOT):
+        keys = named.get(sample.student_id, [])
+        if sample.kind == "wrong":
+            assert entries[(sample.exercise, sample.path.name)].key in keys, (sample.student_id, keys)
+        elif sample.kind == "correct":
+            assert not keys, f"a correct answer was told it made a mistake: {sample.student_id}: {keys}"
+    assert not named.get("source"), "the source was told it made a mistake"
+
+
+@pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
+def test_every_mistake_fails_a_visible_check(graded_corpus, assignment):
+    """Students find each mistake before they submit, unless the catalogue says why they cannot."""
+    graded = graded_corpus(assignment)
+    source = notebooks(assignment, root=ROOT)
+    exercises = solution_ids(source)
+    shown = {grade_id(c) for nb in source.values() for c in nb.cells if is_test_cell(c) and visible(c)}
+    entries = entry_of(assignment)
+    for sample in samples(assignment, root=ROOT):
+        if sample.kind != "wrong" or entries[(sample.exercise, sample.path.name)].hidden_only:
+            continue
+        failed = [t for t, (got, most) in graded[sample.student_id].items()
+                  if got < most and t in shown and exercise_of(t, exercises) == sample.exercise]
+        assert failed, f"{sample.student_id} passes every visible check of {sample.exercise}"
+
+
+def visible_check_messages(assignment, sample, table):
+    """What the visible checks say in a student's own kernel: the sample's code with the source's
+    other functions, the release's visible test cells, and the release's mistakes.json."""
+    namespace = dict(diagnosis.given_namespace(ROOT / "source" / assignment))
+    exec(compile(sample.path.read_text(), str(sample.path), "exec"), namespace)
+    exercises = solution_ids(notebooks(assignment, root=ROOT))
+    messages = []
+    diagnosis.use(diagnosis.Table(table))
+    try:
+        for nb in notebooks(assignment, folder="release", root=ROOT).values():
+            for cell in nb.cells:
+                if is_test_cell(cell) and exercise_of(grade_id(cell), exercises) == sample.exercise \
+                        and "expect_vectorised" not in cell.source:
+                    try:
+                        with contextlib.redirect_stdout(io.StringIO()) as out:
+                            exec(compile(cell.source, grade_id(cell), "exec"), dict(namespace))
+                    except CheckFailure as failure:
+                        messages.append(str(failure))
+                    except Exception as error:
+                        messages.append(f"{type(error).__name__}: {error}")
+                    messages.append(out.getvalue())
+    finally:
+        diagnosis.use(None)
+    return "\n".join(messages)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_visible_checks_name_mistakes_in_a_students_kernel(assignment):
+    table = json.loads((ROOT / "release" / assignment / diagnosis.TABLE).read_text(encoding="utf-8"))
+    entries = entry_of(assignment)
+    for sample in samples(assignment, root=ROOT):
+        if sample.kind == "cheat":
+            continue
+        said = visible_check_messages(assignment, sample, table)
+        if sample.kind == "correct":
+            assert "诊断 / diagnosis" not in said, (sample.student_id, said[-2000:])
+            continue
+        mistake = entries[(sample.exercise, sample.path.name)]
+        if mistake.hidden_only or "loop" in mistake.id or "vectorize" in mistake.id:
+            continue  # vectorisation has its own visible cell and message
+        assert f"[{mistake.key}]" in said and f"§{mistake.section}" in said and f"hint {mistake.hint}" in said, \
+            (sample.student_id, said[-3000:])
+
+
+def test_release_table_holds_no_implementation():
+    """Students' kernels get outputs on visible inputs, never code: no sample text in mistakes.json."""
+    for assignment in ASSIGNMENTS:
+        text = (ROOT / "release" / assignment / diagnosis.TABLE).read_text(encoding="utf-8")
+        assert "def " not in text and "import " not in text and "samples" not in text
+
+
+@pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
+def test_course_check_prints_the_mistake(tmp_path, built_course, assignment):
+    """One wrong sample per assignment, checked as a self-learner would, from the command line."""
+    course = built_course(tmp_path / "course", [assignment])
+    entries = entry_of(assignment)
+    sample = next(s for s in samples(assignment, root=ROOT) if s.kind == "wrong"
+                  and not entries[(s.exercise, s.path.name)].hidden_only)
+    release = notebooks(assignment, folder="release", root=course)
+    work = tmp_path / "work"
+    work.mkdir()
+    for name, nb in with_answer(release, sample.exercise, sample.path.read_text()).items():
+        nbformat.write(nb, work / name)
+    notebook = next(name for name, nb in release.items() if any(grade_id(c) == sample.exercise for c in nb.cells))
+    run = subprocess.run([sys.executable, "-m", "course", "check", "--course", str(course), notebook],
+                         cwd=work, capture_output=True, text=True, timeout=600)
+    key = entries[(sample.exercise, sample.path.name)].key
+    assert f"[{key}]" in run.stdout, run.stdout[-3000:] + run.stderr[-2000:]
