@@ -11,8 +11,8 @@ the visible checks' inputs, which `course build` writes into release/<assignment
 """
 import ast
 import contextlib
-import hashlib
 import copy
+import hashlib
 import io
 import json
 import re
@@ -162,6 +162,11 @@ class Diagnoser:
         """The mistake's Call on the same arguments, or None when unknown."""
         raise NotImplementedError
 
+    def hint_pointer(self, function):
+        if not self.of(function):
+            return ""
+        return f"卡住了？打开`{function}`下面的提示1。/ Stuck? Open hint 1 under `{function}`."
+
     def advice(self, result, aspect, expected):
         mistakes = self.of(result.function)
         if not mistakes:
@@ -175,7 +180,7 @@ class Diagnoser:
                 continue  # the right answer looks the same here: this case cannot tell
             found.append(mistake)
         if not found:
-            return hint_pointer(result.function, self)
+            return self.hint_pointer(result.function)
         cases = [c for c in self.history.get(result.function, []) if c is not result] + [result]
 
         def agreeing(mistake):
@@ -196,15 +201,8 @@ def explain(mistake, agreeing, total):
     return "\n".join(lines)
 
 
-def hint_pointer(function, diagnoser=None):
-    diagnoser = diagnoser or _current()
-    if diagnoser is None or not diagnoser.of(function):
-        return ""
-    return f"卡住了？打开`{function}`下面的提示1。/ Stuck? Open hint 1 under `{function}`."
-
-
 class Live(Diagnoser):
-    """In the grader: the catalogue's implementations, run on the failing call's own arguments."""
+    """In the grader: the catalogue's implementations, run on copies of the failing call's arguments."""
 
     def __init__(self, source_folder, samples_folder):
         mistakes = catalogue(samples_folder)
@@ -287,12 +285,13 @@ def given_namespace(source_folder, _cache={}):
         for path in sorted(source_folder.glob("*.ipynb")):
             for cell in nbformat.read(path, as_version=4).cells:
                 meta = cell.metadata.get("nbgrader", {})
-                if cell.cell_type != "code" or meta.get("grade") and not meta.get("solution"):
+                if cell.cell_type != "code":
                     continue
-                (solutions if meta.get("solution") else [None]).append(cell.source)
-                if not meta.get("solution"):
+                if meta.get("solution"):
+                    solutions.append(cell.source)  # last, so that no lesson cell's def replaces them
+                elif not meta.get("grade"):
                     _run_definitions(cell.source, namespace)
-        for source in filter(None, solutions):
+        for source in solutions:
             _run_definitions(source, namespace)
         _cache[source_folder] = namespace
     return _cache[source_folder]
@@ -364,7 +363,7 @@ def advice(result, aspect, expected=None):
     try:
         return diagnoser.advice(result, aspect, expected)
     except Exception:  # a diagnosis must never turn a failing check into a crash
-        return hint_pointer(result.function, diagnoser)
+        return diagnoser.hint_pointer(result.function)
 
 
 # ---------------------------------------------------------------- the table, built by `course build`
