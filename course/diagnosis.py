@@ -185,9 +185,15 @@ class Diagnoser:
 
         def agreeing(mistake):
             return sum(1 for c in cases if (o := self.outcome(mistake, c)) is not None and matches(c, o, "values"))
-        counts = {m.key: agreeing(m) for m in found} if aspect == "values" else {}
-        best = max(found, key=lambda m: counts.get(m.key, 0))  # max keeps the catalogue's order on ties
-        return explain(best, counts.get(best.key), len(cases))
+
+        def exact(mistake):  # tiny values are all "close": the very same output is the better match
+            theirs = self.outcome(mistake, result)
+            return not (result.error or theirs.error) and _close(result.value, theirs.value, 0)
+        # The mistake that agrees on most of this notebook's calls (a loop with right values beats a
+        # missing return that also loops); max keeps the catalogue's order on ties.
+        ranks = {m.key: (agreeing(m), exact(m)) for m in found}
+        best = max(found, key=lambda m: ranks[m.key])
+        return explain(best, ranks[best.key][0] if aspect == "values" else None, len(cases))
 
 
 def explain(mistake, agreeing, total):

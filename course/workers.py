@@ -1,13 +1,16 @@
-"""The worker pool of `course grade`: forked processes sharing one task queue, each grading with its
-own Grader (course/grader.py). A dead or stuck worker's submission gets a reason, the worker is
-replaced, and what it left (its scratch folder, its sandbox's cgroups) is removed."""
+"""The worker pool of `course grade`: forked processes, each grading with its own Grader
+(course/grader.py) and talking to the coordinator over its own pipe. A dead or stuck worker's
+submission gets a reason, the worker is replaced, and what it left (its scratch folder, its
+sandbox's cgroups) is removed. No queue or lock is shared: a worker killed at any moment cannot
+leave one held and stall the others."""
 import multiprocessing
 import os
-import queue
 import shutil
 import tempfile
 import time
+from collections import deque
 from dataclasses import asdict
+from multiprocessing.connection import wait
 from pathlib import Path
 
 import psutil
@@ -17,23 +20,29 @@ from .limits import Limits
 from .sandbox import remove_cgroups_named
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
-def work(app, force, with_feedback, log_path, scratch, tasks, results):
-    """A worker process: grade students from `tasks` until it receives None."""
+
+def work(app, force, with_feedback, log_path, scratch, conn):
+    """A worker process: grade the students the coordinator sends until it sends None."""
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(log, 1)  # nbgrader's and the kernels' own output goes to the log, not over the progress bar
     os.dup2(log, 2)
     grader = Grader(app, force, with_feedback, scratch)
     try:
-        for student in iter(tasks.get, None):
-            results.put(("start", os.getpid(), student))
-            results.put(("done", os.getpid(), asdict(grader.grade(student))))
+        for student in iter(conn.recv, None):
+            conn.send(asdict(grader.grade(student)))
     finally:
         grader.close()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+class Worker:
+    def __init__(self, process, conn, scratch):
+        self.process, self.conn, self.scratch = process, conn, scratch
+        self.student, self.since, self.stuck = None, None, False
+
+
 class Workers:
-    """Worker processes sharing one task queue (see the module's docstring)."""
+    """Worker processes given one student at a time (see the module's docstring)."""
 
     def __init__(self, app, force, with_feedback, jobs, students, log_path):
         self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
@@ -41,88 +50,82 @@ class Workers:
         # nbgrader's Execute already stops a looping cell (Execute.timeout); this only catches a worker
         # stuck outside a cell, e.g. on a kernel that ignores interrupts and never dies.
         self.deadline = Limits(parent=app).worker_deadline
-        self.tasks, self.results = self.context.Queue(), self.context.Queue()
-        for student in students:
-            self.tasks.put(student)
-        self.remaining, self.processes, self.busy, self.scratch = len(students), {}, {}, {}
+        self.todo, self.remaining, self.workers = deque(students), len(students), {}
         self.spares = len(students) + jobs  # replacements before the grader itself is taken to be broken
         for _ in range(min(jobs, len(students))):
-            self.tasks.put(None)  # after every task: a worker stops only when the queue is empty
             self.spawn()
 
     def spawn(self):
+        ours, theirs = self.context.Pipe()
         scratch = worker_scratch()
-        process = self.context.Process(target=work, args=(*self.args, scratch, self.tasks, self.results),
-                                       daemon=True)
+        process = self.context.Process(target=work, args=(*self.args, scratch, theirs), daemon=True)
         process.start()
-        self.processes[process.pid], self.scratch[process.pid] = process, scratch
+        theirs.close()  # the worker holds the only other end: its death is our end's EOF
+        worker = self.workers[ours] = Worker(process, ours, scratch)
+        self.assign(worker)
+
+    def assign(self, worker):
+        worker.student = self.todo.popleft() if self.todo else None
+        worker.since = time.monotonic()
+        try:
+            worker.conn.send(worker.student)
+        except OSError:
+            pass  # it died already: its end of the pipe says so next
 
     def outcomes(self):
         """Yield an Outcome per submission as workers finish them."""
         while self.remaining:
-            yield from self.receive(timeout=1)
-            yield from self.reap()
-
-    def receive(self, timeout=None):
-        while True:
-            try:
-                kind, pid, data = self.results.get(timeout=timeout) if timeout else self.results.get_nowait()
-            except queue.Empty:
-                return
-            timeout = None
-            if kind == "start":
-                self.busy[pid] = (data, time.monotonic())
-            else:
-                self.busy.pop(pid, None)
+            for conn in wait(list(self.workers), timeout=1):
+                worker = self.workers[conn]
+                try:
+                    data = conn.recv()
+                except (EOFError, OSError):
+                    yield from self.bury(worker)
+                    continue
                 self.remaining -= 1
                 yield Outcome(**data)
+                self.assign(worker)
+            self.stop_stuck()
+            if not self.workers and self.remaining:  # workers die as soon as they start: the grader is broken
+                yield from self.abandon()
 
-    def reap(self):
+    def stop_stuck(self):
         now = time.monotonic()
-        stuck = [pid for pid, (_, since) in self.busy.items() if now - since > self.deadline]
-        for pid in stuck:
-            kill_tree(pid)
-        dead = [pid for pid, process in self.processes.items() if not process.is_alive()]
-        if not dead:
-            return
-        yield from self.receive()  # what the dead sent before they died
-        for pid in dead:
-            process = self.processes.pop(pid)
-            process.join()
-            remove_scratch(self.scratch.pop(pid))
-            if pid in self.busy:
-                student, _ = self.busy.pop(pid)
-                self.remaining -= 1
-                yield Outcome(student, reasons=[TIMED_OUT if pid in stuck else f"{WORKER_DIED} (exit {process.exitcode})"])
-            elif process.exitcode == 0 and (self.processes or not self.remaining):
-                continue  # it found its None: done
-            if self.spares:  # takes over the dead worker's share of the queue, including its None
-                self.spares -= 1
-                self.spawn()
-        if not self.processes and self.remaining:  # workers die as soon as they start: the grader is broken
-            yield from self.abandon()
+        for worker in self.workers.values():
+            if worker.student is not None and not worker.stuck and now - worker.since > self.deadline:
+                worker.stuck = True
+                kill_tree(worker.process.pid)  # its pipe's EOF comes next
+
+    def bury(self, worker):
+        """A worker that died: its submission gets a reason, its leftovers go, a spare takes over."""
+        del self.workers[worker.conn]
+        worker.conn.close()
+        worker.process.join()
+        remove_scratch(worker.scratch)
+        if worker.student is not None:
+            self.remaining -= 1
+            yield Outcome(worker.student, reasons=[TIMED_OUT if worker.stuck
+                                                   else f"{WORKER_DIED} (exit {worker.process.exitcode})"])
+        if self.todo and self.spares:
+            self.spares -= 1
+            self.spawn()
 
     def abandon(self):
         """Every submission not yet graded, with the reason that the grader failed (not the student)."""
-        while self.remaining:
-            try:
-                student = self.tasks.get(timeout=1)
-            except queue.Empty:
-                return
-            if student is not None:
-                self.remaining -= 1
-                yield Outcome(student, reasons=[f"{GRADER_FAILED}: see reports/<assignment>/grading.log"])
-        self.remaining = 0
+        while self.todo:
+            self.remaining -= 1
+            yield Outcome(self.todo.popleft(), reasons=[f"{GRADER_FAILED}: see reports/<assignment>/grading.log"])
 
     def close(self):
-        for process in self.processes.values():
-            process.join(timeout=10)  # a finished worker first stops its spare kernels
-        for pid, process in self.processes.items():
-            if process.is_alive():
-                kill_tree(pid)
-                process.join()
-        for folder in self.scratch.values():
-            remove_scratch(folder)
+        for worker in self.workers.values():
+            if worker.student is not None:
+                kill_tree(worker.process.pid)  # still grading: the run was interrupted
+            worker.process.join(timeout=10)  # a finished worker first stops its spare kernels
+            if worker.process.is_alive():
+                kill_tree(worker.process.pid)
+                worker.process.join()
+            worker.conn.close()
+            remove_scratch(worker.scratch)
 
 
 def worker_scratch():

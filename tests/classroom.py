@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook
 
 from course.build import course_copy
@@ -66,3 +67,22 @@ def nbgrader_grade_class(tmp, assignment, submissions, config="", built=None):
     config = ["--TrustedExecute.sandbox=False"] if sandbox_args() else []
     result = nbgrader("autograde", assignment, "--force", *config, root=folder, check=False)
     return scores(folder, assignment), result
+
+
+def hidden_lines(course, assignment):
+    """Lines (20 characters or more) of the hidden test regions of the assignment's source notebooks
+    that nothing visible contains: not the release notebooks, nor the rest of the source (solutions)."""
+    shown, hidden_ = set(), set()
+    for path in [*(course / "release" / assignment).glob("*.ipynb"), *(course / "source" / assignment).glob("*.ipynb")]:
+        for cell in nbformat.read(path, 4).cells:
+            hidden = False
+            for line in cell.source.splitlines():
+                if "BEGIN HIDDEN TESTS" in line:
+                    hidden = True
+                elif "END HIDDEN TESTS" in line:
+                    hidden = False
+                else:
+                    (hidden_ if hidden else shown).add(line.strip())
+    lines = {line for line in hidden_ if len(line) >= 20 and not any(line in visible for visible in shown)}
+    assert lines, f"{assignment}: no hidden test lines found"
+    return lines

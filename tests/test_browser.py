@@ -301,6 +301,7 @@ def test_create_assignment_toolbar_shows_nbgrader_cells(page, lab):
 
 # ---------------------------------------------------------------- students' feedback
 FEEDBACK_PAGE = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });  // the hints' formulas, too
   const prose = [...document.querySelectorAll('.text_cell_render')];
   const maths = [...document.querySelectorAll('.text_cell_render math')];
   const drawn = m => { const r = m.getBoundingClientRect(); return r.width > 0 && r.height > 0; };

@@ -14,7 +14,7 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.utils import is_grade, is_solution
 
-from classroom import course_grade, class_copy, nbgrader_grade_class, scores
+from classroom import course_grade, class_copy, hidden_lines, nbgrader_grade_class, scores
 from course import ROOT
 from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
@@ -175,20 +175,3 @@ def page_text(path):
     return html.unescape(re.sub(r"<[^>]+>", "", path.read_text(errors="replace")))
 
 
-def hidden_lines(course, assignment):
-    """Lines (20 characters or more) of the hidden test regions of the assignment's source notebooks
-    that nothing visible contains: not the release notebooks, nor the rest of the source (solutions)."""
-    shown, hidden_ = set(), set()
-    for path in [*(course / "release" / assignment).glob("*.ipynb"), *(course / "source" / assignment).glob("*.ipynb")]:
-        for cell in nbformat.read(path, 4).cells:
-            hidden = False
-            for line in cell.source.splitlines():
-                if "BEGIN HIDDEN TESTS" in line:
-                    hidden = True
-                elif "END HIDDEN TESTS" in line:
-                    hidden = False
-                else:
-                    (hidden_ if hidden else shown).add(line.strip())
-    lines = {line for line in hidden_ if len(line) >= 20 and not any(line in visible for visible in shown)}
-    assert lines, f"{assignment}: no hidden test lines found"
-    return lines

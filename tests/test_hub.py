@@ -30,6 +30,7 @@ import pytest
 
 from browser_helpers import (CHROMIUM_ARGS, NOTEBOOK, chromium, free_port, menu, replace_code, run_cell, save,
                              screenshot, select_cell, wait_until_executed)
+from classroom import hidden_lines
 from course import ROOT
 from course.sample_class import grade_id
 
@@ -331,15 +332,6 @@ def in_terminal(page, hub, user, command, timeout=300):
     return {"status": status.read_text().strip(), "output": output.read_text()}
 
 
-def hidden_lines():
-    """Lines of the source notebook's hidden tests that would give them away (long enough to be specific)."""
-    lines = []
-    for cell in nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK_FILE, as_version=4).cells:
-        for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, flags=re.S):
-            lines += [line.strip() for line in block.splitlines() if len(line.strip()) > 25]
-    return lines
-
-
 def cannot(hub, user, *command):
     result = hub.as_user(user, *command, check=False)
     assert result.returncode != 0, f"{user} could: {' '.join(command)}\n{result.stdout[:500]}"
@@ -415,7 +407,7 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
     assert scores[A] > scores[B] >= 0, (scores, graded["output"][-2000:])
 
     # 7. Each student fetches feedback: their own score, both languages, no hidden test code.
-    hidden = hidden_lines()
+    hidden = hidden_lines(ROOT, ASSIGNMENT)
     assert hidden
     for user, page in ((A, page_a), (B, page_b)):
         text = fetch_feedback(page, hub, user)
