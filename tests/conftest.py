@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 from _pytest.nodeid import coerce_node_id
 
-from course import assignments
+from course import assignments, exercise_of
 from course.build import course_copy
-from course.sample_class import notebooks, samples, with_answer
+from course.sample_class import notebooks, samples, solution_ids, with_answer
 
 from cheats import cheats
 from classroom import grade_class
+from packing import pack, packed_submission
 
 ASSIGNMENTS = assignments()
 CGROUPS = Path("/sys/fs/cgroup")
@@ -51,15 +52,20 @@ def before_session(request):
 
 
 def submissions(assignment):
-    """The corpus class of an assignment: source (full marks), release (zero), every sample and
-    every cheat (tests/cheats) that targets one of its exercises."""
+    """The corpus class of an assignment: source (full marks), release (zero), every sample (packed
+    several to a submission where they cannot meet, tests/packing.py) and every cheat (tests/cheats
+    and samples' cheat_*), each of those alone. Returns the class and {submission: its samples}."""
     source = notebooks(assignment, "source")
     class_ = {"source": source, "release": notebooks(assignment, "release")}
+    members = {}
+    for student, group in pack(source, [s for s in samples(assignment) if s.kind != "cheat"]):
+        class_[student], members[student] = packed_submission(source, group), group
     for sample in samples(assignment):
-        class_[sample.student_id] = with_answer(source, sample.exercise, sample.path.read_text())
+        if sample.kind == "cheat":
+            class_[sample.student_id] = with_answer(source, sample.exercise, sample.path.read_text())
     for cheat in cheats(assignment):
         class_[cheat.student_id] = with_answer(source, cheat.exercise, cheat.code)
-    return class_
+    return class_, members
 
 
 @pytest.fixture(scope="session")
@@ -88,8 +94,11 @@ def built_course(tmp_path_factory):
 
 
 class Graded(dict):
-    """{student: {test id: (score, max score)}}, and `folder`: the course folder it was graded in."""
+    """{student: {test id: (score, max score)}}, a packed sample's student id giving its exercise's
+    test cells only; `folder`: the course folder it was graded in; `submission`: {student id: the
+    submission it was graded in}."""
     folder = None
+    submission = {}
 
 
 @pytest.fixture(scope="session")
@@ -98,10 +107,18 @@ def graded_corpus(tmp_path_factory, built_course):
     def get(assignment):
         if assignment not in _graded:
             tmp = tmp_path_factory.mktemp(assignment)
-            scores, run = grade_class(tmp, assignment, submissions(assignment), built=built_course, feedback=False)
+            class_, members = submissions(assignment)
+            scores, run = grade_class(tmp, assignment, class_, built=built_course, feedback=False)
             assert run.returncode == 0, run.stderr[-3000:]
-            _graded[assignment] = Graded(scores)
-            _graded[assignment].folder = tmp / "course"
+            graded = Graded(scores)
+            graded.folder, graded.submission = tmp / "course", {}
+            exercises = solution_ids(notebooks(assignment))
+            for student, group in members.items():
+                for sample in group:
+                    graded.submission[sample.student_id] = student
+                    graded[sample.student_id] = {t: v for t, v in scores[student].items()
+                                                 if exercise_of(t, exercises) == sample.exercise}
+            _graded[assignment] = graded
         return _graded[assignment]
     return get
 

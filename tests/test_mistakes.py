@@ -87,7 +87,8 @@ def test_every_catalogued_mistake_is_named_after_grading(graded_corpus, assignme
     named = diagnosed_mistakes(graded.folder, assignment)
     entries = entry_of(assignment)
     for sample in samples(assignment, root=ROOT):
-        keys = named.get(sample.student_id, [])
+        submission = graded.submission.get(sample.student_id, sample.student_id)
+        keys = [k for k in named.get(submission, []) if k.startswith(f"{sample.exercise}.")]
         if sample.kind == "wrong":
             assert entries[(sample.exercise, sample.path.name)].key in keys, (sample.student_id, keys)
         elif sample.kind == "correct":

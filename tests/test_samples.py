@@ -1,6 +1,7 @@
 """Every sample answer, graded through nbgrader: right ones keep full marks, wrong ones lose points
 on their exercise, cheats (tests/cheats: templates tried on one exercise per kind of return value)
-earn nothing there; the source scores full marks and the release zero."""
+earn nothing there; the source scores full marks and the release zero. Samples that cannot meet
+share a graded submission (tests/packing.py); each is judged on its own exercise's test cells."""
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import pytest
 
 from cheats import EXAMPLES, TARGETS, cheats
 from conftest import ASSIGNMENTS
+from packing import uses
 from course import exercise_of
 from course.sample_class import notebooks, samples, solution_ids
 
@@ -43,6 +45,25 @@ def test_release_scores_zero_on_every_exercise(graded_corpus, assignment):
     totals = by_exercise(graded_corpus(assignment)["release"], assignment)
     assert set(totals) == set(solution_ids(notebooks(assignment))), "every exercise has test cells"
     assert all(got == 0 for got, _ in totals.values()), totals
+
+
+@pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
+def test_packed_submissions_keep_to_their_own_exercises(graded_corpus, assignment):
+    """A submission of several samples was graded to its end (no kernel death, no time-out), and
+    every exercise it left as in the source, and that uses none of its samples', kept full marks."""
+    graded, uses_ = graded_corpus(assignment), uses(notebooks(assignment))
+    summary = json.loads((graded.folder / "reports" / assignment / "summary.json").read_text())
+    reasons = {o["student"]: o["reasons"] for o in summary["submissions"]}
+    packed = {}
+    for sample in samples(assignment):
+        if graded.submission.get(sample.student_id, sample.student_id).startswith("pack"):
+            packed.setdefault(graded.submission[sample.student_id], set()).add(sample.exercise)
+    assert packed, "no sample shares a submission"
+    for student, exercises in packed.items():
+        assert not reasons[student], (student, reasons[student])
+        untouched = {e: v for e, v in by_exercise(graded[student], assignment).items()
+                     if e not in exercises and not uses_[e] & exercises}
+        assert all(got == most for got, most in untouched.values()), (student, untouched)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
