@@ -5,7 +5,8 @@ score is that of its exercise's test cells. Samples of different exercises can s
 when they cannot see each other: no sample reaches another's exercise (its own code or its
 exercise's test cells name it, directly or through an exercise left as in the source), and no
 sample binds a top-level name that anything else in the notebook binds, its own answer apart. A
-sample that does not fit goes alone. Cheats, the source and the release are always graded alone.
+sample that does not fit, or loops in Python (slow: the notebook's call budget is shared), goes
+alone. Cheats, the source and the release are always graded alone.
 """
 import ast
 import re
@@ -14,6 +15,7 @@ from course import exercise_of, grade_id
 from course.sample_class import solution_ids, with_answer
 
 SHARED = {"np", "math"}  # `import numpy as np` and `import math` bind what the notebook binds
+LOOPS = {"vectorize", "apply_along_axis", "frompyfunc"}
 
 
 def bound_names(code):
@@ -32,6 +34,9 @@ def bound_names(code):
             names |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         elif not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
             return None  # it runs something at import time: alone
+    if any(isinstance(n, (ast.For, ast.While)) or (isinstance(n, ast.Attribute) and n.attr in LOOPS)
+           for n in ast.walk(tree)):
+        return None  # a Python loop is slow: it would spend its neighbours' share of the call budget
     return names - SHARED
 
 
