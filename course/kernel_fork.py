@@ -40,7 +40,7 @@ import course
 from .limits import Limits
 from .sandbox import KernelManager, remove_cgroups, sandbox_env
 
-PR_SET_DUMPABLE = 4
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 
 
 # ---------------------------------------------------------------- the server (runs in the sandbox)
@@ -99,6 +99,10 @@ def run_kernel(kernelapp, argv, cwd):
     """In the forked child: become an ordinary kernel process, then exit without returning."""
     code = 1
     try:
+        server = os.getppid()
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # a kernel that kills its server dies with it
+        if os.getppid() != server:
+            return
         os.setsid()
         os.chdir(cwd)
         sys.argv = ["ipykernel_launcher", *argv]
