@@ -8,22 +8,25 @@ from .diagnosis import build_table
 from .nbgrader_setup import nbgrader
 
 
-def build(lang="both", root=".", release_dir="release", only=(), verbose=False):
-    """Generate the release of each assignment in `only` (default: all) of the course in `root`."""
+def build(lang="both", root=".", release_dir="release", only=(), verbose=False, tables=True):
+    """Generate the release of each assignment in `only` (default: all) of the course in `root`;
+    `tables=False` skips the mistakes' tables, which only students' kernels read."""
     for assignment in only or assignments(root):
         result = nbgrader("generate_assignment", assignment, "--force", f"--LanguageFilter.keep={lang}",
                           f"--CourseDirectory.release_directory={release_dir}", root=root, check=False)
         if result.returncode != 0:
             raise CourseError(f"生成{assignment}失败 / building {assignment} failed:\n{result.stderr[-3000:]}")
         folder = Path(root)
-        build_table(folder / "source" / assignment, folder / "samples" / assignment, folder / release_dir / assignment)
+        if tables:
+            build_table(folder / "source" / assignment, folder / "samples" / assignment,
+                        folder / release_dir / assignment)
         if verbose:
             print(f"{release_dir}/{assignment}: ok ({lang})")
 
 
-def course_copy(folder, only, root="."):
+def course_copy(folder, only, root=".", tables=True):
     """A fresh course directory with some assignments of the course in `root`: config, source/,
-    samples/ (if any), release/ and gradebook."""
+    samples/ (if any), release/ (with the mistakes' tables unless `tables=False`) and gradebook."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(Path(root) / "nbgrader_config.py", folder)
@@ -31,5 +34,5 @@ def course_copy(folder, only, root="."):
         shutil.copytree(Path(root) / "source" / assignment, folder / "source" / assignment)
         if (Path(root) / "samples" / assignment).is_dir():
             shutil.copytree(Path(root) / "samples" / assignment, folder / "samples" / assignment)
-    build(root=folder, only=only)
+    build(root=folder, only=only, tables=tables)
     return folder
