@@ -540,7 +540,9 @@ CASES = [
     Case("base-exception", "harmless", inserted(BASE_EXCEPTION), "a BaseException subclass raised in a cell"),
     Case("base-exception-in-answer", "cheat", solution(RAISE_IN_SOLUTION), "the function raises a BaseException"),
     Case("segfault", "killer", inserted(SEGFAULT), "a segmentation fault"),
-    Case("kill-all", "killer", inserted(KILL_EVERYTHING),
+    # The kernel dies with its server (PR_SET_PDEATHSIG), but only once the server has been scheduled
+    # to die: on a busy machine the kernel may answer a call or two first. Hence "survives".
+    Case("kill-all", "survives", inserted(KILL_EVERYTHING),
          "kill(-1, SIGKILL) reaches only its own sandbox: the fork server, and so its own kernel"),
     Case("leave-behind", "harmless", inserted(LEAVE_BEHIND),
          "an IPython startup file, planted modules and a hidden process that hunts later kernels"),
