@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -190,8 +191,20 @@ class Lab:
             return json.loads(response.read())
 
     def shutdown_kernels(self):
-        for kernel in self.api("kernels"):
+        for kernel in self.kernels():
             self.api(f"kernels/{kernel['id']}", method="DELETE")
+
+    def kernels(self):
+        """The running kernels. jupyter_server answers 500 while one is still starting (its
+        last_activity is None until then): ask again until it has started."""
+        for _ in range(600):
+            try:
+                return self.api("kernels")
+            except urllib.error.HTTPError as error:
+                if error.code != 500:
+                    raise
+            time.sleep(0.1)
+        return self.api("kernels")
 
     def page_url(self, path="lab"):
         return f"{self.url}/{path}{'&' if '?' in path else '?'}token={self.token}"
