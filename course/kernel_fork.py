@@ -104,9 +104,9 @@ def run_kernel(kernelapp, argv, cwd):
     """In the forked child: become an ordinary kernel process, then exit without returning."""
     code = 1
     try:
-        server = os.getppid()
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # a kernel that kills its server dies with it
-        if os.getppid() != server:
+        server = os.getppid()  # a kernel that kills its server dies with it
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != server:  # it died before the line above
             return
         os.setsid()
         os.chdir(cwd)

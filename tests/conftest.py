@@ -98,7 +98,7 @@ class Graded(dict):
     test cells only; `folder`: the course folder it was graded in; `submission`: {student id: the
     submission it was graded in}."""
     folder = None
-    submission = {}
+    submission = None
 
 
 @pytest.fixture(scope="session")

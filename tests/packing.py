@@ -19,7 +19,8 @@ LOOPS = {"vectorize", "apply_along_axis", "frompyfunc"}
 
 
 def bound_names(code):
-    """Top-level names a cell binds (defs, classes, imports, assignments); None if it does not parse."""
+    """Top-level names a cell binds (defs, classes, imports, assignments); None if the cell must be
+    graded alone: it does not parse, runs something at import time, or loops in Python."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -98,7 +99,10 @@ def pack(source, samples):
             home[2] |= reached
             home[3] |= names
     return [(f"pack{i:02d}" if len(p[0]) > 1 else p[0][0].student_id, p[0]) for i, p in enumerate(packs)]
+
+
 def packed_submission(source, members):
+    """Copies of the source notebooks with each member's exercise answered by the member."""
     notebooks = source
     for sample in members:
         notebooks = with_answer(notebooks, sample.exercise, sample.path.read_text())

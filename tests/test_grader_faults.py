@@ -52,20 +52,20 @@ def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
     students = {f"s{i}": notebooks(ASSIGNMENT) for i in range(4)}
     course = class_copy(tmp_path / "course", ASSIGNMENT, students)
     scratch = Path(tempfile.mkdtemp(prefix="faults-"))  # short: the kernels' socket paths are below it
-    log = open(tmp_path / "grade.log", "w+")  # not a pipe: nobody reads it while the grader runs
-    grader = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", *sandbox_args()),
-                              stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, TMPDIR=str(scratch)))
-    parent, killed, forks = psutil.Process(grader.pid), None, set()
-    while grader.poll() is None:  # the fork servers' folders are watched to the end: their cgroups bear their names
-        forks |= {p.name for p in scratch.glob("tf-worker-*/tf-forks-*")}
-        workers = [p for p in parent.children() if p.name().startswith("python")]  # after the canary's
-        if killed is None and workers and forks:
-            killed = workers[0].pid
-            os.kill(killed, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            grader.wait(timeout=0.05)
-    log.seek(0)
-    assert grader.returncode == 0, log.read()[-3000:]
+    with open(tmp_path / "grade.log", "w+") as log:  # not a pipe: nobody reads it while the grader runs
+        grader = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", *sandbox_args()),
+                                  stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, TMPDIR=str(scratch)))
+        parent, killed, forks = psutil.Process(grader.pid), None, set()
+        while grader.poll() is None:  # the fork servers' folders are watched to the end: their cgroups bear their names
+            forks |= {p.name for p in scratch.glob("tf-worker-*/tf-forks-*")}
+            workers = [p for p in parent.children() if p.name().startswith("python")]  # after the canary's
+            if killed is None and workers and forks:
+                killed = workers[0].pid
+                os.kill(killed, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                grader.wait(timeout=0.05)
+        log.seek(0)
+        assert grader.returncode == 0, log.read()[-3000:]
     assert killed is not None, "no worker was seen"
     summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
     outcomes = {o["student"]: o for o in summary["submissions"]}
