@@ -43,6 +43,17 @@ from .sandbox import KernelManager, remove_cgroups, sandbox_env
 
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 
+# During grading nobody looks at a figure, and rasterising one (PNG, SVG...) is most of the time a
+# lesson cell spends drawing. A graded kernel therefore computes no picture of anything it displays:
+# only IPython's image formatters are off. Everything a student's code can see stays as in Jupyter:
+# the same backend (matplotlib-inline, what ipykernel sets), the same rcParams, figures drawn into
+# and closed after each cell as before, widgets created and their callbacks run; `plt.show()` and a
+# cell's last figure display as the text "<Figure size ... with 1 Axes>" instead of an image.
+# A formatter runs after the student's code has made the figure, never before or inside a graded
+# function, so no graded value can depend on it. (The Agg backend would change
+# matplotlib.get_backend(), what show() does and whether figures pile up between cells.)
+NO_PICTURES = [f"--{kind}Formatter.enabled=False" for kind in ("PNG", "SVG", "JPEG", "PDF")]
+
 
 # ---------------------------------------------------------------- the server (runs in the sandbox)
 def serve(sandboxed, modules):
@@ -110,7 +121,7 @@ def run_kernel(kernelapp, argv, cwd):
             return
         os.setsid()
         os.chdir(cwd)
-        sys.argv = ["ipykernel_launcher", *argv]
+        sys.argv = ["ipykernel_launcher", *argv, *NO_PICTURES]
         kernelapp.launch_new_instance()
         code = 0
     finally:

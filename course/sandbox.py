@@ -40,6 +40,7 @@ from traitlets import Type, Unicode
 import course
 from course import CourseError
 from course.limits import Limits
+from course.wire import CALL
 
 SANDBOX_UID = 1000
 CGROUPS = Path("/sys/fs/cgroup")
@@ -81,6 +82,20 @@ class CappedKernelClient(AsyncKernelClient, Limits):
     shell_channel_class = Type(PatientChannel)
     iopub_channel_class = Type(PatientChannel)
     control_channel_class = Type(PatientChannel)
+
+    call_payload = None  # set by the grader for one call (course/trusted_execute.py kernel_record)
+
+    def execute(self, code, silent=False, store_history=True, user_expressions=None, allow_stdin=None,
+                stop_on_error=True):
+        """jupyter_client's execute_request, with a grader's call's arguments in its metadata: in the
+        code, IPython would parse them as a string literal (about 80 ms per MB; a call carries up to 3 MB)."""
+        content = {"code": code, "silent": silent, "store_history": store_history,
+                   "user_expressions": user_expressions or {},
+                   "allow_stdin": self.allow_stdin if allow_stdin is None else allow_stdin, "stop_on_error": stop_on_error}
+        metadata = {} if self.call_payload is None else {CALL: self.call_payload}
+        msg = self.session.msg("execute_request", content, metadata=metadata)
+        self.shell_channel.send(msg)
+        return msg["header"]["msg_id"]
 
     def _context_default(self):
         self._created_context = True

@@ -81,8 +81,8 @@ class KernelName(Remote):
     def _request(self, args, kwargs, fetch=False, max_steps=None):
         payload = json.dumps({"args": args, "kwargs": kwargs, "fetch": fetch, "budget": asdict(self.budget),
                               "max_steps": max_steps})
-        code = f"__import__('course.wire', fromlist=['serve']).serve(lambda: {self.name}, {payload!r})"
-        return self.executor.kernel_record(code)
+        code = f"__import__('course.wire', fromlist=['serve']).serve(lambda: {self.name})"
+        return self.executor.kernel_record(code, payload)
 
 
 class TrustedExecute(Execute, Limits):
@@ -214,18 +214,20 @@ class TrustedExecute(Execute, Limits):
         shorten_error(kwargs["execute_reply"]["content"])  # nbgrader copies it into the cell if it has no error
         super().on_cell_executed(**kwargs)
 
-    def kernel_record(self, code):
-        """Run one call in the kernel and return its record (a failure record if there is none)."""
+    def kernel_record(self, code, payload):
+        """Run one call in the kernel, its arguments (`payload`) beside the code; return its record
+        (a failure record if there is none)."""
         if self.budget_left <= 0:
             raise BudgetSpent
         cell, test_cell = new_code_cell(code), self.nb.cells[self.test_index]
         self.awaiting_record, self.record, timeout, start = True, None, self.timeout, time.monotonic()
         self.timeout = max(1, min(timeout or math.inf, math.ceil(self.budget_left)))  # a slow call ends with the budget
+        self.kc.call_payload = payload
         try:
             self.execute_cell(cell, self.test_index, store_history=False)
         finally:
             self.nb.cells[self.test_index] = test_cell  # nbclient stores the cell it ran at that index
-            self.awaiting_record, self.timeout = False, timeout
+            self.awaiting_record, self.timeout, self.kc.call_payload = False, timeout, None
             self.budget_left -= time.monotonic() - start
         if self.budget_left <= 0:
             raise BudgetSpent

@@ -241,10 +241,15 @@ class Remote:
 MIME = "application/vnd.course.record+json"
 
 
-def serve(get_fn, payload):
-    """Kernel side of a grader's call: decode the arguments, call, publish the record."""
+CALL = "course.call"  # the execute_request's metadata key that holds a call's arguments
+
+
+def serve(get_fn):
+    """Kernel side of a grader's call: decode the arguments (sent in the request's metadata beside
+    the code, course/sandbox.py CappedKernelClient), call, publish the record."""
+    from IPython import get_ipython
     from IPython.display import display
-    request = json.loads(payload)
+    request = json.loads(get_ipython().kernel.get_parent()["metadata"][CALL])
     budget = Budget(**request.get("budget", {}))
     try:
         target = get_fn()
