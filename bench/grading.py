@@ -1,19 +1,26 @@
-"""Benchmark: one synthetic class graded by plain `nbgrader autograde` and by `python -m course grade`.
+"""Benchmark: synthetic classes graded by plain `nbgrader autograde` and by `python -m course grade`,
+and one `python -m course check NOTEBOOK`.
 
-    python bench/grading.py [--students 40] [--seed 0] [--jobs N] [--no-sandbox]
+    python bench/grading.py [--students 10 40] [--seed 0] [--jobs N] [--no-sandbox]
+                            [--assignment 01_softmax ...] [--checks 3]
 
-Each grader gets its own copy of the course with the same class (`course simulate`) and grades
-every assignment with the course's nbgrader_config.py. Two comparisons of the same work:
-`nbgrader autograde` against `course grade --no-feedback`, and `nbgrader autograde` followed by
-`nbgrader generate_feedback` against `course grade` (which writes every student's feedback HTML).
-Printed: each wall time, submissions per minute, the ratios, and the floor: the time kernels
-spent running cells in `course grade`, summed over the class and divided by the number of cores.
+For each class size, each grader gets its own copy of the course with the same class
+(`course simulate`) and grades every assignment (or those given) with the course's
+nbgrader_config.py. Two comparisons of the same work: `nbgrader autograde` against
+`course grade --no-feedback`, and `nbgrader autograde` followed by `nbgrader generate_feedback`
+against `course grade` (which writes every student's feedback HTML). Every command is started
+afresh per assignment, as an instructor would, so each run pays its own start-up.
+Printed per class: each wall time, submissions per minute, the ratios, and the floor: the time
+kernels spent running cells in `course grade`, summed over the class and divided by the number
+of cores. Then the wall time of `python -m course check` on the first assignment's first source
+notebook, from the command line to the printed verdict (the median of --checks runs).
 Exits 1 if the gradebooks disagree on any score.
 """
 import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,58 +48,81 @@ def seconds(run):
     return time.perf_counter() - start
 
 
-def course_grade(folder, assignment, options):
-    result = subprocess.run([sys.executable, "-m", "course", "grade", assignment, "--course", str(folder), *options],
-                            capture_output=True, text=True)
+def course_command(*args, cwd=None):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))  # this checkout's course package
+    result = subprocess.run([sys.executable, "-m", "course", *args], capture_output=True, text=True, cwd=cwd, env=env)
     if result.returncode != 0:
-        sys.exit(f"course grade failed / 评分失败:\n{result.stderr[-3000:]}")
+        sys.exit(f"course {args[0]} failed / 失败:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def one_class(students, args, assignments, tmp, cores):
+    """Grade one class of `students` with both graders; print the comparison; the names of the
+    assignments whose scores differ."""
+    plain = Path(tmp) / f"nbgrader-{students}"
+    course_copy(plain, assignments, ROOT)
+    simulate(students, args.seed, plain)
+    ours, ours_quick = Path(tmp) / f"course-{students}", Path(tmp) / f"course-no-feedback-{students}"
+    shutil.copytree(plain, ours)
+    shutil.copytree(plain, ours_quick)
+    total = students * len(assignments)
+    print(f"\n{students} students × {len(assignments)} assignments = {total} submissions, {cores} cores", flush=True)
+
+    # nbgrader exits 1 when a submission fails (the broken ones): that is part of the run
+    sandbox = ["--TrustedExecute.sandbox=False"] if args.no_sandbox else []
+    nbgrader_seconds = sum(seconds(lambda: nbgrader("autograde", a, *sandbox, root=plain, check=False))
+                           for a in assignments)
+    feedback_seconds = sum(seconds(lambda: nbgrader("generate_feedback", a, root=plain, check=False))
+                           for a in assignments)
+    options = (["--jobs", str(args.jobs)] if args.jobs else []) + (["--no-sandbox"] if args.no_sandbox else [])
+    quick_seconds = sum(seconds(lambda: course_command("grade", a, "--course", str(ours_quick), *options,
+                                                       "--no-feedback")) for a in assignments)
+    course_seconds = sum(seconds(lambda: course_command("grade", a, "--course", str(ours), *options))
+                         for a in assignments)
+    cell_seconds = sum(o["cell_seconds"] for a in assignments for o in json.loads(
+        (ours / "reports" / a / "summary.json").read_text())["submissions"])
+
+    for name, wall in (("nbgrader autograde", nbgrader_seconds),
+                       ("course grade --no-feedback", quick_seconds),
+                       ("nbgrader autograde + generate_feedback", nbgrader_seconds + feedback_seconds),
+                       ("course grade", course_seconds)):
+        print(f"{name:<40} {wall:7.1f} s  {60 * total / wall:6.1f} submissions/min")
+    print(f"{'ratio, grading only':<40} {nbgrader_seconds / quick_seconds:7.2f} ×")
+    print(f"{'ratio, grading and feedback':<40} {(nbgrader_seconds + feedback_seconds) / course_seconds:7.2f} ×")
+    print(f"{'floor (course grade)':<40} {cell_seconds / cores:7.1f} s  "
+          f"(kernel time in cells {cell_seconds:.1f} s / {cores} cores)", flush=True)
+    return [a for a in assignments if not scores(plain, a) == scores(ours, a) == scores(ours_quick, a)]
+
+
+def check_seconds(assignment, runs):
+    """Wall times of `python -m course check` on the assignment's first source notebook."""
+    notebook = sorted((ROOT / "source" / assignment).glob("*.ipynb"))[0]
+    times = [seconds(lambda: course_command("check", str(notebook), cwd=ROOT)) for _ in range(runs)]
+    return notebook.relative_to(ROOT), times
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--students", type=int, nargs="+", default=[10, 40], help="class sizes (default: 10 40)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, help="course grade workers (default: cores + 1)")
     parser.add_argument("--no-sandbox", action="store_true", help="both graders without bubblewrap")
+    parser.add_argument("--assignment", nargs="+", default=[], help="only these assignments (default: all)")
+    parser.add_argument("--checks", type=int, default=3, help="runs of `course check` (0: none)")
     args = parser.parse_args()
     cores = os.cpu_count()
+    assignments = [a for a in released(ROOT) if not args.assignment or a in args.assignment]
+    differ = []
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
-        plain = Path(tmp) / "nbgrader"
-        assignments = released(ROOT)
-        course_copy(plain, assignments, ROOT)
-        simulate(args.students, args.seed, plain)
-        ours, ours_quick = Path(tmp) / "course", Path(tmp) / "course-no-feedback"
-        shutil.copytree(plain, ours)
-        shutil.copytree(plain, ours_quick)
-        total = args.students * len(assignments)
-        print(f"{args.students} students × {len(assignments)} assignments = {total} submissions, {cores} cores")
-
-        # nbgrader exits 1 when a submission fails (the broken ones): that is part of the run
-        sandbox = ["--TrustedExecute.sandbox=False"] if args.no_sandbox else []
-        nbgrader_seconds = sum(seconds(lambda: nbgrader("autograde", a, *sandbox, root=plain, check=False))
-                               for a in assignments)
-        feedback_seconds = sum(seconds(lambda: nbgrader("generate_feedback", a, root=plain, check=False))
-                               for a in assignments)
-        options = (["--jobs", str(args.jobs)] if args.jobs else []) + (["--no-sandbox"] if args.no_sandbox else [])
-        quick_seconds = sum(seconds(lambda: course_grade(ours_quick, a, [*options, "--no-feedback"]))
-                            for a in assignments)
-        course_seconds = sum(seconds(lambda: course_grade(ours, a, options)) for a in assignments)
-        cell_seconds = sum(o["cell_seconds"] for a in assignments for o in json.loads(
-            (ours / "reports" / a / "summary.json").read_text())["submissions"])
-
-        for name, wall in (("nbgrader autograde", nbgrader_seconds),
-                           ("course grade --no-feedback", quick_seconds),
-                           ("nbgrader autograde + generate_feedback", nbgrader_seconds + feedback_seconds),
-                           ("course grade", course_seconds)):
-            print(f"{name:<40} {wall:7.1f} s  {60 * total / wall:6.1f} submissions/min")
-        print(f"{'ratio, grading only':<40} {nbgrader_seconds / quick_seconds:7.2f} ×")
-        print(f"{'ratio, grading and feedback':<40} {(nbgrader_seconds + feedback_seconds) / course_seconds:7.2f} ×")
-        print(f"{'floor (course grade)':<40} {cell_seconds / cores:7.1f} s  "
-              f"(kernel time in cells {cell_seconds:.1f} s / {cores} cores)")
-        differ = [a for a in assignments if not scores(plain, a) == scores(ours, a) == scores(ours_quick, a)]
-        if differ:
-            sys.exit(f"scores differ / 分数不一致: {', '.join(differ)}")
-        print("scores identical / 分数一致")
+        for students in args.students:
+            differ += one_class(students, args, assignments, tmp, cores)
+    if args.checks:
+        notebook, times = check_seconds(assignments[0], args.checks)
+        print(f"\n{'python -m course check ' + str(notebook):<40} {statistics.median(times):7.1f} s  "
+              f"(median of {len(times)}: {', '.join(f'{t:.1f}' for t in times)})")
+    if differ:
+        sys.exit(f"scores differ / 分数不一致: {', '.join(sorted(set(differ)))}")
+    print("scores identical / 分数一致")
 
 
 if __name__ == "__main__":

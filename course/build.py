@@ -24,9 +24,9 @@ def build(lang="both", root=".", release_dir="release", only=(), verbose=False, 
             print(f"{release_dir}/{assignment}: ok ({lang})")
 
 
-def course_copy(folder, only, root=".", tables=True):
-    """A fresh course directory with some assignments of the course in `root`: config, source/,
-    samples/ (if any), release/ (with the mistakes' tables unless `tables=False`) and gradebook."""
+def course_files(folder, only, root="."):
+    """A new course directory with the config, source/ and samples/ (if any) of some assignments of
+    the course in `root`."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(Path(root) / "nbgrader_config.py", folder)
@@ -34,5 +34,11 @@ def course_copy(folder, only, root=".", tables=True):
         shutil.copytree(Path(root) / "source" / assignment, folder / "source" / assignment)
         if (Path(root) / "samples" / assignment).is_dir():
             shutil.copytree(Path(root) / "samples" / assignment, folder / "samples" / assignment)
+    return folder
+
+
+def course_copy(folder, only, root=".", tables=True):
+    """course_files, built: release/ (with the mistakes' tables unless `tables=False`) and gradebook."""
+    folder = course_files(folder, only, root)
     build(root=folder, only=only, tables=tables)
     return folder

@@ -44,6 +44,14 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 UNCONVERTED = re.compile(r">[^<]*\\[A-Za-z]")
 IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
 NO_ALT = "No description has been provided for this image"  # nbconvert's words
+# nbconvert writes a heading's characters as numeric references (&#35780;), latex2mathml its operators
+# (&#x0003D;): the page is UTF-8, they are written as themselves (markup characters escaped).
+CHARACTER_REFERENCE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
+
+
+def character(reference):
+    code = int(reference[1], 16) if reference[1] else int(reference[2])
+    return html.escape(chr(code)) if 0 < code < 0x110000 else reference[0]
 
 
 @lru_cache(maxsize=4096)  # a grading worker writes every student's feedback: the same lessons' formulas
@@ -100,8 +108,9 @@ class FeedbackExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         """HTMLExporter's, without its BeautifulSoup pass over the whole page (pure Python: about
         1 s per lesson, as long as grading it). That pass gives images without alt text nbconvert's
-        alt text, done here by a pattern, and makes JupyterLab-template cells focusable; this
-        template (nbgrader's, on nbconvert's classic one) has no such cells."""
+        alt text, done here by a pattern, writes non-ASCII characters as themselves, as here, and
+        makes JupyterLab-template cells focusable; this template (nbgrader's, on nbconvert's classic
+        one) has no such cells."""
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name"))
         resources = self._init_resources(resources)
@@ -110,4 +119,4 @@ class FeedbackExporter(HTMLExporter):
         self.register_filter("filter_data_type",
                              WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        return IMAGE_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}"', page), resources
+        return CHARACTER_REFERENCE.sub(character, IMAGE_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}"', page)), resources

@@ -94,20 +94,22 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
         raise CourseError(f"成绩册里没有作业{assignment}：请先运行 python -m course build\n"
                  f"The gradebook has no assignment {assignment}: run `python -m course build` first.")
     todo = submissions(course, assignment, students)
-    if todo:
-        check_grader(app)
     (reports / "grading.log").write_text("")
     outcomes, start = [], time.perf_counter()
     jobs = jobs or default_jobs()
-    workers = Workers(app, force, with_feedback, jobs, todo, reports / "grading.log")
-    bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
+    workers = Workers(app, force, with_feedback, jobs, todo, reports / "grading.log")  # they start meanwhile
+    bar = None
     try:
+        if todo:
+            check_grader(app)
+        bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
         for outcome in workers.outcomes():
             outcomes.append(outcome)
             bar.update()
             bar.set_postfix_str(f"问题 / problems: {sum(bool(o.reasons) for o in outcomes)}", refresh=False)
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
         workers.close()
     seconds = time.perf_counter() - start
     finish(app, course, reports, outcomes, seconds, {"jobs": jobs})

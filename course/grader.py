@@ -118,6 +118,7 @@ class Grader:
         app.log.propagate = False
         app.log.setLevel(logging.WARNING)
         steps, self.execute, self.server = forked_steps(app, scratch)
+        self.server.prewarm()  # it imports while this worker sets up and waits for its first student
         app.update_config(Config(Autograde={"autograde_preprocessors": steps}))
         self.submitted = app.coursedir.submitted_directory
         app.coursedir.submitted_directory = str(Path(scratch) / "vetted")

@@ -180,11 +180,23 @@ class ForkServer:
         `scratch`: the worker's folder, where the server's folder is made (default: the system's).
         `limits`: a configured Limits (server_start_seconds, server_reply_seconds; default: the defaults)."""
         self.modules, self.sandbox, self.limits = list(modules), sandbox, limits or Limits()
-        self.process, self.cgroups = None, ()
+        self.process, self.cgroups, self.starting = None, (), False
         # Kernel folders: the only writable host path. Its name also names the server's cgroups.
         self.folder = Path(tempfile.mkdtemp(prefix="tf-forks-", dir=scratch))
 
-    def start(self):
+    def prewarm(self):
+        """Start the server now and return at once: it imports while the caller does other work
+        (the first `clean` waits for it)."""
+        if self.process is None:
+            self.launch()
+
+    def ready(self):
+        """Wait until a launched server has imported everything (it then says it is ready)."""
+        if self.starting:
+            self.starting = False
+            self.reply(self.limits.server_start_seconds)  # None: it was stopped, `ask` then fails
+
+    def launch(self):
         command = [sys.executable, "-m", "course.kernel_fork", "sandboxed" if self.sandbox else "plain", *self.modules]
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    PYTHONPATH=str(Path(course.__file__).resolve().parent.parent))  # this course's package
@@ -193,10 +205,11 @@ class ForkServer:
             env = sandbox_env()
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         cwd=self.folder, env=env, text=True, start_new_session=True)
-        self.reply(self.limits.server_start_seconds)  # the server says it is ready once it has imported everything
+        self.starting = True  # the server says it is ready once it has imported everything
 
     def ask(self, **request):
         """One request and its reply; None if the server is gone (it is then stopped for good)."""
+        self.ready()
         if self.process is None:
             return None
         try:
@@ -223,7 +236,7 @@ class ForkServer:
         running, then kills everything else in it. Only then may the next kernel's folder be made."""
         if self.process is None or self.process.poll() is not None:
             self.stop()
-            self.start()
+            self.launch()
         if self.ask(do="clean") is None:
             raise RuntimeError("the fork server did not clean its sandbox / 沙箱无法清理")
         empty(self.folder)  # whatever the last kernel left in the shared folder
@@ -235,7 +248,7 @@ class ForkServer:
         return ForkedKernel(self)
 
     def stop(self):
-        process, self.process = self.process, None
+        process, self.process, self.starting = self.process, None, False
         if process is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)

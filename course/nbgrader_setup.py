@@ -11,12 +11,13 @@ from traitlets.config import Config
 SQLITE = "sqlite:///"
 
 
-def nbgrader_app(assignment, course=".", overrides=()):
-    """nbgrader configured as `nbgrader autograde ASSIGNMENT [overrides]` run in `course`, without
+def nbgrader_app(assignment, course=".", overrides=(), app_class=AutogradeApp):
+    """nbgrader configured as `nbgrader autograde ASSIGNMENT [overrides]` run in `course` (or another
+    nbgrader command: `app_class`, e.g. GenerateAssignmentApp), without
     changing this process's working folder: the course's nbgrader_config.py is read from `course`
     (not from the current folder), and a relative SQLite gradebook is taken relative to `course`."""
     course = Path(course).resolve()
-    app = AutogradeApp()
+    app = app_class()
     app.load_cwd_config = False  # the course folder's config, not the current folder's
     app.config_file = str(course / "nbgrader_config")
     app.initialize([assignment, *overrides], root=str(course))

@@ -269,7 +269,7 @@ def remove_cgroups(folders):
 
 # ---------------------------------------------------------------- the check before grading
 @functools.cache
-def _sandbox_problem():
+def sandbox_problem():
     """Start Python in the sandbox once per grading process; None if it works, else why not."""
     if not shutil.which("bwrap"):
         return "没有找到bubblewrap（bwrap），无法在沙箱中运行学生代码。\nbubblewrap (bwrap) was not found, " \
@@ -289,6 +289,6 @@ def _sandbox_problem():
 
 def require_sandbox():
     """Raise SandboxUnavailable (bilingual) unless sandboxed kernels can start on this machine."""
-    problem = _sandbox_problem()
+    problem = sandbox_problem()
     if problem:
         raise SandboxUnavailable(problem)

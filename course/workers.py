@@ -3,6 +3,7 @@
 submission gets a reason, the worker is replaced, and what it left (its scratch folder, its
 sandbox's cgroups) is removed. No queue or lock is shared: a worker killed at any moment cannot
 leave one held and stall the others."""
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -42,7 +43,8 @@ class Worker:
 
 
 class Workers:
-    """Worker processes given one student at a time (see the module's docstring)."""
+    """Worker processes given one student at a time (see the module's docstring). They start at
+    once (their fork servers import meanwhile) and get their first student when `outcomes` begins."""
 
     def __init__(self, app, force, with_feedback, jobs, students, log_path):
         self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
@@ -53,16 +55,17 @@ class Workers:
         self.todo, self.remaining, self.workers = deque(students), len(students), {}
         self.spares = len(students) + jobs  # replacements before the grader itself is taken to be broken
         for _ in range(min(jobs, len(students))):
-            self.spawn()
+            self.spawn(assign=False)
 
-    def spawn(self):
+    def spawn(self, assign=True):
         ours, theirs = self.context.Pipe()
         scratch = worker_scratch()
         process = self.context.Process(target=work, args=(*self.args, scratch, theirs), daemon=True)
         process.start()
         theirs.close()  # the worker holds the only other end: its death is our end's EOF
         worker = self.workers[ours] = Worker(process, ours, scratch)
-        self.assign(worker)
+        if assign:
+            self.assign(worker)
 
     def assign(self, worker):
         worker.student = self.todo.popleft() if self.todo else None
@@ -74,6 +77,9 @@ class Workers:
 
     def outcomes(self):
         """Yield an Outcome per submission as workers finish them."""
+        for worker in list(self.workers.values()):
+            if worker.since is None:
+                self.assign(worker)
         while self.remaining:
             for conn in wait(list(self.workers), timeout=1):
                 worker = self.workers[conn]
@@ -118,7 +124,10 @@ class Workers:
 
     def close(self):
         for worker in self.workers.values():
-            if worker.student is not None:
+            if worker.since is None:  # never given a student (the canary failed): it stops on None
+                with contextlib.suppress(OSError):
+                    worker.conn.send(None)
+            elif worker.student is not None:
                 kill_tree(worker.process.pid)  # still grading: the run was interrupted
             worker.process.join(timeout=10)  # a finished worker first stops its spare kernels
             if worker.process.is_alive():

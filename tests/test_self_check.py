@@ -1,0 +1,47 @@
+"""`python -m course check NOTEBOOK`, as a student runs it: the course's own answers score full
+marks, the release notebook 0 with a bilingual message per failed test, and a file that is not a
+notebook of the course exits 2."""
+import re
+import subprocess
+import sys
+
+import pytest
+
+from classroom import sandbox_args
+from course import ROOT
+
+NOTEBOOK = "01_softmax/softmax.ipynb"
+
+
+def check(path):
+    return subprocess.run([sys.executable, "-m", "course", "check", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(autouse=True)
+def sandboxed():
+    if sandbox_args():
+        pytest.skip("`course check` grades in the sandbox, which this machine cannot start")
+
+
+def total(run):
+    found = re.search(r"总分 / total: ([\d.]+)/([\d.]+)", run.stdout)
+    assert run.returncode == 0 and found, run.stdout + run.stderr[-2000:]
+    return float(found[1]), float(found[2])
+
+
+def test_the_source_scores_full_marks():
+    score, most = total(check(ROOT / "source" / NOTEBOOK))
+    assert score == most > 0
+
+
+def test_the_release_scores_zero_with_messages():
+    run = check(ROOT / "release" / NOTEBOOK)
+    assert total(run)[0] == 0
+    assert "✗" in run.stdout and "NotImplementedError" in run.stdout
+    assert "BEGIN HIDDEN TESTS" not in run.stdout
+
+
+def test_not_a_notebook_of_the_course(tmp_path):
+    (tmp_path / "mine.ipynb").write_text("{}")
+    assert check(tmp_path / "mine.ipynb").returncode == 2
