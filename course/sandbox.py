@@ -85,6 +85,32 @@ class CappedKernelClient(AsyncKernelClient, Limits):
 
     call_payload = None  # set by the grader for one call (course/trusted_execute.py kernel_record)
 
+    async def _async_wait_for_ready(self, timeout=None):
+        """jupyter_client's wait for a new kernel (a kernel_info reply, once IOPub is connected),
+        without its last step: reading IOPub until 0.2 s pass in silence, which every kernel start
+        would wait. nbclient takes IOPub messages by their parent request, so a late one is ignored."""
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:
+                    await self.iopub_channel.get_msg(timeout=0.2)  # IOPub is connected
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the name to its own
+
     def execute(self, code, silent=False, store_history=True, user_expressions=None, allow_stdin=None,
                 stop_on_error=True):
         """jupyter_client's execute_request, with a grader's call's arguments in its metadata: in the
