@@ -271,8 +271,8 @@ def handle(payload):
 def grader_for(assignment):
     """This process's Grader for `assignment`, made on first use after the canary passed."""
     from . import CourseError
-    from .canary import BROKEN, problems
-    from .grader import Grader, source_folder
+    from .canary import BROKEN
+    from .grader import Grader
     from .nbgrader_setup import nbgrader_app
     from .workers import remove_scratch, worker_scratch
 
@@ -284,7 +284,7 @@ def grader_for(assignment):
         except Exception:
             remove_scratch(scratch)
             raise
-        found = problems(grader.execute, app, source_folder(app), scratch)
+        found = grader.canary()
         if found:
             grader.close()
             remove_scratch(scratch)

@@ -14,15 +14,14 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins.export import CsvExportPlugin
 
 from . import CourseError
-from .canary import BROKEN, problems
-from .grader import forked_steps, source_folder
+from .canary import BROKEN
 from .nbgrader_setup import nbgrader_app
 from .report import add_mistakes_column, diagnosed_mistakes, write_report
 from .sandbox import require_sandbox
 from .table import table
 from .trusted_execute import TrustedExecute
 from .verdict import KEPT, MISSING, SUMMARY_HEADER, summary_rows
-from .workers import Workers, remove_scratch, worker_scratch
+from .workers import Workers
 
 
 def submissions(course, assignment, students=()):
@@ -61,21 +60,6 @@ def check_assignment(app):
             return False
 
 
-def check_grader(app):
-    """Raise CourseError, leaving the gradebook untouched, unless the assignment's source scores full marks."""
-    scratch = worker_scratch()
-    try:
-        _, forked, server = forked_steps(app, scratch)
-        try:
-            found = problems(forked, app, source_folder(app), scratch)
-        finally:
-            server.close()
-    finally:
-        remove_scratch(scratch)
-    if found:
-        raise CourseError(BROKEN + "\n" + "\n".join(found[:10]))
-
-
 def grade(assignment, course=".", jobs=None, students=(), force=False, overrides=(), progress=True, with_feedback=True,
           broker=None):
     """Grade the class; return the outcomes (also written to reports/<assignment>/summary.json).
@@ -97,11 +81,12 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     (reports / "grading.log").write_text("")
     outcomes, start = [], time.perf_counter()
     jobs = jobs or default_jobs()
-    workers = Workers(app, force, with_feedback, jobs, todo, reports / "grading.log")  # they start meanwhile
+    workers = Workers(app, force, with_feedback, jobs, todo, reports / "grading.log")
     bar = None
     try:
-        if todo:
-            check_grader(app)
+        found = workers.canary() if todo else []
+        if found:  # nobody has graded: the gradebook is untouched
+            raise CourseError(BROKEN + "\n" + "\n".join(found[:10]))
         bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
         for outcome in workers.outcomes():
             outcomes.append(outcome)

@@ -26,6 +26,7 @@ from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
+from .canary import problems
 from .kernel_fork import ForkedKernelManager, ForkServer
 from .limits import Limits
 from .sandbox import SandboxedKernelManager
@@ -120,8 +121,15 @@ class Grader:
         steps, self.execute, self.server = forked_steps(app, scratch)
         self.server.prewarm()  # it imports while this worker sets up and waits for its first student
         app.update_config(Config(Autograde={"autograde_preprocessors": steps}))
-        self.submitted = app.coursedir.submitted_directory
+        self.submitted, self.scratch = app.coursedir.submitted_directory, scratch
         app.coursedir.submitted_directory = str(Path(scratch) / "vetted")
+
+    def canary(self):
+        """The problems of the course's own answers graded with this worker's kernels (course/canary.py)."""
+        try:
+            return problems(self.execute, self.app, source_folder(self.app), self.scratch)
+        except Exception as error:  # the grader itself could not run
+            return [f"{type(error).__name__}: {error}"]
 
     def grade(self, student):
         outcome, start = Outcome(student), time.perf_counter()

@@ -22,15 +22,18 @@ from .sandbox import remove_cgroups_named
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
 
+CANARY = ("canary",)  # the task of running the canary (course/canary.py); a student's id is a string
+
+
 def work(app, force, with_feedback, log_path, scratch, conn):
-    """A worker process: grade the students the coordinator sends until it sends None."""
+    """A worker process: grade the students the coordinator sends (or run the canary) until it sends None."""
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(log, 1)  # nbgrader's and the kernels' own output goes to the log, not over the progress bar
     os.dup2(log, 2)
     grader = Grader(app, force, with_feedback, scratch)
     try:
-        for student in iter(conn.recv, None):
-            conn.send(asdict(grader.grade(student)))
+        for task in iter(conn.recv, None):
+            conn.send(grader.canary() if task == CANARY else asdict(grader.grade(task)))
     finally:
         grader.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -44,7 +47,8 @@ class Worker:
 
 class Workers:
     """Worker processes given one student at a time (see the module's docstring). They start at
-    once (their fork servers import meanwhile) and get their first student when `outcomes` begins."""
+    once (their fork servers import meanwhile); one runs the canary (`canary`), and they get their
+    first student when `outcomes` begins."""
 
     def __init__(self, app, force, with_feedback, jobs, students, log_path):
         self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
@@ -74,6 +78,27 @@ class Workers:
             worker.conn.send(worker.student)
         except OSError:
             pass  # it died already: its end of the pipe says so next
+
+    def canary(self):
+        """The canary's problems, found by the oldest worker with its own kernels while the others
+        start. A worker that dies or is stuck meanwhile is replaced, and the next one runs it."""
+        while self.workers:
+            worker = next(iter(self.workers.values()))
+            with contextlib.suppress(OSError):  # it died already: its end of the pipe says so next
+                worker.conn.send(CANARY)
+            if wait([worker.conn], timeout=self.deadline):
+                with contextlib.suppress(EOFError, OSError):
+                    return worker.conn.recv()
+            else:
+                kill_tree(worker.process.pid)
+            del self.workers[worker.conn]
+            worker.conn.close()
+            worker.process.join()
+            remove_scratch(worker.scratch)
+            if self.spares:
+                self.spares -= 1
+                self.spawn(assign=False)
+        return [f"{GRADER_FAILED}: see reports/<assignment>/grading.log"]
 
     def outcomes(self):
         """Yield an Outcome per submission as workers finish them."""
