@@ -88,7 +88,9 @@ class CappedKernelClient(AsyncKernelClient, Limits):
     async def _async_wait_for_ready(self, timeout=None):
         """jupyter_client's wait for a new kernel (a kernel_info reply, once IOPub is connected),
         without its last step: reading IOPub until 0.2 s pass in silence, which every kernel start
-        would wait. nbclient takes IOPub messages by their parent request, so a late one is ignored."""
+        would wait. nbclient takes IOPub messages by their parent request, so a late one is ignored.
+        IOPub is connected once the request's "busy" status, published before the reply, arrives
+        with it; until then kernel_info is asked again every 0.02 s instead of every 0.2 s."""
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
         while True:
             self.kernel_info()
@@ -98,7 +100,7 @@ class CappedKernelClient(AsyncKernelClient, Limits):
                 reply = None
             if reply is not None and reply["msg_type"] == "kernel_info_reply":
                 try:
-                    await self.iopub_channel.get_msg(timeout=0.2)  # IOPub is connected
+                    await self.iopub_channel.get_msg(timeout=0.02)  # IOPub is connected
                 except Empty:
                     pass
                 else:

@@ -28,7 +28,8 @@ from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
-from nbformat.v4 import new_code_cell, new_output
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Bool
 
@@ -219,7 +220,9 @@ class TrustedExecute(Execute, Limits):
         (a failure record if there is none)."""
         if self.budget_left <= 0:
             raise BudgetSpent
-        cell, test_cell = new_code_cell(code), self.nb.cells[self.test_index]
+        # new_code_cell's cell without its schema validation (about 1 ms, and a notebook makes ~100 calls)
+        cell = NotebookNode(cell_type="code", metadata=NotebookNode(), execution_count=None, source=code, outputs=[])
+        test_cell = self.nb.cells[self.test_index]
         self.awaiting_record, self.record, timeout, start = True, None, self.timeout, time.monotonic()
         self.timeout = max(1, min(timeout or math.inf, math.ceil(self.budget_left)))  # a slow call ends with the budget
         self.kc.call_payload = payload
