@@ -51,7 +51,8 @@ CHARACTER_REFERENCE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
 
 def character(reference):
     code = int(reference[1], 16) if reference[1] else int(reference[2])
-    return html.escape(chr(code)) if 0 < code < 0x110000 else reference[0]
+    valid = 0 < code < 0x110000 and not 0xD800 <= code <= 0xDFFF  # a lone surrogate cannot be written as UTF-8
+    return html.escape(chr(code)) if valid else reference[0]
 
 
 @lru_cache(maxsize=4096)  # a grading worker writes every student's feedback: the same lessons' formulas
@@ -107,10 +108,10 @@ class FeedbackExporter(HTMLExporter):
 
     def from_notebook_node(self, nb, resources=None, **kw):
         """HTMLExporter's, without its BeautifulSoup pass over the whole page (pure Python: about
-        1 s per lesson, as long as grading it). That pass gives images without alt text nbconvert's
-        alt text, done here by a pattern, writes non-ASCII characters as themselves, as here, and
-        makes JupyterLab-template cells focusable; this template (nbgrader's, on nbconvert's classic
-        one) has no such cells."""
+        1 s per lesson, as long as grading it). That pass does three things: it gives images without
+        alt text nbconvert's alt text and writes character references as the characters, both done
+        here by patterns, and makes JupyterLab-template cells focusable, which this template
+        (nbgrader's, on nbconvert's classic one) has no cells for."""
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name"))
         resources = self._init_resources(resources)

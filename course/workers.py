@@ -22,6 +22,7 @@ from .sandbox import remove_cgroups_named
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
 
+GRADER_FAILED_SEE_LOG = f"{GRADER_FAILED}: see reports/<assignment>/grading.log"
 CANARY = ("canary",)  # the task of running the canary (course/canary.py); a student's id is a string
 
 
@@ -91,14 +92,11 @@ class Workers:
                     return worker.conn.recv()
             else:
                 kill_tree(worker.process.pid)
-            del self.workers[worker.conn]
-            worker.conn.close()
-            worker.process.join()
-            remove_scratch(worker.scratch)
+            self.remove(worker)
             if self.spares:
                 self.spares -= 1
                 self.spawn(assign=False)
-        return [f"{GRADER_FAILED}: see reports/<assignment>/grading.log"]
+        return [GRADER_FAILED_SEE_LOG]
 
     def outcomes(self):
         """Yield an Outcome per submission as workers finish them."""
@@ -129,10 +127,7 @@ class Workers:
 
     def bury(self, worker):
         """A worker that died: its submission gets a reason, its leftovers go, a spare takes over."""
-        del self.workers[worker.conn]
-        worker.conn.close()
-        worker.process.join()
-        remove_scratch(worker.scratch)
+        self.remove(worker)
         if worker.student is not None:
             self.remaining -= 1
             yield Outcome(worker.student, reasons=[TIMED_OUT if worker.stuck
@@ -141,11 +136,18 @@ class Workers:
             self.spares -= 1
             self.spawn()
 
+    def remove(self, worker):
+        """A dead worker out of the pool, with its pipe and scratch folder."""
+        del self.workers[worker.conn]
+        worker.conn.close()
+        worker.process.join()
+        remove_scratch(worker.scratch)
+
     def abandon(self):
         """Every submission not yet graded, with the reason that the grader failed (not the student)."""
         while self.todo:
             self.remaining -= 1
-            yield Outcome(self.todo.popleft(), reasons=[f"{GRADER_FAILED}: see reports/<assignment>/grading.log"])
+            yield Outcome(self.todo.popleft(), reasons=[GRADER_FAILED_SEE_LOG])
 
     def close(self):
         for worker in self.workers.values():
