@@ -19,7 +19,6 @@ import re
 import tomllib
 from pathlib import Path
 
-import nbformat
 import numpy as np
 
 from .wire import Call, invoke
@@ -31,10 +30,10 @@ MISTAKE_STEPS = 2_000_000  # a looping mistake is stopped there, in the grader
 
 
 class Mistake:
-    def __init__(self, function, id, zh, en, why_zh, why_en, section, hint, samples, hidden_only=None):
+    def __init__(self, function, id, zh, en, why_zh, why_en, section, hint, samples, hidden_only=None, loops=False):
         self.function, self.id, self.zh, self.en = function, id, zh, en
         self.why_zh, self.why_en, self.section, self.hint = why_zh, why_en, str(section), int(hint)
-        self.samples, self.hidden_only = list(samples), hidden_only
+        self.samples, self.hidden_only, self.loops = list(samples), hidden_only, bool(loops)
 
     @property
     def key(self):
@@ -42,7 +41,7 @@ class Mistake:
 
     def public(self):
         """What a student's kernel may know of it: everything but the implementation."""
-        return {k: getattr(self, k) for k in ("function", "id", "zh", "en", "why_zh", "why_en", "section", "hint")}
+        return {k: getattr(self, k) for k in ("function", "id", "zh", "en", "why_zh", "why_en", "section", "hint", "loops")}
 
 
 def catalogue(samples_folder):
@@ -149,8 +148,11 @@ class Diagnoser:
         self.mistakes = mistakes  # key -> Mistake (or its public dict, as a Mistake)
         self.history = {}
 
-    def of(self, function):
-        return [m for m in self.mistakes.values() if m.function == function]
+    def of(self, function, vectorised=False):
+        """The function's mistakes; for a vectorisation check (a call with max_steps) only those that
+        loop: the others are never run on its large input, where one may take seconds and gigabytes
+        (np.dot on a batch of 4000 builds a 4000 × 4000 batch of products)."""
+        return [m for m in self.mistakes.values() if m.function == function and (m.loops or not vectorised)]
 
     def remember(self, result):
         if self.of(result.function) and result.max_steps is None:
@@ -168,11 +170,10 @@ class Diagnoser:
         return f"卡住了？打开`{function}`下面的提示1。/ Stuck? Open hint 1 under `{function}`."
 
     def advice(self, result, aspect, expected):
-        mistakes = self.of(result.function)
-        if not mistakes:
+        if not self.of(result.function):
             return ""
         found = []
-        for mistake in mistakes:
+        for mistake in self.of(result.function, vectorised=result.max_steps is not None):
             theirs = self.outcome(mistake, result)
             if theirs is None or not matches(result, theirs, aspect):
                 continue
@@ -285,6 +286,8 @@ def for_grading(source_folder, samples_folder, _cache={}):
 def given_namespace(source_folder, _cache={}):
     """The functions an assignment's source notebooks define (solutions and given cells, no lesson
     demos run): what a catalogued wrong implementation may call, as a student's would."""
+    import nbformat  # here, not above: every kernel imports this module, and nbformat's validator costs 0.8 s
+
     source_folder = Path(source_folder).resolve()
     if source_folder not in _cache:
         namespace, solutions = {"__name__": "given"}, []
@@ -382,7 +385,7 @@ class Recorder(Live):
         self.calls = {}
 
     def remember(self, result):
-        for mistake in self.of(result.function):
+        for mistake in self.of(result.function, vectorised=result.max_steps is not None):
             if not mistake.hidden_only:
                 call = digest(result.function, result.args, result.kwargs, result.max_steps)
                 self.calls.setdefault(call, {})[mistake.key] = self.run(mistake, result)
@@ -408,6 +411,8 @@ def build_table(source_folder, samples_folder, release_folder):
 
 
 def _run_visible_checks(source_folder, release_folder):
+    import nbformat
+
     from .preprocessors import is_test_cell
     for path in sorted(Path(release_folder).glob("*.ipynb")):
         namespace = dict(given_namespace(source_folder))

@@ -81,6 +81,41 @@ def test_catalogue_is_complete_and_well_formed(assignment):
         assert 2 <= hints(assignment, exercise) <= 3, f"{exercise}: a ladder of 2 or 3 hints"
 
 
+class VectorisationChecks(diagnosis.Live):
+    """Runs every mistake marked `loops` on each vectorisation check's call (hidden ones included)."""
+
+    def __init__(self, assignment):
+        super().__init__(ROOT / "source" / assignment, ROOT / "samples" / assignment)
+        self.steps = {}  # mistake key -> [(steps, limit)]
+
+    def remember(self, result):
+        for mistake in self.of(result.function, vectorised=True) if result.max_steps else []:
+            steps = self.run(mistake, result)["steps"]
+            self.steps.setdefault(mistake.key, []).append((steps, result.max_steps))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_mistakes_marked_loops_run_past_every_vectorisation_limit(assignment):
+    """`loops` says which mistakes a failed vectorisation check can be (only they are run on its large
+    input): each one marked runs past the limit of every such check of its function. (A looping mistake
+    left unmarked goes unnamed: test_every_catalogued_mistake_is_named_after_grading fails.)"""
+    checks = VectorisationChecks(assignment)
+    diagnosis.use(checks)
+    try:
+        for nb in notebooks(assignment, root=ROOT).values():
+            namespace = dict(diagnosis.given_namespace(ROOT / "source" / assignment))
+            for cell in nb.cells:
+                if is_test_cell(cell) and "expect_vectorised" in cell.source:
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        exec(compile(cell.source, grade_id(cell), "exec"), namespace)
+    finally:
+        diagnosis.use(None)
+    marked = {m.key for m in mistakes(assignment) if m.loops}
+    assert marked == set(checks.steps), "every mistake marked loops has a vectorisation check"
+    for key, runs in checks.steps.items():
+        assert all(steps is not None and steps > limit for steps, limit in runs), (key, runs)
+
+
 @pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
 def test_every_catalogued_mistake_is_named_after_grading(graded_corpus, assignment):
     graded = graded_corpus(assignment)
