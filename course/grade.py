@@ -107,11 +107,12 @@ def finish(app, course, reports, outcomes, seconds, extra):
     read_scores(app, outcomes)
     with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
         CsvExportPlugin(parent=app, to=str(reports / "grades.csv"), assignment=[assignment]).export(gb)
-    add_mistakes_column(reports / "grades.csv", diagnosed_mistakes(course, assignment))
+    named = diagnosed_mistakes(course, assignment)
+    add_mistakes_column(reports / "grades.csv", named)
     (reports / "summary.json").write_text(json.dumps(
         {"assignment": assignment, "seconds": seconds, **extra,
          "submissions": [asdict(o) for o in outcomes]}, ensure_ascii=False, indent=1))
-    write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment, outcomes)
+    write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment, outcomes, named)
 
 
 def grade_distributed(app, course, reports, broker, students, force, progress, with_feedback):

@@ -4,9 +4,9 @@ Scores come from the gradebook, so the report covers every graded student, also 
 another machine against the same (PostgreSQL) gradebook. The mistakes the checks named
 (course/diagnosis.py) come from the autograded notebooks under autograded/.
 """
-import contextlib
 import csv
 import re
+from html import escape
 from pathlib import Path
 
 import nbformat
@@ -18,9 +18,6 @@ from .preprocessors import is_test_cell
 from .nbgrader_setup import nbgrader_app
 from .table import table
 from .verdict import SUMMARY_HEADER, summary_rows
-
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "SimHei")
-
 
 def test_results(gb, assignment):
     """[(student, notebook, test cell, score, max score)] of every graded cell of the assignment."""
@@ -100,64 +97,64 @@ def add_mistakes_column(grades_csv, mistakes):
         writer.writerows({**row, "mistakes": " ".join(mistakes.get(row["student_id"], []))} for row in rows)
 
 
-def fonts():
-    """A CJK font if the machine has one (the charts' labels are bilingual), else matplotlib's default."""
-    from matplotlib import font_manager
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return [f for f in CJK_FONTS if f in installed] + ["DejaVu Sans"]
+def bar_chart(path, title, xlabel, bars, xmax):
+    """A horizontal bar chart as SVG, written by hand (no matplotlib to import and draw: a second per
+    report); the viewer's fonts draw the bilingual labels. `bars`: [(label, value, text, colour)]."""
+    # Room for the longest label: a Chinese character is about as wide as the font is high, others about half.
+    left = 16 + max((sum(13 if ord(c) > 0x2e80 else 7.5 for c in label) for label, *_ in bars), default=0)
+    width, row, top = 420, 26, 56
+    height = top + row * len(bars) + 48
+    scale = width / (xmax or 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 70}" height="{height}" '
+             f'font-family="sans-serif" font-size="13">',
+             f'<text x="{(left + width) / 2}" y="24" text-anchor="middle" font-size="15">{escape(title)}</text>']
+    for i, (label, value, text, colour) in enumerate(bars):
+        y = top + i * row
+        parts += [f'<text x="{left - 8}" y="{y + 17}" text-anchor="end">{escape(label)}</text>',
+                  f'<rect x="{left}" y="{y + 4}" width="{value * scale:.1f}" height="{row - 8}" fill="{colour}"/>',
+                  f'<text x="{left + value * scale + 5:.1f}" y="{y + 17}">{escape(text)}</text>']
+    axis = top + row * len(bars) + 4
+    parts += [f'<line x1="{left}" y1="{top}" x2="{left}" y2="{axis}" stroke="#444"/>',
+              f'<line x1="{left}" y1="{axis}" x2="{left + width}" y2="{axis}" stroke="#444"/>',
+              f'<text x="{left + width / 2}" y="{axis + 30}" text-anchor="middle">{escape(xlabel)}</text>', "</svg>"]
+    Path(path).write_text("\n".join(parts) + "\n", encoding="utf-8")
 
 
-def bilingual(zh, en, cjk):
-    return f"{zh} / {en}" if cjk else en
-
-
-@contextlib.contextmanager
-def chart(path, size):
-    """A matplotlib figure saved to `path` on exit: (axes, pyplot, whether labels may be Chinese)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    families = fonts()
-    with plt.rc_context({"font.sans-serif": families}):
-        fig, ax = plt.subplots(figsize=size)
-        yield ax, plt, families[0] != "DejaVu Sans"
-        fig.tight_layout()
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
+def red_to_green(share):
+    """Red (0) through yellow to green (1), as a pass rate's colour."""
+    red, green = (215, 48, 39), (26, 152, 80)
+    yellow = (254, 224, 139)
+    a, b, t = (red, yellow, share * 2) if share < 0.5 else (yellow, green, share * 2 - 1)
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b))
 
 
 def plot_pass_rates(rows, path):
-    with chart(path, (8, 0.45 * len(rows) + 1.5)) as (ax, plt, cjk):
-        rates = [100 * row["rate"] for row in rows]
-        bars = ax.barh([row["test"] for row in rows], rates, color=[plt.cm.RdYlGn(r / 100) for r in rates])
-        ax.bar_label(bars, labels=[f"{r:.0f}%" for r in rates], padding=3)
-        ax.invert_yaxis()  # lesson order, top to bottom
-        ax.set_xlim(0, 110)
-        ax.set_xlabel(bilingual("通过的学生比例 (%)", "students who passed (%)", cjk))
-        ax.set_title(bilingual("每个测试的通过率", "pass rate per test", cjk))
+    bar_chart(path, "每个测试的通过率 / pass rate per test", "通过的学生比例 / students who passed (%)",
+              [(row["test"], 100 * row["rate"], f"{100 * row['rate']:.0f}%", red_to_green(row["rate"])) for row in rows],
+              100)
 
 
 def plot_mistakes(rows, path):
-    with chart(path, (9, 0.45 * len(rows) + 1.5)) as (ax, plt, cjk):
-        labels = [row["name"] if cjk else row["name"].split(" / ")[-1] for row in rows]
-        ax.bar_label(ax.barh(labels, [row["students"] for row in rows], color="tab:red"), padding=3)
-        ax.invert_yaxis()  # most frequent on top
-        ax.xaxis.get_major_locator().set_params(integer=True)  # students are counted in whole numbers
-        ax.set_xlabel(bilingual("犯这个错误的学生人数", "students who made this mistake", cjk))
-        ax.set_title(bilingual("检查认出的常见错误", "classic mistakes the checks named", cjk))
+    bar_chart(path, "检查认出的常见错误 / classic mistakes the checks named",
+              "犯这个错误的学生人数 / students who made this mistake",
+              [(row["name"], row["students"], str(row["students"]), "#d62728") for row in rows],
+              max(row["students"] for row in rows))
 
 
 def plot_scores(scores, max_score, path):
-    with chart(path, (7, 4)) as (ax, plt, cjk):
-        ax.hist(scores, bins=min(20, max(5, int(max_score) + 1)), range=(0, max_score or 1), color="tab:blue",
-                edgecolor="white")
-        ax.set_xlabel(bilingual("总分", "score", cjk) + f" (max {max_score:g})")
-        ax.set_ylabel(bilingual("学生人数", "students", cjk))
-        ax.set_title(bilingual("分数分布", "score distribution", cjk))
+    bins = min(20, max(5, int(max_score) + 1))
+    step = (max_score or 1) / bins
+    counts = [0] * bins
+    for score in scores:
+        counts[min(bins - 1, int(score / step))] += 1
+    bar_chart(path, f"分数分布 / score distribution (max {max_score:g})", "学生人数 / students",
+              [(f"{i * step:.3g} – {(i + 1) * step:.3g}", n, str(n), "#1f77b4") for i, n in enumerate(counts)],
+              max(counts, default=0))
 
 
-def write_report(db_url, course_id, course, assignment, outcomes=None):
-    """Write pass_rates.csv/.png, mistakes.csv/.png, scores.png and report.md; return the report's path."""
+def write_report(db_url, course_id, course, assignment, outcomes=None, named=None):
+    """Write pass_rates.csv/.svg, mistakes.csv/.svg, scores.svg and report.md; return the report's path.
+    `named`: diagnosed_mistakes(course, assignment), if the caller has read them already."""
     folder = Path(course) / "reports" / assignment
     folder.mkdir(parents=True, exist_ok=True)
     with Gradebook(db_url, course_id) as gb:
@@ -167,18 +164,19 @@ def write_report(db_url, course_id, course, assignment, outcomes=None):
         writer = csv.DictWriter(f, ["notebook", "test", "points", "passed", "students", "rate", "mean"])
         writer.writeheader()
         writer.writerows(rows)
-    mistakes = mistake_counts(diagnosed_mistakes(course, assignment), catalogue(Path(course) / "samples" / assignment))
+    named = diagnosed_mistakes(course, assignment) if named is None else named
+    mistakes = mistake_counts(named, catalogue(Path(course) / "samples" / assignment))
     with open(folder / "mistakes.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, ["mistake", "name", "students", "share"])
         writer.writeheader()
         writer.writerows(mistakes)
     if mistakes:
-        plot_mistakes(mistakes, folder / "mistakes.png")
+        plot_mistakes(mistakes, folder / "mistakes.svg")
     scores = [s["score"] for s in submissions]
     max_score = max((s["max_score"] for s in submissions), default=0)
     if rows:
-        plot_pass_rates(rows, folder / "pass_rates.png")
-        plot_scores(scores, max_score, folder / "scores.png")
+        plot_pass_rates(rows, folder / "pass_rates.svg")
+        plot_scores(scores, max_score, folder / "scores.svg")
     mean = sum(scores) / len(scores) if scores else 0
     text = [f"# {assignment}: 班级报告 / class report", "",
             f"{len(submissions)} 名学生 / students · 平均分 / mean score {mean:.2f} / {max_score:g}", "",
@@ -187,18 +185,18 @@ def write_report(db_url, course_id, course, assignment, outcomes=None):
             table(["notebook", "test / 测试", "points / 分值", "passed / 通过", "rate / 通过率", "mean / 平均"],
                   [(r["notebook"], r["test"], f"{r['points']:g}", f"{r['passed']}/{r['students']}",
                     f"{100 * r['rate']:.0f}%", f"{r['mean']:.2f}") for r in rows], markdown=True),
-            "", "![pass rates](pass_rates.png)", "",
+            "", "![pass rates](pass_rates.svg)", "",
             "## 常见错误 / Classic mistakes", "",
             "失败的检查认出的错误（course/diagnosis.py）：每名学生每个错误计一次。/ The mistakes failing checks "
             "recognised (course/diagnosis.py), each counted once per student.", ""]
     if mistakes:
-        graded = len(diagnosed_mistakes(course, assignment))
+        graded = len(named)
         text += [table(["mistake / 错误", "id", "students / 学生"],
                        [(r["name"], r["mistake"], f"{r['students']} / {graded}") for r in mistakes], markdown=True),
-                 "", "![mistakes](mistakes.png)"]
+                 "", "![mistakes](mistakes.svg)"]
     else:
         text += ["没有认出的错误。/ No mistake was recognised."]
-    text += ["", "## 分数分布 / Score distribution", "", "![scores](scores.png)"]
+    text += ["", "## 分数分布 / Score distribution", "", "![scores](scores.svg)"]
     if outcomes:
         text += ["", "## 本次评分 / This run", "",
                  table(SUMMARY_HEADER, summary_rows(outcomes), markdown=True)]

@@ -8,6 +8,7 @@ import html
 import json
 import re
 import shutil
+from xml.etree import ElementTree
 
 import nbformat
 import pytest
@@ -21,6 +22,8 @@ from course.demo import sample_class
 from course.verdict import INVALID, KEPT, KERNEL_DIED, MISSING, TAMPERED, TIMED_OUT
 from course.sample_class import notebooks, solution_ids, with_answer, write_submission
 from course.simulate import MIX, simulate
+
+SVG = "http://www.w3.org/2000/svg"
 
 pytestmark = pytest.mark.xdist_group("grade")
 ASSIGNMENT = "01_softmax"
@@ -93,12 +96,15 @@ def test_grades_feedback_and_report(graded):
     rates = (reports / "pass_rates.csv").read_text().splitlines()
     assert rates[0].startswith("notebook,test,") and len(rates) > 2
     report = (reports / "report.md").read_text()
-    assert "pass_rates.png" in report and "dan-broken" in report
+    assert "pass_rates.svg" in report and "dan-broken" in report
     named = mistakes["ben-mistakes"].split()
     assert "Classic mistakes" in report and all(f"| {key} | 1 / " in report for key in named), report
     assert "诊断 / diagnosis" in (course / "feedback" / "ben-mistakes" / ASSIGNMENT / "softmax.html").read_text()
-    for picture in ("pass_rates.png", "scores.png", "mistakes.png"):
-        assert (reports / picture).read_bytes()[:4] == b"\x89PNG"
+    bars = {picture: ElementTree.parse(reports / f"{picture}.svg").getroot().findall(f"{{{SVG}}}rect")
+            for picture in ("pass_rates", "scores", "mistakes")}
+    counted = (reports / "mistakes.csv").read_text().splitlines()
+    assert len(bars["pass_rates"]) == len(rates) - 1 and len(bars["mistakes"]) == len(counted) - 1 > 0, bars
+    assert bars["scores"] and {float(b.get("width")) for b in bars["pass_rates"]} - {0.0}, "bars drawn to scale"
 
 
 def test_rerun_is_idempotent_and_keeps_hand_grades(graded, tmp_path):
