@@ -60,7 +60,7 @@ def serve(sandboxed, modules):
     """Import, then answer one JSON request per line on stdin: start, poll, signal, end."""
     ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # what ipykernel sets
-    from ipykernel import compiler, kernelapp
+    from ipykernel import compiler, debugger, kernelapp  # noqa: F401 (debugger imports debugpy, as every kernel does: once here)
     # ipykernel names each cell's code after a pure-Python murmur2 hash of it, for its debugger: 0.15 s
     # per MB, and a grader's call carries its arguments in the code (up to a few MB). CRC32 gives an
     # equally stable name at C speed; nobody debugs a graded kernel.
