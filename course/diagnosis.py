@@ -263,7 +263,8 @@ class Table(Diagnoser):
     """In a student's kernel: the mistakes' outputs on the visible checks' inputs (mistakes.json)."""
 
     def __init__(self, table):
-        mistakes = [Mistake(**info, samples=[]) for info in table["mistakes"]]  # the catalogue's order
+        # the catalogue's order; a table built before `loops` existed holds every mistake's outputs
+        mistakes = [Mistake(**{"loops": True, **info}, samples=[]) for info in table["mistakes"]]
         super().__init__({m.key: m for m in mistakes})
         self.calls = table["calls"]
 

@@ -199,6 +199,7 @@ class ForkServer:
     def launch(self):
         command = [sys.executable, "-m", "course.kernel_fork", "sandboxed" if self.sandbox else "plain", *self.modules]
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                   PYDEVD_DISABLE_FILE_VALIDATION="1",  # debugpy's warning on import, as in the sandbox
                    PYTHONPATH=str(Path(course.__file__).resolve().parent.parent))  # this course's package
         if self.sandbox:
             command, self.cgroups = self.sandbox.command(command, self.folder, self.folder)

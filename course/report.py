@@ -19,6 +19,7 @@ from .nbgrader_setup import nbgrader_app
 from .table import table
 from .verdict import SUMMARY_HEADER, summary_rows
 
+
 def test_results(gb, assignment):
     """[(student, notebook, test cell, score, max score)] of every graded cell of the assignment."""
     return (gb.db.query(SubmittedAssignment.student_id, Notebook.name, GradeCell.name, Grade.score, GradeCell.max_score)
@@ -146,7 +147,7 @@ def plot_scores(scores, max_score, path):
     step = (max_score or 1) / bins
     counts = [0] * bins
     for score in scores:
-        counts[min(bins - 1, int(score / step))] += 1
+        counts[max(0, min(bins - 1, int(score / step)))] += 1  # a hand-entered grade may lie outside
     bar_chart(path, f"分数分布 / score distribution (max {max_score:g})", "学生人数 / students",
               [(f"{i * step:.3g} – {(i + 1) * step:.3g}", n, str(n), "#1f77b4") for i, n in enumerate(counts)],
               max(counts, default=0))

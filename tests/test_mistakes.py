@@ -97,8 +97,9 @@ class VectorisationChecks(diagnosis.Live):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_mistakes_marked_loops_run_past_every_vectorisation_limit(assignment):
     """`loops` says which mistakes a failed vectorisation check can be (only they are run on its large
-    input): each one marked runs past the limit of every such check of its function. (A looping mistake
-    left unmarked goes unnamed: test_every_catalogued_mistake_is_named_after_grading fails.)"""
+    input): each one marked runs past the limit of every such check of its function. (Unmarked ones are
+    not run there: that costs seconds and gigabytes. A loop that is a mistake's only symptom and is left
+    unmarked goes unnamed, and test_every_catalogued_mistake_is_named_after_grading fails.)"""
     checks = VectorisationChecks(assignment)
     diagnosis.use(checks)
     try:
