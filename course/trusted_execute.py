@@ -56,8 +56,7 @@ class BudgetSpent(Exception):
 def new_output(output_type, **fields):
     """nbformat's new_output without its schema check (about 1 ms each, and a notebook gets dozens):
     the grader's outputs have a fixed shape, and nbformat validates the notebook it writes."""
-    return from_dict({"output_type": output_type, **fields,
-                      **({"metadata": {}} if output_type in ("execute_result", "display_data") else {})})
+    return from_dict({"output_type": output_type, **fields, **({"metadata": {}} if output_type == "execute_result" else {})})
 
 
 def error_output(ename, evalue, limit=default("message_chars")):
