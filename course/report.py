@@ -158,6 +158,9 @@ def write_report(db_url, course_id, course, assignment, outcomes=None, named=Non
     `named`: diagnosed_mistakes(course, assignment), if the caller has read them already."""
     folder = Path(course) / "reports" / assignment
     folder.mkdir(parents=True, exist_ok=True)
+    for chart in ("pass_rates", "mistakes", "scores"):  # no chart of an earlier run outlives it (PNG until Dec 2026)
+        for suffix in (".svg", ".png"):
+            (folder / f"{chart}{suffix}").unlink(missing_ok=True)
     with Gradebook(db_url, course_id) as gb:
         rows = pass_rates(test_results(gb, assignment), cell_order(course, assignment))
         submissions = gb.submission_dicts(assignment)

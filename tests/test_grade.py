@@ -115,11 +115,15 @@ def test_rerun_is_idempotent_and_keeps_hand_grades(graded, tmp_path):
         grade.manual_score, grade.extra_credit = grade.max_score, 1.0
         gb.db.commit()
         by_hand = {"ben-mistakes": {**before["ben-mistakes"], grade.name: (grade.max_score + 1, grade.max_score)}}
+    stale = [course / "reports" / ASSIGNMENT / f"{chart}.png" for chart in ("pass_rates", "mistakes", "scores")]
+    for chart in stale:  # as an earlier version of the report left them
+        chart.write_bytes(b"\x89PNG")
 
     again = course_grade(course, ASSIGNMENT, "--student", "ada-correct", "ben-mistakes")
     assert again.returncode == 0, again.stderr[-3000:]
     summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
     assert all(o["reasons"] == [KEPT] for o in summary["submissions"])
+    assert not any(chart.exists() for chart in stale) and (course / "reports" / ASSIGNMENT / "scores.svg").exists()
     forced = course_grade(course, ASSIGNMENT, "--force", "--student", "ada-correct", "ben-mistakes")
     assert forced.returncode == 0, forced.stderr[-3000:]
     assert scores(course, ASSIGNMENT) == {**before, **by_hand}
