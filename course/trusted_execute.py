@@ -8,6 +8,11 @@ object). Expected values, oracles and hidden inputs never enter the kernel, and 
 student's code does to its own interpreter (patched NumPy, hooks, frame inspection, swallowed
 output) can reach the comparison.
 
+The cells after the last graded cell are not run (unless `TrustedExecute.run_trailing_cells`):
+no grade can depend on them, since a failure there, even the kernel's death, marks no test (in 06
+they are almost half the notebook's time in cells: training and its pictures). They are marked
+`not_run_when_graded`, and the feedback says so under each.
+
 Student code runs in a sandboxed kernel (course/sandbox.py) unless `TrustedExecute.sandbox` is
 False. Whatever it does, the notebook ends with a grade: if the kernel cannot start, dies, or runs
 a cell past the time limit and ignores the interrupt (it is then killed), the cells that ran keep
@@ -30,6 +35,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
 from nbformat import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
+from nbgrader.utils import is_grade
 from traitlets import Bool
 
 from . import diagnosis
@@ -46,6 +52,7 @@ BUDGET_SPENT = ("调用学生函数的时间预算已用完，之后的测试未
                 "is spent; later tests did not run.")
 TIMED_OUT = ("单元格超过时间限制且不响应中断，内核已被终止，之后的测试未运行。/ A cell ran past the time limit and "
              "ignored the interrupt; the kernel was stopped and later tests did not run.")
+NOT_RUN = "not_run_when_graded"  # cell metadata: the feedback template explains it
 TRUNCATED = "\n[输出过长，其余部分已省略 / output too long, the rest was dropped]\n"
 
 
@@ -96,6 +103,8 @@ class TrustedExecute(Execute, Limits):
     max_notebook_output, message_chars, the wire's budget) come from course/limits.py."""
 
     sandbox = Bool(True, help="run student code in a bubblewrap sandbox (course/sandbox.py)").tag(config=True)
+    run_trailing_cells = Bool(False, help="also run the cells after the last graded cell, which cannot change a "
+                                          "grade (the module's docstring)").tag(config=True)
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -113,6 +122,7 @@ class TrustedExecute(Execute, Limits):
         self.test_namespace = {"__builtins__": builtins}  # shared by the test cells, like a kernel's
         self.output_sizes, self.notebook_output, self.awaiting_record, self.record = {}, 0, False, None
         self.budget_left = float(self.call_budget)
+        run = self.mark_trailing_cells()
         with contextlib.ExitStack() as kernel:
             try:
                 kernel.enter_context(self.setup_kernel())
@@ -124,7 +134,7 @@ class TrustedExecute(Execute, Limits):
             else:
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
-                self.run_cells(resources)
+                self.run_cells(resources, run)
         self.set_widgets_metadata()
         return self.nb, self.resources
 
@@ -140,8 +150,20 @@ class TrustedExecute(Execute, Limits):
         source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
         diagnosis.use(diagnosis.for_grading(source, Path(coursedir.root) / "samples" / assignment))
 
-    def run_cells(self, resources):
-        for index, cell in enumerate(self.nb.cells):
+    def mark_trailing_cells(self):
+        """Mark the code cells after the last graded cell NOT_RUN (unless run_trailing_cells); return
+        how many cells are run."""
+        last = max((i for i, cell in enumerate(self.nb.cells) if is_grade(cell)), default=-1)
+        run = len(self.nb.cells) if self.run_trailing_cells else last + 1
+        for cell in self.nb.cells:
+            cell.metadata.pop(NOT_RUN, None)  # only the grader says so, never the student's file
+        for cell in self.nb.cells[run:]:
+            if cell.cell_type == "code" and cell.source.strip():
+                cell.metadata[NOT_RUN] = True
+        return run
+
+    def run_cells(self, resources, run):
+        for index, cell in enumerate(self.nb.cells[:run]):
             try:
                 self.preprocess_cell(cell, resources, index)
             except DeadKernelError:

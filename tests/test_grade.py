@@ -19,6 +19,7 @@ from classroom import course_grade, class_copy, hidden_lines, nbgrader_grade_cla
 from course import ROOT
 from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
+from course.trusted_execute import NOT_RUN
 from course.verdict import INVALID, KEPT, KERNEL_DIED, MISSING, TAMPERED, TIMED_OUT
 from course.sample_class import notebooks, solution_ids, with_answer, write_submission
 from course.simulate import MIX, simulate
@@ -28,6 +29,21 @@ SVG = "http://www.w3.org/2000/svg"
 pytestmark = pytest.mark.xdist_group("grade")
 ASSIGNMENT = "01_softmax"
 CONFIG = "c.Execute.timeout = 10"  # for this class only: the looping student ends sooner
+
+
+TRAILING = ["print('RAN AFTER THE LAST TEST')", "import os\nos._exit(1)"]
+
+
+def with_trailing_cells(notebooks_by_name):
+    """Copies of the notebooks with the TRAILING cells at the end (the last kills the kernel), and
+    the first code cell claiming (in its metadata) that it was not run."""
+    result = {}
+    for name, nb in notebooks_by_name.items():
+        nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+        next(c for c in nb.cells if c.cell_type == "code").metadata[NOT_RUN] = True
+        nb.cells += [nbformat.v4.new_code_cell(code) for code in TRAILING]
+        result[name] = nb
+    return result
 
 
 def troubled_class(course):
@@ -47,6 +63,7 @@ def troubled_class(course):
             "fay-tampered": tampered,
             "gus-dies": with_answer(source, exercise, "import os\nos._exit(1)"),
             "hal-loops": with_answer(source, exercise, "while True:\n    pass"),
+            "ivy-trailing": with_trailing_cells(source),
             "zed-correct": source}
 
 
@@ -71,9 +88,9 @@ def test_every_submission_has_a_score_or_a_reason(graded):
     assert outcomes["fay-tampered"]["reasons"][0].startswith(TAMPERED)
     assert KERNEL_DIED in outcomes["gus-dies"]["reasons"]
     assert TIMED_OUT in outcomes["hal-loops"]["reasons"]
-    for student in ("ada-correct", "zed-correct", "fay-tampered"):  # tampered cells were restored
+    for student in ("ada-correct", "zed-correct", "fay-tampered", "ivy-trailing"):  # tampered cells were restored
         assert outcomes[student]["score"] == outcomes[student]["max_score"] > 0, outcomes[student]
-    for student in ("ada-correct", "ben-mistakes", "cai-blank", "zed-correct"):
+    for student in ("ada-correct", "ben-mistakes", "cai-blank", "zed-correct", "ivy-trailing"):
         assert outcomes[student]["reasons"] == [], outcomes[student]
     assert outcomes["cai-blank"]["score"] == 0
     assert "dan-broken" in graded["run"].stdout and INVALID in graded["run"].stdout  # the summary table
@@ -105,6 +122,35 @@ def test_grades_feedback_and_report(graded):
     counted = (reports / "mistakes.csv").read_text().splitlines()
     assert len(bars["pass_rates"]) == len(rates) - 1 and len(bars["mistakes"]) == len(counted) - 1 > 0, bars
     assert bars["scores"] and {float(b.get("width")) for b in bars["pass_rates"]} - {0.0}, "bars drawn to scale"
+
+
+def test_cells_after_the_last_graded_cell_are_not_run(graded):
+    """They cannot change a grade (course/trusted_execute.py): ivy's last cell would kill the
+    kernel, and she has full marks; her feedback says which cells did not run."""
+    course = graded["course"]
+    for student in ("ada-correct", "ivy-trailing"):
+        nb = nbformat.read(course / "autograded" / student / ASSIGNMENT / "softmax.ipynb", 4)
+        last = max(i for i, cell in enumerate(nb.cells) if is_grade(cell))
+        code = [(i, cell) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+        assert all(cell.metadata.get(NOT_RUN) and not cell.outputs and cell.execution_count is None
+                   for i, cell in code if i > last) and any(i > last for i, _ in code), student
+        assert not any(cell.metadata.get(NOT_RUN) for i, cell in code if i < last), f"{student}: a claim kept"
+        assert code[0][1].execution_count, student
+    feedback = page_text(course / "feedback" / "ivy-trailing" / ASSIGNMENT / "softmax.html")
+    not_run = sum(1 for i, _ in code if i > last)
+    assert feedback.count("Not run when graded") == not_run, "one note per cell"
+    assert f"The {not_run} code cell(s) after the last graded cell were not run when graded" in feedback
+
+
+def test_trailing_cells_run_when_configured(tmp_path, built_course):
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"ivy-trailing": with_trailing_cells(notebooks(ASSIGNMENT))},
+                        "c.TrustedExecute.run_trailing_cells = True", built_course)
+    run = course_grade(course, ASSIGNMENT, "--no-feedback")
+    assert run.returncode == 0, run.stderr[-3000:]
+    nb = nbformat.read(course / "autograded" / "ivy-trailing" / ASSIGNMENT / "softmax.ipynb", 4)
+    assert not any(cell.metadata.get(NOT_RUN) for cell in nb.cells)
+    assert "RAN AFTER THE LAST TEST" in json.dumps(nb.cells[-2].outputs)  # then the kernel died: no grade lost
+    assert {g: s for g, s in scores(course, ASSIGNMENT)["ivy-trailing"].items() if s[0] != s[1]} == {}
 
 
 def test_rerun_is_idempotent_and_keeps_hand_grades(graded, tmp_path):
