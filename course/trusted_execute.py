@@ -9,9 +9,9 @@ student's code does to its own interpreter (patched NumPy, hooks, frame inspecti
 output) can reach the comparison.
 
 The cells after the last graded cell are not run (unless `TrustedExecute.run_trailing_cells`):
-no grade can depend on them, since a failure there, even the kernel's death, marks no test (in 06
-they are almost half the notebook's time in cells: training and its pictures). They are marked
-`not_run_when_graded`, and the feedback says so under each.
+no grade can depend on them, since a failure there, even the kernel's death, marks no test (and
+they are often a lesson's slowest: in 06, training on the student's code and its pictures). They
+are marked `not_run_when_graded`, and the feedback says so under each.
 
 Student code runs in a sandboxed kernel (course/sandbox.py) unless `TrustedExecute.sandbox` is
 False. Whatever it does, the notebook ends with a grade: if the kernel cannot start, dies, or runs
