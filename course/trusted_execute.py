@@ -236,7 +236,9 @@ class TrustedExecute(Execute, Limits):
                     outs.append(new_output("stream", name="stdout", text=TRUNCATED))
                 return None
         shorten_error(content)
-        return super().output(outs, msg, display_id, cell_index)
+        # A display during a call gets no display id: nbclient would file it under the test cell's
+        # index, and a later update_display_data with that id would rewrite the test's score.
+        return super().output(outs, msg, None if self.awaiting_record else display_id, cell_index)
 
     def on_cell_executed(self, **kwargs):
         shorten_error(kwargs["execute_reply"]["content"])  # nbgrader copies it into the cell if it has no error

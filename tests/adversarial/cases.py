@@ -520,6 +520,19 @@ def {fn}(x, *args, **kwargs):
         return e / e.sum(axis=kwargs.get('axis', -1), keepdims=True)
     return np.zeros(np.shape(x))
 """
+REWRITE_SCORES = """
+import numpy as np
+from IPython.display import display, update_display
+SHOWN = []
+def {fn}(x, *args, **kwargs):
+    # displays with an id while a test calls it, then rewrites the earlier ones (a test's score, were
+    # they filed under the test cell)
+    for shown in SHOWN:
+        update_display({{'text/plain': 'BREACH'}}, raw=True, display_id=shown)
+    SHOWN.append(f'score-{{len(SHOWN)}}')
+    display({{'text/plain': 'shown during a call'}}, raw=True, display_id=SHOWN[-1])
+    return np.zeros(np.shape(x))
+"""
 BASE_EXCEPTION = "class Escape(BaseException):\n    pass\nraise Escape('out of the cell')"
 RAISE_IN_SOLUTION = """
 class Escape(BaseException):
@@ -568,6 +581,7 @@ CASES = [
          honest="any"),
     Case("patch-course-checks", "cheat", solution(PATCH_CHECKS), "the kernel's course.checks replaced", honest="any"),
     Case("steal-from-frames", "cheat", solution(STEAL_FRAMES), "callers' frames and gc searched for the oracle"),
+    Case("rewrite-scores", "cheat", solution(REWRITE_SCORES), "displays during calls updated later by their ids"),
     Case("detect-grading", "cheat", solution(DETECT_GRADING), "right only when NBGRADER_EXECUTION is set"),
     # notebook structure (the release stub as answer: any point would be a successful cheat)
     Case("edit-tests", "cheat", stub_and(edit_tests), "test cells replaced by `1.0`", reason=TAMPERED),
