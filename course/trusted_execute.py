@@ -9,9 +9,9 @@ student's code does to its own interpreter (patched NumPy, hooks, frame inspecti
 output) can reach the comparison.
 
 The cells after the last graded cell are not run (unless `TrustedExecute.run_trailing_cells`):
-no grade can depend on them, since a failure there, even the kernel's death, marks no test (and
-they are often a lesson's slowest: in 06, training on the student's code and its pictures). They
-are marked `not_run_when_graded`, and the feedback says so under each.
+no grade can depend on them, since a failure there, even the kernel's death, marks no test (in 06
+they train on the student's code and draw the result). A task cell (graded by hand) counts as
+graded. The cells not run are marked `not_run_when_graded`, and the feedback says so under each.
 
 Student code runs in a sandboxed kernel (course/sandbox.py) unless `TrustedExecute.sandbox` is
 False. Whatever it does, the notebook ends with a grade: if the kernel cannot start, dies, or runs
@@ -35,7 +35,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
 from nbformat import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
-from nbgrader.utils import is_grade
+from nbgrader.utils import is_grade, is_task
 from traitlets import Bool
 
 from . import diagnosis
@@ -153,7 +153,7 @@ class TrustedExecute(Execute, Limits):
     def mark_trailing_cells(self):
         """Mark the code cells after the last graded cell NOT_RUN (unless run_trailing_cells); return
         how many cells are run."""
-        last = max((i for i, cell in enumerate(self.nb.cells) if is_grade(cell)), default=-1)
+        last = max((i for i, cell in enumerate(self.nb.cells) if is_grade(cell) or is_task(cell)), default=-1)
         run = len(self.nb.cells) if self.run_trailing_cells else last + 1
         for cell in self.nb.cells:
             cell.metadata.pop(NOT_RUN, None)  # only the grader says so, never the student's file

@@ -131,26 +131,30 @@ def test_cells_after_the_last_graded_cell_are_not_run(graded):
     for student in ("ada-correct", "ivy-trailing"):
         nb = nbformat.read(course / "autograded" / student / ASSIGNMENT / "softmax.ipynb", 4)
         last = max(i for i, cell in enumerate(nb.cells) if is_grade(cell))
-        code = [(i, cell) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
-        assert all(cell.metadata.get(NOT_RUN) and not cell.outputs and cell.execution_count is None
-                   for i, cell in code if i > last) and any(i > last for i, _ in code), student
+        code = [(i, cell) for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and cell.source.strip()]
+        trailing = [cell for i, cell in code if i > last]
+        assert trailing and all(cell.metadata.get(NOT_RUN) and not cell.outputs and cell.execution_count is None
+                                for cell in trailing), student
         assert not any(cell.metadata.get(NOT_RUN) for i, cell in code if i < last), f"{student}: a claim kept"
         assert code[0][1].execution_count, student
-    feedback = page_text(course / "feedback" / "ivy-trailing" / ASSIGNMENT / "softmax.html")
-    not_run = sum(1 for i, _ in code if i > last)
-    assert feedback.count("Not run when graded") == not_run, "one note per cell"
-    assert f"The {not_run} code cell(s) after the last graded cell were not run when graded" in feedback
+        if student == "ivy-trailing":
+            feedback = page_text(course / "feedback" / student / ASSIGNMENT / "softmax.html")
+            assert feedback.count("Not run when graded") == len(trailing), "one note per cell"
+            assert f"The {len(trailing)} code cell(s) after the last graded cell were not run when graded" in feedback
 
 
-def test_trailing_cells_run_when_configured(tmp_path, built_course):
-    course = class_copy(tmp_path / "course", ASSIGNMENT, {"ivy-trailing": with_trailing_cells(notebooks(ASSIGNMENT))},
-                        "c.TrustedExecute.run_trailing_cells = True", built_course)
+def test_running_trailing_cells_changes_no_score(graded, tmp_path, built_course):
+    """With c.TrustedExecute.run_trailing_cells they run (ivy's kills the kernel) and every score,
+    a partial one included, is as when they do not."""
+    students = {name: graded["students"][name] for name in ("ben-mistakes", "ivy-trailing")}
+    course = class_copy(tmp_path / "course", ASSIGNMENT, students, "c.TrustedExecute.run_trailing_cells = True",
+                        built_course)
     run = course_grade(course, ASSIGNMENT, "--no-feedback")
     assert run.returncode == 0, run.stderr[-3000:]
     nb = nbformat.read(course / "autograded" / "ivy-trailing" / ASSIGNMENT / "softmax.ipynb", 4)
     assert not any(cell.metadata.get(NOT_RUN) for cell in nb.cells)
-    assert "RAN AFTER THE LAST TEST" in json.dumps(nb.cells[-2].outputs)  # then the kernel died: no grade lost
-    assert {g: s for g, s in scores(course, ASSIGNMENT)["ivy-trailing"].items() if s[0] != s[1]} == {}
+    assert "RAN AFTER THE LAST TEST" in json.dumps(nb.cells[-2].outputs) and nb.cells[-1].execution_count
+    assert scores(course, ASSIGNMENT) == {name: graded["scores"][name] for name in students}
 
 
 def test_rerun_is_idempotent_and_keeps_hand_grades(graded, tmp_path):
