@@ -31,11 +31,11 @@ ASSIGNMENT = "01_softmax"
 CONFIG = "c.Execute.timeout = 10"  # for this class only: the looping student ends sooner
 
 
-TRAILING = ["print('RAN AFTER THE LAST TEST')", "import os\nos._exit(1)"]
+TRAILING = ["print('RAN AFTER THE LAST TEST')", "import os\nos._exit(1)", "print('OUTLIVED THE KERNEL')"]
 
 
 def with_trailing_cells(notebooks_by_name):
-    """Copies of the notebooks with the TRAILING cells at the end (the last kills the kernel), and
+    """Copies of the notebooks with the TRAILING cells at the end (the second kills the kernel), and
     the first code cell claiming (in its metadata) that it was not run."""
     result = {}
     for name, nb in notebooks_by_name.items():
@@ -153,7 +153,7 @@ def test_running_trailing_cells_changes_no_score(graded, tmp_path, built_course)
     assert run.returncode == 0, run.stderr[-3000:]
     nb = nbformat.read(course / "autograded" / "ivy-trailing" / ASSIGNMENT / "softmax.ipynb", 4)
     assert not any(cell.metadata.get(NOT_RUN) for cell in nb.cells)
-    assert "RAN AFTER THE LAST TEST" in json.dumps(nb.cells[-2].outputs) and nb.cells[-1].execution_count
+    assert "RAN AFTER THE LAST TEST" in json.dumps(nb.cells[-3].outputs) and not nb.cells[-1].outputs  # killed
     assert scores(course, ASSIGNMENT) == {name: graded["scores"][name] for name in students}
 
 
