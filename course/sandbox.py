@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from queue import Empty
 
@@ -54,12 +55,21 @@ class SandboxUnavailable(CourseError, RuntimeError):
     """Grading would run student code unsandboxed; the message says what to do (bilingual)."""
 
 
+def well_formed(msg):
+    """Whether nbclient can read the message without failing. The kernel writes it, and student code
+    can make the kernel send anything (a list as parent header, a header without msg_type...)."""
+    if not all(isinstance(msg.get(part), dict) for part in ("header", "parent_header", "content", "metadata")):
+        return False
+    parent = msg["parent_header"].get("msg_id")
+    return isinstance(msg.get("msg_type"), str) and (parent is None or isinstance(parent, str))
+
+
 class PatientChannel(AsyncZMQSocketChannel):
     """Waits for a message in short slices. ZeroMQ signals asyncio through an edge-triggered file
     descriptor, and now and then the edge is missed: the wait then lasts until its timeout, which
     for a cell is Execute.timeout (a finished cell took 30 s instead of 0.3 s in about one of 20
     gradings of a notebook with widgets). Each slice asks ZeroMQ again, so a missed edge costs
-    at most one slice."""
+    at most one slice. A message that is not well formed (or not signed, or not JSON) is skipped."""
 
     slice_seconds = 0.25
 
@@ -69,7 +79,13 @@ class PatientChannel(AsyncZMQSocketChannel):
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             step = self.slice_seconds if left is None else min(self.slice_seconds, left)
             if await self.socket.poll(int(step * 1000)):
-                return await self._recv()
+                try:
+                    msg = await self._recv()
+                except Exception:  # noqa: BLE001 (jupyter_client raises many kinds on a bad message)
+                    continue
+                if well_formed(msg):
+                    return msg
+                continue
             if left is not None and left <= step:
                 raise Empty
 
@@ -122,6 +138,9 @@ class CappedKernelClient(AsyncKernelClient, Limits):
                    "allow_stdin": self.allow_stdin if allow_stdin is None else allow_stdin, "stop_on_error": stop_on_error}
         metadata = {} if self.call_payload is None else {CALL: self.call_payload}
         msg = self.session.msg("execute_request", content, metadata=metadata)
+        # jupyter_client numbers its requests (session, pid, counter): a kernel could predict the next
+        # one and send messages for it in advance
+        msg["header"]["msg_id"] = msg["msg_id"] = uuid.uuid4().hex
         self.shell_channel.send(msg)
         return msg["header"]["msg_id"]
 

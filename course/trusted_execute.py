@@ -31,7 +31,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellControlSignal, CellTimeoutError, DeadKernelError
 from nbclient.client import NotebookClient
 from nbformat import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
@@ -236,12 +236,37 @@ class TrustedExecute(Execute, Limits):
                     outs.append(new_output("stream", name="stdout", text=TRUNCATED))
                 return None
         shorten_error(content)
-        # A display during a call gets no display id: nbclient would file it under the test cell's
-        # index, and a later update_display_data with that id would rewrite the test's score.
-        return super().output(outs, msg, None if self.awaiting_record else display_id, cell_index)
+        return super().output(outs, msg, display_id, cell_index)
+
+    def process_message(self, msg, cell, cell_index):
+        """nbclient's, for messages that student code can forge. Widget (comm) messages are not kept:
+        their state and buffers would escape the output caps. Display ids are ignored: an update
+        rewrites an earlier output in place, past the caps, and a display made during a call would
+        be filed under the test cell's index, so that a later update rewrote the test's score. A
+        message nbclient cannot handle is skipped, never the end of the notebook's grading."""
+        content = msg["content"]
+        if msg["msg_type"].startswith("comm"):
+            return None
+        content.pop("transient", None)
+        if not (content.get("execution_count") is None or type(content["execution_count"]) is int):
+            del content["execution_count"]  # it would make the graded notebook invalid
+        try:
+            return super().process_message(msg, cell, cell_index)
+        except CellControlSignal:
+            raise
+        except Exception as error:  # noqa: BLE001
+            self.log.warning("message from the kernel skipped: %s: %s", type(error).__name__, str(error)[:200])
+            return None
 
     def on_cell_executed(self, **kwargs):
-        shorten_error(kwargs["execute_reply"]["content"])  # nbgrader copies it into the cell if it has no error
+        content = kwargs["execute_reply"]["content"]  # the kernel wrote it; nbgrader may copy it into the cell
+        if content.get("status") not in ("ok", "error", "aborted"):
+            content["status"] = "error"
+        if content["status"] == "error":
+            content["ename"], content["evalue"] = str(content.get("ename", "Error")), str(content.get("evalue", ""))
+            traceback = content.get("traceback")
+            content["traceback"] = [str(line) for line in traceback] if isinstance(traceback, list) else []
+        shorten_error(content)
         super().on_cell_executed(**kwargs)
 
     def kernel_record(self, code, payload):

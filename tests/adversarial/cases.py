@@ -533,6 +533,28 @@ def {fn}(x, *args, **kwargs):
     display({{'text/plain': 'shown during a call'}}, raw=True, display_id=SHOWN[-1])
     return np.zeros(np.shape(x))
 """
+FORGED_MESSAGES = """
+k = get_ipython().kernel
+def forged(msg_type, content, parent=None, **header):
+    msg = k.session.msg(msg_type, content, parent=k.get_parent('shell'))
+    msg['header'].update(header)
+    if parent is not None:
+        msg['parent_header'] = parent
+    k.session.send(k.iopub_socket, msg)
+forged('comm_msg', {{'comm_id': 'c1'}})                      # no data
+forged('comm_open', {{'comm_id': 'c2', 'target_name': 'jupyter.widget',
+                     'data': {{'state': {{'_model_name': 'OutputModel', '_model_module': '@jupyter-widgets/output',
+                                       'msg_id': '', 'outputs': [], 'x': 'BREACH' * 500_000}}}}}})
+forged('stream', {{'name': 'stdout', 'text': 12345}})        # text not a string
+forged('status', {{}})                                        # no execution_state
+forged('display_data', {{'data': 'BREACH', 'metadata': {{}}, 'transient': 7}})
+forged('execute_input', {{'code': '', 'execution_count': {{'not': 'an int'}}}})
+forged('stream', {{'name': 'stdout', 'text': 'BREACH'}}, parent=[1, 2])
+from IPython.display import display, update_display
+display({{'text/plain': 'small'}}, raw=True, display_id='grow')
+for _ in range(3):
+    update_display({{'text/plain': 'BREACH' * 2_000_000}}, raw=True, display_id='grow')
+"""
 BASE_EXCEPTION = "class Escape(BaseException):\n    pass\nraise Escape('out of the cell')"
 RAISE_IN_SOLUTION = """
 class Escape(BaseException):
@@ -581,6 +603,8 @@ CASES = [
          honest="any"),
     Case("patch-course-checks", "cheat", solution(PATCH_CHECKS), "the kernel's course.checks replaced", honest="any"),
     Case("steal-from-frames", "cheat", solution(STEAL_FRAMES), "callers' frames and gc searched for the oracle"),
+    Case("forged-messages", "harmless", inserted(FORGED_MESSAGES),
+         "malformed IOPub messages, widget state and display updates of 12 MB each"),
     Case("rewrite-scores", "cheat", solution(REWRITE_SCORES), "displays during calls updated later by their ids"),
     Case("detect-grading", "cheat", solution(DETECT_GRADING), "right only when NBGRADER_EXECUTION is set"),
     # notebook structure (the release stub as answer: any point would be a successful cheat)
