@@ -135,7 +135,6 @@ class TrustedExecute(Execute, Limits):
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 self.run_cells(resources, run)
-        self.set_widgets_metadata()
         return self.nb, self.resources
 
     def use_diagnosis(self, resources):
