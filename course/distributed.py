@@ -144,7 +144,7 @@ def worker_main(broker, course, overrides, jobs, name):
     from celery import signals
     from celery.exceptions import Reject
 
-    from .limits import Limits
+    from .limits import Limits, cap_grader_memory
     from .nbgrader_setup import nbgrader_app
     from .sandbox import require_sandbox
     from .trusted_execute import TrustedExecute
@@ -169,7 +169,7 @@ def worker_main(broker, course, overrides, jobs, name):
         finally:
             WorkerState.current = None
 
-    signals.worker_process_init.connect(lambda **_: start_heartbeat(), weak=False)
+    signals.worker_process_init.connect(lambda **_: (cap_grader_memory(limits), start_heartbeat()), weak=False)
     signals.worker_process_shutdown.connect(lambda **_: close_graders(), weak=False)
     print(f"评分机 / worker {name}: 课程版本 / course version {WorkerState.version}, {course}", flush=True)
     app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={jobs}", "--pool=prefork", "-Q", QUEUE,

@@ -38,7 +38,7 @@ from traitlets import Unicode
 
 import course
 
-from .limits import Limits
+from .limits import Limits, uncapped
 from .sandbox import KernelManager, remove_cgroups, sandbox_env
 
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
@@ -204,7 +204,7 @@ class ForkServer:
         if self.sandbox:
             command, self.cgroups = self.sandbox.command(command, self.folder, self.folder)
             env = sandbox_env()
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        self.process = subprocess.Popen(uncapped(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         cwd=self.folder, env=env, text=True, start_new_session=True)
         self.starting = True  # the server says it is ready once it has imported everything
 

@@ -91,13 +91,14 @@ class PatientChannel(AsyncZMQSocketChannel):
 
 
 class CappedKernelClient(AsyncKernelClient, Limits):
-    """A kernel client whose sockets refuse messages over Limits.kernel_message_bytes (a single huge
-    printed line: ZeroMQ drops them before they reach the grader's memory, and reconnects) and whose
-    channels wait patiently (PatientChannel). The largest legitimate message is a returned array."""
+    """A kernel client whose sockets refuse any part of a message over Limits.kernel_message_bytes (a
+    single huge printed line: ZeroMQ drops it before it reaches the grader's memory, and that channel
+    stays closed: the notebook ends with OutputLost) and whose channels wait patiently
+    (PatientChannel). The largest legitimate message is a returned array. A message of many parts is
+    stopped by the grading process's own cap (course/limits.py cap_grader_memory)."""
 
     shell_channel_class = Type(PatientChannel)
     iopub_channel_class = Type(PatientChannel)
-    control_channel_class = Type(PatientChannel)
 
     call_payload = None  # set by the grader for one call (course/trusted_execute.py kernel_record)
 
@@ -128,6 +129,12 @@ class CappedKernelClient(AsyncKernelClient, Limits):
                 raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
 
     wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the name to its own
+
+    def start_channels(self, shell=True, iopub=True, stdin=False, hb=False, control=False):
+        """Shell and IOPub only: nobody would read the others (the kernel manager tells whether the
+        kernel lives and interrupts it) while the kernel filled them. Without stdin, `input()` fails at
+        once instead of waiting out the cell's time limit."""
+        super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=hb, control=control)
 
     def execute(self, code, silent=False, store_history=True, user_expressions=None, allow_stdin=None,
                 stop_on_error=True):

@@ -52,6 +52,9 @@ BUDGET_SPENT = ("调用学生函数的时间预算已用完，之后的测试未
                 "is spent; later tests did not run.")
 TIMED_OUT = ("单元格超过时间限制且不响应中断，内核已被终止，之后的测试未运行。/ A cell ran past the time limit and "
              "ignored the interrupt; the kernel was stopped and later tests did not run.")
+OUTPUT_LOST = ("内核的输出没有全部送达评分程序（例如有一条消息超过了评分程序接受的大小），之后的测试未运行。/ The kernel's "
+               "output did not all reach the grader (for instance, a message larger than the grader accepts); later "
+               "tests did not run.")
 NOT_RUN = "not_run_when_graded"  # cell metadata: the feedback template explains it
 TRUNCATED = "\n[输出过长，其余部分已省略 / output too long, the rest was dropped]\n"
 
@@ -163,17 +166,25 @@ class TrustedExecute(Execute, Limits):
 
     def run_cells(self, resources, run):
         for index, cell in enumerate(self.nb.cells[:run]):
+            self.past_time_limit = False
             try:
                 self.preprocess_cell(cell, resources, index)
             except DeadKernelError:
                 self.fail_remaining(index, "KernelDied", KERNEL_DIED)
                 return
-            except CellTimeoutError:  # the interrupt did not stop it within iopub_timeout: kill
-                self.fail_remaining(index, "CellTimeoutError", TIMED_OUT)
+            except CellTimeoutError:  # no end of the cell on IOPub within iopub_timeout
+                if self.past_time_limit:  # and the interrupt did not stop it: killed
+                    self.fail_remaining(index, "CellTimeoutError", TIMED_OUT)
+                else:  # the reply came, the rest was lost (e.g. a message over grader_memory)
+                    self.fail_remaining(index, "OutputLost", OUTPUT_LOST)
                 return
             except BudgetSpent:
                 self.fail_remaining(index, "TimeBudgetSpent", BUDGET_SPENT)
                 return
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self.past_time_limit = True
+        return await super()._async_handle_timeout(timeout, cell)
 
     def fail_remaining(self, start, ename, message):
         for cell in self.nb.cells[start:]:

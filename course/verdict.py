@@ -3,7 +3,7 @@
 Every reason is read from the files themselves, never from nbgrader's log text: the vetted copy of
 the submission (course/vet.py) against the release, and the error outputs that the grading steps
 write into the graded notebook (course/trusted_execute.py names each: CellTimeoutError,
-KernelDied, KernelNotStarted, TimeBudgetSpent).
+OutputLost, KernelDied, KernelNotStarted, TimeBudgetSpent).
 """
 import contextlib
 import json
@@ -15,6 +15,7 @@ import nbformat
 from . import grade_id
 
 TIMED_OUT = "超时 / timed out"
+OUTPUT_LOST = "内核输出丢失 / kernel output lost"
 KERNEL_DIED = "内核已退出 / kernel died"
 NOT_STARTED = "内核未能启动 / kernel did not start"
 BUDGET_SPENT = "时间预算已用完 / time budget spent"
@@ -49,8 +50,8 @@ def summary_rows(outcomes):
 
 
 # The error names the grading steps write into a graded notebook, and the reason each gives.
-GRADED_ERRORS = {"CellTimeoutError": TIMED_OUT, "KernelDied": KERNEL_DIED, "DeadKernelError": KERNEL_DIED,
-                 "KernelNotStarted": NOT_STARTED, "TimeBudgetSpent": BUDGET_SPENT}
+GRADED_ERRORS = {"CellTimeoutError": TIMED_OUT, "OutputLost": OUTPUT_LOST, "KernelDied": KERNEL_DIED,
+                 "DeadKernelError": KERNEL_DIED, "KernelNotStarted": NOT_STARTED, "TimeBudgetSpent": BUDGET_SPENT}
 # nbgrader metadata whose change in a submitted cell is tampering (the source of locked cells too).
 GUARDED = ("grade", "solution", "locked", "task", "points")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import psutil
 
 from .grader import Grader
-from .limits import Limits
+from .limits import Limits, cap_grader_memory
 from .sandbox import remove_cgroups_named
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
@@ -28,6 +28,7 @@ CANARY = ("canary",)  # the task of running the canary (course/canary.py); a stu
 
 def work(app, force, with_feedback, log_path, scratch, conn):
     """A worker process: grade the students the coordinator sends (or run the canary) until it sends None."""
+    cap_grader_memory(Limits(parent=app))
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(log, 1)  # nbgrader's and the kernels' own output goes to the log, not over the progress bar
     os.dup2(log, 2)

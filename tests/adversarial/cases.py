@@ -7,8 +7,9 @@ outcomes, per test cell:
 - `cheat`: the attacked exercise's test cells earn 0; every other test cell keeps full marks,
   unless `honest="any"` (the attack also breaks the student's own kernel or notebook);
 - `harmless`: the attack fails quietly (a sandbox wall, an interrupted loop): full marks everywhere;
-- `killer`: the cell inserted after the first test cell ends the kernel: the test cells before it
-  keep full marks, every test cell after it scores 0, and the reason is recorded;
+- `killer`: the cell inserted after the first test cell ends the kernel (or the grading of the
+  notebook, when the kernel's output is lost): the test cells before it keep full marks, every test
+  cell after it scores 0, and the reason is recorded;
 - `survives`: as `killer`, but whether the later cells still run is not promised;
 - `rejected`: not a gradable notebook (or one nbgrader refuses): no point anywhere, a reason recorded.
 A successful attack prints BREACH; no graded notebook may show it.
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 import nbformat
 from nbformat.v4 import new_code_cell
 
-from course.verdict import BUDGET_SPENT, INVALID, TAMPERED
+from course.verdict import BUDGET_SPENT, INVALID, OUTPUT_LOST, TAMPERED
 from course import exercise_of
 from course.sample_class import grade_id, notebooks, solution_ids, write_submission
 
@@ -555,6 +556,12 @@ display({{'text/plain': 'small'}}, raw=True, display_id='grow')
 for _ in range(3):
     update_display({{'text/plain': 'BREACH' * 2_000_000}}, raw=True, display_id='grow')
 """
+# One IOPub message of 100 parts of 30 MiB (3 GB): each part is under kernel_message_bytes.
+MANY_PARTS = """
+k = get_ipython().kernel
+msg = k.session.msg('stream', {{'name': 'stdout', 'text': 'BREACH'}}, parent=k.get_parent('shell'))
+k.session.send(k.iopub_thread.socket, msg, buffers=[memoryview(b'x' * (30 * 2**20))] * 100)
+"""
 BASE_EXCEPTION = "class Escape(BaseException):\n    pass\nraise Escape('out of the cell')"
 RAISE_IN_SOLUTION = """
 class Escape(BaseException):
@@ -605,6 +612,8 @@ CASES = [
     Case("steal-from-frames", "cheat", solution(STEAL_FRAMES), "callers' frames and gc searched for the oracle"),
     Case("forged-messages", "harmless", inserted(FORGED_MESSAGES),
          "malformed IOPub messages, widget state and display updates of 12 MB each"),
+    Case("many-parts", "killer", inserted(MANY_PARTS), "one message of 3 GB in parts under the size cap: "
+         "dropped at the grader's memory cap, and the notebook ends there", reason=OUTPUT_LOST),
     Case("rewrite-scores", "cheat", solution(REWRITE_SCORES), "displays during calls updated later by their ids"),
     Case("detect-grading", "cheat", solution(DETECT_GRADING), "right only when NBGRADER_EXECUTION is set"),
     # notebook structure (the release stub as answer: any point would be a successful cheat)

@@ -1,0 +1,72 @@
+"""What the grader's kernel client accepts from a kernel: the channels it opens, and how much memory
+one message can take (course/sandbox.py CappedKernelClient, course/limits.py cap_grader_memory)."""
+import json
+import resource
+import subprocess
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+
+from course.sandbox import KernelManager
+
+MiB = 2**20
+# One IOPub message of 50 parts of 30 MiB (1.5 GB): each part is under kernel_message_bytes.
+MANY_PARTS = """k = get_ipython().kernel
+msg = k.session.msg('stream', {'name': 'stdout', 'text': 'x'}, parent=k.get_parent('shell'))
+k.session.send(k.iopub_thread.socket, msg, buffers=[memoryview(b'x' * (30 * 2**20))] * 50)"""
+GRADER = """
+import json, resource, sys
+import nbformat
+from nbclient import NotebookClient
+from course.limits import Limits, cap_grader_memory
+from course.sandbox import KernelManager
+cap_grader_memory(Limits(grader_memory=int(sys.argv[1])))
+nb = nbformat.reads(sys.stdin.read(), as_version=4)
+# The reply comes, but the cell's end on IOPub is lost with the message: go on. (ZeroMQ does not
+# connect again after such an error, so grading ends the notebook there: TrustedExecute's OutputLost.)
+client = NotebookClient(nb, kernel_manager_class=KernelManager, timeout=120, iopub_timeout=4,
+                        raise_on_iopub_timeout=False)
+with client.setup_kernel():
+    client.execute_cell(nb.cells[0], 0)
+    reply = client.wait_for_reply(client.kc.execute("1 + 1"))
+print(json.dumps({"peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                  "next": reply["content"]["status"]}))
+"""
+
+
+def test_only_shell_and_iopub_are_open():
+    """Nobody reads stdin, control or heartbeat, so they are not connected (a kernel could fill
+    them); `input()` then fails at once instead of waiting out the cell's time limit."""
+    nb = new_notebook(cells=[new_code_cell("input('?')")])
+    client = NotebookClient(nb, kernel_manager_class=KernelManager, timeout=600, allow_errors=True)
+    with client.setup_kernel():
+        kc = client.kc
+        assert (kc._stdin_channel, kc._control_channel, kc._hb_channel) == (None, None, None)
+        assert kc.shell_channel.is_alive() and kc.iopub_channel.is_alive()
+        client.execute_cell(nb.cells[0], 0)
+    assert [o.get("ename") for o in nb.cells[0].outputs] == ["StdinNotImplementedError"]
+
+
+def test_a_message_of_many_parts_stays_within_the_grader_memory():
+    """ZeroMQ caps each part of a message (kernel_message_bytes), not their number. Under
+    cap_grader_memory the 1.5-GB message is dropped, the grading process stays near its cap and
+    goes on, and the kernel still answers."""
+    cap = 400 * MiB
+    nb = new_notebook(cells=[new_code_cell(MANY_PARTS)])
+    run = subprocess.run([sys.executable, "-c", GRADER, str(cap)], input=nbformat.writes(nb),
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    result = json.loads(run.stdout.splitlines()[-1])
+    assert result["next"] == "ok", result
+    assert result["peak"] < cap + 200 * MiB, f"the grader held {result['peak'] / MiB:.0f} MiB"
+
+
+def test_kernels_do_not_inherit_the_grader_cap():
+    probe = [sys.executable, "-c", "import resource; print(resource.getrlimit(resource.RLIMIT_DATA)[0])"]
+    capped = "import resource, subprocess, sys; from course.limits import uncapped; " \
+             "resource.setrlimit(resource.RLIMIT_DATA, (2**30, resource.getrlimit(resource.RLIMIT_DATA)[1])); " \
+             f"subprocess.run(uncapped({probe!r}))"
+    shown = subprocess.run([sys.executable, "-c", capped], capture_output=True, text=True, check=True).stdout
+    assert int(shown) == resource.getrlimit(resource.RLIMIT_DATA)[1]
