@@ -22,6 +22,10 @@ from pathlib import Path
 # string format, which no notebook schema uses; importing it builds a parser: about 0.7 s in every
 # command. This command line does without it. (Only here: never in a kernel, where student code runs.)
 sys.modules.setdefault("rfc3987_syntax", None)
+# The grader's own arithmetic is small: one BLAS thread, not one per core, whose stacks and buffers
+# would count toward Limits.grader_memory in every worker. Set before anything imports NumPy.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 from . import CourseError  # noqa: E402
 

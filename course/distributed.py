@@ -1,8 +1,9 @@
 """Grading on several machines: `course grade ASSIGNMENT --broker URL` (the coordinator) and
 `course worker --broker URL --db URL` (one per grading machine), on Celery with a Redis broker.
 
-The coordinator sends one task per submission: the submission's files (base64 in JSON, never pickle)
-and the course version (a hash of source/, nbgrader_config.py and this package's .py files). A worker
+The coordinator sends one task per submission: the submission's files as vetted on its own machine
+(course/vet.py: plain files only, within the size limits; base64 in JSON, never pickle), the reasons
+for what vetting left out, and the course version (a hash of source/, nbgrader_config.py and this package's .py files). A worker
 grades it with the same Grader as local grading (course/grader.py: sandbox, warm fork server, vetting,
 verdicts; the canary runs once per worker process and assignment), writes the scores into the shared
 gradebook (its own --db: the credentials never travel in a task) and stores the result in Redis
@@ -29,6 +30,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import threading
 import time
 from dataclasses import asdict
@@ -107,6 +109,17 @@ def encode_folder(folder):
     folder = Path(folder)
     return {p.relative_to(folder).as_posix(): base64.b64encode(p.read_bytes()).decode()
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def vetted_files(submitted, limits):
+    """The submission in the folder `submitted` as `encode_folder` gives it, read from a vetted copy
+    (course/vet.py), and the reasons for what was left out: a link's target (source/, the gradebook)
+    never travels, and nothing over the size limits is read."""
+    from .vet import vetted_copy
+
+    with tempfile.TemporaryDirectory(prefix="tf-vetted-") as folder:
+        left_out = vetted_copy(submitted, Path(folder) / "submission", limits)
+        return encode_folder(Path(folder) / "submission"), left_out
 
 
 def decode_folder(files, folder):
@@ -305,6 +318,7 @@ def grade_here(payload):
     try:
         decode_folder(payload["files"], submitted)
         outcome = grader.grade(student)
+        outcome.reasons[:0] = payload.get("left_out", [])  # what the coordinator's vetting left out
         autograded = encode_folder(folders["autograded_directory"]) if outcome.graded else {}
         feedback = encode_folder(folders["feedback_directory"]) if outcome.graded and payload["feedback"] else {}
     finally:
@@ -341,7 +355,8 @@ class Coordinator:
         self.course = Path(app.coursedir.root)
         self.assignment = app.coursedir.assignment_id
         self.version = course_version(self.course)
-        self.celery = celery_app(broker, Limits(parent=app))
+        self.limits = Limits(parent=app)
+        self.celery = celery_app(broker, self.limits)
         self.redis = redis_client(broker)
         self.redis.ping()
         self.students = students
@@ -361,7 +376,8 @@ class Coordinator:
             if not self.force and unchanged(self.course, self.app, student, self.assignment):
                 self.kept.append(Outcome(student, reasons=[KEPT]))
                 continue
-            files = encode_folder(coursedir.format_path(coursedir.submitted_directory, student, self.assignment))
+            files, left_out = vetted_files(coursedir.format_path(coursedir.submitted_directory, student,
+                                                                 self.assignment), self.limits)
             task = task_key(self.version, self.assignment, student, files, self.with_feedback)
             if self.force:  # a new grading of the same submission
                 self.redis.delete(key("result", task), key("attempts", task), key("error", task))
@@ -373,7 +389,7 @@ class Coordinator:
             if stored:  # collected earlier, but its graded notebooks are gone from here: grade it again
                 self.redis.delete(key("result", task), key("attempts", task), key("error", task))
             payload = {"key": task, "version": self.version, "assignment": self.assignment, "student": student,
-                       "feedback": self.with_feedback, "files": files}
+                       "feedback": self.with_feedback, "files": files, "left_out": left_out}
             self.celery.send_task(TASK, args=[payload], task_id=f"{task}-{time.time_ns()}", queue=QUEUE)
         return self.kept
 

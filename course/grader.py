@@ -14,6 +14,7 @@ course's nbgrader_config.py (TrustedExecute included), so the gradebook ends up 
 - the student's feedback HTML, generated right after grading (unless --no-feedback).
 """
 import ast
+import gc
 import logging
 import sys
 import time
@@ -157,6 +158,7 @@ class Grader:
         if log:  # the run's log file keeps what nbgrader said about each submission
             print(f"== {student} ==\n{log}", file=sys.stderr, flush=True)
         outcome.seconds, outcome.cell_seconds = time.perf_counter() - start, self.execute.clock.seconds
+        gc.collect()  # cycles would keep this notebook's memory into the next one's, under Limits.grader_memory
         return outcome
 
     def autograde(self, student):

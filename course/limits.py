@@ -35,11 +35,12 @@ class Limits(Configurable):
                             ).tag(config=True)
 
     # What the grader accepts from a kernel (course/sandbox.py, course/wire.py).
-    kernel_message_bytes = Integer(32 * MiB, help="largest part (frame) of a kernel message; larger ones are dropped before they "
-                                   "reach the grader's memory (keep it above array_bytes * 4/3)").tag(config=True)
-    grader_memory = Integer(1 * 2**30, help="memory (data) of each grading process, bytes: ZeroMQ caps each part of a "
-                            "kernel's message, not their number, so a message of many parts is dropped here"
-                            ).tag(config=True)
+    kernel_message_bytes = Integer(32 * MiB, help="largest part (frame) of a kernel message; larger ones are dropped "
+                                   "before they reach the grader's memory (keep it above array_bytes * 4/3)"
+                                   ).tag(config=True)
+    grader_memory = Integer(2 * 2**30, help="memory (data) of each grading process, bytes: ZeroMQ caps each part of "
+                            "a kernel's message, not their number, so a message of many parts is dropped here "
+                            "(cap_grader_memory)").tag(config=True)
     array_bytes = Integer(16 * MiB, help="bytes of one array a student's function returns").tag(config=True)
     items = Integer(10_000, help="values in one returned tuple, list or dict, nested ones included").tag(config=True)
     depth = Integer(8, help="nesting of returned tuples, lists and dicts").tag(config=True)
@@ -66,8 +67,9 @@ def default(name):
 def cap_grader_memory(limits):
     """Cap this grading process's memory at limits.grader_memory (the soft RLIMIT_DATA). A kernel's
     message arrives whole, and kernel_message_bytes caps only each of its parts: over the cap, ZeroMQ
-    cannot take the next part, drops the connection with the message, and connects again. The
-    kernels this process starts get their own limits (`uncapped`)."""
+    cannot take the next part and drops the message with its connection (for good: the notebook
+    then ends with OutputLost). The kernels this process starts get their own limits (`uncapped`).
+    An honest submission at every size limit took about 1 GiB."""
     hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
     cap = limits.grader_memory if hard == resource.RLIM_INFINITY else min(limits.grader_memory, hard)
     resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))

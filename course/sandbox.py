@@ -18,6 +18,7 @@ refuses to start if it cannot create one.
 Without the sandbox (`--no-sandbox`, `TrustedExecute.sandbox = False`) messages from the kernel
 are still capped in size.
 """
+import asyncio
 import contextlib
 import functools
 import os
@@ -69,25 +70,45 @@ class PatientChannel(AsyncZMQSocketChannel):
     descriptor, and now and then the edge is missed: the wait then lasts until its timeout, which
     for a cell is Execute.timeout (a finished cell took 30 s instead of 0.3 s in about one of 20
     gradings of a notebook with widgets). Each slice asks ZeroMQ again, so a missed edge costs
-    at most one slice. A message that is not well formed (or not signed, or not JSON) is skipped."""
+    at most one slice.
+
+    The kernel writes what arrives, and student code can flood a channel. A message that is not
+    well formed (or not signed, or not JSON) is skipped, and so is a reply to anything but the last
+    request sent on the channel (nbclient would read those forever). Each wait first lets the other
+    tasks run, and its deadline holds however many messages are waiting: a flood cannot outlast a
+    cell's time limit."""
 
     slice_seconds = 0.25
+    awaited = None  # the msg_id of the last request sent on this channel
+
+    def send(self, msg):
+        self.awaited = msg["header"]["msg_id"]
+        super().send(msg)
 
     async def get_msg(self, timeout=None):
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
+            await asyncio.sleep(0)  # ready messages never suspend this loop: let the timeouts run
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             step = self.slice_seconds if left is None else min(self.slice_seconds, left)
             if await self.socket.poll(int(step * 1000)):
-                try:
-                    msg = await self._recv()
-                except Exception:  # noqa: BLE001 (jupyter_client raises many kinds on a bad message)
-                    continue
-                if well_formed(msg):
+                msg = await self.next_readable()
+                if msg is not None:
                     return msg
-                continue
-            if left is not None and left <= step:
+            if deadline is not None and time.monotonic() >= deadline:
                 raise Empty
+
+    async def next_readable(self):
+        """The next message, or None if it is to be skipped (see the class's docstring)."""
+        try:
+            msg = await self._recv()
+        except Exception:  # noqa: BLE001 (jupyter_client raises many kinds on a bad message)
+            return None
+        if not well_formed(msg):
+            return None
+        if self.awaited is not None and msg["parent_header"].get("msg_id") != self.awaited:
+            return None
+        return msg
 
 
 class CappedKernelClient(AsyncKernelClient, Limits):
@@ -101,6 +122,12 @@ class CappedKernelClient(AsyncKernelClient, Limits):
     iopub_channel_class = Type(PatientChannel)
 
     call_payload = None  # set by the grader for one call (course/trusted_execute.py kernel_record)
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        # jupyter_client keeps every signature it receives (up to 65,536, before checking them) against
+        # replays; the kernel holds the key anyway, and a forged "signature" may be 32 MiB
+        self.session.digest_history_size = 0
 
     async def _async_wait_for_ready(self, timeout=None):
         """jupyter_client's wait for a new kernel (a kernel_info reply, once IOPub is connected),

@@ -290,6 +290,7 @@ class TrustedExecute(Execute, Limits):
         self.awaiting_record, self.record, timeout, start = True, None, self.timeout, time.monotonic()
         self.timeout = max(1, min(timeout or math.inf, math.ceil(self.budget_left)))  # a slow call ends with the budget
         self.kc.call_payload = payload
+        self.past_time_limit = False  # per call: an earlier call's interrupt may have worked
         try:
             self.execute_cell(cell, self.test_index, store_history=False)
         finally:

@@ -257,3 +257,25 @@ def test_a_grader_failure_is_retried_a_bounded_number_of_times_then_reported(bro
     with pytest.raises(distributed.Retry, match="another course version"):  # and another course version
         distributed.handle({**payload, "key": "unit-other", "version": "v2"})
     assert REFUSED in client.hget(key("refused", "v2"), "unit").decode()
+
+
+def test_the_coordinator_sends_only_what_vetting_keeps(tmp_path):
+    """A task carries the vetted submission (course/vet.py): a link to the course's own files (hidden
+    tests, the gradebook) never travels, whether a symbolic link, a linked folder or a hard link."""
+    from course.distributed import vetted_files
+    from course.limits import Limits
+
+    secret, hidden = tmp_path / "source.ipynb", tmp_path / "source"
+    secret.write_text("BEGIN HIDDEN TESTS")
+    hidden.mkdir()
+    (hidden / "tests.py").write_text("BEGIN HIDDEN TESTS")
+    submitted = tmp_path / "submitted"
+    submitted.mkdir()
+    (submitted / "softmax.ipynb").write_text("{}")
+    (submitted / "notes.txt").symlink_to(secret)
+    (submitted / "folder").symlink_to(hidden, target_is_directory=True)
+    os.link(secret, submitted / "copy.txt")
+    (submitted / "weights.bin").write_bytes(b"x" * 4096)
+    files, left_out = vetted_files(submitted, Limits(submission_bytes=1024))
+    assert list(files) == ["softmax.ipynb"] and "BEGIN HIDDEN" not in json.dumps(files)
+    assert sorted(reason.split(":")[0] for reason in left_out) == ["copy.txt", "folder", "notes.txt", "weights.bin"]

@@ -1,12 +1,16 @@
 """What the grader's kernel client accepts from a kernel: the channels it opens, and how much memory
 one message can take (course/sandbox.py CappedKernelClient, course/limits.py cap_grader_memory)."""
+import contextlib
 import json
 import resource
 import subprocess
 import sys
+import time
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError
 from nbformat.v4 import new_code_cell, new_notebook
 
 from course.sandbox import KernelManager
@@ -15,7 +19,7 @@ MiB = 2**20
 # One IOPub message of 50 parts of 30 MiB (1.5 GB): each part is under kernel_message_bytes.
 MANY_PARTS = """k = get_ipython().kernel
 msg = k.session.msg('stream', {'name': 'stdout', 'text': 'x'}, parent=k.get_parent('shell'))
-k.session.send(k.iopub_thread.socket, msg, buffers=[memoryview(b'x' * (30 * 2**20))] * 50)"""
+k.session.send(k.iopub_socket, msg, buffers=[memoryview(b'x' * (30 * 2**20))] * 50)"""
 GRADER = """
 import json, resource, sys
 import nbformat
@@ -70,3 +74,47 @@ def test_kernels_do_not_inherit_the_grader_cap():
              f"subprocess.run(uncapped({probe!r}))"
     shown = subprocess.run([sys.executable, "-c", capped], capture_output=True, text=True, check=True).stdout
     assert int(shown) == resource.getrlimit(resource.RLIMIT_DATA)[1]
+
+
+# Floods a kernel can send for 120 s while its cell runs: malformed messages on the shell channel,
+# signed replies to a request that was never sent, signed IOPub output for another request.
+ANOTHER_REQUEST = ("{'header': {'msg_id': 'another', 'session': 's', 'msg_type': 'execute_request', "
+                   "'username': 'u', 'date': '2026-01-01T00:00:00Z', 'version': '5.3'}}")
+FLOODS = {
+    "malformed-shell": "sock.send_multipart(list(ident) + [b'<IDS|MSG>', b'bad', b'{}', b'{}', b'{}', b'{}'])",
+    "replies-to-another-request": "k.session.send(k.shell_stream, 'execute_reply', {'status': 'ok', "
+                                  f"'execution_count': 1}}, parent={ANOTHER_REQUEST}, ident=ident)",
+    "output-of-another-request": "k.session.send(k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'x'}, "
+                                 f"parent={ANOTHER_REQUEST})",
+}
+FLOOD = """import time
+k = get_ipython().kernel
+sock, ident = k.shell_stream.socket, k._parent_ident['shell']
+end = time.monotonic() + 120
+while time.monotonic() < end:
+    {send}
+"""
+
+
+@pytest.mark.parametrize("flood", FLOODS)
+def test_a_flood_of_messages_cannot_outlast_the_time_limit(flood):
+    """The cell's time limit (5 s here) ends it long before the kernel's 120-s flood would end."""
+    nb = new_notebook(cells=[new_code_cell(FLOOD.format(send=FLOODS[flood]))])
+    client = NotebookClient(nb, kernel_manager_class=KernelManager, timeout=5, iopub_timeout=4, allow_errors=True,
+                            interrupt_on_timeout=True, error_on_timeout={"ename": "Timeout", "evalue": "", "traceback": []})
+    start = time.monotonic()
+    with client.setup_kernel(), contextlib.suppress(CellTimeoutError):
+        client.execute_cell(nb.cells[0], 0)
+    assert time.monotonic() - start < 90, "the flood held the grader"
+
+
+def test_forged_signatures_are_not_kept():
+    """jupyter_client would keep each received signature, checked or not, against replays: 20 forged
+    ones of 8 MiB would stay in the grader's memory."""
+    sends = ("k = get_ipython().kernel\nimport os\nfor _ in range(20):\n    k.iopub_socket.send_multipart("
+             "[b'kernel.x.stream', b'<IDS|MSG>', os.urandom(8 * 2**20), b'{}', b'{}', b'{}', b'{}'])")
+    nb = new_notebook(cells=[new_code_cell(sends)])
+    client = NotebookClient(nb, kernel_manager_class=KernelManager, timeout=600, allow_errors=True)
+    with client.setup_kernel():
+        client.execute_cell(nb.cells[0], 0)
+        assert client.kc.session.digest_history == set()

@@ -560,7 +560,7 @@ for _ in range(3):
 MANY_PARTS = """
 k = get_ipython().kernel
 msg = k.session.msg('stream', {{'name': 'stdout', 'text': 'BREACH'}}, parent=k.get_parent('shell'))
-k.session.send(k.iopub_thread.socket, msg, buffers=[memoryview(b'x' * (30 * 2**20))] * 100)
+k.session.send(k.iopub_socket, msg, buffers=[memoryview(b'x' * (30 * 2**20))] * 100)
 """
 BASE_EXCEPTION = "class Escape(BaseException):\n    pass\nraise Escape('out of the cell')"
 RAISE_IN_SOLUTION = """
