@@ -3,12 +3,13 @@
 
 The coordinator sends one task per submission: the submission's files as vetted on its own machine
 (course/vet.py: plain files only, within the size limits; base64 in JSON, never pickle), the reasons
-for what vetting left out, and the course version (a hash of source/, nbgrader_config.py and this package's .py files). A worker
-grades it with the same Grader as local grading (course/grader.py: sandbox, warm fork server, vetting,
-verdicts; the canary runs once per worker process and assignment), writes the scores into the shared
-gradebook (its own --db: the credentials never travel in a task) and stores the result in Redis
-under the task's key. The coordinator reads the results from Redis, writes the autograded notebooks
-and feedback into its course folder, then the summary and the report as local grading does.
+for what vetting left out, and the course version (a hash of source/, nbgrader_config.py and this
+package's .py files). A worker grades it with the same Grader as local grading (course/grader.py:
+sandbox, warm fork server, vetting, verdicts; the canary runs once per worker process and
+assignment), writes the scores into the shared gradebook (its own --db: the credentials never
+travel in a task) and stores the result in Redis under the task's key. The coordinator reads the
+results from Redis, writes the autograded notebooks and feedback into its course folder, then the
+summary and the report as local grading does.
 
 Keys in Redis (prefix tf:), all derived from the task key (a hash of the course version, assignment,
 student, the submission's files and the feedback flag):
@@ -182,7 +183,10 @@ def worker_main(broker, course, overrides, jobs, name):
         finally:
             WorkerState.current = None
 
-    signals.worker_process_init.connect(lambda **_: (cap_grader_memory(limits), start_heartbeat()), weak=False)
+    def process_init(**_):
+        cap_grader_memory(limits)
+        start_heartbeat()
+    signals.worker_process_init.connect(process_init, weak=False)
     signals.worker_process_shutdown.connect(lambda **_: close_graders(), weak=False)
     print(f"评分机 / worker {name}: 课程版本 / course version {WorkerState.version}, {course}", flush=True)
     app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={jobs}", "--pool=prefork", "-Q", QUEUE,
