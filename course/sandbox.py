@@ -82,7 +82,8 @@ class PatientChannel(AsyncZMQSocketChannel):
     awaited = None  # the msg_id of the last request sent on this channel
 
     def send(self, msg):
-        self.awaited = msg["header"]["msg_id"]
+        if msg["header"]["msg_type"].endswith("_request"):  # not nbclient's widget comm messages: no reply
+            self.awaited = msg["header"]["msg_id"]
         super().send(msg)
 
     async def get_msg(self, timeout=None):
