@@ -172,17 +172,26 @@ class TrustedExecute(Execute, Limits):
             except DeadKernelError:
                 self.fail_remaining(index, "KernelDied", KERNEL_DIED)
                 return
-            except CellTimeoutError:  # no end of the cell on IOPub within iopub_timeout
-                if self.past_time_limit:  # and the interrupt did not stop it: killed
+            except CellTimeoutError:  # the cell's end or its reply did not come
+                if self.past_time_limit:  # past the time limit the interrupt did not stop it: killed
                     self.fail_remaining(index, "CellTimeoutError", TIMED_OUT)
-                else:  # the reply came, the rest was lost (e.g. a message over grader_memory)
+                else:  # the kernel answered, but part of it was lost (e.g. a message over grader_memory)
                     self.fail_remaining(index, "OutputLost", OUTPUT_LOST)
                 return
             except BudgetSpent:
                 self.fail_remaining(index, "TimeBudgetSpent", BUDGET_SPENT)
                 return
 
+    async def _async_poll_for_reply(self, msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive):
+        self.cell_output = task_poll_output_msg
+        return await super()._async_poll_for_reply(msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive)
+
     async def _async_handle_timeout(self, timeout, cell=None):
+        output = self.cell_output
+        if output.done() and not output.cancelled() and output.exception() is None:
+            # The kernel ended the cell on IOPub, so only its reply was lost (e.g. a message over
+            # grader_memory on the shell channel, which ZeroMQ never connects again): not a time-out.
+            raise CellTimeoutError.error_from_timeout_and_cell("No reply from the kernel", timeout, cell)
         self.past_time_limit = True
         return await super()._async_handle_timeout(timeout, cell)
 

@@ -3,6 +3,7 @@ every catalogued mistake is named, with its section and hint, after grading, by 
 and (unless hidden-only) by the visible checks in a student's own kernel; no correct answer is
 ever told it made a mistake."""
 import contextlib
+import copy
 import io
 import json
 import re
@@ -19,6 +20,7 @@ from course.checks import CheckFailure
 from course.preprocessors import is_test_cell
 from course.report import diagnosed_mistakes
 from course.sample_class import notebooks, samples, solution_ids, with_answer
+from course.wire import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 BY_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]
@@ -94,6 +96,46 @@ class VectorisationChecks(diagnosis.Live):
             self.steps.setdefault(mistake.key, []).append((steps, result.max_steps))
 
 
+class CorrectAnswerSteps(diagnosis.Diagnoser):
+    """Counts the steps each correct sample takes on each vectorisation check's call."""
+
+    def __init__(self, assignment):
+        super().__init__({})
+        source = ROOT / "source" / assignment
+        self.answers = {}  # exercise -> [namespace with that sample's definition]
+        for sample in samples(assignment, root=ROOT):
+            if sample.kind == "correct":
+                namespace = dict(diagnosis.given_namespace(source))
+                exec(compile(sample.path.read_text(), sample.path.name, "exec"), namespace)
+                self.answers.setdefault(sample.exercise, []).append(namespace)
+        self.cell, self.steps = None, {}  # grade id of the test cell -> ([steps], limit)
+
+    def remember(self, result):
+        for namespace in self.answers.get(result.function, []) if result.max_steps else []:
+            args, kwargs = copy.deepcopy((result.args, result.kwargs))
+            steps = invoke(namespace[result.function], args, kwargs, max_steps=result.max_steps)["steps"]
+            self.steps.setdefault(self.cell, ([], result.max_steps))[0].append(steps)
+
+
+def run_vectorisation_checks(assignment, diagnoser):
+    """Every test cell of the assignment that checks vectorisation (hidden ones included), with
+    `diagnoser` told of each call; {grade id: cell}."""
+    cells = {}
+    diagnosis.use(diagnoser)
+    try:
+        for nb in notebooks(assignment, root=ROOT).values():
+            namespace = dict(diagnosis.given_namespace(ROOT / "source" / assignment))
+            for cell in nb.cells:
+                if is_test_cell(cell) and "expect_vectorised" in cell.source:
+                    diagnoser.cell = grade_id(cell)
+                    cells[diagnoser.cell] = cell
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        exec(compile(cell.source, grade_id(cell), "exec"), namespace)
+    finally:
+        diagnosis.use(None)
+    return cells
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_mistakes_marked_loops_run_past_every_vectorisation_limit(assignment):
     """`loops` says which mistakes a failed vectorisation check can be (only they are run on its large
@@ -101,20 +143,32 @@ def test_mistakes_marked_loops_run_past_every_vectorisation_limit(assignment):
     not run there: that costs seconds and gigabytes. A loop that is a mistake's only symptom and is left
     unmarked goes unnamed, and test_every_catalogued_mistake_is_named_after_grading fails.)"""
     checks = VectorisationChecks(assignment)
-    diagnosis.use(checks)
-    try:
-        for nb in notebooks(assignment, root=ROOT).values():
-            namespace = dict(diagnosis.given_namespace(ROOT / "source" / assignment))
-            for cell in nb.cells:
-                if is_test_cell(cell) and "expect_vectorised" in cell.source:
-                    with contextlib.redirect_stdout(io.StringIO()):
-                        exec(compile(cell.source, grade_id(cell), "exec"), namespace)
-    finally:
-        diagnosis.use(None)
+    run_vectorisation_checks(assignment, checks)
     marked = {m.key for m in mistakes(assignment) if m.loops}
     assert marked == set(checks.steps), "every mistake marked loops has a vectorisation check"
     for key, runs in checks.steps.items():
         assert all(steps is not None and steps > limit for steps, limit in runs), (key, runs)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_vectorisation_limits_leave_room_and_their_comments_are_true(assignment):
+    """Each step limit is at least 50 times what any correct sample takes (EXERCISE_API.md), and the
+    test cell's comment states that maximum ("at most N" / "最多N步") and the ratio ("N times", "N×",
+    "N倍") as count_steps measures them (a new NumPy may change them). A first call may take a few
+    steps more than a later one (NumPy's lazy imports), so N may be up to 5% above this count."""
+    counter = CorrectAnswerSteps(assignment)
+    cells = run_vectorisation_checks(assignment, counter)
+    assert set(cells) == set(counter.steps), "every vectorisation check has a correct sample"
+    for test, cell in cells.items():
+        steps, limit = counter.steps[test]
+        most, comments = max(steps), "\n".join(line for line in cell.source.splitlines() if line.startswith("#"))
+        said = {int(a or b) for a, b in re.findall(r"at most (\d+)|最多(?:用|执行)?(\d+)步", comments)}
+        assert len(said) == 1 and most <= min(said) <= 1.05 * most, f"{test}: the comment says {said}, measured {most}"
+        stated = said.pop()
+        assert limit >= 50 * stated, f"{test}: limit {limit}, a correct sample takes {stated} steps"
+        ratios = [int("".join(n)) for n in re.findall(r"(\d+) times|(\d+)×(?!\d)|(\d+)倍", comments)]
+        assert ratios and all(abs(n / (limit / stated) - 1) < 0.03 for n in ratios), \
+            f"{test}: ratios {ratios}, {limit / stated:.1f} by the numbers stated"
 
 
 @pytest.mark.parametrize("assignment", BY_ASSIGNMENT)

@@ -562,6 +562,12 @@ k = get_ipython().kernel
 msg = k.session.msg('stream', {{'name': 'stdout', 'text': 'BREACH'}}, parent=k.get_parent('shell'))
 k.session.send(k.iopub_socket, msg, buffers=[memoryview(b'x' * (30 * 2**20))] * 100)
 """
+# The same on the shell channel, as the cell's reply: the kernel ends the cell, its reply never comes.
+MANY_PARTS_SHELL = """
+k = get_ipython().kernel
+msg = k.session.msg('execute_reply', {{'status': 'ok', 'execution_count': 1}}, parent=k.get_parent('shell'))
+k.session.send(k.shell_stream, msg, ident=k._parent_ident['shell'], buffers=[memoryview(b'x' * (30 * 2**20))] * 100)
+"""
 BASE_EXCEPTION = "class Escape(BaseException):\n    pass\nraise Escape('out of the cell')"
 RAISE_IN_SOLUTION = """
 class Escape(BaseException):
@@ -614,6 +620,8 @@ CASES = [
          "malformed IOPub messages, widget state and display updates of 12 MB each"),
     Case("many-parts", "killer", inserted(MANY_PARTS), "one message of 3 GB in parts under the size cap: "
          "dropped at the grader's memory cap, and the notebook ends there", reason=OUTPUT_LOST),
+    Case("many-parts-shell", "killer", inserted(MANY_PARTS_SHELL), "the same as the cell's reply on the shell "
+         "channel: the reply is lost, which is not a time-out", reason=OUTPUT_LOST),
     Case("rewrite-scores", "cheat", solution(REWRITE_SCORES), "displays during calls updated later by their ids"),
     Case("detect-grading", "cheat", solution(DETECT_GRADING), "right only when NBGRADER_EXECUTION is set"),
     # notebook structure (the release stub as answer: any point would be a successful cheat)
