@@ -181,6 +181,36 @@ def test_a_loop_that_catches_the_stop_still_fails():
         expect_vectorised(stubborn, np.ones(10_000), max_steps=100)
 
 
+PRINTS_IN_A_KERNEL = """
+import sys
+import numpy as np
+from course.checks import count_steps
+
+def quiet(x):
+    return x * 2
+
+def chatty(x):
+    print("debug", x.shape)
+    print("debug", x.size)
+    print("debug", file=sys.stderr)
+    return x * 2
+
+print([count_steps(fn, np.ones(3)) for fn in (quiet, chatty)])
+"""
+
+
+def test_printing_in_a_kernel_is_not_counted_as_a_loop():
+    """In Jupyter one print() takes about 240 steps in ipykernel's Python: three debug prints would
+    have failed a limit of 600 steps. Only the three lines of the prints count."""
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell(PRINTS_IN_A_KERNEL)])
+    NotebookClient(nb, kernel_name="python3", timeout=60).execute()
+    quiet, chatty = eval(next(o.text for o in nb.cells[0].outputs if o.get("name") == "stdout").splitlines()[-1])
+    assert chatty == quiet + 3, (quiet, chatty)
+
+
 def test_messages_read_well():
     message = failure(lambda x: x * 0 + 1.5, np.full(9, 2.0), np.zeros(9))
     assert "an array of shape (9,)" in message and "形状为(9,)的数组" in message and "array(9" not in message
