@@ -172,7 +172,7 @@ def test_the_batch_completes(corpus):
 
 def test_the_corpus_is_big_enough():
     kinds = {case.kind for case in CASES}
-    assert len(CASES) >= 30 and kinds == {"cheat", "harmless", "killer", "survives", "rejected"}
+    assert len(CASES) >= 30 and kinds == {"cheat", "harmless", "killer", "survives", "rejected", "limit"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
@@ -193,6 +193,8 @@ def test_case(corpus, case):
             assert all(full[t] for t in ctx.tests if t not in ctx.attacked), f"honest cells lost points: {grades}"
     elif case.kind == "harmless":
         assert all(full.values()), f"{case.name}: {grades} {outcome['reasons']}"
+    elif case.kind == "limit":  # README, "does not guarantee": the kernel's reports can be forged
+        assert all(full[t] for t in ctx.attacked), f"{case.name}: {grades}"
     elif case.kind in ("killer", "survives"):
         assert full[ctx.tests[0]], f"a test before the attack lost points: {grades}"
         if case.kind == "killer":

@@ -11,7 +11,10 @@ outcomes, per test cell:
   notebook, when the kernel's output is lost): the test cells before it keep full marks, every test
   cell after it scores 0, and the reason is recorded;
 - `survives`: as `killer`, but whether the later cells still run is not promised;
-- `rejected`: not a gradable notebook (or one nbgrader refuses): no point anywhere, a reason recorded.
+- `rejected`: not a gradable notebook (or one nbgrader refuses): no point anywhere, a reason recorded;
+- `limit`: what the README says grading does not guarantee: a right answer that loops and changes
+  its input keeps the two points measured in the kernel (vectorised, inputs not modified) when it
+  forges what the kernel reports; the attacked exercise earns full marks.
 A successful attack prints BREACH; no graded notebook may show it.
 """
 import copy
@@ -56,7 +59,7 @@ class Context:
 @dataclass
 class Case:
     name: str
-    kind: str  # cheat | harmless | killer | survives | rejected
+    kind: str  # cheat | harmless | killer | survives | rejected | limit
     build: object  # Context -> {file name: notebook or bytes}
     what: str
     honest: str = "kept"  # or "any": the other exercises' marks are not promised
@@ -568,6 +571,26 @@ k = get_ipython().kernel
 msg = k.session.msg('execute_reply', {{'status': 'ok', 'execution_count': 1}}, parent=k.get_parent('shell'))
 k.session.send(k.shell_stream, msg, ident=k._parent_ident['shell'], buffers=[memoryview(b'x' * (30 * 2**20))] * 100)
 """
+# A right answer that loops over rows and changes its input, with the course's kernel side replaced
+# so that it reports one step and no change: the two aspects measured in the kernel (README).
+FORGE_KERNEL_ASPECTS = """
+import numpy as np
+import course.wire as wire
+_invoke = wire.invoke
+def _forged(*args, **kwargs):
+    record = _invoke(*args, **kwargs)
+    record.update(steps=1, modified=[])
+    return record
+wire.invoke = _forged
+def {fn}(x, axis=-1):
+    moved = np.moveaxis(np.asarray(x, dtype=float), axis, -1)
+    moved -= moved.max(axis=-1, keepdims=True)         # in place: the caller's array changes
+    out = np.empty_like(moved)
+    for index in np.ndindex(*moved.shape[:-1]):        # a loop over rows
+        e = np.exp(moved[index])
+        out[index] = e / e.sum()
+    return np.moveaxis(out, -1, axis)
+"""
 BASE_EXCEPTION = "class Escape(BaseException):\n    pass\nraise Escape('out of the cell')"
 RAISE_IN_SOLUTION = """
 class Escape(BaseException):
@@ -623,6 +646,8 @@ CASES = [
     Case("many-parts-shell", "killer", inserted(MANY_PARTS_SHELL), "the same as the cell's reply on the shell "
          "channel: the reply is lost, which is not a time-out", reason=OUTPUT_LOST),
     Case("rewrite-scores", "cheat", solution(REWRITE_SCORES), "displays during calls updated later by their ids"),
+    Case("forge-kernel-aspects", "limit", solution(FORGE_KERNEL_ASPECTS), "a right answer that loops and changes "
+         "its input, with course.wire.invoke replaced to report one step and no change", honest="any"),
     Case("detect-grading", "cheat", solution(DETECT_GRADING), "right only when NBGRADER_EXECUTION is set"),
     # notebook structure (the release stub as answer: any point would be a successful cheat)
     Case("edit-tests", "cheat", stub_and(edit_tests), "test cells replaced by `1.0`", reason=TAMPERED),
