@@ -48,6 +48,8 @@ class Limits(Configurable):
 
     # Submissions (course/vet.py).
     notebook_bytes = Integer(32 * MiB, help="largest notebook file that is graded, bytes").tag(config=True)
+    notebook_containers = Integer(100_000, help="JSON arrays and objects in a submitted notebook; one with more is "
+                                  "left out (a lesson notebook has under 1,000)").tag(config=True)
     submission_bytes = Integer(64 * MiB, help="largest submission (all its files), bytes").tag(config=True)
 
     # Grading workers (course/workers.py, course/kernel_fork.py).

@@ -7,6 +7,7 @@ OutputLost, KernelDied, KernelNotStarted, TimeBudgetSpent).
 """
 import contextlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +135,13 @@ def graded_error_names(folder):
     return found
 
 
+# A traceback's last line, e.g. "MemoryError" or "nbformat.reader.NotJSONError: ...".
+EXCEPTION_LINE = re.compile(r"(?:\w+\.)*\w+(?:Error|Exception)\b")
+
+
 def last_error(log):
+    """What nbgrader's log says went wrong last: its last exception line other than its own
+    NbGraderException (which says only "see the above traceback"), else its last line."""
     lines = [line for line in log.splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "?"
+    named = [line for line in lines if EXCEPTION_LINE.match(line) and not line.startswith("NbGraderException")]
+    return (named or lines or ["?"])[-1][:300]

@@ -8,8 +8,14 @@ without looking like a link. So nbgrader reads a copy: every file is opened with
 links and without blocking, checked to be the same plain file that was listed, and copied with its
 modification time (nbgrader's "unchanged, skip" decision depends on it). Whatever is not copied is
 named with its reason; the rest of the submission is graded.
+
+Size alone does not bound the memory nbgrader needs for a notebook: it copies the parsed notebook
+several times, each JSON array or object as a new Python object, so 29 MiB of `[],[],...` (10
+million arrays) took a worker to its 2 GiB cap (Limits.grader_memory) after 27 s of CPU. A notebook
+with more arrays and objects than Limits.notebook_containers is left out too.
 """
 import os
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -17,6 +23,7 @@ from pathlib import Path
 from .limits import Limits
 
 CHUNK = 2**20
+JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket", stat.S_IFCHR: "device", stat.S_IFBLK: "device"}
 
@@ -63,8 +70,19 @@ def _copy_folder(folder, target, relative, rejected, total, limits):
                                 "left out")
             elif not _copy_file(entry.path, target / entry.name, info):
                 rejected.append(f"{name}: 读取时已被替换，已忽略 / replaced while it was read, left out")
+            elif entry.name.endswith(".ipynb") and containers(target / entry.name) > limits.notebook_containers:
+                (target / entry.name).unlink()
+                most = limits.notebook_containers
+                rejected.append(f"{name}: 笔记本的JSON数组和对象超过{most:,}个，已忽略 / more than {most:,} JSON "
+                                "arrays and objects in the notebook, left out")
             else:
                 total[0] += info.st_size
+
+
+def containers(path):
+    """The JSON arrays and objects in the file at `path` (brackets inside strings do not count)."""
+    text = JSON_STRING.sub(b"", Path(path).read_bytes())
+    return text.count(b"[") + text.count(b"{")
 
 
 def _copy_file(path, destination, listed):

@@ -20,7 +20,7 @@ from course import ROOT
 from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
 from course.trusted_execute import NOT_RUN
-from course.verdict import INVALID, KEPT, KERNEL_DIED, MISSING, TAMPERED, TIMED_OUT
+from course.verdict import INVALID, KEPT, KERNEL_DIED, MISSING, TAMPERED, TIMED_OUT, last_error
 from course.sample_class import notebooks, solution_ids, with_answer, write_submission
 from course.simulate import MIX, simulate
 
@@ -235,3 +235,26 @@ def page_text(path):
     return html.unescape(re.sub(r"<[^>]+>", "", path.read_text(errors="replace")))
 
 
+
+
+# The end of nbgrader's log for a submission that ran a worker out of memory (tests/adversarial:
+# many-arrays, graded with Limits.notebook_containers raised), as the worker recorded it.
+MEMORY_LOG = """There was an error processing assignment: /tmp/tf-worker-biou44t0/vetted/zz-memhog/01_softmax
+Traceback (most recent call last):
+  File "/venv/lib/python3.11/site-packages/nbconvert/exporters/exporter.py", line 147, in from_notebook_node
+    nb_copy = copy.deepcopy(nb)
+  File "/python3.11/copy.py", line 254, in _keep_alive
+    memo[id(memo)].append(x)
+MemoryError
+
+There was an error processing assignment '01_softmax' for student 'zz-memhog'
+Please see the the above traceback for details on the specific errors on the above failures.
+NbGraderException: Please see the the above traceback for details on the specific errors on the above failures.
+"""
+
+
+def test_a_grading_error_names_nbgraders_exception_not_its_see_above():
+    assert last_error(MEMORY_LOG) == "MemoryError"
+    assert last_error("nbformat.reader.NotJSONError: Notebook does not appear to be JSON: ''\n") \
+        == "nbformat.reader.NotJSONError: Notebook does not appear to be JSON: ''"
+    assert last_error("a warning\nthe last line\n") == "the last line"

@@ -160,6 +160,15 @@ def padded(ctx):
     return nbformat.writes(ctx.source[ctx.name]).encode() + b" " * (100 * 2**20)
 
 
+def many_arrays(ctx):
+    """A valid notebook of 29 MiB, under notebook_bytes, whose first cell's metadata holds 10 million
+    empty arrays: parsed and copied by nbgrader, it would fill a worker's memory cap."""
+    nb = copy.deepcopy(ctx.source[ctx.name])
+    nb.cells[0].metadata["x"] = None
+    text = nbformat.writes(nb)
+    return text.replace('"x": null', '"x": [' + ",".join(["[]"] * 10_000_000) + "]", 1).encode()
+
+
 def other_kernel(ctx):
     nbs = ctx.copy()
     nbs[ctx.name].metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
@@ -694,6 +703,8 @@ CASES = [
     Case("folder-notebook", "rejected", instead_of_notebook(FOLDER), "a folder named like the notebook",
          reason="softmax.ipynb: 是文件夹"),
     Case("huge-notebook", "rejected", raw(padded), "a valid notebook of over 100 MB", reason="softmax.ipynb: 笔记本过大"),
+    Case("many-arrays", "rejected", raw(many_arrays), "a notebook of 29 MiB holding 10 million empty arrays",
+         reason="softmax.ipynb: 笔记本的JSON数组和对象超过"),
     Case("other-kernel", "harmless", other_kernel, "the notebook's metadata names R"),
     Case("extra-graded-cell", "rejected", extra_graded_cell, "a new graded cell worth 1000 points"),
     # student ids
