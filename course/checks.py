@@ -40,10 +40,11 @@ class CheckFailure(AssertionError):
 _LIBRARIES = (str(Path(__file__).resolve().parent), str(Path(traceback.__file__).parent))
 
 
-def _fail(zh, en, detail="", result=None, aspect="values", expected=None):
-    """Raise a bilingual failure; with the failing `result`, say which known mistake it looks like."""
+def _fail(zh, en, detail="", result=None, aspect="values", expected=None, part=None):
+    """Raise a bilingual failure; with the failing `result`, say which known mistake it looks like
+    (`expected`: the right value, of the result's item `part` when the result is a tuple)."""
     __tracebackhide__ = True
-    advice = diagnosis.advice(result, aspect, expected) if result is not None else ""
+    advice = diagnosis.advice(result, aspect, expected, part) if result is not None else ""
     raise CheckFailure(shorten("\n".join(part for part in (zh, en, detail, advice) if part), MAX_MESSAGE_CHARS))
 
 
@@ -135,7 +136,7 @@ def _as_numbers(got):
     return array.astype(np.float64) if array.dtype.kind in "biuf" else None
 
 
-def _compare_array(result, got, expected, where_zh, where, rtol, atol):
+def _compare_array(result, got, expected, where_zh, where, rtol, atol, part=None):
     __tracebackhide__ = True
     expected = np.asarray(expected, dtype=float)
     if got is None:
@@ -165,7 +166,7 @@ def _compare_array(result, got, expected, where_zh, where, rtol, atol):
         _fail(f"{where_zh}的数值不对。", f"{where} has wrong values.",
               f"  最大绝对误差 / max abs error: {error.max():.3e}\n{relative}"
               f"  位置 / at index {at}: 得到 / got {_plain(numbers[worst])}, 应为 / expected {_plain(expected[worst])}",
-              result=result, expected=expected)
+              result=result, expected=expected, part=part)
 
 
 def expect_close(result, expected, rtol=1e-7, atol=1e-12, allow_warnings=False):
@@ -183,7 +184,7 @@ def expect_close(result, expected, rtol=1e-7, atol=1e-12, allow_warnings=False):
                   f"{result.label} should return a tuple of {n} arrays, got {describe_type(got)}"
                   + (f" of length {len(got)}" if length else "") + ".", result=result)
         for i, (g, e) in enumerate(zip(got, expected)):
-            _compare_array(result, g, e, f"{result.label_zh}[{i}]", f"{result.label}[{i}]", rtol, atol)
+            _compare_array(result, g, e, f"{result.label_zh}[{i}]", f"{result.label}[{i}]", rtol, atol, i)
     else:
         _compare_array(result, result.value, expected, result.label_zh, result.label, rtol, atol)
 

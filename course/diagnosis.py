@@ -104,8 +104,9 @@ def matches(student, mistake, aspect):
         return any(w.startswith("RuntimeWarning") for w in mistake.warnings)
     if aspect == "vectorised":  # the mistake, too, runs past the limit on this input
         return mistake.steps is not None and mistake.steps > student.max_steps
-    if aspect == "message":  # the right error, but its message is not in both languages
-        return _error_type(student) == _error_type(mistake) and not bilingual(mistake.error.split(":", 1)[-1])
+    if aspect == "message":  # the right error, but its message lacks the same language
+        return _error_type(student) == _error_type(mistake) and \
+            languages(mistake.error.split(":", 1)[-1]) == languages(student.error.split(":", 1)[-1])
     if student.error or mistake.error:
         return _error_type(student) == _error_type(mistake)
     if aspect == "type":
@@ -113,8 +114,18 @@ def matches(student, mistake, aspect):
     return _close(student.value, mistake.value)
 
 
+# Names in a message (d_model, num_heads, W1) are not English: a Chinese-only message may hold them.
+IDENTIFIER = re.compile(r"\w*[_\d]\w*", re.ASCII)
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}[ ,;]+[A-Za-z]{2,}")
+
+
+def languages(text):
+    """(Chinese, English) in a message: a Chinese character; two English words in a row, names aside."""
+    return bool(re.search(r"[\u4e00-\u9fff]", text)), bool(ENGLISH_WORDS.search(IDENTIFIER.sub(" ", text)))
+
+
 def bilingual(text):
-    return bool(re.search(r"[\u4e00-\u9fff]", text)) and bool(re.search(r"[A-Za-z]{3}", text))
+    return all(languages(text))
 
 
 def _size(values):
@@ -169,7 +180,7 @@ class Diagnoser:
             return ""
         return f"卡住了？打开`{function}`下面的提示1。/ Stuck? Open hint 1 under `{function}`."
 
-    def advice(self, result, aspect, expected):
+    def advice(self, result, aspect, expected, part=None):
         if not self.of(result.function):
             return ""
         found = []
@@ -177,7 +188,8 @@ class Diagnoser:
             theirs = self.outcome(mistake, result)
             if theirs is None or not matches(result, theirs, aspect):
                 continue
-            if expected is not None and aspect == "values" and not theirs.error and _close(theirs.value, expected, 0):
+            if expected is not None and aspect == "values" and not theirs.error \
+                    and _close(_item(theirs.value, part), expected, 0):
                 continue  # the right answer looks the same here: this case cannot tell
             found.append(mistake)
         if not found:
@@ -195,6 +207,13 @@ class Diagnoser:
         ranks = {m.key: (agreeing(m), exact(m)) for m in found}
         best = max(found, key=lambda m: ranks[m.key])
         return explain(best, ranks[best.key][0] if aspect == "values" else None, len(cases))
+
+
+def _item(value, part):
+    """Item `part` of a returned tuple (None if there is none); the value itself when part is None."""
+    if part is None:
+        return value
+    return value[part] if type(value) in (tuple, list) and len(value) > part else None
 
 
 def explain(mistake, agreeing, total):
@@ -366,12 +385,12 @@ def advice_for_variable(name, got, expected):
         return ""
 
 
-def advice(result, aspect, expected=None):
+def advice(result, aspect, expected=None, part=None):
     diagnoser = _current()
     if diagnoser is None or not result.function:
         return ""
     try:
-        return diagnoser.advice(result, aspect, expected)
+        return diagnoser.advice(result, aspect, expected, part)
     except Exception:  # a diagnosis must never turn a failing check into a crash
         return diagnoser.hint_pointer(result.function)
 

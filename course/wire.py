@@ -55,15 +55,37 @@ def shorten(text, limit):
 
 # ---------------------------------------------------------------- values
 def encode(value, budget=BUDGET):
-    """Turn a returned value into JSON-safe plain data; odd objects become a description."""
+    """Turn a returned value into JSON-safe plain data; odd objects become a description, and so does
+    a tuple, list or dict of more values than the budget allows (decode would refuse it anyway): a
+    list of a million values would make a message over the cap, and the notebook would end there."""
+    if type(value) in (tuple, list, dict) and _values(value, budget.items) > budget.items:
+        return {"kind": "odd", "type": f"{type(value).__name__} of more than {budget.items} values / 元素过多"}
+    return _encode(value, budget)
+
+
+def _values(value, limit):
+    """How many values `value` holds, itself and nested ones included, as decode counts them; no
+    further than just past `limit`."""
+    count, stack = 0, [value]
+    while stack and count <= limit:
+        value = stack.pop()
+        count += 1
+        if type(value) in (tuple, list):
+            stack.extend(value)
+        elif type(value) is dict:
+            stack.extend(value.values())
+    return count
+
+
+def _encode(value, budget):
     if value is None or type(value) in (bool, int, str):
         return {"kind": "plain", "value": value}
     if type(value) is float:
         return {"kind": "float", "value": repr(value)}
     if type(value) in (tuple, list):
-        return {"kind": type(value).__name__, "items": [encode(v, budget) for v in value]}
+        return {"kind": type(value).__name__, "items": [_encode(v, budget) for v in value]}
     if type(value) is dict and all(type(k) is str for k in value):  # e.g. a dict of parameters
-        return {"kind": "dict", "items": {k: encode(v, budget) for k, v in value.items()}}
+        return {"kind": "dict", "items": {k: _encode(v, budget) for k, v in value.items()}}
     if type(value) is _ndarray or isinstance(value, _generic):
         array = _asarray(value)
         if array.dtype.hasobject or array.nbytes > budget.array_bytes:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 from conftest import ASSIGNMENTS
@@ -270,3 +271,38 @@ def test_course_check_prints_the_mistake(tmp_path, built_course, assignment):
                          cwd=work, capture_output=True, text=True, timeout=600)
     key = entries[(sample.exercise, sample.path.name)].key
     assert f"[{key}]" in run.stdout, run.stdout[-3000:] + run.stderr[-2000:]
+
+
+FLOAT32_ATTENTION = '''
+def scaled_dot_product_attention(Q, K, V, mask=None):
+    Q, K, V = (np.asarray(a, dtype=np.float32) for a in (Q, K, V))
+    scores = Q @ np.swapaxes(K, -1, -2) / np.float32(np.sqrt(Q.shape[-1]))
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    weights = e / e.sum(axis=-1, keepdims=True)
+    return (weights @ V).astype(np.float64), weights.astype(np.float64)
+'''
+
+
+def test_no_mistake_with_right_values_is_named_for_a_near_miss():
+    """A float32 attention misses a tight tolerance by rounding alone. With scores this large the
+    weights are one-hot, and a catalogued mistake whose whole result is right here (no division by
+    √d_k) cannot tell, so none is named: for a function that returns a tuple, the whole tuple is
+    compared with the right one, not the one array that failed (which named no_scaling)."""
+    from course.checks import call, expect_close
+    source = ROOT / "source" / "04_attention"
+    live = diagnosis.Live(source, ROOT / "samples" / "04_attention")
+    namespace = dict(diagnosis.given_namespace(source))
+    exec(FLOAT32_ATTENTION, namespace)
+    rng = np.random.default_rng(7)
+    Q, K, V = rng.normal(size=(2, 3, 4)) * 60, rng.normal(size=(2, 5, 4)) * 60, rng.normal(size=(2, 5, 6))
+    scores = Q @ np.swapaxes(K, -1, -2) / 2.0
+    weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    weights /= weights.sum(axis=-1, keepdims=True)
+    diagnosis.use(live)
+    try:
+        with pytest.raises(CheckFailure) as failure:
+            expect_close(call(namespace["scaled_dot_product_attention"], Q, K, V), (weights @ V, weights), rtol=1e-8,
+                         atol=1e-12)
+    finally:
+        diagnosis.use(None)
+    assert "has wrong values" in str(failure.value) and "diagnosis" not in str(failure.value), str(failure.value)

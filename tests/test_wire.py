@@ -1,5 +1,7 @@
 """The wire between a student's kernel and the grader: records a hostile kernel can forge decode to
 plain data or to an Odd that names the problem, never to the kernel's objects."""
+import json
+
 import numpy as np
 import pytest
 
@@ -87,3 +89,16 @@ def test_the_configured_budget_applies_at_both_ends():
     assert type(decode(encode(np.zeros(25_000)), budget)).__name__ == "Odd"  # nor does the grader accept it
     assert type(decode(encode("abcdefgh"), budget)).__name__ == "Odd"
     assert decode(encode(np.zeros(8)), budget).shape == (8,) and decode(encode("abc"), budget) == "abc"
+
+
+def test_a_long_list_is_described_not_sent():
+    """causal_mask(1100) returned as a list of lists: 1.2 million values would make a record of about
+    36 MB, over the message cap (the notebook would end with "kernel output lost"). The kernel
+    describes it instead, as decode would have judged it."""
+    budget = Budget()
+    record = encode([[True] * 1100] * 1100, budget)
+    assert len(json.dumps(record)) < 200 and "10000" in record["type"], record
+    assert type(decode(record, budget)).__name__ == "Odd"
+    at_limit = [[1.5] * 100] * 99  # the outer list, 99 lists and 9,900 values: 10,000 values in all
+    assert decode(encode(at_limit, budget), budget) == at_limit
+    assert type(decode(encode(at_limit + [1.5], budget), budget)).__name__ == "Odd"
