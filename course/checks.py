@@ -40,11 +40,11 @@ class CheckFailure(AssertionError):
 _LIBRARIES = (str(Path(__file__).resolve().parent), str(Path(traceback.__file__).parent))
 
 
-def _fail(zh, en, detail="", result=None, aspect="values", expected=None, part=None):
+def _fail(zh, en, detail="", result=None, aspect="values", expected=None):
     """Raise a bilingual failure; with the failing `result`, say which known mistake it looks like
-    (`expected`: the right value, of the result's item `part` when the result is a tuple)."""
+    (`expected`: what a failed value check wanted, a diagnosis.Expected)."""
     __tracebackhide__ = True
-    advice = diagnosis.advice(result, aspect, expected, part) if result is not None else ""
+    advice = diagnosis.advice(result, aspect, expected) if result is not None else ""
     raise CheckFailure(shorten("\n".join(part for part in (zh, en, detail, advice) if part), MAX_MESSAGE_CHARS))
 
 
@@ -166,7 +166,7 @@ def _compare_array(result, got, expected, where_zh, where, rtol, atol, part=None
         _fail(f"{where_zh}的数值不对。", f"{where} has wrong values.",
               f"  最大绝对误差 / max abs error: {error.max():.3e}\n{relative}"
               f"  位置 / at index {at}: 得到 / got {_plain(numbers[worst])}, 应为 / expected {_plain(expected[worst])}",
-              result=result, expected=expected, part=part)
+              result=result, expected=diagnosis.Expected(expected, part, rtol, atol))
 
 
 def expect_close(result, expected, rtol=1e-7, atol=1e-12, allow_warnings=False):

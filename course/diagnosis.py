@@ -17,6 +17,7 @@ import io
 import json
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -180,7 +181,7 @@ class Diagnoser:
             return ""
         return f"卡住了？打开`{function}`下面的提示1。/ Stuck? Open hint 1 under `{function}`."
 
-    def advice(self, result, aspect, expected, part=None):
+    def advice(self, result, aspect, expected=None):
         if not self.of(result.function):
             return ""
         found = []
@@ -188,9 +189,8 @@ class Diagnoser:
             theirs = self.outcome(mistake, result)
             if theirs is None or not matches(result, theirs, aspect):
                 continue
-            if expected is not None and aspect == "values" and not theirs.error \
-                    and _close(_item(theirs.value, part), expected, 0):
-                continue  # the right answer looks the same here: this case cannot tell
+            if expected is not None and aspect == "values" and not theirs.error and expected.met_by(theirs.value):
+                continue  # the mistake passes this very check: it cannot be what failed it
             found.append(mistake)
         if not found:
             return self.hint_pointer(result.function)
@@ -209,11 +209,25 @@ class Diagnoser:
         return explain(best, ranks[best.key][0] if aspect == "values" else None, len(cases))
 
 
-def _item(value, part):
-    """Item `part` of a returned tuple (None if there is none); the value itself when part is None."""
-    if part is None:
-        return value
-    return value[part] if type(value) in (tuple, list) and len(value) > part else None
+@dataclass(frozen=True)
+class Expected:
+    """What a failed value check wanted: the right value (of the result's item `part` when the result
+    is a tuple) within the check's tolerance."""
+    value: object
+    part: int = None
+    rtol: float = 1e-7
+    atol: float = 0.0
+
+    def met_by(self, result):
+        """Whether a whole returned value would have passed the check."""
+        item = result if self.part is None else \
+            result[self.part] if type(result) in (tuple, list) and len(result) > self.part else None
+        try:
+            got, want = np.asarray(item, dtype=float), np.asarray(self.value, dtype=float)
+            return got.shape == want.shape and bool(np.allclose(got, want, rtol=self.rtol, atol=self.atol,
+                                                                equal_nan=True))
+        except (TypeError, ValueError):
+            return False
 
 
 def explain(mistake, agreeing, total):
@@ -385,12 +399,12 @@ def advice_for_variable(name, got, expected):
         return ""
 
 
-def advice(result, aspect, expected=None, part=None):
+def advice(result, aspect, expected=None):
     diagnoser = _current()
     if diagnoser is None or not result.function:
         return ""
     try:
-        return diagnoser.advice(result, aspect, expected, part)
+        return diagnoser.advice(result, aspect, expected)
     except Exception:  # a diagnosis must never turn a failing check into a crash
         return diagnoser.hint_pointer(result.function)
 
