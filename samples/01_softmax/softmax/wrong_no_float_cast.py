@@ -1,4 +1,4 @@
-"""Wrong: np.asarray(x) without dtype=float: x - max wraps around for unsigned or small integer dtypes (uint8 [0, 1] gives [1, 0]), and int8 input gives float16 out."""
+"""Wrong: np.asarray(x) without dtype=float: x - max wraps around for unsigned or small integer dtypes (uint8 [0, 1] gives [nan, 0] in float16), and int8 input gives float16 out."""
 import numpy as np
 
 
