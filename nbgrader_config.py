@@ -8,7 +8,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 
 from course.feedback_html import TEMPLATE, TEMPLATE_PATHS, TEMPLATES, FeedbackExporter
-from course.preprocessors import FeedbackHeader, FormNeedsValues, HideTestCode, LanguageFilter
+from course.preprocessors import FeedbackHeader, FormNeedsValues, HideTestCode, LanguageFilter, SafeHTML
 from course.trusted_execute import TrustedExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
@@ -32,7 +32,7 @@ c.ClearSolutions.code_stub = {
 
 # Autograde: test cells run in the grader (course/trusted_execute.py), not in the student's kernel.
 c.Autograde.autograde_preprocessors = [
-    TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, FormNeedsValues, SaveAutoGrades,
+    TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SafeHTML, FormNeedsValues, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata,
 ]
 # The heaviest hidden test cell runs in well under 2 s here; 30 s leaves room for a slow machine,

@@ -16,8 +16,20 @@
 - `FeedbackHeader` (GenerateFeedback): the first cell of a student's feedback, in both languages.
 - `FormNeedsValues` (Autograde, before SaveAutoGrades): an exercise's cells for its form (input
   unmodified, return type, vectorised) earn points only if one of its value cells earns some, so an
-  answer that computes nothing right (`np.zeros_like(x)`, a cheat) earns nothing for its form.
+  answer that computes nothing right (`np.zeros_like(x)`, a cheat) earns nothing for its form. The
+  exercises are the instructor's solution cells in the gradebook, not what the student's file marks.
+- `SafeHTML` (Autograde, after the kernel ran): nothing a student wrote or displayed runs as script
+  where the autograded notebook is shown as HTML: in formgrader, in the instructor's session (its
+  template renders markdown unsanitised), and in the feedback. A markdown cell whose HTML is more
+  than plain formatting (a script, an event handler, an iframe, a form, a `javascript:` link) is
+  shown as its text; outputs keep text, raster images, LaTeX and plain-formatting HTML. Images come
+  from the notebook itself, never from another server.
 """
+import functools
+import re
+
+import bleach
+from nbconvert.filters import markdown2html
 from nbformat.v4 import new_markdown_cell
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -61,6 +73,18 @@ def visible_part(source, begin="BEGIN HIDDEN TESTS", end="END HIDDEN TESTS"):
     return "\n".join(kept).strip("\n"), removed
 
 
+def instructor_cells(info):
+    """The gradebook's cells of the notebook in `info` (resources["nbgrader"]): ({grade id: the
+    instructor's source}, {solution ids}, {grade ids}), empty without a gradebook."""
+    try:
+        with Gradebook(info["db_url"]) as gb:
+            notebook = gb.find_notebook(info["notebook"], info["assignment"])
+            return ({cell.name: cell.source for cell in notebook.source_cells},
+                    {cell.name for cell in notebook.solution_cells}, {cell.name for cell in notebook.grade_cells})
+    except (KeyError, MissingEntry):
+        return {}, set(), set()
+
+
 def number(value):
     return "—" if value is None else f"{float(value):g}"
 
@@ -80,19 +104,9 @@ class HideTestCode(NbGraderPreprocessor):
     end_test_delimeter = Unicode("END HIDDEN TESTS", help="Marks the end of hidden tests.").tag(config=True)
 
     def preprocess(self, nb, resources):
-        self.sources, self.tests = self.gradebook_cells(resources.get("nbgrader", {}))
+        self.sources, solutions, graded = instructor_cells(resources.get("nbgrader", {}))
+        self.tests = graded - solutions
         return super().preprocess(nb, resources)
-
-    def gradebook_cells(self, info):
-        """({grade id: the instructor's source}, {grade ids of test cells}), empty without a gradebook."""
-        try:
-            with Gradebook(info["db_url"]) as gb:
-                notebook = gb.find_notebook(info["notebook"], info["assignment"])
-                solutions = {cell.name for cell in notebook.solution_cells}
-                return ({cell.name: cell.source for cell in notebook.source_cells},
-                        {cell.name for cell in notebook.grade_cells} - solutions)
-        except (KeyError, MissingEntry):
-            return {}, set()
 
     def hide(self, source):
         return visible_part(source, self.begin_test_delimeter, self.end_test_delimeter)
@@ -140,7 +154,8 @@ class FormNeedsValues(NbGraderPreprocessor):
     """Zero the form cells of an exercise whose value cells all scored 0 (the module's docstring says why)."""
 
     def preprocess(self, nb, resources):
-        exercises = [grade_id(c) for c in nb.cells if is_solution(c) and c.cell_type == "code"]
+        _, exercises, _ = instructor_cells(resources.get("nbgrader", {}))
+        exercises = exercises or [grade_id(c) for c in nb.cells if is_solution(c) and c.cell_type == "code"]
         tests = {}
         for cell in nb.cells:
             exercise = exercise_of(grade_id(cell), exercises)
@@ -154,3 +169,69 @@ class FormNeedsValues(NbGraderPreprocessor):
                     cell.outputs = [new_output("error", ename="NotScored", evalue=NO_VALUES,
                                                traceback=[f"NotScored: {NO_VALUES}"])]
         return nb, resources
+
+
+ATTACHMENT = "https://attachment.invalid/"  # where a markdown cell's attachments stand while it is checked
+
+
+def image_attribute(tag, name, value):
+    """An image shows an attachment of the notebook only: one fetched from elsewhere would tell its
+    server who opened the page and when (and the feedback would not read the same offline)."""
+    return name in ("alt", "width", "height", "title") or (name == "src" and value.startswith(ATTACHMENT))
+
+
+# Plain formatting: what markdown makes, plus the <details> of the hints; no attribute that runs code.
+PLAIN_HTML = bleach.Cleaner(
+    tags={"a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
+          "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
+          "li", "ol", "p", "pre", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody",
+          "td", "tfoot", "th", "thead", "tr", "u", "ul", "var"},
+    attributes={"*": ["class", "id", "title", "align"], "a": ["href", "title"], "details": ["open"],
+                "img": image_attribute, "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"]},
+    protocols={"http", "https", "mailto"})
+SAFE_OUTPUTS = {"text/plain", "text/latex", "image/png", "image/jpeg", "image/gif"}
+SELF_CLOSING = re.compile(r"\s*/>")
+MATH_LINK = re.compile(r"\\(href|url)\b")  # MathJax turns \href{javascript:...}{x} into a link
+SHOWN_AS_TEXT = ("**此单元格的HTML不只是格式（脚本、事件、嵌入的页面……），这里按原文显示。/ This cell's HTML is more "
+                 "than formatting (script, events, embedded pages...): shown as its text.**")
+
+
+@functools.lru_cache(maxsize=4096)  # a class's notebooks share their lesson cells: each is checked once
+def is_plain(html):
+    return PLAIN_HTML.clean(html) == SELF_CLOSING.sub(">", html)  # bleach writes <br> for <br/>
+
+
+@functools.lru_cache(maxsize=4096)
+def is_plain_markdown(source):
+    if MATH_LINK.search(source):
+        return False
+    try:  # nbconvert renders attachments as data: images, safe in <img>; here they need not exist
+        return is_plain(markdown2html(source.replace("attachment:", ATTACHMENT)))
+    except Exception:  # noqa: BLE001 (markdown that does not render is shown as text)
+        return False
+
+
+def as_text(source):
+    """A markdown cell that shows `source` as it is: a fence longer than any run of backticks in it."""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", source)), default=0))
+    return f"{SHOWN_AS_TEXT}\n\n{fence}text\n{source}\n{fence}"
+
+
+class SafeHTML(NbGraderPreprocessor):
+    """Markdown and outputs of the autograded notebook without active HTML (the module's docstring says why)."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown" and not is_plain_markdown(cell.source):
+            cell.source = as_text(cell.source)
+            cell.pop("attachments", None)
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data is None:
+                continue
+            html = data.get("text/html")
+            kept = {mime: value for mime, value in data.items()
+                    if mime in SAFE_OUTPUTS and not (mime == "text/latex" and MATH_LINK.search(str(value)))}
+            if isinstance(html, str):
+                kept["text/html"] = html if is_plain(html) else PLAIN_HTML.clean(html)
+            output.data = kept or {"text/plain": "(输出已删除 / output removed)"}
+        return cell, resources

@@ -13,7 +13,7 @@ import nbformat
 from nbgrader.api import Assignment, Grade, GradeCell, Gradebook, Notebook, SubmittedAssignment, SubmittedNotebook
 
 from . import grade_id
-from .diagnosis import catalogue
+from .diagnosis import MARK, catalogue
 from .preprocessors import is_test_cell
 from .nbgrader_setup import nbgrader_app
 from .table import table
@@ -57,7 +57,7 @@ def pass_rates(results, order):
     return rows
 
 
-DIAGNOSED = re.compile(r"诊断 / diagnosis \[([\w.]+)\]")
+DIAGNOSED = re.compile(re.escape(MARK) + r"([\w.]+)\]")
 
 
 def diagnosed_mistakes(course, assignment):

@@ -19,6 +19,7 @@ import nbformat
 
 from . import CourseError, assignments, grade_id
 from .build import course_files
+from .table import shown
 
 STUDENT = "self-check"
 
@@ -128,4 +129,6 @@ def main(path, course="."):
         if message and score < max_score:
             print("      " + message.replace("\n", "\n      "))
     print(f"总分 / total: {total:g}/{most:g}")
+    for reason in outcome.reasons:  # e.g. tampered cells: what the instructor's summary will say too
+        print(f"说明 / note: {shown(reason)}")
     return 0

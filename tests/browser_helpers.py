@@ -25,7 +25,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from course import ROOT
 from course.build import build
 from course.nbgrader_setup import nbgrader
-from course.sample_class import grade_id, solution_ids, with_answer, write_submission
+from classroom import with_hostile_html
+from course.sample_class import grade_id, notebooks, solution_ids, with_answer, write_submission
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -93,12 +94,15 @@ def lab_course(folder):
     return folder
 
 
+HOSTILE_STUDENT = "zoe-html"  # her notebook holds HTML that would run script (classroom.with_hostile_html)
+
+
 def grade_sample_class(folder, assignment, single_language=()):
     """Instructor side of the course copy: gradebook, single-language releases, a graded class
     and its feedback (feedback/<student>/<assignment>/*.html).
 
     Meant to run while the lab is already up (formgrader reads the gradebook on each request).
-    The demo's four students hand in `assignment`, and `nbgrader autograde` grades them; the
+    The demo's four students and HOSTILE_STUDENT hand in `assignment`, and `nbgrader autograde` grades them; the
     assignment is built into a hidden folder for the gradebook, so release/ stays as committed.
     `single_language`: (lang, assignment) pairs to build into release-<lang>/."""
     from course.demo import sample_class
@@ -110,8 +114,9 @@ def grade_sample_class(folder, assignment, single_language=()):
         build(root=folder, release_dir=".release-build", only=[assignment])
     except SystemExit as failure:  # build() exits when nbgrader fails
         raise RuntimeError(str(failure)) from None
-    for student, notebooks in sample_class(assignment).items():
-        write_submission(folder, student, assignment, notebooks)
+    for student, handed_in in sample_class(assignment).items():
+        write_submission(folder, student, assignment, handed_in)
+    write_submission(folder, HOSTILE_STUDENT, assignment, with_hostile_html(notebooks(assignment, "release", ROOT)))
     # One of the students hands in a broken file, so nbgrader's exit status is not 0 here.
     graded = nbgrader("autograde", assignment, "--force", root=folder, check=False)
     feedback = nbgrader("generate_feedback", assignment, "--force", root=folder, check=False)

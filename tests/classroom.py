@@ -4,6 +4,7 @@
 `nbgrader_grade_class` uses the plain `nbgrader autograde` command line, for the test that
 checks both give the same scores.
 """
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,25 @@ def hidden_lines(course, assignment):
     lines = {line for line in hidden_ if len(line) >= 20 and not any(line in visible for visible in shown)}
     assert lines, f"{assignment}: no hidden test lines found"
     return lines
+
+
+# What runs as script if a page shows a student's HTML unsanitised (formgrader, feedback): each
+# marks the page, which tests look for (tests/test_grade.py, tests/test_browser.py).
+PWNED = "document.documentElement.dataset.pwned = 'yes'"
+HOSTILE_MARKDOWN = (f"<script>{PWNED}</script>\n<img src=\"x\" onerror=\"{PWNED}\">\n\n"
+                    f"[a link](javascript:{PWNED.replace(' ', '')})\n\nMY NOTE, SHOWN AS TEXT")
+HOSTILE_OUTPUTS = f"""from IPython.display import HTML, SVG, Javascript, display
+display(HTML({'<b>bold</b><img src="x" onerror="' + PWNED + '">'!r}))
+display(Javascript({PWNED!r}))
+display(SVG({'<svg xmlns="http://www.w3.org/2000/svg" onload="' + PWNED + '"><script>' + PWNED + '</script></svg>'!r}))"""
+
+
+def with_hostile_html(notebooks_by_name):
+    """Copies of the notebooks with a markdown cell and a cell of outputs (run before the tests)
+    that would run HOSTILE script in a page that shows them as they are."""
+    result = {}
+    for name, nb in notebooks_by_name.items():
+        nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+        nb.cells[1:1] = [nbformat.v4.new_markdown_cell(HOSTILE_MARKDOWN), nbformat.v4.new_code_cell(HOSTILE_OUTPUTS)]
+        result[name] = nb
+    return result

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
-from browser_helpers import (CHROMIUM_ARGS, CJK, NOTEBOOK, Lab, chromium, grade_sample_class, has_math,
+from browser_helpers import (CHROMIUM_ARGS, CJK, HOSTILE_STUDENT, NOTEBOOK, Lab, chromium, grade_sample_class, has_math,
                              hide_sidebar, lab_course, menu, open_notebook, phrase, plain, release_notebooks,
                              rendered_cells, replace_code, run, run_all, run_cell, save, screenshot, select_cell,
                              write_finished)
@@ -290,6 +291,29 @@ def test_formgrader_shows_the_assignments_and_the_graded_sample_class(page, lab,
     shoot(page, shots, "formgrader.png", formgrader.locator("table").first, block="end")
 
 
+def test_a_students_html_runs_no_script_in_formgrader_or_in_her_feedback(page, lab, course, instructor_side):
+    """zoe's notebook has a markdown cell with a script, an onerror image and a javascript: link, and
+    a cell displaying such HTML, JavaScript and SVG (tests/classroom.py). Formgrader shows her
+    submission in the instructor's session, where a script could rewrite anyone's grade through
+    its API: the cell is shown as text and no script runs; nor in her feedback file."""
+    instructor_side.result()
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        submission = gb.find_submission_notebook("softmax", GRADED, HOSTILE_STUDENT).id
+    dialogs, requests = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: requests.append(request.url))
+    feedback = (course / "feedback" / HOSTILE_STUDENT / GRADED / "softmax.html").as_uri()
+    for url in (lab.page_url(f"formgrader/submissions/{submission}/"), feedback):
+        requests.clear()
+        page.goto(url, wait_until="load")  # the load event comes after every image has loaded or failed
+        page.get_by_text("MY NOTE, SHOWN AS TEXT").first.wait_for()
+        assert page.locator("b", has_text="bold").count() >= 1  # the HTML output is drawn, as plain formatting
+        assert page.evaluate("document.documentElement.dataset.pwned") is None, f"a script ran: {url}"
+        links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
+        assert not [href for href in links if href.lower().startswith("javascript:")], links
+    assert not dialogs and requests == [feedback], requests  # her images fetch nothing from elsewhere either
+
+
 def test_create_assignment_toolbar_shows_nbgrader_cells(page, lab):
     nb, cells = open_notebook(page, lab, RELEASES[0], kernel=False)
     page.locator(".lm-TabBar-tab[title='Nbgrader Create Assignment']").click()
@@ -324,7 +348,7 @@ def test_feedback_reads_offline_with_math_and_numbered_named_tests(browser, cour
     TeX left in the prose, none shown as source), and the table of contents numbers and names the
     test cells, with their scores, in notebook order."""
     instructor_side.result()
-    files = sorted((course / "feedback").glob(f"*/{GRADED}/*.html"))
+    files = sorted(f for f in (course / "feedback").glob(f"*/{GRADED}/*.html") if f.parts[-3] != HOSTILE_STUDENT)
     assert {f.parts[-3] for f in files} >= {"ada-correct", "ben-mistakes", "cai-blank"}, files
     tests = {name: [grade_id(c) for c in nb.cells if is_test_cell(c)]
              for name, nb in notebooks(GRADED, root=ROOT).items()}

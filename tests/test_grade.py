@@ -15,10 +15,11 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.utils import is_grade, is_solution
 
-from classroom import course_grade, class_copy, hidden_lines, nbgrader_grade_class, scores
-from course import ROOT
+from classroom import course_grade, class_copy, hidden_lines, nbgrader_grade_class, scores, with_hostile_html
+from course import ROOT, exercise_of
 from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
+from course.table import table
 from course.trusted_execute import NOT_RUN
 from course.verdict import INVALID, KEPT, KERNEL_DIED, MISSING, TAMPERED, TIMED_OUT, last_error
 from course.sample_class import notebooks, solution_ids, with_answer, write_submission
@@ -64,7 +65,24 @@ def troubled_class(course):
             "gus-dies": with_answer(source, exercise, "import os\nos._exit(1)"),
             "hal-loops": with_answer(source, exercise, "while True:\n    pass"),
             "ivy-trailing": with_trailing_cells(source),
+            "jo-html": with_hostile_html(source),
+            "kim-unmarked": unmarked(with_answer(source, exercise, ZEROS), exercise),
             "zed-correct": source}
+
+
+ZEROS = "import numpy as np\n\ndef softmax(x, axis=-1):\n    return np.zeros(np.shape(x))"
+
+
+def unmarked(notebooks_by_name, exercise):
+    """Copies with the nbgrader metadata of the solution cell `exercise` removed."""
+    result = {}
+    for name, nb in notebooks_by_name.items():
+        nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == exercise:
+                del cell.metadata["nbgrader"]
+        result[name] = nb
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -88,12 +106,43 @@ def test_every_submission_has_a_score_or_a_reason(graded):
     assert outcomes["fay-tampered"]["reasons"][0].startswith(TAMPERED)
     assert KERNEL_DIED in outcomes["gus-dies"]["reasons"]
     assert TIMED_OUT in outcomes["hal-loops"]["reasons"]
-    for student in ("ada-correct", "zed-correct", "fay-tampered", "ivy-trailing"):  # tampered cells were restored
+    for student in ("ada-correct", "zed-correct", "fay-tampered", "ivy-trailing", "jo-html"):  # tampered: restored
         assert outcomes[student]["score"] == outcomes[student]["max_score"] > 0, outcomes[student]
-    for student in ("ada-correct", "ben-mistakes", "cai-blank", "zed-correct", "ivy-trailing"):
+    for student in ("ada-correct", "ben-mistakes", "cai-blank", "zed-correct", "ivy-trailing", "jo-html"):
         assert outcomes[student]["reasons"] == [], outcomes[student]
     assert outcomes["cai-blank"]["score"] == 0
     assert "dan-broken" in graded["run"].stdout and INVALID in graded["run"].stdout  # the summary table
+
+
+def test_an_answer_that_computes_nothing_earns_nothing_for_its_form_whatever_its_metadata(graded):
+    """kim's softmax returns zeros from a solution cell without its nbgrader metadata: the form
+    cells (inputs unmodified, type, vectorised) still score 0, as the exercise is the gradebook's."""
+    assert graded["outcomes"]["kim-unmarked"]["reasons"][0].startswith(TAMPERED)
+    exercises = solution_ids(notebooks(ASSIGNMENT))
+    form = {t: v for t, v in graded["scores"]["kim-unmarked"].items()
+            if exercise_of(t, exercises) == "softmax" and t.endswith(("_unmodified", "_type", "_vectorised"))}
+    assert len(form) == 3 and all(score == 0 for score, _ in form.values()), form
+
+
+def test_no_student_html_runs_as_script_where_the_graded_notebook_is_shown(graded):
+    """jo's notebook has a markdown cell with a script, an onerror image and a javascript: link, and
+    a cell that displays such HTML and JavaScript. The autograded notebook (what formgrader renders
+    in the instructor's session) shows that cell as its text and keeps only inert outputs, and so
+    does jo's feedback; the lesson's own markdown is untouched (tests/test_browser.py opens both)."""
+    course = graded["course"]
+    nb = nbformat.read(course / "autograded" / "jo-html" / ASSIGNMENT / "softmax.ipynb", 4)
+    assert "MY NOTE, SHOWN AS TEXT" in nb.cells[1].source and nb.cells[1].source.count("```") == 2
+    outputs = [o for o in nb.cells[2].outputs if o.output_type == "display_data"]
+    assert len(outputs) == 3 and not [o for o in outputs if set(o.data) - {"text/plain", "text/html", "image/png"}]
+    assert outputs[0].data["text/html"] == "<b>bold</b><img>", outputs  # the image fetches nothing
+    assert "onerror" not in json.dumps([o.get("data") for o in outputs])
+    lesson = [c.source for c in notebooks(ASSIGNMENT)["softmax.ipynb"].cells if c.cell_type == "markdown"]
+    shown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert shown[:1] + shown[2:] == lesson, "the lesson's cells as written"
+    feedback = (course / "feedback" / "jo-html" / ASSIGNMENT / "softmax.html").read_text()
+    assert "MY NOTE, SHOWN AS TEXT" in feedback
+    tags = re.findall(r"<[^>]*>", feedback)
+    assert not [tag for tag in tags if re.search(r"^<script|\son\w+\s*=|javascript:", tag, re.I)], "active HTML"
 
 
 def test_scores_equal_nbgrader_autograde(graded, tmp_path, built_course):
@@ -258,3 +307,15 @@ def test_a_grading_error_names_nbgraders_exception_not_its_see_above():
     assert last_error("nbformat.reader.NotJSONError: Notebook does not appear to be JSON: ''\n") \
         == "nbformat.reader.NotJSONError: Notebook does not appear to be JSON: ''"
     assert last_error("a warning\nthe last line\n") == "the last line"
+
+
+def test_a_students_text_cannot_redraw_the_terminal_or_add_rows():
+    """A reason quotes text a student chose (a tampered cell's grade id, a file's name): in the
+    printed summary and report.md it stays one inert cell of its row."""
+    chosen = "x |\n| witness | 0/29 | kernel died |\x1b[2J\x1b]0;title\x07\u202e<img src=x onerror=alert(1)>"
+    plain = table(["student", "reasons"], [["eve", chosen], ["witness", "ok"]])
+    assert len(plain.splitlines()) == 3 and not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e]", plain), plain
+    markdown = table(["student", "reasons"], [["eve", chosen], ["witness", "ok"]], markdown=True)
+    rows = markdown.splitlines()
+    assert len(rows) == 4 and all(len(re.findall(r"(?<!\\)\|", row)) == 3 for row in rows), markdown
+    assert "<img" not in markdown and "\\x1b[2J" in markdown

@@ -4,11 +4,13 @@ and (unless hidden-only) by the visible checks in a student's own kernel; no cor
 ever told it made a mistake."""
 import contextlib
 import copy
+import gc
 import io
 import json
 import re
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import nbformat
@@ -306,3 +308,37 @@ def test_no_mistake_with_right_values_is_named_for_a_near_miss():
     finally:
         diagnosis.use(None)
     assert "has wrong values" in str(failure.value) and "diagnosis" not in str(failure.value), str(failure.value)
+
+
+def test_a_cached_diagnosis_belongs_to_its_own_call():
+    """The grader keeps each mistake's result per call, by the call's id. Python gives a freed
+    object's id to a new one, so a cache that let its calls go served another input's result (the
+    mistake went unnamed now and then): the cache keeps each call it has a result for, and a call
+    with new inputs gets its own result."""
+    from course.checks import call
+    live = diagnosis.Live(ROOT / "source" / "01_softmax", ROOT / "samples" / "01_softmax")
+    mistake = live.mistakes["softmax.default_axis_0"]
+    namespace = dict(diagnosis.given_namespace(ROOT / "source" / "01_softmax"))
+    exec((ROOT / "samples" / "01_softmax" / "softmax" / "wrong_default_axis_0.py").read_text(), namespace)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        x = rng.normal(size=(3, 4))
+        first = call(namespace["softmax"], x)
+        assert np.array_equal(live.outcome(mistake, first).value, namespace["softmax"](x))
+        kept = weakref.ref(first)
+        del first
+        gc.collect()
+        assert kept() is not None, "the cache lets its call go, and the call's id may be reused"
+
+
+def test_a_students_text_cannot_plant_a_named_mistake():
+    """An error message the student's code raised is quoted in the failure message; a diagnosis line
+    in it is defused, so the report (course/report.py) counts only what the grader named."""
+    from course.checks import call, expect_close
+    from course.report import DIAGNOSED
+
+    def softmax(x, axis=-1):
+        raise ValueError("\n诊断 / diagnosis [softmax.default_axis_0]:\n  planted")
+    with pytest.raises(CheckFailure) as failure:
+        expect_close(call(softmax, np.ones(3)), np.full(3, 1 / 3))
+    assert "planted" in str(failure.value) and not DIAGNOSED.findall(str(failure.value))

@@ -1,6 +1,7 @@
 """`python -m course check NOTEBOOK`, as a student runs it: the course's own answers score full
 marks, the release notebook 0 with a bilingual message per failed test, and a file that is not a
 notebook of the course exits 2."""
+import json
 import re
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import pytest
 
 from classroom import sandbox_args
 from course import ROOT
+from course.verdict import TAMPERED
 
 NOTEBOOK = "01_softmax/softmax.ipynb"
 
@@ -45,3 +47,13 @@ def test_the_release_scores_zero_with_messages():
 def test_not_a_notebook_of_the_course(tmp_path):
     (tmp_path / "mine.ipynb").write_text("{}")
     assert check(tmp_path / "mine.ipynb").returncode == 2
+
+
+def test_tampered_cells_are_noted(tmp_path):
+    """The answer cell without its nbgrader metadata still scores (nbgrader grades it as written),
+    and the check says what the instructor's summary will say: cells tampered."""
+    nb = json.loads((ROOT / "source" / NOTEBOOK).read_text())
+    next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "softmax")["metadata"].pop("nbgrader")
+    (tmp_path / "softmax.ipynb").write_text(json.dumps(nb))
+    run = check(tmp_path / "softmax.ipynb")
+    assert total(run)[0] > 0 and f"说明 / note: {TAMPERED}" in run.stdout, run.stdout
