@@ -26,19 +26,6 @@ from .wire import (Call, Odd, Remote, StepCounter, _abs, _argmax, _asarray, _gen
 MAX_MESSAGE_CHARS = default("message_chars")  # of a failure message (TrustedExecute applies its configured one)
 
 
-# While a notebook is graded: {grade id: whether that test cell scored full marks} for the test cells
-# run so far (course/trusted_execute.py keeps it); None in a student's kernel.
-scored = None
-
-
-def lost_points(*grade_ids):
-    """Whether one of these test cells, run earlier in the notebook being graded, scored less than
-    full marks: True or False in the grader, None in a student's kernel (cells run in any order)."""
-    if scored is None:
-        return None
-    return any(scored.get(g) is False for g in grade_ids)
-
-
 class CheckFailure(AssertionError):
     """A test found a problem; the message is bilingual (中文 / English)."""
 

@@ -42,6 +42,25 @@ REWRITES = [(re.compile(r"\\[lr]?Vert(?![A-Za-z])"), "\u2016"),  # ‖
 MATHML = "http://www.w3.org/1998/Math/MathML"
 # A TeX command left in the MathML's text: the conversion did not understand it.
 UNCONVERTED = re.compile(r">[^<]*\\[A-Za-z]")
+# MathML's elements; latex2mathml copies \text{...} and \mbox{...} as they are (a student's "<img ...>"
+# would become a tag) and \style, \href and \class into attributes: such a formula is shown as TeX.
+MATHML_TAGS = {"math", "mi", "mn", "mo", "ms", "mtext", "mspace", "mrow", "mfrac", "msqrt", "mroot", "mstyle", "mpadded",
+               "mphantom", "menclose", "msub", "msup", "msubsup", "munder", "mover", "munderover", "mmultiscripts",
+               "mprescripts", "none", "mtable", "mtr", "mtd", "mlabeledtr", "semantics", "annotation"}
+TAG = re.compile(r"<\s*/?\s*([^\s/>]+)([^>]*)>")
+ATTRIBUTE_NAME = re.compile(r"([^\s=]+)\s*=")
+ACTIVE_ATTRIBUTES = {"style", "href", "class", "id", "src", "xlink:href"}
+
+
+def inert_mathml(mathml):
+    """Whether the MathML has only MathML's elements, and no attribute that links, styles or runs code."""
+    for name, attributes in TAG.findall(mathml):
+        if name.lower() not in MATHML_TAGS:
+            return False
+        for attribute in ATTRIBUTE_NAME.findall(attributes):
+            if attribute.lower() in ACTIVE_ATTRIBUTES or attribute.lower().startswith("on"):
+                return False
+    return True
 IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
 NO_ALT = "No description has been provided for this image"  # nbconvert's words
 # nbconvert writes a heading's characters as numeric references (&#35780;), latex2mathml its operators
@@ -64,7 +83,7 @@ def tex_to_mathml(tex, display=False):
         mathml = convert(tex, display="block" if display else "inline")
     except Exception:  # noqa: BLE001 (latex2mathml raises many kinds on TeX it does not know)
         return None
-    if UNCONVERTED.search(mathml) or "<merror" in mathml:
+    if UNCONVERTED.search(mathml) or "<merror" in mathml or not inert_mathml(mathml):
         return None
     # HTML puts <math> in the MathML namespace by itself; with an xmlns attribute, nbconvert's
     # heading anchors (ElementTree) would rewrite a heading's formula as <ns0:math>, which is no MathML.

@@ -15,21 +15,27 @@
   (course/trusted_execute.py writes none; nbgrader's own Execute would).
 - `FeedbackHeader` (GenerateFeedback): the first cell of a student's feedback, in both languages.
 - `FormNeedsValues` (Autograde, before SaveAutoGrades): an exercise's cells for its form (input
-  unmodified, return type, vectorised) earn points only if one of its value cells earns some, so an
-  answer that computes nothing right (`np.zeros_like(x)`, a cheat) earns nothing for its form. The
-  exercises are the instructor's solution cells in the gradebook, not what the student's file marks.
+  unmodified, return type, vectorised) earn points only if one of its value cells earns full marks
+  (a cell that checks the errors raised for bad input is not one), so an answer that computes
+  nothing right (`np.zeros_like(x)`, a cheat) earns nothing for its form, even where zero happens to
+  be one case's right answer. The exercises are the instructor's solution cells in the gradebook,
+  not what the student's file marks.
 - `SafeHTML` (Autograde, after the kernel ran): nothing a student wrote or displayed runs as script
   where the autograded notebook is shown as HTML: in formgrader, in the instructor's session (its
   template renders markdown unsanitised), and in the feedback. A markdown cell whose HTML is more
   than plain formatting (a script, an event handler, an iframe, a form, a `javascript:` link) is
-  shown as its text; outputs keep text, raster images, LaTeX and plain-formatting HTML. Images come
-  from the notebook itself, never from another server.
+  shown as its text (the HTML checked is the one the pages make: the cell's attachments, the
+  templates' strip_files_prefix); outputs keep text, raster images, LaTeX and plain-formatting HTML,
+  and of their metadata an image's size only. Images come from the notebook itself, never from
+  another server, which would learn who opened the page and when.
 """
 import functools
+import json
 import re
 
 import bleach
-from nbconvert.filters import markdown2html
+from nbconvert.filters import strip_files_prefix
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbformat.v4 import new_markdown_cell
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -145,13 +151,20 @@ class FeedbackHeader(NbGraderPreprocessor):
 
 
 FORM_ASPECTS = ("_unmodified", "_type", "_vectorised")
-NO_VALUES = ("未计分：这个练习的数值检查一个也没有通过，形式（不修改输入、返回类型、向量化）的分数要在数值有对的时候才给。"
-             " / Not scored: none of this exercise's value checks passed, and its form (inputs unmodified, return "
-             "type, vectorised) earns points only when some of its values are right.")
+NO_VALUES = ("未计分：这个练习的数值检查没有一个完全通过，形式（不修改输入、返回类型、向量化）的分数要在数值有对的时候才给。"
+             " / Not scored: none of this exercise's value checks passed in full, and its form (inputs unmodified, "
+             "return type, vectorised) earns points only when some of its values are right.")
+NOT_VALUES = ("_error",)  # cells that check the errors raised for bad input
+
+
+def full_marks(cell, log):
+    score, points = determine_grade(cell, log)
+    return points is not None and score is not None and score >= points
 
 
 class FormNeedsValues(NbGraderPreprocessor):
-    """Zero the form cells of an exercise whose value cells all scored 0 (the module's docstring says why)."""
+    """Zero the form cells of an exercise none of whose value cells scored full marks (the module's
+    docstring says why)."""
 
     def preprocess(self, nb, resources):
         _, exercises, _ = instructor_cells(resources.get("nbgrader", {}))
@@ -163,21 +176,27 @@ class FormNeedsValues(NbGraderPreprocessor):
                 tests.setdefault(exercise, []).append(cell)
         for cells in tests.values():
             form = [c for c in cells if grade_id(c).endswith(FORM_ASPECTS)]
-            values = [c for c in cells if c not in form]
-            if form and values and all(determine_grade(c, self.log)[0] == 0 for c in values):
+            values = [c for c in cells if c not in form and not grade_id(c).endswith(NOT_VALUES)]
+            if form and values and not any(full_marks(c, self.log) for c in values):
                 for cell in form:
                     cell.outputs = [new_output("error", ename="NotScored", evalue=NO_VALUES,
                                                traceback=[f"NotScored: {NO_VALUES}"])]
         return nb, resources
 
 
-ATTACHMENT = "https://attachment.invalid/"  # where a markdown cell's attachments stand while it is checked
+EVERY_TAG = ("class", "id", "title", "align")  # bleach reads "*" only for tags without a function of their own
 
 
 def image_attribute(tag, name, value):
-    """An image shows an attachment of the notebook only: one fetched from elsewhere would tell its
-    server who opened the page and when (and the feedback would not read the same offline)."""
-    return name in ("alt", "width", "height", "title") or (name == "src" and value.startswith(ATTACHMENT))
+    """An image shows an attachment of the notebook only (nbconvert writes it as a data: URL): one
+    fetched from elsewhere would tell its server who opened the page and when (and the feedback would
+    not read the same offline)."""
+    return name in (*EVERY_TAG, "alt", "width", "height") or (name == "src" and value.startswith("data:image/"))
+
+
+def link_attribute(tag, name, value):
+    """A link goes to a page (http, https, mailto, or a place in this one), never to a data: URL."""
+    return name in EVERY_TAG or (name == "href" and not re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith("data:"))
 
 
 # Plain formatting: what markdown makes, plus the <details> of the hints; no attribute that runs code.
@@ -186,12 +205,13 @@ PLAIN_HTML = bleach.Cleaner(
           "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
           "li", "ol", "p", "pre", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody",
           "td", "tfoot", "th", "thead", "tr", "u", "ul", "var"},
-    attributes={"*": ["class", "id", "title", "align"], "a": ["href", "title"], "details": ["open"],
+    attributes={"*": EVERY_TAG, "a": link_attribute, "details": ["open"],
                 "img": image_attribute, "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"]},
-    protocols={"http", "https", "mailto"})
+    protocols={"http", "https", "mailto", "data"})  # data: only where image_attribute allows it
 SAFE_OUTPUTS = {"text/plain", "text/latex", "image/png", "image/jpeg", "image/gif"}
 SELF_CLOSING = re.compile(r"\s*/>")
-MATH_LINK = re.compile(r"\\(href|url)\b")  # MathJax turns \href{javascript:...}{x} into a link
+# TeX that MathJax (formgrader's) turns into links, styles, classes or ids
+MATH_ACTIVE = re.compile(r"\\(href|url|style|class|cssId|unicode|require|html[A-Za-z]*)(?![A-Za-z])")
 SHOWN_AS_TEXT = ("**此单元格的HTML不只是格式（脚本、事件、嵌入的页面……），这里按原文显示。/ This cell's HTML is more "
                  "than formatting (script, events, embedded pages...): shown as its text.**")
 
@@ -201,13 +221,21 @@ def is_plain(html):
     return PLAIN_HTML.clean(html) == SELF_CLOSING.sub(">", html)  # bleach writes <br> for <br/>
 
 
+def is_plain_markdown(cell):
+    """Whether the cell's HTML, made as the pages make it (nbconvert's renderer with the cell's
+    attachments, then strip_files_prefix as the templates do), is plain formatting."""
+    return plain_markdown(cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
+
+
 @functools.lru_cache(maxsize=4096)
-def is_plain_markdown(source):
-    if MATH_LINK.search(source):
+def plain_markdown(source, attachments):
+    if MATH_ACTIVE.search(source):
         return False
-    try:  # nbconvert renders attachments as data: images, safe in <img>; here they need not exist
-        return is_plain(markdown2html(source.replace("attachment:", ATTACHMENT)))
-    except Exception:  # noqa: BLE001 (markdown that does not render is shown as text)
+    try:
+        renderer = IPythonRenderer(escape=False, attachments=json.loads(attachments), embed_images=False, path="",
+                                   anchor_link_text="¶", exclude_anchor_links=False)
+        return is_plain(strip_files_prefix(MarkdownWithMath(renderer=renderer).render(source)))
+    except Exception:  # noqa: BLE001 (markdown that does not render, e.g. a missing attachment, is shown as text)
         return False
 
 
@@ -221,7 +249,7 @@ class SafeHTML(NbGraderPreprocessor):
     """Markdown and outputs of the autograded notebook without active HTML (the module's docstring says why)."""
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "markdown" and not is_plain_markdown(cell.source):
+        if cell.cell_type == "markdown" and not is_plain_markdown(cell):
             cell.source = as_text(cell.source)
             cell.pop("attachments", None)
         for output in cell.get("outputs", []):
@@ -230,8 +258,12 @@ class SafeHTML(NbGraderPreprocessor):
                 continue
             html = data.get("text/html")
             kept = {mime: value for mime, value in data.items()
-                    if mime in SAFE_OUTPUTS and not (mime == "text/latex" and MATH_LINK.search(str(value)))}
+                    if mime in SAFE_OUTPUTS and not (mime == "text/latex" and MATH_ACTIVE.search(str(value)))}
             if isinstance(html, str):
                 kept["text/html"] = html if is_plain(html) else PLAIN_HTML.clean(html)
             output.data = kept or {"text/plain": "(输出已删除 / output removed)"}
+            # an image's metadata may name a file (a URL) the templates would show instead: size only
+            output.metadata = {mime: {k: v for k, v in meta.items() if k in ("width", "height") and type(v) is int}
+                               for mime, meta in output.get("metadata", {}).items()
+                               if mime in output.data and isinstance(meta, dict)}
         return cell, resources

@@ -127,7 +127,7 @@ def main(path, course="."):
         score, max_score = scores[name]
         print(f"  {'✓' if score == max_score else '✗'} {name:<40} {score:g}/{max_score:g}")
         if message and score < max_score:
-            print("      " + message.replace("\n", "\n      "))
+            print("      " + "\n      ".join(shown(line) for line in message.split("\n")))  # the student's text is inert
     print(f"总分 / total: {total:g}/{most:g}")
     for reason in outcome.reasons:  # e.g. tampered cells: what the instructor's summary will say too
         print(f"说明 / note: {shown(reason)}")

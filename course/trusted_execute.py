@@ -35,10 +35,10 @@ from nbclient.exceptions import CellControlSignal, CellTimeoutError, DeadKernelE
 from nbclient.client import NotebookClient
 from nbformat import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
-from nbgrader.utils import determine_grade, is_grade, is_task
+from nbgrader.utils import is_grade, is_task
 from traitlets import Bool
 
-from . import checks, diagnosis, grade_id
+from . import diagnosis
 from .checks import CheckFailure
 from .limits import Limits, default
 from .preprocessors import is_test_cell
@@ -123,7 +123,6 @@ class TrustedExecute(Execute, Limits):
         self._check_assign_resources(resources)
         self.use_diagnosis(resources)
         self.test_namespace = {"__builtins__": builtins}  # shared by the test cells, like a kernel's
-        checks.scored = {}  # what the test cells found so far (checks.lost_points)
         self.output_sizes, self.notebook_output, self.awaiting_record, self.record = {}, 0, False, None
         self.budget_left = float(self.call_budget)
         run = self.mark_trailing_cells()
@@ -207,8 +206,6 @@ class TrustedExecute(Execute, Limits):
         self._check_assign_resources(resources)
         self.test_index = index
         cell.outputs = self.run_test_cell(cell.source, index)
-        score, points = determine_grade(cell, self.log)
-        checks.scored[grade_id(cell)] = score >= points
         return cell, self.resources
 
     def run_test_cell(self, source, index):
@@ -233,8 +230,7 @@ class TrustedExecute(Execute, Limits):
                 error = error_output(diagnosis.inert(type(exc).__name__), diagnosis.inert(str(exc)[:1000]),
                                      self.message_chars)
         if printed.getvalue():
-            text = diagnosis.inert(shorten(printed.getvalue(), self.max_output))
-            outputs.append(new_output("stream", name="stdout", text=text))
+            outputs.append(new_output("stream", name="stdout", text=shorten(printed.getvalue(), self.max_output)))
         if error is not None:
             outputs.append(error)
         elif isinstance(value, float):

@@ -90,22 +90,36 @@ def hidden_lines(course, assignment):
 
 
 # What runs as script if a page shows a student's HTML unsanitised (formgrader, feedback): each
-# marks the page, which tests look for (tests/test_grade.py, tests/test_browser.py).
-PWNED = "document.documentElement.dataset.pwned = 'yes'"
-HOSTILE_MARKDOWN = (f"<script>{PWNED}</script>\n<img src=\"x\" onerror=\"{PWNED}\">\n\n"
-                    f"[a link](javascript:{PWNED.replace(' ', '')})\n\nMY NOTE, SHOWN AS TEXT")
-HOSTILE_OUTPUTS = f"""from IPython.display import HTML, SVG, Javascript, display
+# marks the page, which tests look for (tests/test_grade.py, tests/test_browser.py). Each markdown cell
+# tries one way in, and names itself (NOTE n) where it is shown as text; tracker.invalid would learn
+# who opened the page.
+PWNED = "document.documentElement.dataset.pwned='yes'"
+TRACKER = "https://tracker.invalid/pixel.png"
+HOSTILE_MARKDOWN = [f"<script>{PWNED}</script>",
+                    f'<img src="x" onerror="{PWNED}">',
+                    f"[a link](javascript:{PWNED})",
+                    f'<img attachment:x src="x" onerror="{PWNED}">',  # an attribute name with a colon
+                    f"[my notes](files/javascript:{PWNED})",  # the templates strip files/
+                    f"$\\style{{background-image:url({TRACKER})}}{{x}}$",
+                    f'$\\text{{<img src="x" onerror="{PWNED}">}}$',  # stays: its math is text (TeX source in the feedback)
+                    f"![a picture]({TRACKER})",
+                    "![a picture](attachment:missing.png)"]  # nbconvert cannot render it
+MATH_AS_TEXT = 6  # the one cell shown as markdown: MathJax and the feedback show its \\text{...} as text
+HOSTILE_OUTPUTS = f"""from IPython.display import HTML, SVG, Javascript, display, publish_display_data
 display(HTML({'<b>bold</b><img src="x" onerror="' + PWNED + '">'!r}))
 display(Javascript({PWNED!r}))
-display(SVG({'<svg xmlns="http://www.w3.org/2000/svg" onload="' + PWNED + '"><script>' + PWNED + '</script></svg>'!r}))"""
+display(SVG({'<svg xmlns="http://www.w3.org/2000/svg" onload="' + PWNED + '"><script>' + PWNED + '</script></svg>'!r}))
+publish_display_data({{"image/png": "iVBORw0KGgo="}}, metadata={{"filenames": {{"image/png": {TRACKER!r}}}}})"""
 
 
 def with_hostile_html(notebooks_by_name):
-    """Copies of the notebooks with a markdown cell and a cell of outputs (run before the tests)
-    that would run HOSTILE script in a page that shows them as they are."""
+    """Copies of the notebooks with the HOSTILE markdown cells and a cell of outputs (run before the
+    tests), each of which would run script, or fetch from another server, in a page that showed it
+    as it is."""
     result = {}
     for name, nb in notebooks_by_name.items():
         nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-        nb.cells[1:1] = [nbformat.v4.new_markdown_cell(HOSTILE_MARKDOWN), nbformat.v4.new_code_cell(HOSTILE_OUTPUTS)]
+        cells = [nbformat.v4.new_markdown_cell(f"{source}\n\nNOTE {n}") for n, source in enumerate(HOSTILE_MARKDOWN)]
+        nb.cells[1:1] = [*cells, nbformat.v4.new_code_cell(HOSTILE_OUTPUTS)]
         result[name] = nb
     return result

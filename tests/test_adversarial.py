@@ -251,13 +251,20 @@ def using(pid, paths):
     return f"{pid}: {cmdline[:300]} (in {cwd})" if any(p in cmdline or p in cwd for p in paths) else None
 
 
+def another_graders(name):
+    """Whether a folder of that name is another grader's, live in the system's temp folder: a kernel's
+    (tf-kernel-*) there, a fork server's (tf-forks-*) in its worker's scratch folder there."""
+    temp = Path(tempfile.gettempdir())
+    return (temp / name).exists() or any(temp.glob(f"tf-worker-*/{name}"))
+
+
 def test_nothing_is_left_running(corpus, before_session):
     """No process, private folder or cgroup of the graders outlives the run: bwrap (its binds name
     the graders' folders), fork servers and kernels (they work in those folders) and whatever they
     started. The graders' folders are in their own TMPDIR. Their cgroups are named after those
     folders (tf-kernel-*, tf-forks-*): a cgroup new since the session started is theirs if one of
-    its processes is, or if it is empty and not named after a folder in the system's temp folder
-    (another grader's live kernel)."""
+    its processes is, or if it is empty and not named after another grader's live folder (a test
+    running beside this one)."""
     tmp, course = corpus["tmp"], corpus["course"]
     assert any(name.startswith("tf-") for name in corpus["seen"]), f"the graders did not use their TMPDIR: {corpus['seen']}"
     paths = [str(tmp), str(course)]
@@ -271,6 +278,6 @@ def test_nothing_is_left_running(corpus, before_session):
             pids = (cgroup / "cgroup.procs").read_text().split()
         except OSError:  # removed meanwhile
             continue
-        if any(using(pid, paths) for pid in pids) or not (pids or (Path(tempfile.gettempdir()) / cgroup.name).exists()):
+        if any(using(pid, paths) for pid in pids) or not (pids or another_graders(cgroup.name)):
             cgroups.append(str(cgroup))
     assert not (folders or processes or cgroups), f"left behind: folders {folders}, processes {processes}, cgroups {cgroups}"

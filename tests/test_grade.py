@@ -15,10 +15,12 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.utils import is_grade, is_solution
 
-from classroom import course_grade, class_copy, hidden_lines, nbgrader_grade_class, scores, with_hostile_html
+from classroom import (HOSTILE_MARKDOWN, MATH_AS_TEXT, TRACKER, course_grade, class_copy, hidden_lines, nbgrader_grade_class,
+                       scores, with_hostile_html)
 from course import ROOT, exercise_of
 from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
+from course.preprocessors import SHOWN_AS_TEXT
 from course.table import table
 from course.trusted_execute import NOT_RUN
 from course.verdict import INVALID, KEPT, KERNEL_DIED, MISSING, TAMPERED, TIMED_OUT, last_error
@@ -125,24 +127,29 @@ def test_an_answer_that_computes_nothing_earns_nothing_for_its_form_whatever_its
 
 
 def test_no_student_html_runs_as_script_where_the_graded_notebook_is_shown(graded):
-    """jo's notebook has a markdown cell with a script, an onerror image and a javascript: link, and
-    a cell that displays such HTML and JavaScript. The autograded notebook (what formgrader renders
-    in the instructor's session) shows that cell as its text and keeps only inert outputs, and so
-    does jo's feedback; the lesson's own markdown is untouched (tests/test_browser.py opens both)."""
+    """jo's notebook has markdown cells that would each run a script or fetch from another server
+    (tests/classroom.py), and a cell displaying such HTML, JavaScript, SVG and an image whose metadata
+    names a URL. The autograded notebook (what formgrader renders in the instructor's session) shows
+    those cells as their text and keeps only inert outputs, and so does jo's feedback; the lesson's
+    own markdown is untouched (tests/test_browser.py opens both pages)."""
     course = graded["course"]
     nb = nbformat.read(course / "autograded" / "jo-html" / ASSIGNMENT / "softmax.ipynb", 4)
-    assert "MY NOTE, SHOWN AS TEXT" in nb.cells[1].source and nb.cells[1].source.count("```") == 2
-    outputs = [o for o in nb.cells[2].outputs if o.output_type == "display_data"]
-    assert len(outputs) == 3 and not [o for o in outputs if set(o.data) - {"text/plain", "text/html", "image/png"}]
+    hostile = nb.cells[1:1 + len(HOSTILE_MARKDOWN)]
+    assert [n for n, cell in enumerate(hostile) if cell.source.startswith(SHOWN_AS_TEXT)] == \
+        [n for n in range(len(HOSTILE_MARKDOWN)) if n != MATH_AS_TEXT]
+    assert all(f"NOTE {n}" in cell.source for n, cell in enumerate(hostile))
+    outputs = [o for o in nb.cells[1 + len(HOSTILE_MARKDOWN)].outputs if o.output_type == "display_data"]
+    assert len(outputs) == 4 and not [o for o in outputs if set(o.data) - {"text/plain", "text/html", "image/png"}]
     assert outputs[0].data["text/html"] == "<b>bold</b><img>", outputs  # the image fetches nothing
-    assert "onerror" not in json.dumps([o.get("data") for o in outputs])
+    assert "onerror" not in json.dumps([o.get("data") for o in outputs]) and TRACKER not in json.dumps(outputs)
     lesson = [c.source for c in notebooks(ASSIGNMENT)["softmax.ipynb"].cells if c.cell_type == "markdown"]
     shown = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    assert shown[:1] + shown[2:] == lesson, "the lesson's cells as written"
+    assert shown[:1] + shown[1 + len(HOSTILE_MARKDOWN):] == lesson, "the lesson's cells as written"
     feedback = (course / "feedback" / "jo-html" / ASSIGNMENT / "softmax.html").read_text()
-    assert "MY NOTE, SHOWN AS TEXT" in feedback
+    assert all(f"NOTE {n}" in feedback for n in range(len(HOSTILE_MARKDOWN)))
     tags = re.findall(r"<[^>]*>", feedback)
-    assert not [tag for tag in tags if re.search(r"^<script|\son\w+\s*=|javascript:", tag, re.I)], "active HTML"
+    assert not [tag for tag in tags if re.search(r"^<(script|img[^>]*onerror)|\son\w+\s*=|javascript:|tracker\.invalid",
+                                                 tag, re.I)], "active HTML or another server in the feedback"
 
 
 def test_scores_equal_nbgrader_autograde(graded, tmp_path, built_course):
