@@ -40,11 +40,13 @@ class CheckFailure(AssertionError):
 _LIBRARIES = (str(Path(__file__).resolve().parent), str(Path(traceback.__file__).parent))
 
 
-def _fail(zh, en, detail="", result=None, aspect="values", expected=None):
+def _fail(zh, en, detail="", result=None, aspect="values", expected=None, advice=""):
     """Raise a bilingual failure; with the failing `result`, say which known mistake it looks like
-    (`expected`: what a failed value check wanted, a diagnosis.Expected)."""
+    (`expected`: what a failed value check wanted, a diagnosis.Expected), or give the diagnosis's
+    `advice` found otherwise."""
     __tracebackhide__ = True
-    advice = diagnosis.advice(result, aspect, expected) if result is not None else ""
+    if result is not None:
+        advice = diagnosis.advice(result, aspect, expected)
     found = diagnosis.inert("\n".join(part for part in (zh, en, detail) if part))  # may quote the student's code
     raise CheckFailure(shorten("\n".join(part for part in (found, advice) if part), MAX_MESSAGE_CHARS))
 
@@ -264,7 +266,7 @@ def expect_equal(got, expected, what):
         advice = diagnosis.advice_for_variable(what, got, expected)
         got = shorten(_plain(got), 300)
         _fail(f"{what}不对：应为{_plain(expected)}，实际为{got}。", f"{what} is wrong: expected {_plain(expected)}, got {got}.",
-              advice)
+              advice=advice)
 
 
 def expect_error(result, error_type, what):

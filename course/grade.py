@@ -11,12 +11,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.plugins.export import CsvExportPlugin
 
 from . import CourseError
 from .canary import BROKEN
 from .nbgrader_setup import nbgrader_app
-from .report import add_mistakes_column, diagnosed_mistakes, write_report
+from .report import diagnosed_mistakes, write_grades, write_report
 from .sandbox import require_sandbox
 from .table import table
 from .trusted_execute import TrustedExecute
@@ -105,10 +104,9 @@ def finish(app, course, reports, outcomes, seconds, extra):
     """The grades CSV, summary.json and the report of a graded class."""
     assignment = app.coursedir.assignment_id
     read_scores(app, outcomes)
-    with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
-        CsvExportPlugin(parent=app, to=str(reports / "grades.csv"), assignment=[assignment]).export(gb)
     named = diagnosed_mistakes(course, assignment)
-    add_mistakes_column(reports / "grades.csv", named)
+    with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+        write_grades(gb, assignment, reports / "grades.csv", named)
     (reports / "summary.json").write_text(json.dumps(
         {"assignment": assignment, "seconds": seconds, **extra,
          "submissions": [asdict(o) for o in outcomes]}, ensure_ascii=False, indent=1))

@@ -144,8 +144,8 @@ class FeedbackHeader(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         nb.cells.insert(0, new_markdown_cell(
-            f"## 评分反馈 / Feedback — {info['assignment']} / {info['notebook']}\n\n"
-            f"学生 / Student: **{info['student']}** · 得分 / Score: **{info['score']:g} / {info['max_score']:g}**\n\n"
+            f"## 评分反馈 / Feedback — {literal(info['assignment'])} / {literal(info['notebook'])}\n\n"
+            f"学生 / Student: **{literal(info['student'])}** · 得分 / Score: **{info['score']:g} / {info['max_score']:g}**\n\n"
             "每个测试单元下方的说明指出了问题所在。/ The message under each test cell says what went wrong."))
         return nb, resources
 
@@ -209,11 +209,17 @@ PLAIN_HTML = bleach.Cleaner(
                 "img": image_attribute, "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"]},
     protocols={"http", "https", "mailto", "data"})  # data: only where image_attribute allows it
 SAFE_OUTPUTS = {"text/plain", "text/latex", "image/png", "image/jpeg", "image/gif"}
+CHECKED = {}  # (markdown source, its attachments as JSON) -> plain_markdown's answer, for this process
+
+# Markdown the grader renders: a lesson's longest markdown cell has 3,510 characters, its longest line's
+# count of "[" times its length is 2,448, and a lesson notebook has at most 54,517 characters of markdown.
+MARKDOWN_CELL_CHARS, BRACKET_WORK, MARKDOWN_NOTEBOOK_CHARS = 10_000, 200_000, 200_000
 SELF_CLOSING = re.compile(r"\s*/>")
 # TeX that MathJax (formgrader's) turns into links, styles, classes or ids
 MATH_ACTIVE = re.compile(r"\\(href|url|style|class|cssId|unicode|require|html[A-Za-z]*)(?![A-Za-z])")
-SHOWN_AS_TEXT = ("**此单元格的HTML不只是格式（脚本、事件、嵌入的页面……），这里按原文显示。/ This cell's HTML is more "
-                 "than formatting (script, events, embedded pages...): shown as its text.**")
+SHOWN_AS_TEXT = ("**此单元格的HTML不只是格式（脚本、事件、嵌入的页面……），或者单元格太大，这里按原文显示。/ This cell's "
+                 "HTML is more than formatting (script, events, embedded pages...), or the cell is too large: shown as "
+                 "its text.**")
 
 
 @functools.lru_cache(maxsize=4096)  # a class's notebooks share their lesson cells: each is checked once
@@ -221,35 +227,64 @@ def is_plain(html):
     return PLAIN_HTML.clean(html) == SELF_CLOSING.sub(">", html)  # bleach writes <br> for <br/>
 
 
-def is_plain_markdown(cell):
-    """Whether the cell's HTML, made as the pages make it (nbconvert's renderer with the cell's
-    attachments, then strip_files_prefix as the templates do), is plain formatting."""
-    return plain_markdown(cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
-
-
-@functools.lru_cache(maxsize=4096)
 def plain_markdown(source, attachments):
+    """Whether a markdown cell's HTML, made as the pages make it (nbconvert's renderer with the cell's
+    attachments, then strip_files_prefix as the templates do), is plain formatting."""
     if MATH_ACTIVE.search(source):
         return False
     try:
-        renderer = IPythonRenderer(escape=False, attachments=json.loads(attachments), embed_images=False, path="",
+        renderer = IPythonRenderer(escape=False, attachments=attachments, embed_images=False, path="",
                                    anchor_link_text="¶", exclude_anchor_links=False)
         return is_plain(strip_files_prefix(MarkdownWithMath(renderer=renderer).render(source)))
     except Exception:  # noqa: BLE001 (markdown that does not render, e.g. a missing attachment, is shown as text)
         return False
 
 
+# Characters that mean something to HTML, markdown, math or nbconvert's filters, written as references: the
+# text shows as it is, and no pattern has anything to match (strip_files_prefix takes time that grows with
+# the square of a line's length when it holds many "[").
+LITERAL = {c: f"&#{ord(c)};" for c in "&<>\"'[]()$\\`*_!|#~{}"}
+
+
+def literal(text):
+    """Text for a markdown cell that shows as it is, whatever it holds."""
+    return str(text).translate(str.maketrans(LITERAL))
+
+
 def as_text(source):
-    """A markdown cell that shows `source` as it is: a fence longer than any run of backticks in it."""
-    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", source)), default=0))
-    return f"{SHOWN_AS_TEXT}\n\n{fence}text\n{source}\n{fence}"
+    """A markdown cell that shows `source` as it is (an HTML <pre> block ends only at its </pre>)."""
+    return f"{SHOWN_AS_TEXT}\n\n<pre>{literal(source)}</pre>"
+
+
+def renderable(source):
+    """Whether a markdown cell is small enough to render in the grader and in the pages: nbconvert's
+    renderer and filters take far more than linear time on some text (long lines of "[", "\\begin")."""
+    return (len(source) <= MARKDOWN_CELL_CHARS
+            and sum(line.count("[") * len(line) for line in source.split("\n")) <= BRACKET_WORK)
 
 
 class SafeHTML(NbGraderPreprocessor):
     """Markdown and outputs of the autograded notebook without active HTML (the module's docstring says why)."""
 
+    def preprocess(self, nb, resources):
+        self.rendered = 0  # characters of markdown rendered for this notebook
+        return super().preprocess(nb, resources)
+
+    def plain(self, cell):
+        """plain_markdown of the cell, within the notebook's budget; cells checked before (a class
+        shares its lesson's cells) cost nothing."""
+        key = (cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
+        if key not in CHECKED:
+            if not renderable(cell.source) or self.rendered + len(cell.source) > MARKDOWN_NOTEBOOK_CHARS:
+                return False
+            self.rendered += len(cell.source)
+            if len(CHECKED) >= 4096:
+                CHECKED.clear()
+            CHECKED[key] = plain_markdown(cell.source, cell.get("attachments") or {})
+        return CHECKED[key]
+
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "markdown" and not is_plain_markdown(cell):
+        if cell.cell_type == "markdown" and not self.plain(cell):
             cell.source = as_text(cell.source)
             cell.pop("attachments", None)
         for output in cell.get("outputs", []):

@@ -10,7 +10,8 @@ from html import escape
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Assignment, Grade, GradeCell, Gradebook, Notebook, SubmittedAssignment, SubmittedNotebook
+from nbgrader.api import (Assignment, Grade, GradeCell, Gradebook, MissingEntry, Notebook, SubmittedAssignment,
+                         SubmittedNotebook)
 
 from . import grade_id
 from .diagnosis import MARK, catalogue
@@ -86,16 +87,34 @@ def mistake_counts(mistakes, known):
     return sorted(rows, key=lambda r: (-r["students"], order.index(r["mistake"]) if r["mistake"] in order else 0))
 
 
-def add_mistakes_column(grades_csv, mistakes):
-    """grades.csv with one more column: each student's diagnosed mistakes, separated by spaces."""
-    with open(grades_csv, newline="") as f:
-        rows = list(csv.DictReader(f))
-    if not rows:
-        return
-    with open(grades_csv, "w", newline="") as f:
-        writer = csv.DictWriter(f, [*rows[0].keys(), "mistakes"])
-        writer.writeheader()
-        writer.writerows({**row, "mistakes": " ".join(mistakes.get(row["student_id"], []))} for row in rows)
+GRADE_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
+                 "late_submission_penalty", "score", "max_score", "mistakes"]  # nbgrader export's, and the mistakes
+
+
+def spreadsheet_safe(value):
+    """A cell a spreadsheet shows as text: one starting like a formula (=, +, -, @) gets a quote first."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_grades(gb, assignment, path, mistakes):
+    """grades.csv as `nbgrader export` writes it (one row per student, 0 for no submission), quoted as
+    CSV must be (nbgrader's is not: a comma in a student id shifted every later column), formula-like
+    text made inert, and one more column: each student's diagnosed mistakes, separated by spaces."""
+    found = gb.find_assignment(assignment)
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(GRADE_COLUMNS)
+        for student in gb.students:
+            try:
+                submission = gb.find_submission(assignment, student.id)
+                penalty = submission.late_submission_penalty
+                scores = [submission.timestamp, submission.score, penalty, max(0.0, submission.score - (penalty or 0))]
+            except MissingEntry:
+                scores = ["", 0.0, 0.0, 0.0]
+            writer.writerow([spreadsheet_safe(v) for v in (
+                assignment, found.duedate, scores[0], student.id, student.last_name, student.first_name, student.email,
+                *scores[1:], found.max_score, " ".join(mistakes.get(student.id, [])))])
 
 
 def bar_chart(path, title, xlabel, bars, xmax):

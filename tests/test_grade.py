@@ -4,6 +4,7 @@ submission has a score or a reason, re-runs change nothing and keep hand-entered
 
 The class is graded once (module fixture `graded`); no test changes that course: one that regrades
 works on its own copy, so the tests pass in any order and one at a time."""
+import csv
 import html
 import json
 import re
@@ -20,7 +21,7 @@ from classroom import (HOSTILE_MARKDOWN, MATH_AS_TEXT, TRACKER, course_grade, cl
 from course import ROOT, exercise_of
 from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
-from course.preprocessors import SHOWN_AS_TEXT
+from course.preprocessors import MARKDOWN_NOTEBOOK_CHARS, SHOWN_AS_TEXT, SafeHTML
 from course.table import table
 from course.trusted_execute import NOT_RUN
 from course.verdict import INVALID, KEPT, KERNEL_DIED, MISSING, TAMPERED, TIMED_OUT, last_error
@@ -69,9 +70,11 @@ def troubled_class(course):
             "ivy-trailing": with_trailing_cells(source),
             "jo-html": with_hostile_html(source),
             "kim-unmarked": unmarked(with_answer(source, exercise, ZEROS), exercise),
+            ODD_ID: source,
             "zed-correct": source}
 
 
+ODD_ID = "=sum(1),<img src=x onerror=1>"  # a folder name as a spreadsheet formula, with a comma and HTML
 ZEROS = "import numpy as np\n\ndef softmax(x, axis=-1):\n    return np.zeros(np.shape(x))"
 
 
@@ -108,7 +111,7 @@ def test_every_submission_has_a_score_or_a_reason(graded):
     assert outcomes["fay-tampered"]["reasons"][0].startswith(TAMPERED)
     assert KERNEL_DIED in outcomes["gus-dies"]["reasons"]
     assert TIMED_OUT in outcomes["hal-loops"]["reasons"]
-    for student in ("ada-correct", "zed-correct", "fay-tampered", "ivy-trailing", "jo-html"):  # tampered: restored
+    for student in ("ada-correct", "zed-correct", "fay-tampered", "ivy-trailing", "jo-html", ODD_ID):  # tampered: restored
         assert outcomes[student]["score"] == outcomes[student]["max_score"] > 0, outcomes[student]
     for student in ("ada-correct", "ben-mistakes", "cai-blank", "zed-correct", "ivy-trailing", "jo-html"):
         assert outcomes[student]["reasons"] == [], outcomes[student]
@@ -150,6 +153,34 @@ def test_no_student_html_runs_as_script_where_the_graded_notebook_is_shown(grade
     tags = re.findall(r"<[^>]*>", feedback)
     assert not [tag for tag in tags if re.search(r"^<(script|img[^>]*onerror)|\son\w+\s*=|javascript:|tracker\.invalid",
                                                  tag, re.I)], "active HTML or another server in the feedback"
+
+
+def test_a_student_id_is_text_in_the_grades_and_the_feedback(graded):
+    """A student id with a comma, HTML and a leading "=": one row of grades.csv (nbgrader's export
+    does not quote, so the comma shifted every later column and the mistakes column failed), shown as
+    text (not a formula) in a spreadsheet, and plain text in the feedback's header."""
+    course = graded["course"]
+    with open(course / "reports" / ASSIGNMENT / "grades.csv", newline="") as f:
+        rows = {row["student_id"]: row for row in csv.DictReader(f)}
+    assert set(rows) == set(graded["scores"]) - {ODD_ID} | {f"'{ODD_ID}"}, set(rows)
+    assert float(rows[f"'{ODD_ID}"]["score"]) == graded["outcomes"][ODD_ID]["max_score"]
+    page = (course / "feedback" / ODD_ID / ASSIGNMENT / "softmax.html").read_text()
+    assert "<img src=x" not in page and "onerror" not in " ".join(re.findall(r"<[^>]*>", page))
+    assert ODD_ID in page_text(course / "feedback" / ODD_ID / ASSIGNMENT / "softmax.html")
+
+
+def test_markdown_too_costly_to_render_is_shown_as_text():
+    """nbconvert's renderer and its strip_files_prefix take far more than linear time on some text (a
+    line of 16,000 "[](" took 6.7 s, four times as long as 8,000): a cell too large, or too many
+    characters of new markdown in one notebook, is shown as text, with no character those patterns
+    look for."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("[](" * 32_000)] +
+                                  [nbformat.v4.new_markdown_cell(f"note {i} " + "\\begin{a}" * 1100) for i in range(40)])
+    safe = SafeHTML()
+    safe.preprocess(nb, {})
+    assert nb.cells[0].source.startswith(SHOWN_AS_TEXT) and "[" not in nb.cells[0].source.split("<pre>")[1]
+    assert safe.rendered <= MARKDOWN_NOTEBOOK_CHARS and nb.cells[-1].source.startswith(SHOWN_AS_TEXT)
+    assert "\\begin" not in nb.cells[-1].source and "&#92;begin" in nb.cells[-1].source
 
 
 def test_scores_equal_nbgrader_autograde(graded, tmp_path, built_course):
