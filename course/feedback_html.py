@@ -50,6 +50,11 @@ MATHML_TAGS = {"math", "mi", "mn", "mo", "ms", "mtext", "mspace", "mrow", "mfrac
 TAG = re.compile(r"<\s*/?\s*([^\s/>]+)([^>]*)>")
 ATTRIBUTE_NAME = re.compile(r"([^\s=]+)\s*=")
 ACTIVE_ATTRIBUTES = {"style", "href", "class", "id", "src", "xlink:href"}
+IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
+NO_ALT = "No description has been provided for this image"  # nbconvert's words
+# nbconvert writes a heading's characters as numeric references (&#35780;), latex2mathml its operators
+# (&#x0003D;): the page is UTF-8, they are written as themselves (markup characters escaped).
+CHARACTER_REFERENCE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
 
 
 def inert_mathml(mathml):
@@ -61,11 +66,6 @@ def inert_mathml(mathml):
             if attribute.lower() in ACTIVE_ATTRIBUTES or attribute.lower().startswith("on"):
                 return False
     return True
-IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
-NO_ALT = "No description has been provided for this image"  # nbconvert's words
-# nbconvert writes a heading's characters as numeric references (&#35780;), latex2mathml its operators
-# (&#x0003D;): the page is UTF-8, they are written as themselves (markup characters escaped).
-CHARACTER_REFERENCE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
 
 
 def character(reference):

@@ -243,12 +243,12 @@ def plain_markdown(source, attachments):
 # Characters that mean something to HTML, markdown, math or nbconvert's filters, written as references: the
 # text shows as it is, and no pattern has anything to match (strip_files_prefix takes time that grows with
 # the square of a line's length when it holds many "[").
-LITERAL = {c: f"&#{ord(c)};" for c in "&<>\"'[]()$\\`*_!|#~{}"}
+LITERAL = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()$\\`*_!|#~{}"})
 
 
 def literal(text):
     """Text for a markdown cell that shows as it is, whatever it holds."""
-    return str(text).translate(str.maketrans(LITERAL))
+    return str(text).translate(LITERAL)
 
 
 def as_text(source):
