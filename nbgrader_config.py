@@ -62,3 +62,6 @@ c.GenerateFeedback.exporter_class = FeedbackExporter
 c.FeedbackExporter.template_name = TEMPLATE
 c.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES), str(TEMPLATE_PATHS[0])]
 c.FeedbackExporter.extra_template_paths = [str(path) for path in TEMPLATE_PATHS]
+# `nbgrader export` writes grades.csv quoted and formula-safe (course/report.py; nbgrader's own CSV is
+# not quoted, so a comma in a student id shifted every later column). A name: imported only by export.
+c.ExportApp.plugin_class = "course.report.GradesExport"

@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import (Assignment, Grade, GradeCell, Gradebook, MissingEntry, Notebook, SubmittedAssignment,
                          SubmittedNotebook)
+from nbgrader.plugins import ExportPlugin
 
 from . import grade_id
 from .diagnosis import MARK, catalogue
@@ -88,7 +89,7 @@ def mistake_counts(mistakes, known):
 
 
 GRADE_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
-                 "late_submission_penalty", "score", "max_score", "mistakes"]  # nbgrader export's, and the mistakes
+                 "late_submission_penalty", "score", "max_score"]  # nbgrader export's
 
 
 def spreadsheet_safe(value):
@@ -97,24 +98,45 @@ def spreadsheet_safe(value):
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def grade_rows(gb, assignment, students):
+    """nbgrader export's rows of one assignment, one per student (0 for no submission), formula-like
+    text made inert."""
+    for student in students:
+        try:
+            submission = gb.find_submission(assignment.name, student.id)
+            penalty = submission.late_submission_penalty
+            scores = [submission.timestamp, submission.score, penalty, max(0.0, submission.score - (penalty or 0))]
+        except MissingEntry:
+            scores = ["", 0.0, 0.0, 0.0]
+        yield [spreadsheet_safe(v) for v in (assignment.name, assignment.duedate, scores[0], student.id,
+                                             student.last_name, student.first_name, student.email, *scores[1:],
+                                             assignment.max_score)]
+
+
+class GradesExport(ExportPlugin):
+    """`nbgrader export` for this course (nbgrader_config.py selects it): nbgrader's CSV, quoted as CSV
+    must be (nbgrader's is not: a comma in a student id shifted every later column) and formula-safe."""
+
+    def export(self, gradebook):
+        wanted = {str(name) for name in self.student}
+        students = [s for s in gradebook.students if not wanted or s.id in wanted]
+        with open(self.to or "grades.csv", "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(GRADE_COLUMNS)
+            for assignment in gradebook.assignments:
+                if not self.assignment or assignment.name in map(str, self.assignment):
+                    writer.writerows(grade_rows(gradebook, assignment, students))
+
+
 def write_grades(gb, assignment, path, mistakes):
-    """grades.csv as `nbgrader export` writes it (one row per student, 0 for no submission), quoted as
-    CSV must be (nbgrader's is not: a comma in a student id shifted every later column), formula-like
-    text made inert, and one more column: each student's diagnosed mistakes, separated by spaces."""
-    found = gb.find_assignment(assignment)
+    """grades.csv of one assignment as GradesExport writes it, and one more column: each student's
+    diagnosed mistakes, separated by spaces."""
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(GRADE_COLUMNS)
-        for student in gb.students:
-            try:
-                submission = gb.find_submission(assignment, student.id)
-                penalty = submission.late_submission_penalty
-                scores = [submission.timestamp, submission.score, penalty, max(0.0, submission.score - (penalty or 0))]
-            except MissingEntry:
-                scores = ["", 0.0, 0.0, 0.0]
-            writer.writerow([spreadsheet_safe(v) for v in (
-                assignment, found.duedate, scores[0], student.id, student.last_name, student.first_name, student.email,
-                *scores[1:], found.max_score, " ".join(mistakes.get(student.id, [])))])
+        writer.writerow([*GRADE_COLUMNS, "mistakes"])
+        students = gb.students
+        for student, row in zip(students, grade_rows(gb, gb.find_assignment(assignment), students)):
+            writer.writerow([*row, " ".join(mistakes.get(student.id, []))])
 
 
 def bar_chart(path, title, xlabel, bars, xmax):

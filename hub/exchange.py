@@ -6,11 +6,15 @@ lets `nbgrader submit --student SOMEONE` hand in under anyone's name. Here:
 - PrivateSubmit (student side): refuses a student id other than the Unix user, and closes the
   submission to its owner (0700, 0600) and, by an ACL, inbound/'s group (the instructors).
 - OwnerCheckedCollect (instructor side): collects a submission only when its folder belongs to the
-  Unix user it is named after, so a folder planted under another student's name is ignored.
+  Unix user it is named after, so a folder planted under another student's name is ignored; and
+  copies only its plain files (course/vet.py). nbgrader's copy follows links as the instructor: a
+  student's link to the instructor's gradebook.db or source/ notebook came back as a plain file in
+  submitted/, read by their code during grading (and printed into their feedback), or graded as
+  their answer.
 - PrivateReleaseFeedback (instructor side): each feedback file is 0600 plus a read ACL for its
   own student only (setfacl, Debian's `acl` package).
 
-交换目录按学生隔离：提交只有本人和教师组可读；收集时只认文件夹属主与学生名一致的提交；反馈文件只有对应学生可读。
+交换目录按学生隔离：提交只有本人和教师组可读；收集时只认文件夹属主与学生名一致的提交，且只复制其中的普通文件（不跟随链接）；反馈文件只有对应学生可读。
 """
 import glob
 import os
@@ -18,9 +22,12 @@ import pwd
 import re
 import shutil
 import subprocess
+import tempfile
 
 from nbgrader.exchange.default import ExchangeCollect, ExchangeReleaseFeedback, ExchangeSubmit
 from nbgrader.utils import get_username, notebook_hash
+
+from course.vet import vetted_copy
 
 FORGED = "!forged:"  # collect: a record whose folder is not its student's own
 
@@ -60,6 +67,13 @@ class OwnerCheckedCollect(ExchangeCollect):
     def init_src(self):
         super().init_src()
         self.src_records = [r for r in self.src_records if not r["username"].startswith(FORGED)]
+
+    def do_copy(self, src, dest):
+        with tempfile.TemporaryDirectory() as scratch:
+            plain = os.path.join(scratch, "plain")
+            for reason in vetted_copy(src, plain):
+                self.log.warning("%s: %s", src, reason)
+            super().do_copy(plain, dest)  # nbgrader's own exclusions and sizes, on files of its own
 
 
 class PrivateReleaseFeedback(ExchangeReleaseFeedback):

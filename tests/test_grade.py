@@ -156,14 +156,19 @@ def test_no_student_html_runs_as_script_where_the_graded_notebook_is_shown(grade
 
 
 def test_a_student_id_is_text_in_the_grades_and_the_feedback(graded):
-    """A student id with a comma, HTML and a leading "=": one row of grades.csv (nbgrader's export
-    does not quote, so the comma shifted every later column and the mistakes column failed), shown as
-    text (not a formula) in a spreadsheet, and plain text in the feedback's header."""
+    """A student id with a comma, HTML and a leading "=": one row of grades.csv and of `nbgrader
+    export`'s CSV (nbgrader's own does not quote, so the comma shifted every later column and the
+    mistakes column failed), shown as text (not a formula) in a spreadsheet, and plain text in the
+    feedback's header."""
     course = graded["course"]
     with open(course / "reports" / ASSIGNMENT / "grades.csv", newline="") as f:
         rows = {row["student_id"]: row for row in csv.DictReader(f)}
     assert set(rows) == set(graded["scores"]) - {ODD_ID} | {f"'{ODD_ID}"}, set(rows)
     assert float(rows[f"'{ODD_ID}"]["score"]) == graded["outcomes"][ODD_ID]["max_score"]
+    nbgrader("export", "--to", "exported.csv", root=course)  # the course's export: the same rows, quoted
+    with open(course / "exported.csv", newline="") as f:
+        exported = {row["student_id"]: row for row in csv.DictReader(f) if row["assignment"] == ASSIGNMENT}
+    assert exported == {student: {k: v for k, v in row.items() if k != "mistakes"} for student, row in rows.items()}
     page = (course / "feedback" / ODD_ID / ASSIGNMENT / "softmax.html").read_text()
     assert "<img src=x" not in page and "onerror" not in " ".join(re.findall(r"<[^>]*>", page))
     assert ODD_ID in page_text(course / "feedback" / ODD_ID / ASSIGNMENT / "softmax.html")

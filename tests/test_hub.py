@@ -380,12 +380,27 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
     hub.as_user(B, "cp", str(Path(pwd.getpwnam(B).pw_dir) / ASSIGNMENT / NOTEBOOK_FILE), str(forged))
     hub.as_user(B, "sh", "-c", f"echo 2099-01-01 00:00:00.000000 UTC > '{forged}/timestamp.txt'")
 
+    # … and what B adds to their own submission is collected only as plain files of B's: links to the
+    # instructor's gradebook, a source notebook and course folder, and a FIFO are left out.
+    (submission_b,) = [p for p in inbound.iterdir() if p.name.startswith(f"{B}+{ASSIGNMENT}+")]
+    links = {"gradebook.db": hub.course / "gradebook.db", "answers.ipynb": hub.course / "source" / ASSIGNMENT /
+             NOTEBOOK_FILE, "course": hub.course}
+    for name, target in links.items():
+        hub.as_user(B, "ln", "-s", str(target), str(submission_b / name))
+    hub.as_user(B, "mkfifo", "-m", "666", str(submission_b / "pipe"))
+
     # 4. The instructor collects: A's own submission, not B's planted one.
     collected = hub.instructor("nbgrader", "collect", ASSIGNMENT)
-    assert f"belongs to {B}, not to {A}" in collected.stdout + collected.stderr, collected.stderr[-2000:]
+    log = collected.stdout + collected.stderr
+    assert f"belongs to {B}, not to {A}" in log, collected.stderr[-2000:]
     submitted = hub.course / "submitted"
     assert sorted(p.name for p in submitted.iterdir()) == [A, B]
     assert "logsumexp" in (submitted / A / ASSIGNMENT / NOTEBOOK_FILE).read_text(), "A's own notebook was collected"
+    collected_b = sorted(p.name for p in (submitted / B / ASSIGNMENT).iterdir())
+    assert NOTEBOOK_FILE in collected_b and not set(collected_b) & {*links, "pipe"}, collected_b
+    for name in links:
+        assert f"{name}: 符号链接，已忽略 / a symbolic link, left out" in log, log[-3000:]
+    assert "pipe: 不是普通文件（FIFO），已忽略" in log, log[-3000:]
 
     # 5. `course grade` (sandboxed), typed into a terminal of the instructor's JupyterLab.
     context_i, page_i = log_in(browser, hub, INSTRUCTOR)
