@@ -6,6 +6,10 @@
   0600); an existing user keeps their password.
 - Both groups may pass through the folders above the course's Python and the course (an ACL per
   group, like `make grader-user`: e.g. /root, where pyenv installs Python, is closed to others).
+- This checkout is closed to the students' group (an ACL entry with no rights) but for what their
+  servers run from it (STUDENT_NEEDS: the venv, the course package the release's checks import,
+  hub/'s settings, the lab settings): a student's terminal read source/ (answers, hidden tests),
+  samples/ and .git. A default entry closes what is made in it later (the demo's gradebook.db).
 - The instructor's course directory ~INSTRUCTOR/transformer-foundations: a copy of this course
   (source/, release/, the course package, nbgrader_config.py ...), made once and never overwritten.
 - nbgrader's exchange: EXCHANGE (0777 as nbgrader requires, plus the sticky bit), and the course's
@@ -32,6 +36,8 @@ from settings import COURSE_ID, COURSE_FOLDER, INSTRUCTORS, STUDENTS, settings  
 
 COPIED = ["course", "source", "release", "lab-settings", "nbgrader_config.py", "jupyter_lab_config.py",
           "index.ipynb", "pyproject.toml"]
+STUDENT_NEEDS = {".venv", "course", "hub", "lab-settings",
+                 "transformer_foundations.egg-info"}  # pkg_resources reads it: the checkout is on their PYTHONPATH
 
 
 def run(*command):
@@ -87,6 +93,14 @@ def let_through(groups, paths):
             folder = folder.parent
 
 
+def close_checkout():
+    for entry in ROOT.iterdir():
+        if not entry.is_symlink():
+            run("setfacl", *(("-x", f"g:{STUDENTS}") if entry.name in STUDENT_NEEDS else ("-m", f"g:{STUDENTS}:---")),
+                str(entry))
+    run("setfacl", "-d", "-m", f"g:{STUDENTS}:---", str(ROOT))
+
+
 def course_copy(home, owner):
     course = home / COURSE_FOLDER
     if not course.exists():
@@ -137,6 +151,7 @@ def main(argv=None):
         ensure_user(student, STUDENTS, passwords)
     write_passwords(state / "passwords", passwords)
     let_through([INSTRUCTORS, STUDENTS], [os.path.realpath(sys.executable), ROOT / "hub" / "setup.py"])
+    close_checkout()
     course_copy(home, args.instructor)
     exchange(args.exchange, args.instructor)
     print(f"hub class: instructor {args.instructor}, students {' '.join(args.students)}; "

@@ -372,6 +372,19 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
     hub.as_user(B, "ln", "-s", str(hub.course), "course")
     status, _ = api(page_b, hub, B, "contents/course/source")
     assert status in (403, 404, 500), f"the contents API showed B source/ ({status})"
+    # … nor, in the checkout the hub runs from, the answers and hidden tests (source/, samples/, .git),
+    # nor what is made there later (as the demo's gradebook.db is), though its servers run from it.
+    later = ROOT / f"tf-hub-probe-{secrets.token_hex(4)}"
+    later.mkdir(mode=0o755)  # open to others by its mode, as a folder `make demo` makes
+    try:
+        (later / "gradebook.db").write_text("made after the set-up")
+        for path in (ROOT / "source" / ASSIGNMENT / NOTEBOOK_FILE, ROOT / "samples" / ASSIGNMENT / "mistakes.toml",
+                     ROOT / ".git" / "HEAD", later / "gradebook.db"):
+            if path.exists():
+                cannot(hub, B, "cat", str(path))
+        cannot(hub, B, "ls", str(ROOT / "source"))
+    finally:
+        shutil.rmtree(later)
     # … and cannot submit in A's name: refused by the exchange, and a planted folder is not collected.
     refused = cannot(hub, B, "nbgrader", "submit", ASSIGNMENT, "--student", A)
     assert "only as yourself" in refused.stdout + refused.stderr, refused.stderr[-2000:]
