@@ -51,6 +51,10 @@ class Limits(Configurable):
     notebook_containers = Integer(100_000, help="JSON arrays and objects in a submitted notebook; one with more is "
                                   "left out (a lesson notebook has under 1,000)").tag(config=True)
     submission_bytes = Integer(64 * MiB, help="largest submission (all its files), bytes").tag(config=True)
+    submission_files = Integer(200, help="files and folders of one submission; the rest are left out (nbgrader's "
+                               "search of a submission's files takes time in their number squared)").tag(config=True)
+    submission_depth = Integer(8, help="folders within folders of one submission; deeper ones are left out"
+                               ).tag(config=True)
 
     # Grading workers (course/workers.py, course/kernel_fork.py).
     worker_deadline = Integer(15 * 60, help="seconds a worker may spend on one submission; a looping cell is "

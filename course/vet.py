@@ -4,15 +4,20 @@ of the grader's own.
 nbgrader follows symbolic links when it reads a submission and when it copies it into autograded/
 and feedback/, and blocks on a FIFO. A submitted link to gradebook.db or source/ would hand the
 gradebook or the hidden tests to the kernel and back to the student; a hard link does the same
-without looking like a link. So nbgrader reads a copy: every file is opened without following
-links and without blocking, checked to be the same plain file that was listed, and copied with its
-modification time (nbgrader's "unchanged, skip" decision depends on it). Whatever is not copied is
-named with its reason; the rest of the submission is graded.
+without looking like a link. So nbgrader reads a copy: every folder and file is opened relative to
+the folder that listed it (a handle, not a path), without following links and without blocking,
+checked to be the same folder or plain file that was listed, and copied with its modification time
+(nbgrader's "unchanged, skip" decision depends on it). A student who owns the submitted folder (the
+hub's exchange) can swap one of its folders for a link between the listing and the copy: by path, a
+lost race copied the instructor's gradebook. Whatever is not copied is named with its reason; the
+rest of the submission is graded.
 
 Size alone does not bound the memory nbgrader needs for a notebook: it copies the parsed notebook
 several times, each JSON array or object as a new Python object, so 29 MiB of `[],[],...` (10
 million arrays) took a worker to its 2 GiB cap (Limits.grader_memory) after 27 s of CPU. A notebook
-with more arrays and objects than Limits.notebook_containers is left out too.
+with more arrays and objects than Limits.notebook_containers is left out too. Nor does it bound
+nbgrader's time: its search of a submission's files is quadratic in their number (100,000 empty
+files held a worker to its deadline), so past Limits.submission_files the rest are left out.
 """
 import os
 import re
@@ -20,63 +25,131 @@ import shutil
 import stat
 from pathlib import Path
 
+from nbgrader.utils import parse_utc
+
 from .limits import Limits
 
 CHUNK = 2**20
 JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
 
 KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket", stat.S_IFCHR: "device", stat.S_IFBLK: "device"}
+UNREADABLE = "无法读取，或读取时已被替换，已忽略 / could not be read, or was replaced while it was read, left out"
 
 
 def vetted_copy(submitted, target, limits=None):
     """Copy the plain files of the folder `submitted` into `target` (emptied first); return the
     reasons, bilingual, for what was left out. `limits` (course/limits.py): notebook_bytes (a notebook
-    nbgrader would need gigabytes of memory to read) and submission_bytes."""
+    nbgrader would need gigabytes of memory to read), submission_bytes, submission_files and
+    submission_depth."""
     limits = limits or Limits()
     shutil.rmtree(target, ignore_errors=True)
     Path(target).mkdir(parents=True)
-    rejected, total = [], [0]
     if Path(submitted).is_symlink() or Path(submitted).parent.is_symlink():
         return ["提交文件夹是符号链接，未评分 / the submission folder is a symbolic link, not graded"]
-    _copy_folder(Path(submitted), Path(target), Path(), rejected, total, limits)
+    try:
+        folder = os.open(submitted, FOLDER)
+    except OSError:
+        return ["提交文件夹无法读取，未评分 / the submission folder cannot be read, not graded"]
+    rejected, counts = [], {"bytes": 0, "entries": 0}
+    try:
+        _copy_folder(folder, Path(target), Path(), rejected, counts, limits)
+    finally:
+        os.close(folder)
+    _check_timestamp(Path(target), rejected)
     return rejected
 
 
-def _copy_folder(folder, target, relative, rejected, total, limits):
-    with os.scandir(folder) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            name = relative / entry.name
-            info = entry.stat(follow_symlinks=False)
-            if stat.S_ISLNK(info.st_mode):
-                rejected.append(f"{name}: 符号链接，已忽略 / a symbolic link, left out")
-            elif stat.S_ISDIR(info.st_mode):
-                if entry.name.endswith(".ipynb"):
-                    rejected.append(f"{name}: 是文件夹而不是笔记本，已忽略 / a folder, not a notebook: left out")
-                    continue
-                (target / entry.name).mkdir()
-                _copy_folder(Path(entry.path), target / entry.name, name, rejected, total, limits)
-            elif not stat.S_ISREG(info.st_mode):
-                kind = KINDS.get(stat.S_IFMT(info.st_mode), "special file")
-                rejected.append(f"{name}: 不是普通文件（{kind}），已忽略 / not a plain file ({kind}), left out")
-            elif info.st_nlink > 1:
-                rejected.append(f"{name}: 硬链接，已忽略 / a hard link, left out")
-            elif entry.name.endswith(".ipynb") and info.st_size > limits.notebook_bytes:
-                most = limits.notebook_bytes // 2**20
-                rejected.append(f"{name}: 笔记本过大（{info.st_size // 2**20} MiB，上限{most} MiB），已忽略 / "
-                                f"notebook too large ({info.st_size // 2**20} MiB, at most {most} MiB), left out")
-            elif total[0] + info.st_size > limits.submission_bytes:
-                most = limits.submission_bytes // 2**20
-                rejected.append(f"{name}: 提交总大小超过{most} MiB，已忽略 / the submission is over {most} MiB in all, "
-                                "left out")
-            elif not _copy_file(entry.path, target / entry.name, info):
-                rejected.append(f"{name}: 读取时已被替换，已忽略 / replaced while it was read, left out")
-            elif entry.name.endswith(".ipynb") and containers(target / entry.name) > limits.notebook_containers:
-                (target / entry.name).unlink()
-                most = limits.notebook_containers
-                rejected.append(f"{name}: 笔记本的JSON数组和对象超过{most:,}个，已忽略 / more than {most:,} JSON "
-                                "arrays and objects in the notebook, left out")
+def _copy_folder(folder, target, relative, rejected, counts, limits):
+    """Copy the entries of the open folder `folder` into `target` (`relative`: its path in the submission)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        rejected.append(f"{relative}/: {UNREADABLE}")
+        return
+    listed = []
+    for entry in names:
+        try:
+            listed.append((entry, os.stat(entry, dir_fd=folder, follow_symlinks=False)))
+        except OSError:
+            rejected.append(f"{relative / entry}: {UNREADABLE}")
+    # A folder's files before its subfolders: the notebooks are copied before any limit is reached.
+    for entry, info in sorted(listed, key=lambda item: (stat.S_ISDIR(item[1].st_mode), item[0])):
+        name = relative / entry
+        if counts["entries"] >= limits.submission_files:
+            rejected.append(f"{name}: 提交中的文件和文件夹超过{limits.submission_files}个，其余已忽略 / more than "
+                            f"{limits.submission_files} files and folders in the submission, the rest left out")
+            counts["entries"] = -1  # said once; nothing more is copied
+        if counts["entries"] < 0:
+            return
+        if stat.S_ISLNK(info.st_mode):
+            rejected.append(f"{name}: 符号链接，已忽略 / a symbolic link, left out")
+        elif stat.S_ISDIR(info.st_mode):
+            if entry.endswith(".ipynb"):
+                rejected.append(f"{name}: 是文件夹而不是笔记本，已忽略 / a folder, not a notebook: left out")
+            elif len(name.parts) > limits.submission_depth:
+                rejected.append(f"{name}: 文件夹嵌套超过{limits.submission_depth}层，已忽略 / folders nested more "
+                                f"than {limits.submission_depth} deep, left out")
             else:
-                total[0] += info.st_size
+                _copy_subfolder(folder, entry, info, target, name, rejected, counts, limits)
+        elif not stat.S_ISREG(info.st_mode):
+            kind = KINDS.get(stat.S_IFMT(info.st_mode), "special file")
+            rejected.append(f"{name}: 不是普通文件（{kind}），已忽略 / not a plain file ({kind}), left out")
+        elif info.st_nlink > 1:
+            rejected.append(f"{name}: 硬链接，已忽略 / a hard link, left out")
+        elif entry.endswith(".ipynb") and info.st_size > limits.notebook_bytes:
+            most = limits.notebook_bytes // 2**20
+            rejected.append(f"{name}: 笔记本过大（{info.st_size // 2**20} MiB，上限{most} MiB），已忽略 / "
+                            f"notebook too large ({info.st_size // 2**20} MiB, at most {most} MiB), left out")
+        elif counts["bytes"] + info.st_size > limits.submission_bytes:
+            most = limits.submission_bytes // 2**20
+            rejected.append(f"{name}: 提交总大小超过{most} MiB，已忽略 / the submission is over {most} MiB in all, "
+                            "left out")
+        elif not _copy_file(folder, entry, target / entry, info):
+            rejected.append(f"{name}: {UNREADABLE}")
+        elif entry.endswith(".ipynb") and containers(target / entry) > limits.notebook_containers:
+            (target / entry).unlink()
+            most = limits.notebook_containers
+            rejected.append(f"{name}: 笔记本的JSON数组和对象超过{most:,}个，已忽略 / more than {most:,} JSON "
+                            "arrays and objects in the notebook, left out")
+        else:
+            counts["bytes"] += info.st_size
+            counts["entries"] += 1
+
+
+def _copy_subfolder(folder, entry, listed, target, name, rejected, counts, limits):
+    try:
+        sub = os.open(entry, FOLDER, dir_fd=folder)
+    except OSError:  # gone, closed to the grader, or now a link (O_NOFOLLOW)
+        rejected.append(f"{name}/: {UNREADABLE}")
+        return
+    try:
+        now = os.fstat(sub)
+        if (now.st_dev, now.st_ino) != (listed.st_dev, listed.st_ino):
+            rejected.append(f"{name}/: {UNREADABLE}")
+            return
+        (target / entry).mkdir()
+        counts["entries"] += 1
+        _copy_folder(sub, target / entry, name, rejected, counts, limits)
+    finally:
+        os.close(sub)
+
+
+def _check_timestamp(target, rejected):
+    """nbgrader reads timestamp.txt when it collects again and when it grades, and stops on one that
+    is not a time (for every student, at `nbgrader collect --update`): such a file is left out."""
+    path = target / "timestamp.txt"
+    if not path.is_file():
+        return
+    try:
+        if path.stat().st_size <= 100:
+            parse_utc(path.read_text(encoding="utf-8").strip())
+            return
+    except (ValueError, OverflowError):
+        pass
+    path.unlink()
+    rejected.append("timestamp.txt: 不是时间，已忽略 / not a time, left out")
 
 
 def containers(path):
@@ -85,10 +158,11 @@ def containers(path):
     return text.count(b"[") + text.count(b"{")
 
 
-def _copy_file(path, destination, listed):
-    """Copy the plain file at `path` if it is still the one listed; False if it is not."""
+def _copy_file(folder, entry, destination, listed):
+    """Copy the plain file `entry` of the open folder `folder` if it is still the one listed; False if
+    it is not, or cannot be read."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(entry, FILE, dir_fd=folder)
     except OSError:
         return False
     with os.fdopen(fd, "rb") as source:

@@ -10,11 +10,15 @@ lets `nbgrader submit --student SOMEONE` hand in under anyone's name. Here:
   copies only its plain files (course/vet.py). nbgrader's copy follows links as the instructor: a
   student's link to the instructor's gradebook.db or source/ notebook came back as a plain file in
   submitted/, read by their code during grading (and printed into their feedback), or graded as
-  their answer.
+  their answer. A folder name nbgrader cannot read is ignored (it stopped collect for the class).
 - PrivateReleaseFeedback (instructor side): each feedback file is 0600 plus a read ACL for its
-  own student only (setfacl, Debian's `acl` package).
+  own student only (setfacl, Debian's `acl` package); only a notebook's feedback is released (an
+  .html a student handed in sits beside it, and was released under a name the student chose); a
+  name two students would share (a copied submission_secret.txt) goes to neither; a secret nbgrader
+  cannot use stops that student's release only.
 
-交换目录按学生隔离：提交只有本人和教师组可读；收集时只认文件夹属主与学生名一致的提交，且只复制其中的普通文件（不跟随链接）；反馈文件只有对应学生可读。
+交换目录按学生隔离：提交只有本人和教师组可读；收集时只认文件夹属主与学生名一致的提交，且只复制其中的普通文件（不跟随链接），
+名称无法解析的文件夹被忽略；反馈文件只有对应学生可读，只发回笔记本的反馈，两名学生会共用的反馈文件名不发给任何一方。
 """
 import glob
 import os
@@ -23,10 +27,12 @@ import re
 import shutil
 import subprocess
 import tempfile
+from datetime import datetime
 
 from nbgrader.exchange.default import ExchangeCollect, ExchangeReleaseFeedback, ExchangeSubmit
 from nbgrader.utils import get_username, notebook_hash
 
+from course.limits import Limits
 from course.vet import vetted_copy
 
 FORGED = "!forged:"  # collect: a record whose folder is not its student's own
@@ -52,8 +58,13 @@ class PrivateSubmit(ExchangeSubmit):
 
 class OwnerCheckedCollect(ExchangeCollect):
     def _path_to_record(self, path):
-        record = super()._path_to_record(path)
-        info = os.lstat(path)
+        try:
+            record = super()._path_to_record(path)
+            info = os.lstat(path)
+        except Exception as error:  # a name a student chose, or a folder gone: not a submission
+            self.log.warning("Ignoring %s: %r / 忽略：不是nbgrader的提交", path, error)
+            return {"username": FORGED + os.path.basename(path), "filename": os.path.basename(path),
+                    "timestamp": datetime.min}
         try:
             owner = pwd.getpwuid(info.st_uid).pw_name
         except KeyError:
@@ -71,7 +82,7 @@ class OwnerCheckedCollect(ExchangeCollect):
     def do_copy(self, src, dest):
         with tempfile.TemporaryDirectory() as scratch:
             plain = os.path.join(scratch, "plain")
-            for reason in vetted_copy(src, plain):
+            for reason in vetted_copy(src, plain, Limits(parent=self)):
                 self.log.warning("%s: %s", src, reason)
             super().do_copy(plain, dest)  # nbgrader's own exclusions and sizes, on files of its own
 
@@ -79,11 +90,14 @@ class OwnerCheckedCollect(ExchangeCollect):
 class PrivateReleaseFeedback(ExchangeReleaseFeedback):
     def copy_files(self):
         excluded = set(filter(None, (self.coursedir.student_id_exclude or "").split(",")))
+        source = self.coursedir.format_path(self.coursedir.source_directory, ".", self.coursedir.assignment_id)
+        notebooks = {os.path.basename(path)[:-len(".ipynb")] for path in glob.glob(os.path.join(source, "*.ipynb"))}
+        regexp = re.escape(os.path.sep).join([
+            self.coursedir.format_path(self.coursedir.feedback_directory, "(?P<student_id>.*)",
+                                       self.coursedir.assignment_id, escape=True),
+            "(?P<notebook_id>.*).html"])
+        releases = []
         for html_file in glob.glob(os.path.join(self.src_path, "*.html")):
-            regexp = re.escape(os.path.sep).join([
-                self.coursedir.format_path(self.coursedir.feedback_directory, "(?P<student_id>.*)",
-                                           self.coursedir.assignment_id, escape=True),
-                "(?P<notebook_id>.*).html"])
             match = re.match(regexp, html_file)
             if match is None:
                 self.log.error("Could not match '%s' with regexp '%s'", html_file, regexp)
@@ -91,12 +105,38 @@ class PrivateReleaseFeedback(ExchangeReleaseFeedback):
             student_id, notebook_id = match.group("student_id"), match.group("notebook_id")
             if student_id in excluded:
                 continue
-            feedback_dir = os.path.dirname(html_file)
-            with open(os.path.join(feedback_dir, "submission_secret.txt")) as fh:
-                checksum = notebook_hash(secret=fh.read(), notebook_id=notebook_id)
+            if notebook_id not in notebooks:  # an .html the student handed in, copied beside the feedback
+                self.log.warning("Not released: %s is no notebook's feedback / 不是笔记本的反馈，未发回", html_file)
+                continue
+            try:
+                with open(os.path.join(os.path.dirname(html_file), "submission_secret.txt")) as fh:
+                    releases.append((html_file, student_id, notebook_hash(secret=fh.read(), notebook_id=notebook_id)))
+            except Exception as error:  # the student wrote the secret: one student's problem, not the class's
+                self.log.error("Not released: %s: %r / 反馈未发回", html_file, error)
+        # A student's feedback is named by their notebook and the secret they handed in, which a
+        # student who learnt another's could copy: a name two students would share goes to neither.
+        students = {}
+        for _, student_id, checksum in releases:
+            students.setdefault(checksum, set()).add(student_id)
+        for html_file, student_id, checksum in releases:
+            destination = os.path.join(self.dest_path, f"{checksum}.html")
+            holders = students[checksum] | released_to(destination)
+            if holders != {student_id}:
+                self.log.error("Not released: %s would share its name with the feedback of %s / 反馈名称与他人相同，"
+                               "未发回", html_file, ", ".join(sorted(holders - {student_id})))
+                continue
             temporary = os.path.join(self.dest_path, f"{checksum}-tmp.html")
             shutil.copy(html_file, temporary)
             os.chmod(temporary, 0o600)
             subprocess.run(["setfacl", "-m", f"u:{student_id}:r", temporary], check=True)
-            shutil.move(temporary, os.path.join(self.dest_path, f"{checksum}.html"))
+            shutil.move(temporary, destination)
             self.log.info("Feedback released to %s for %s (readable by them only)", checksum, student_id)
+
+
+def released_to(path):
+    """The students a released feedback file is readable by (its ACL's named users)."""
+    if not os.path.exists(path):
+        return set()
+    acl = subprocess.run(["getfacl", "--omit-header", "--absolute-names", path], capture_output=True, text=True,
+                         check=True).stdout
+    return {line.split(":")[1] for line in acl.splitlines() if line.startswith("user:") and line.split(":")[1]}

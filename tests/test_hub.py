@@ -401,6 +401,7 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
     for name, target in links.items():
         hub.as_user(B, "ln", "-s", str(target), str(submission_b / name))
     hub.as_user(B, "mkfifo", "-m", "666", str(submission_b / "pipe"))
+    hub.as_user(B, "mkdir", str(inbound / f"{B}+{ASSIGNMENT}+not a time"))  # stopped nbgrader's collect
 
     # 4. The instructor collects: A's own submission, not B's planted one.
     collected = hub.instructor("nbgrader", "collect", ASSIGNMENT)
@@ -414,6 +415,7 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
     for name in links:
         assert f"{name}: 符号链接，已忽略 / a symbolic link, left out" in log, log[-3000:]
     assert "pipe: 不是普通文件（FIFO），已忽略" in log, log[-3000:]
+    assert "not a time" in log and "不是nbgrader的提交" in log, log[-3000:]
 
     # 5. `course grade` (sandboxed), typed into a terminal of the instructor's JupyterLab.
     context_i, page_i = log_in(browser, hub, INSTRUCTOR)
@@ -462,3 +464,43 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
         row_text = page_i.locator("tr", has_text=user).inner_text()
         assert float(re.search(r"([\d.]+) / [\d.]+", row_text)[1]) == pytest.approx(scores[user], abs=0.01), row_text
     context_i.close()
+
+
+def test_feedback_is_released_as_notebooks_feedback_under_names_no_two_students_share(tmp_path):
+    """hub/exchange.py PrivateReleaseFeedback, run as `nbgrader release_feedback` (no hub: the
+    system's own users stand for students). A red team released an .html handed in with 02_sigmoid
+    under the name of another student's 01_softmax feedback (the name comes from the notebook and the
+    secret the student handed in, theirs copied), and an empty secret stopped the release for the
+    students after it. Now: only a notebook's feedback goes out, a name two students would share
+    (in this release or an earlier one) goes to neither, and an unusable secret stops no one else."""
+    if not shutil.which("setfacl"):
+        pytest.skip("setfacl (Debian's acl package) is missing")
+    from nbgrader.utils import notebook_hash
+    course, exchange = tmp_path / "course", tmp_path / "exchange"
+    (course / "source" / ASSIGNMENT).mkdir(parents=True)
+    (course / "source" / ASSIGNMENT / NOTEBOOK_FILE).write_text("{}")
+    secrets_of = {"nobody": "copied", "daemon": "copied", "bin": "", "sys": "own", "man": "taken"}
+    for student, secret in secrets_of.items():
+        folder = course / "feedback" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        (folder / "softmax.html").write_text(f"feedback of {student}")
+        (folder / "submission_secret.txt").write_text(secret)
+    (course / "feedback" / "sys" / ASSIGNMENT / "planted.html").write_text("handed in")
+    released = exchange / COURSE_ID / "feedback"
+    released.mkdir(parents=True)
+    earlier = released / f"{notebook_hash(secret='taken', notebook_id='softmax')}.html"
+    earlier.write_text("feedback of games, released before")
+    subprocess.run(["setfacl", "-m", "u:games:r", str(earlier)], check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}",
+         f"--CourseDirectory.root={course}", f"--CourseDirectory.course_id={COURSE_ID}",
+         "--ExchangeFactory.release_feedback=hub.exchange.PrivateReleaseFeedback"],
+        cwd=tmp_path, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-3000:]
+    own = released / f"{notebook_hash(secret='own', notebook_id='softmax')}.html"
+    assert sorted(p.name for p in released.iterdir()) == sorted([own.name, earlier.name]), log[-3000:]
+    assert own.read_text() == "feedback of sys" and earlier.read_text() == "feedback of games, released before"
+    assert "u:sys:r" in subprocess.run(["getfacl", "-c", str(own)], capture_output=True, text=True).stdout.replace(
+        "user:", "u:")
+    assert log.count("would share its name") == 3 and "planted.html is no notebook's feedback" in log, log[-3000:]

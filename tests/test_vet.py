@@ -1,0 +1,97 @@
+"""The vetted copy of a submission (course/vet.py) against a student who owns the submitted folder,
+as on the hub, where `nbgrader collect` runs it as the instructor: folders swapped for links while
+it copies, folders it cannot read, folders too deep, too many files, a timestamp that is not one."""
+import ctypes
+import multiprocessing
+import os
+import subprocess
+import sys
+
+import pytest
+
+from course import ROOT
+from course.limits import Limits
+from course.vet import vetted_copy
+
+RENAME_EXCHANGE = 2
+SECRET = "BEGIN HIDDEN TESTS"
+
+
+def swap_forever(folder, pairs):
+    """Exchange each real folder pNN with the link qNN, over and over (renameat2 is atomic)."""
+    renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    while True:
+        for i in range(pairs):
+            renameat2(-100, f"{folder}/p{i:02}".encode(), -100, f"{folder}/q{i:02}".encode(), RENAME_EXCHANGE)
+
+
+def test_a_folder_swapped_for_a_link_while_it_is_copied_is_never_followed(tmp_path):
+    """The red team's race, which won 6 of 14 collects when folders were opened by path: each pNN is
+    a folder of links named like the instructor's files, each qNN a link to the instructor's folder,
+    and a process swaps them while the copy runs. Not one copy may hold the secret."""
+    instructor = tmp_path / "instructor"
+    instructor.mkdir()
+    (instructor / "gradebook.db").write_text(SECRET)
+    submitted = tmp_path / "submitted"
+    submitted.mkdir()
+    (submitted / "softmax.ipynb").write_text("{}")
+    pairs = 16
+    for i in range(pairs):
+        (submitted / f"p{i:02}").mkdir()
+        (submitted / f"p{i:02}" / "gradebook.db").symlink_to(instructor / "gradebook.db")
+        (submitted / f"q{i:02}").symlink_to(instructor, target_is_directory=True)
+    swapper = multiprocessing.get_context("fork").Process(target=swap_forever, args=(submitted, pairs), daemon=True)
+    swapper.start()
+    try:
+        for attempt in range(150):
+            target = tmp_path / "copy"
+            vetted_copy(submitted, target)
+            leaked = [p for p in target.rglob("*") if p.is_file() and SECRET in p.read_text(errors="replace")]
+            assert not leaked, f"attempt {attempt}: {leaked}"
+            assert (target / "softmax.ipynb").is_file()
+    finally:
+        swapper.kill()
+        swapper.join()
+
+
+def test_what_cannot_be_copied_is_named_and_the_rest_is_graded(tmp_path):
+    """Folders too deep (the copy recursed into every one: 1,100 stopped collect with a RecursionError),
+    more files than Limits.submission_files (100,000 empty files held a worker 15 minutes in
+    nbgrader's quadratic search), and a timestamp.txt that is not a time (every student's
+    `nbgrader collect --update` stopped on it)."""
+    submitted = tmp_path / "submitted"
+    deep = submitted.joinpath(*["d"] * 50)
+    deep.mkdir(parents=True)
+    (deep / "x.txt").write_text("deep")
+    (submitted / "softmax.ipynb").write_text("{}")
+    (submitted / "timestamp.txt").write_text("garbage")
+    many = submitted / "many"
+    many.mkdir()
+    for i in range(500):
+        (many / f"f{i:04}").write_text("")
+    target = tmp_path / "copy"
+    reasons = vetted_copy(submitted, target, Limits(submission_files=100, submission_depth=8))
+    assert (target / "softmax.ipynb").is_file() and not (target / "timestamp.txt").exists()
+    assert sum(1 for _ in target.rglob("*")) <= 100
+    assert any("more than 100 files and folders" in r for r in reasons), reasons
+    assert any("nested more than 8 deep" in r for r in reasons), reasons
+    assert "timestamp.txt: 不是时间，已忽略 / not a time, left out" in reasons
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to drop the capability to read any folder")
+def test_a_folder_the_grader_cannot_read_is_left_out(tmp_path):
+    """A student who closes a folder of their own submission to the instructor (chmod 000) stopped
+    the hub's collect with a PermissionError for the whole class; the copy, run without the power to
+    read any folder (root's CAP_DAC_*), names it and copies the rest."""
+    submitted = tmp_path / "submitted"
+    (submitted / "closed").mkdir(parents=True)
+    (submitted / "closed" / "notes.txt").write_text("mine")
+    (submitted / "softmax.ipynb").write_text("{}")
+    (submitted / "closed").chmod(0)
+    target = tmp_path / "copy"
+    code = "import sys; from course.vet import vetted_copy; print('\\n'.join(vetted_copy(*sys.argv[1:])))"
+    done = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-c", code,
+                           str(submitted), str(target)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "closed/: 无法读取" in done.stdout, done.stdout
+    assert (target / "softmax.ipynb").is_file()
