@@ -28,6 +28,9 @@ class Limits(Configurable):
     # Grading one notebook (course/trusted_execute.py).
     call_budget = Integer(120, help="seconds a notebook's test cells may spend in calls to the student's "
                           "functions; then its remaining test cells score 0").tag(config=True)
+    cell_budget = Integer(300, help="seconds a notebook's own code cells (lessons, answers, the student's) may run in "
+                          "all; then its remaining test cells score 0 (a cell is stopped sooner by Execute.timeout, "
+                          "and many slow cells held a worker to its deadline)").tag(config=True)
     max_output = Integer(100_000, help="characters of output kept per cell").tag(config=True)
     max_notebook_output = Integer(2_000_000, help="characters of output kept per notebook, test cells' "
                                   "results aside (each of those is kept, cut to max_output)").tag(config=True)

@@ -50,6 +50,8 @@ KERNEL_DIED = "内核已退出，之后的测试未运行。/ The kernel died; l
 NO_KERNEL = "内核无法启动，测试未运行。/ The kernel did not start; no test ran."
 BUDGET_SPENT = ("调用学生函数的时间预算已用完，之后的测试未运行。/ The time budget for calling the student's functions "
                 "is spent; later tests did not run.")
+CELLS_SPENT = ("笔记本自己的代码单元格（课程、答案、学生添加的）运行时间的总预算已用完，之后的测试未运行。/ The notebook's own "
+               "code cells (lessons, answers, the student's) used up their time budget; later tests did not run.")
 TIMED_OUT = ("单元格超过时间限制且不响应中断，内核已被终止，之后的测试未运行。/ A cell ran past the time limit and "
              "ignored the interrupt; the kernel was stopped and later tests did not run.")
 OUTPUT_LOST = ("内核的输出没有全部送达评分程序（例如有一条消息超过了评分程序接受的大小），之后的测试未运行。/ The kernel's "
@@ -165,8 +167,16 @@ class TrustedExecute(Execute, Limits):
         return run
 
     def run_cells(self, resources, run):
+        cells_left, timeout = float(self.cell_budget), self.timeout
         for index, cell in enumerate(self.nb.cells[:run]):
             self.past_time_limit = False
+            own = cell.cell_type == "code" and not is_test_cell(cell)  # the test cells' calls have call_budget
+            if own and cells_left <= 0:
+                self.fail_remaining(index, "TimeBudgetSpent", CELLS_SPENT)
+                return
+            if own:  # a cell ends with the budget
+                self.timeout = max(1, min(timeout or math.inf, math.ceil(cells_left)))
+            start = time.monotonic()
             try:
                 self.preprocess_cell(cell, resources, index)
             except DeadKernelError:
@@ -181,6 +191,9 @@ class TrustedExecute(Execute, Limits):
             except BudgetSpent:
                 self.fail_remaining(index, "TimeBudgetSpent", BUDGET_SPENT)
                 return
+            finally:
+                self.timeout = timeout
+                cells_left -= (time.monotonic() - start) if own else 0
 
     async def _async_poll_for_reply(self, msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive):
         self.cell_output = task_poll_output_msg

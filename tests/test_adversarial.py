@@ -27,6 +27,7 @@ WITNESS = "witness"
 # so generous for a loaded machine: the longest honest cell of 01_softmax needs 0.65 s of CPU.
 TIMEOUT = 10
 CALL_BUDGET = 30  # seconds of calls into the kernel per notebook, for this run only
+CELL_BUDGET = 30  # seconds of the notebook's own code cells, for this run only
 
 
 def sandbox_missing():
@@ -122,7 +123,8 @@ def corpus(request, built_course, graders_tmp):
 def graded_corpus(course, graders_tmp, prefix):
     grade = Grader(course, graders_tmp, prefix)
     with open(course / "nbgrader_config.py", "a") as config:
-        config.write(f"\nc.Execute.timeout = {TIMEOUT}\nc.TrustedExecute.call_budget = {CALL_BUDGET}\n")
+        config.write(f"\nc.Execute.timeout = {TIMEOUT}\nc.TrustedExecute.call_budget = {CALL_BUDGET}\n"
+                     f"c.TrustedExecute.cell_budget = {CELL_BUDGET}\n")
     listener = Listener()
     ctx = Context(str(course), listener.port, WITNESS)
 

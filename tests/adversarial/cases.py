@@ -78,8 +78,8 @@ def solution(code):
     return build
 
 
-def inserted(code, after="first test"):
-    """A new (ungraded) code cell after the first test cell, or after the setup cell."""
+def inserted(code, after="first test", copies=1):
+    """New (ungraded) code cells after the first test cell, or after the setup cell."""
     def build(ctx):
         nbs = ctx.copy()
         cells = ctx.cells(nbs)
@@ -87,7 +87,8 @@ def inserted(code, after="first test"):
             index = next(i for i, c in enumerate(cells) if grade_id(c) == ctx.tests[0]) + 1
         else:
             index = next(i for i, c in enumerate(cells) if c.cell_type == "code") + 1
-        cells.insert(index, new_code_cell(code.format(course=ctx.course, port=ctx.port, witness=ctx.witness)))
+        for _ in range(copies):
+            cells.insert(index, new_code_cell(code.format(course=ctx.course, port=ctx.port, witness=ctx.witness)))
         return nbs
     return build
 
@@ -271,6 +272,7 @@ def extra_files(ctx):
 
 # ---------------------------------------------------------------- student code
 LOOP = "while True:\n    pass"
+SLOW_CELL = "import time\ntime.sleep(4)"  # under the cell timeout; ten of them are not under the budget
 IGNORE_SIGINT = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
 SWALLOW_INTERRUPT = ("import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
                      "    except KeyboardInterrupt:\n        pass")
@@ -683,6 +685,8 @@ CASES = [
     Case("kernel-json-hijack", "killer", inserted(HIJACK_NEXT),
          "exits by itself, leaving a process that replaces later kernels' connection files"),
     Case("fill-dev-shm", "harmless", inserted(FILL_SHM, after="setup"), "600 MB into /dev/shm, /dev and /tmp"),
+    Case("slow-cells", "killer", inserted(SLOW_CELL, copies=10), "ten cells of 4 s, each under the cell timeout: "
+         "the notebook's cell budget ends them (35 such cells held a worker 15 minutes)", reason=BUDGET_SPENT),
     Case("slow-answer", "killer", solution(SLOW_ANSWER),
          "right, but 3 s a call: the notebook's call budget ends it after the first test", reason=BUDGET_SPENT),
     Case("huge-results", "cheat", solution(HUGE_RESULTS), "300 KB strings printed, returned and raised"),
