@@ -31,6 +31,7 @@ from .canary import problems
 from .kernel_fork import ForkedKernelManager, ForkServer
 from .limits import Limits
 from .sandbox import SandboxedKernelManager
+from .table import shown, shown_lines
 from .trusted_execute import TrustedExecute
 from .verdict import FAILED, KEPT, Outcome, after_grading, before_grading, last_error
 from .vet import vetted_copy
@@ -77,17 +78,30 @@ class ForkedKernels:
 
 class Records(logging.Handler):
     """Keeps nbgrader's warnings and errors about one submission, for the run's log (and the last error,
-    when nbgrader refused a submission for a reason of its own)."""
+    when nbgrader refused a submission for a reason of its own). They quote the submission (a cell's
+    grade id, a file's name), so each line is kept `shown`: the log is read in a terminal. nbgrader warns
+    once per cell it does not know, so a submission may bring thousands: the first WARNINGS are kept."""
+
+    WARNINGS = 100
 
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.lines = []
+        self.clear()
+
+    def clear(self):
+        self.lines, self.warnings, self.left_out = [], 0, 0
 
     def emit(self, record):
-        self.lines.append(record.getMessage())
+        if record.levelno < logging.ERROR and self.warnings == self.WARNINGS:
+            self.left_out += 1
+            return
+        self.warnings += record.levelno < logging.ERROR
+        self.lines.append(shown_lines(record.getMessage()))
 
     def text(self):
-        return "\n".join(self.lines)
+        left_out = [f"只记录了前{self.WARNINGS}条警告，另有{self.left_out}条 / the first {self.WARNINGS} warnings, "
+                    f"and {self.left_out} more not logged"] if self.left_out else []
+        return "\n".join(left_out + self.lines)  # the last line stays the last error's
 
 
 def forked_steps(app, scratch):
@@ -141,7 +155,7 @@ class Grader:
         graded = self.folder("autograded_directory", student)
         before = {p.name: p.stat().st_mtime_ns for p in graded.glob("*.ipynb")}
         for attempt in range(LOCK_RETRIES):
-            self.records.lines.clear()
+            self.records.clear()
             converted = self.autograde(student)
             if "database is locked" not in self.records.text():
                 break
@@ -151,12 +165,12 @@ class Grader:
         outcome.reasons = left_out + self.verdict(student, converted, kept)
         outcome.graded = converted and KEPT not in outcome.reasons
         if outcome.graded and self.with_feedback:
-            self.records.lines.clear()
+            self.records.clear()
             if not self.write_feedback(student):
                 outcome.reasons.append(f"反馈未生成 / no feedback: {last_error(self.records.text())}")
-            log += self.records.text()
+            log = "\n".join(filter(None, (log, self.records.text())))  # not glued to grading's last line
         if log:  # the run's log file keeps what nbgrader said about each submission
-            print(f"== {student} ==\n{log}", file=sys.stderr, flush=True)
+            print(f"== {shown(student)} ==\n{log}", file=sys.stderr, flush=True)
         outcome.seconds, outcome.cell_seconds = time.perf_counter() - start, self.execute.clock.seconds
         gc.collect()  # cycles would keep this notebook's memory into the next one's, under Limits.grader_memory
         return outcome

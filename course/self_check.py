@@ -12,6 +12,7 @@ import contextlib
 import io
 import shutil
 import tempfile
+import textwrap
 import threading
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import nbformat
 
 from . import CourseError, assignments, grade_id
 from .build import course_files
-from .table import shown
+from .table import shown, shown_lines
 
 STUDENT = "self-check"
 
@@ -81,7 +82,7 @@ def main(path, course="."):
     notebook, course = Path(path).resolve(), Path(course).resolve()
     assignment = find_assignment(notebook, course)
     if not notebook.is_file() or assignment is None:
-        print(f"找不到这门课的笔记本：{path}\nNot a notebook of this course: {path}\n"
+        print(f"找不到这门课的笔记本：{shown(path)}\nNot a notebook of this course: {shown(path)}\n"
               f"(expected one of / 应为: {', '.join(p.name for a in assignments(course) for p in (course / 'source' / a).glob('*.ipynb'))})")
         return 2
     from nbgrader.api import Gradebook
@@ -115,7 +116,7 @@ def main(path, course="."):
         autograded = copy / "autograded" / STUDENT / assignment / notebook.name
         if not autograded.exists():
             print("无法评分：笔记本损坏或不是有效的nbgrader笔记本。\nCould not grade: the notebook is broken "
-                  "or not a valid nbgrader notebook.\n" + "\n".join(outcome.reasons)[-2000:])
+                  "or not a valid nbgrader notebook.\n" + "\n".join(map(shown, outcome.reasons))[-2000:])
             return 2
         messages = test_messages(autograded)
         with Gradebook(app.coursedir.db_url) as gb:
@@ -123,11 +124,11 @@ def main(path, course="."):
             scores = {g.name: (g.score, g.max_score) for g in submission.grades}
             total, most = submission.score, submission.max_score
     print(f"{notebook.name} ({assignment})")
-    for name, message in messages.items():
+    for name, message in messages.items():  # a grade id and a test's output may be the student's text: shown inert
         score, max_score = scores[name]
-        print(f"  {'✓' if score == max_score else '✗'} {name:<40} {score:g}/{max_score:g}")
+        print(f"  {'✓' if score == max_score else '✗'} {shown(name):<40} {score:g}/{max_score:g}")
         if message and score < max_score:
-            print("      " + "\n      ".join(shown(line) for line in message.split("\n")))  # the student's text is inert
+            print(textwrap.indent(shown_lines(message), "      "))
     print(f"总分 / total: {total:g}/{most:g}")
     for reason in outcome.reasons:  # e.g. tampered cells: what the instructor's summary will say too
         print(f"说明 / note: {shown(reason)}")

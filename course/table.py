@@ -5,13 +5,32 @@ import re
 # text a student chose (a tampered cell's grade id, a file's name), which must not redraw the terminal
 # or start a new row.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-MARKDOWN = str.maketrans({"|": "\\|", "<": "&lt;", ">": "&gt;"})
+# What can make Markdown of a cell's text (CommonMark, GFM, mistune, marked): the punctuation of links,
+# images, HTML, code, emphasis, entities and escapes, an autolink's ":", "@", "www." or a bare domain's
+# ending (linkify's .com), a "_" at a word's edge. Escaping it all is not enough (GFM links a bare
+# https://... or www....): such a cell is a code span, in which nothing is markup.
+MARKUP = re.compile(r"[!#$&*:<>@\[\\\]^`{|}~]|www\.|\.(?:xn--|[^\W\d_]{2,}(?![\w-]))|(?<![^\W_])_|_(?![^\W_])",
+                    re.IGNORECASE)
+# In a code span still: "|" ends a table cell unless escaped as "\|", and renderers disagree on a
+# backslash before that (marked counts them), so the text's own is written \x5c; no raw tag in the file.
+IN_CODE = str.maketrans({"|": "\\|", "<": "&lt;", ">": "&gt;"})
 
 
 def shown(cell, markdown=False):
-    """A table cell as inert text: control characters written as escapes (\\x1b, \\n)."""
+    """A table cell as inert text: control characters written as escapes (\\x1b, \\n); in Markdown,
+    text that could be markup as a code span."""
     text = CONTROL.sub(lambda m: repr(m[0])[1:-1] if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", str(cell))
-    return text.translate(MARKDOWN) if markdown else text
+    if not markdown or not MARKUP.search(text):
+        return text
+    text = text.replace("\\|", "\\x5c|").translate(IN_CODE)
+    fence = "`" * (1 + max(map(len, re.findall("`+", text)), default=0))  # longer than any run of ` in it
+    pad = " " if {text[0], text[-1]} & {"`", " "} else ""  # one space each side is not part of the span
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def shown_lines(text):
+    """Text of several lines (a log message, a test's output), each line `shown`."""
+    return "\n".join(shown(line) for line in str(text).split("\n"))
 
 
 def table(header, rows, markdown=False):

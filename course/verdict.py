@@ -55,6 +55,9 @@ GRADED_ERRORS = {"CellTimeoutError": TIMED_OUT, "OutputLost": OUTPUT_LOST, "Kern
                  "DeadKernelError": KERNEL_DIED, "KernelNotStarted": NOT_STARTED, "TimeBudgetSpent": BUDGET_SPENT}
 # nbgrader metadata whose change in a submitted cell is tampering (the source of locked cells too).
 GUARDED = ("grade", "solution", "locked", "task", "points")
+# A reason names at most LISTED cells, each in at most NAME_CHARS characters: a student chooses the grade
+# ids, and may add thousands of cells with long ones (the summary, report.md and summary.json repeat them).
+LISTED, NAME_CHARS = 10, 60
 
 
 def before_grading(submitted, release):
@@ -79,11 +82,18 @@ def after_grading(submitted, release, source, autograded):
     reasons = []
     tampered = tampered_cells(submitted, release, source)
     if tampered:
-        reasons.append(f"{TAMPERED}: {', '.join(tampered)}")
+        reasons.append(f"{TAMPERED}: {listed(tampered)}")
     names = graded_error_names(autograded)
     reasons += sorted({reason for name, reason in GRADED_ERRORS.items() if name in names},
                       key=list(GRADED_ERRORS.values()).index)
     return reasons
+
+
+def listed(names):
+    """The first LISTED of `names`, each cut to NAME_CHARS characters, and how many more there are."""
+    cut = [name if len(name) <= NAME_CHARS else name[:NAME_CHARS - 1] + "…" for name in names[:LISTED]]
+    more = len(names) - len(cut)
+    return ", ".join(cut) + (f", 另有{more}个 / and {more} more" if more else "")
 
 
 def grade_cells(folder):

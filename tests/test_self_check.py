@@ -57,3 +57,17 @@ def test_tampered_cells_are_noted(tmp_path):
     (tmp_path / "softmax.ipynb").write_text(json.dumps(nb))
     run = check(tmp_path / "softmax.ipynb")
     assert total(run)[0] > 0 and f"说明 / note: {TAMPERED}" in run.stdout, run.stdout
+
+
+def test_a_notebook_that_cannot_be_graded_prints_no_terminal_escape(tmp_path):
+    """Not gradable (a test cell's grade flag cleared: nbgrader refuses its checksum), with a cell whose
+    grade id sets the terminal's title, writes its clipboard and clears it: the reasons name that id as text."""
+    nb = json.loads((ROOT / "source" / NOTEBOOK).read_text())
+    next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade"))["metadata"]["nbgrader"]["grade"] = False
+    nb["cells"].insert(1, {"cell_type": "markdown", "id": "added", "source": "x", "metadata": {"nbgrader": {
+        "grade": False, "solution": False, "locked": False, "schema_version": 3,
+        "grade_id": "x\x1b]0;PWNED\x07\x1b]52;c;cm0gLXJmIH4K\x07\x1b[2J"}}})
+    (tmp_path / "softmax.ipynb").write_text(json.dumps(nb))
+    run = check(tmp_path / "softmax.ipynb")
+    assert run.returncode == 2 and TAMPERED in run.stdout, run.stdout + run.stderr[-2000:]
+    assert "\x1b" not in run.stdout and "x\\x1b]0;PWNED\\x07" in run.stdout, run.stdout
