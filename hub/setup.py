@@ -14,7 +14,7 @@
   (source/, release/, the course package, nbgrader_config.py ...), made once and never overwritten.
 - nbgrader's exchange: EXCHANGE (0777 as nbgrader requires, plus the sticky bit), and the course's
   folders in it made now, owned by the instructor and the tf-instructors group: outbound/ 0755,
-  inbound/ 2733 (students write but cannot list), feedback/ 0711.
+  inbound/ 3733 (students write but cannot list, nor rename or remove another's), feedback/ 0711.
 
 Settings come from the arguments or the environment (TF_HUB_INSTRUCTOR, TF_HUB_STUDENTS,
 TF_HUB_EXCHANGE, TF_HUB_STATE); hub/jupyterhub_config.py reads the same variables.
@@ -123,7 +123,7 @@ def exchange(root, instructor):
     user = pwd.getpwnam(instructor)
     group = grp.getgrnam(INSTRUCTORS).gr_gid
     course = root / COURSE_ID
-    for folder, mode in ((course, 0o755), (course / "outbound", 0o755), (course / "inbound", 0o2733),
+    for folder, mode in ((course, 0o755), (course / "outbound", 0o755), (course / "inbound", 0o3733),
                          (course / "feedback", 0o711)):
         folder.mkdir(exist_ok=True)
         os.chown(folder, user.pw_uid, group)

@@ -361,6 +361,7 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
     cannot(hub, B, "ls", str(inbound))
     cannot(hub, B, "cat", str(submission_a / NOTEBOOK_FILE))
     cannot(hub, B, "cat", str(submission_a / "submission_secret.txt"))
+    cannot(hub, B, "mv", str(submission_a), str(inbound / f"{B}+{ASSIGNMENT}+taken"))  # inbound's sticky bit
     hub.as_user(B, "ln", "-s", str(submission_a), "peek")  # a link in B's home to A's submission
     status, _ = api(page_b, hub, B, f"contents/peek/{NOTEBOOK_FILE}")
     assert status in (403, 404, 500), f"the contents API let B read A's submission ({status})"
