@@ -17,6 +17,7 @@ import html
 import re
 from functools import lru_cache
 from pathlib import Path
+from xml.etree import ElementTree
 
 import nbgrader
 from jinja2 import pass_context
@@ -42,14 +43,18 @@ REWRITES = [(re.compile(r"\\[lr]?Vert(?![A-Za-z])"), "\u2016"),  # ‖
 MATHML = "http://www.w3.org/1998/Math/MathML"
 # A TeX command left in the MathML's text: the conversion did not understand it.
 UNCONVERTED = re.compile(r">[^<]*\\[A-Za-z]")
-# MathML's elements; latex2mathml copies \text{...} and \mbox{...} as they are (a student's "<img ...>"
-# would become a tag) and \style, \href and \class into attributes: such a formula is shown as TeX.
+# MathML's elements (not merror, latex2mathml's error); latex2mathml copies \text{...} and \mbox{...}
+# as they are, unescaped (a student's "<img ...>" becomes a tag), and \style, \href and \class into
+# attributes: a formula with any other element or attribute is shown as TeX.
 MATHML_TAGS = {"math", "mi", "mn", "mo", "ms", "mtext", "mspace", "mrow", "mfrac", "msqrt", "mroot", "mstyle", "mpadded",
                "mphantom", "menclose", "msub", "msup", "msubsup", "munder", "mover", "munderover", "mmultiscripts",
                "mprescripts", "none", "mtable", "mtr", "mtd", "mlabeledtr", "semantics", "annotation"}
-TAG = re.compile(r"<\s*/?\s*([^\s/>]+)([^>]*)>")
-ATTRIBUTE_NAME = re.compile(r"([^\s=]+)\s*=")
-ACTIVE_ATTRIBUTES = {"style", "href", "class", "id", "src", "xlink:href"}
+# MathML's presentation attributes, those latex2mathml writes: none links, styles or runs code.
+MATHML_ATTRIBUTES = {"display", "mathvariant", "mathsize", "mathcolor", "mathbackground", "displaystyle", "scriptlevel",
+                     "stretchy", "fence", "separator", "form", "lspace", "rspace", "movablelimits", "largeop", "accent",
+                     "accentunder", "minsize", "maxsize", "symmetric", "linethickness", "notation", "linebreak", "width",
+                     "height", "depth", "voffset", "columnalign", "columnlines", "columnspacing", "rowalign", "rowlines",
+                     "rowspacing", "frame", "framespacing", "equalrows", "equalcolumns", "encoding"}
 IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
 NO_ALT = "No description has been provided for this image"  # nbconvert's words
 # nbconvert writes a heading's characters as numeric references (&#35780;), latex2mathml its operators
@@ -57,15 +62,22 @@ NO_ALT = "No description has been provided for this image"  # nbconvert's words
 CHARACTER_REFERENCE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
 
 
-def inert_mathml(mathml):
-    """Whether the MathML has only MathML's elements, and no attribute that links, styles or runs code."""
-    for name, attributes in TAG.findall(mathml):
-        if name.lower() not in MATHML_TAGS:
-            return False
-        for attribute in ATTRIBUTE_NAME.findall(attributes):
-            if attribute.lower() in ACTIVE_ATTRIBUTES or attribute.lower().startswith("on"):
-                return False
-    return True
+def page_mathml(element):
+    """The page's MathML for a parsed element, written from the tree (text and values escaped), or None
+    if it or an element in it is not MathML or has an attribute outside MATHML_ATTRIBUTES."""
+    # HTML puts <math> in the MathML namespace by itself, so no xmlns is written: with one, nbconvert's
+    # heading anchors (ElementTree) would rewrite a heading's formula as <ns0:math>, which is no MathML.
+    # An element or attribute of another namespace keeps its "{...}" and is refused.
+    name = element.tag.removeprefix(f"{{{MATHML}}}")
+    if name not in MATHML_TAGS or not set(element.attrib) <= MATHML_ATTRIBUTES:
+        return None
+    children = [page_mathml(child) for child in element]
+    if None in children:
+        return None
+    attributes = "".join(f' {key}="{html.escape(value)}"' for key, value in element.attrib.items())
+    text = html.escape(element.text or "", quote=False) + "".join(children)
+    tail = html.escape(element.tail or "", quote=False)
+    return f"<{name}{attributes}>{text}</{name}>{tail}" if text else f"<{name}{attributes} />{tail}"
 
 
 def character(reference):
@@ -81,13 +93,11 @@ def tex_to_mathml(tex, display=False):
         tex = pattern.sub(replacement, tex)
     try:
         mathml = convert(tex, display="block" if display else "inline")
-    except Exception:  # noqa: BLE001 (latex2mathml raises many kinds on TeX it does not know)
+        # Written from the parsed tree, never the converter's string: markup that a browser reads
+        # otherwise than XML (`<mi/onfocus=...>`) is no XML, and the formula is shown as TeX.
+        return None if UNCONVERTED.search(mathml) else page_mathml(ElementTree.fromstring(mathml))
+    except Exception:  # noqa: BLE001 (latex2mathml raises many kinds on TeX it does not know, ElementTree on non-XML)
         return None
-    if UNCONVERTED.search(mathml) or "<merror" in mathml or not inert_mathml(mathml):
-        return None
-    # HTML puts <math> in the MathML namespace by itself; with an xmlns attribute, nbconvert's
-    # heading anchors (ElementTree) would rewrite a heading's formula as <ns0:math>, which is no MathML.
-    return mathml.replace(f' xmlns="{MATHML}"', "", 1)
 
 
 def math_html(tex, display):

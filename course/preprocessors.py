@@ -18,8 +18,8 @@
   unmodified, return type, vectorised) earn points only if one of its value cells earns full marks
   (a cell that checks the errors raised for bad input is not one), so an answer that computes
   nothing right (`np.zeros_like(x)`, a cheat) earns nothing for its form, even where zero happens to
-  be one case's right answer. The exercises are the instructor's solution cells in the gradebook,
-  not what the student's file marks.
+  be one case's right answer. The exercises and their test cells are the gradebook's, not what the
+  student's file marks: a value cell deleted from the notebook has not passed.
 - `SafeHTML` (Autograde, after the kernel ran): nothing a student wrote or displayed runs as script
   where the autograded notebook is shown as HTML: in formgrader, in the instructor's session (its
   template renders markdown unsanitised), and in the feedback. A markdown cell whose HTML is more
@@ -27,7 +27,10 @@
   shown as its text (the HTML checked is the one the pages make: the cell's attachments, the
   templates' strip_files_prefix); outputs keep text, raster images, LaTeX and plain-formatting HTML,
   and of their metadata an image's size only. Images come from the notebook itself, never from
-  another server, which would learn who opened the page and when.
+  another server, which would learn who opened the page and when. A notebook's markdown is bounded
+  twice: the grader renders at most MARKDOWN_NOTEBOOK_CHARS characters of it (a cell repeated is
+  charged each time: the pages render every copy), and past MARKDOWN_SHOWN_CHARS characters shown
+  (as written: text shown as references grows up to 6 times), a cell is replaced by a note of its length.
 """
 import functools
 import json
@@ -167,18 +170,21 @@ class FormNeedsValues(NbGraderPreprocessor):
     docstring says why)."""
 
     def preprocess(self, nb, resources):
-        _, exercises, _ = instructor_cells(resources.get("nbgrader", {}))
+        _, exercises, graded = instructor_cells(resources.get("nbgrader", {}))
+        present = {grade_id(c): c for c in nb.cells if is_test_cell(c)}
+        # the gradebook's test cells: a student who deleted the value cells keeps no form points
+        tests = graded - exercises if exercises else set(present)
         exercises = exercises or [grade_id(c) for c in nb.cells if is_solution(c) and c.cell_type == "code"]
-        tests = {}
-        for cell in nb.cells:
-            exercise = exercise_of(grade_id(cell), exercises)
-            if is_test_cell(cell) and exercise:
-                tests.setdefault(exercise, []).append(cell)
-        for cells in tests.values():
-            form = [c for c in cells if grade_id(c).endswith(FORM_ASPECTS)]
-            values = [c for c in cells if c not in form and not grade_id(c).endswith(NOT_VALUES)]
-            if form and values and not any(full_marks(c, self.log) for c in values):
-                for cell in form:
+        by_exercise = {}
+        for test in sorted(tests):
+            exercise = exercise_of(test, exercises)
+            if exercise:
+                by_exercise.setdefault(exercise, []).append(test)
+        for ids in by_exercise.values():
+            form = [t for t in ids if t.endswith(FORM_ASPECTS)]
+            values = [t for t in ids if t not in form and not t.endswith(NOT_VALUES)]
+            if form and values and not any(t in present and full_marks(present[t], self.log) for t in values):
+                for cell in (present[t] for t in form if t in present):
                     cell.outputs = [new_output("error", ename="NotScored", evalue=NO_VALUES,
                                                traceback=[f"NotScored: {NO_VALUES}"])]
         return nb, resources
@@ -214,9 +220,14 @@ CHECKED = {}  # (markdown source, its attachments as JSON) -> plain_markdown's a
 # Markdown the grader renders: a lesson's longest markdown cell has 3,510 characters, its longest line's
 # count of "[" times its length is 2,448, and a lesson notebook has at most 54,517 characters of markdown.
 MARKDOWN_CELL_CHARS, BRACKET_WORK, MARKDOWN_NOTEBOOK_CHARS = 10_000, 200_000, 200_000
+# Markdown a notebook shows, rendered or as text: 18 times a lesson's, and formgrader (which blocks the
+# instructor's Jupyter server while it renders a submission) renders it in a second or two more than a lesson.
+MARKDOWN_SHOWN_CHARS = 1_000_000
 SELF_CLOSING = re.compile(r"\s*/>")
 # TeX that MathJax (formgrader's) turns into links, styles, classes or ids
 MATH_ACTIVE = re.compile(r"\\(href|url|style|class|cssId|unicode|require|html[A-Za-z]*)(?![A-Za-z])")
+LEFT_OUT = ("**此单元格未显示：这个笔记本显示的Markdown已超过{limit:,}个字符，此单元格有{chars:,}个字符。/ This cell is left "
+            "out: the notebook's markdown shown is past {limit:,} characters, and this cell has {chars:,}.**")
 SHOWN_AS_TEXT = ("**此单元格的HTML不只是格式（脚本、事件、嵌入的页面……），或者单元格太大，这里按原文显示。/ This cell's "
                  "HTML is more than formatting (script, events, embedded pages...), or the cell is too large: shown as "
                  "its text.**")
@@ -256,6 +267,11 @@ def as_text(source):
     return f"{SHOWN_AS_TEXT}\n\n<pre>{literal(source)}</pre>"
 
 
+def left_out(source):
+    """A markdown cell that says the cell `source` is left out, and how long it was."""
+    return LEFT_OUT.format(limit=MARKDOWN_SHOWN_CHARS, chars=len(source))
+
+
 def renderable(source):
     """Whether a markdown cell is small enough to render in the grader and in the pages: nbconvert's
     renderer and filters take far more than linear time on some text (long lines of "[", "\\begin")."""
@@ -268,25 +284,33 @@ class SafeHTML(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         self.rendered = 0  # characters of markdown rendered for this notebook
+        self.shown = 0  # characters of markdown it shows
         return super().preprocess(nb, resources)
 
     def plain(self, cell):
-        """plain_markdown of the cell, within the notebook's budget; cells checked before (a class
-        shares its lesson's cells) cost nothing."""
+        """plain_markdown of the cell, within the notebook's budget; a cell checked before (a class shares
+        its lesson's cells) is not checked again, but is charged: the pages render it."""
+        if not renderable(cell.source) or self.rendered + len(cell.source) > MARKDOWN_NOTEBOOK_CHARS:
+            return False
+        self.rendered += len(cell.source)
         key = (cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
         if key not in CHECKED:
-            if not renderable(cell.source) or self.rendered + len(cell.source) > MARKDOWN_NOTEBOOK_CHARS:
-                return False
-            self.rendered += len(cell.source)
             if len(CHECKED) >= 4096:
                 CHECKED.clear()
             CHECKED[key] = plain_markdown(cell.source, cell.get("attachments") or {})
         return CHECKED[key]
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "markdown" and not self.plain(cell):
-            cell.source = as_text(cell.source)
-            cell.pop("attachments", None)
+        if cell.cell_type == "markdown":
+            source = cell.source
+            if not self.plain(cell):
+                cell.source = as_text(source)
+                cell.pop("attachments", None)
+            if self.shown + len(cell.source) > MARKDOWN_SHOWN_CHARS:
+                cell.source = left_out(source)
+                cell.pop("attachments", None)
+            else:
+                self.shown += len(cell.source)
         for output in cell.get("outputs", []):
             data = output.get("data")
             if data is None:

@@ -7,6 +7,7 @@ checks both give the same scores.
 import json
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -103,8 +104,11 @@ HOSTILE_MARKDOWN = [f"<script>{PWNED}</script>",
                     f"$\\style{{background-image:url({TRACKER})}}{{x}}$",
                     f'$\\text{{<img src="x" onerror="{PWNED}">}}$',  # stays: its math is text (TeX source in the feedback)
                     f"![a picture]({TRACKER})",
-                    "![a picture](attachment:missing.png)"]  # nbconvert cannot render it
-MATH_AS_TEXT = 6  # the one cell shown as markdown: MathJax and the feedback show its \\text{...} as text
+                    "![a picture](attachment:missing.png)",  # nbconvert cannot render it
+                    # stays too; latex2mathml copies \\text{...} unescaped, and a browser reads "/" between attributes
+                    f'$\\text{{</mtext></mrow></math><mi/tabindex="0"/autofocus/onfocus="{PWNED}"/style="animation-name:'
+                    f'progress-bar-stripes;animation-duration:1s"/onanimationstart="{PWNED}">x</mi><math><mrow><mtext>}}$']
+MATH_AS_TEXT = {6, 9}  # the cells shown as markdown: MathJax and the feedback show their \\text{...} as text
 HOSTILE_OUTPUTS = f"""from IPython.display import HTML, SVG, Javascript, display, publish_display_data
 display(HTML({'<b>bold</b><img src="x" onerror="' + PWNED + '">'!r}))
 display(Javascript({PWNED!r}))
@@ -123,3 +127,19 @@ def with_hostile_html(notebooks_by_name):
         nb.cells[1:1] = [*cells, nbformat.v4.new_code_cell(HOSTILE_OUTPUTS)]
         result[name] = nb
     return result
+
+
+class StartTags(HTMLParser):
+    """An HTML text's start tags, each with its attributes, read as a browser reads them (with "/" or
+    newlines between attributes, or unquoted values: `<mi/onfocus=...>`)."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.tags = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    handle_startendtag = handle_starttag

@@ -9,8 +9,9 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from traitlets.config.loader import PyFileConfigLoader
 
+from classroom import StartTags
 from course import ROOT, assignments
-from course.feedback_html import FeedbackExporter, math_html, tex_to_mathml
+from course.feedback_html import MATHML_ATTRIBUTES, MATHML_TAGS, FeedbackExporter, MathMLRenderer, math_html, tex_to_mathml
 from course.preprocessors import HIDDEN_NOTE, HideTestCode, visible_part
 
 
@@ -89,11 +90,40 @@ def test_every_lesson_formula_converts_to_mathml():
 
 
 def test_tex_to_mathml():
-    assert tex_to_mathml(r"\mathbf{x}^\top\theta").startswith('<math display="inline"><mrow><msup><mi>&#x1D431;</mi>')
+    assert tex_to_mathml(r"\mathbf{x}^\top\theta").startswith('<math display="inline"><mrow><msup><mi>\U0001d431</mi>')
     assert 'display="block"' in tex_to_mathml(r"\frac{1}{2}", display=True)
     assert "\u2016" in tex_to_mathml(r"\bigl\lVert X\theta - \mathbf{y}\bigr\rVert^2")  # latex2mathml leaves \lVert
     assert tex_to_mathml(r"\unknowncommand{x}") is None and tex_to_mathml(r"\frac{1}{") is None
     assert math_html(r"\unknowncommand{x<y}", False) == r'<code class="tex-source">$\unknowncommand{x&lt;y}$</code>'
+
+
+# latex2mathml writes \text{...} unescaped: markup that closes the formula, or that a browser reads
+# otherwise than XML (attributes separated by "/" or newlines, unquoted values), as live HTML.
+ESCAPE = "</mtext></mrow></math>{}<math><mrow><mtext>"
+HOSTILE_TEXT = [ESCAPE.format('<mi/tabindex="0"/autofocus/onfocus="alert(1)"/style="animation-name:x;animation-duration:1s"'
+                              '/onanimationstart="document.body.dataset.pwned=1">PWNED</mi>'),
+                ESCAPE.format('<mi/onfocus="alert(1)"/autofocus>x</mi>'),
+                ESCAPE.format('<mi\ntabindex="0"\nonfocus="alert(1)"\nautofocus>x</mi>'),
+                ESCAPE.format("<mi tabindex=0 onfocus=alert(1) autofocus>x</mi>"),
+                ESCAPE.format('<svg onload="alert(1)"></svg>'),
+                '<img src="x" onerror="alert(1)"/>',
+                '<mi/title="1"/onclick="alert(1)">x</mi>',
+                '<mi xmlns:x="http://www.w3.org/1999/xlink" x:href="javascript:alert(1)">x</mi>',
+                "&lt;b&gt;"]
+
+
+def test_a_formula_shows_only_mathml_whatever_its_text_holds():
+    """What a formula puts in the page is MathML's elements with MathML's harmless attributes, or its TeX
+    source in a <code>: never a handler, a style or another element (latex2mathml copies \\text{...}
+    unescaped; the page's MathML is written from the parsed tree)."""
+    pages = [math_html(f"\\text{{{text}}}", display) for text in HOSTILE_TEXT for display in (False, True)]
+    pages.append(MarkdownWithMath(renderer=MathMLRenderer(escape=False)).render(f"Note: $\\text{{{HOSTILE_TEXT[0]}}}$"))
+    for page in pages:
+        tags = [(tag, {name for name, _ in attributes}) for tag, attributes in StartTags(page).tags]
+        assert tags and all(tag in MATHML_TAGS and attributes <= MATHML_ATTRIBUTES
+                            or (tag, attributes) in [("p", set()), ("code", {"class"})] for tag, attributes in tags), page
+    assert sum("tex-source" in page for page in pages) == len(pages) - 2, "only &lt;b&gt; is MathML"
+    assert pages[-2] == '<math display="block"><mrow><mtext>&lt;b&gt;</mtext></mrow></math>', pages[-2]  # text, escaped
 
 
 def feedback_page(nb):
