@@ -53,6 +53,9 @@ class Limits(Configurable):
     notebook_bytes = Integer(32 * MiB, help="largest notebook file that is graded, bytes").tag(config=True)
     notebook_containers = Integer(100_000, help="JSON arrays and objects in a submitted notebook; one with more is "
                                   "left out (a lesson notebook has under 1,000)").tag(config=True)
+    notebook_cells = Integer(1_000, help="cells of a submitted notebook; one with more is left out (a lesson notebook "
+                             "has at most 148; each cell costs the grader and formgrader, whatever its size)"
+                             ).tag(config=True)
     submission_bytes = Integer(64 * MiB, help="largest submission (all its files), bytes").tag(config=True)
     submission_files = Integer(200, help="files and folders of one submission; the rest are left out (nbgrader's "
                                "search of a submission's files takes time in their number squared)").tag(config=True)

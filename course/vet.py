@@ -15,7 +15,9 @@ rest of the submission is graded.
 Size alone does not bound the memory nbgrader needs for a notebook: it copies the parsed notebook
 several times, each JSON array or object as a new Python object, so 29 MiB of `[],[],...` (10
 million arrays) took a worker to its 2 GiB cap (Limits.grader_memory) after 27 s of CPU. A notebook
-with more arrays and objects than Limits.notebook_containers is left out too. Nor does it bound
+with more arrays and objects than Limits.notebook_containers is left out too, and one with more cells
+than Limits.notebook_cells: every cell costs nbclient, the feedback and formgrader, whatever its size
+(30,000 cells of `1` took 7 minutes to grade, and formgrader 3 to show, on a busy machine). Nor does it bound
 nbgrader's time: its search of a submission's files is quadratic in their number (100,000 empty
 files held a worker to its deadline), so past Limits.submission_files the rest are left out.
 """
@@ -31,6 +33,7 @@ from .limits import Limits
 
 CHUNK = 2**20
 JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+CELL = re.compile(rb'(?<!\\)"cell_type"\s*:')  # a cell's key (one in a string is escaped: \")
 FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
 
@@ -113,6 +116,11 @@ def _copy_folder(folder, target, relative, rejected, counts, limits):
             most = limits.notebook_containers
             rejected.append(f"{name}: 笔记本的JSON数组和对象超过{most:,}个，已忽略 / more than {most:,} JSON "
                             "arrays and objects in the notebook, left out")
+        elif entry.endswith(".ipynb") and len(CELL.findall((target / entry).read_bytes())) > limits.notebook_cells:
+            (target / entry).unlink()
+            most = limits.notebook_cells
+            rejected.append(f"{name}: 笔记本的单元格超过{most:,}个，已忽略 / more than {most:,} cells in the notebook, "
+                            "left out")
         else:
             counts["bytes"] += info.st_size
             counts["entries"] += 1

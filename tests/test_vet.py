@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
 from course import ROOT
@@ -95,3 +96,18 @@ def test_a_folder_the_grader_cannot_read_is_left_out(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "closed/: 无法读取" in done.stdout, done.stdout
     assert (target / "softmax.ipynb").is_file()
+
+
+def test_a_notebook_of_too_many_cells_is_left_out(tmp_path):
+    """Every cell costs nbclient, the feedback and formgrader whatever its size: a notebook with more
+    cells than Limits.notebook_cells is left out (a lesson has at most 148). A cell's key quoted in
+    a cell's text does not count."""
+    submitted = tmp_path / "submitted"
+    submitted.mkdir()
+    quoted = nbformat.v4.new_code_cell('cell = {"cell_type": "code"}')
+    nbformat.write(nbformat.v4.new_notebook(cells=[quoted] * 10), submitted / "softmax.ipynb")
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")] * 11), submitted / "extra.ipynb")
+    target = tmp_path / "copy"
+    reasons = vetted_copy(submitted, target, Limits(notebook_cells=10))
+    assert (target / "softmax.ipynb").is_file() and not (target / "extra.ipynb").exists()
+    assert reasons == ["extra.ipynb: 笔记本的单元格超过10个，已忽略 / more than 10 cells in the notebook, left out"]
