@@ -57,8 +57,8 @@ MATHML_ATTRIBUTES = {"display", "mathvariant", "mathsize", "mathcolor", "mathbac
                      "rowspacing", "frame", "framespacing", "equalrows", "equalcolumns", "encoding"}
 IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
 NO_ALT = "No description has been provided for this image"  # nbconvert's words
-# nbconvert writes a heading's characters as numeric references (&#35780;), latex2mathml its operators
-# (&#x0003D;): the page is UTF-8, they are written as themselves (markup characters escaped).
+# nbconvert writes a heading's characters as numeric references (&#35780;): the page is UTF-8, they are
+# written as themselves (markup characters escaped).
 CHARACTER_REFERENCE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
 
 

@@ -120,8 +120,9 @@ class GradesExport(ExportPlugin):
     def export(self, gradebook):
         wanted = {str(name) for name in self.student}
         students = [s for s in gradebook.students if not wanted or s.id in wanted]
+        self.log.info("Exporting grades to %s", self.to or "grades.csv")
         with open(self.to or "grades.csv", "w", newline="") as f:
-            writer = csv.writer(f)
+            writer = csv.writer(f, lineterminator="\n")  # as nbgrader's lines end
             writer.writerow(GRADE_COLUMNS)
             for assignment in gradebook.assignments:
                 if not self.assignment or assignment.name in map(str, self.assignment):
@@ -132,7 +133,7 @@ def write_grades(gb, assignment, path, mistakes):
     """grades.csv of one assignment as GradesExport writes it, and one more column: each student's
     diagnosed mistakes, separated by spaces."""
     with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
+        writer = csv.writer(f, lineterminator="\n")
         writer.writerow([*GRADE_COLUMNS, "mistakes"])
         students = gb.students
         for student, row in zip(students, grade_rows(gb, gb.find_assignment(assignment), students)):

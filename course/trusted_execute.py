@@ -103,6 +103,11 @@ class KernelName(Remote):
         return self.executor.kernel_record(code, payload)
 
 
+def within(timeout, seconds_left):
+    """A cell's timeout that ends with a budget (None or -1: nbclient's no timeout)."""
+    return max(1, min(timeout if timeout and timeout > 0 else math.inf, math.ceil(seconds_left)))
+
+
 class TrustedExecute(Execute, Limits):
     """nbgrader's Execute with test cells run in the grader; its limits (call_budget, max_output,
     max_notebook_output, message_chars, the wire's budget) come from course/limits.py."""
@@ -175,7 +180,7 @@ class TrustedExecute(Execute, Limits):
                 self.fail_remaining(index, "TimeBudgetSpent", CELLS_SPENT)
                 return
             if own:  # a cell ends with the budget
-                self.timeout = max(1, min(timeout or math.inf, math.ceil(cells_left)))
+                self.timeout = within(timeout, cells_left)
             start = time.monotonic()
             try:
                 self.preprocess_cell(cell, resources, index)
@@ -311,7 +316,7 @@ class TrustedExecute(Execute, Limits):
         cell = NotebookNode(cell_type="code", metadata=NotebookNode(), execution_count=None, source=code, outputs=[])
         test_cell = self.nb.cells[self.test_index]
         self.awaiting_record, self.record, timeout, start = True, None, self.timeout, time.monotonic()
-        self.timeout = max(1, min(timeout or math.inf, math.ceil(self.budget_left)))  # a slow call ends with the budget
+        self.timeout = within(timeout, self.budget_left)  # a slow call ends with the budget
         self.kc.call_payload = payload
         self.past_time_limit = False  # per call: an earlier call's interrupt may have worked
         try:

@@ -21,6 +21,7 @@ than Limits.notebook_cells: every cell costs nbclient, the feedback and formgrad
 nbgrader's time: its search of a submission's files is quadratic in their number (100,000 empty
 files held a worker to its deadline), so past Limits.submission_files the rest are left out.
 """
+import json
 import os
 import re
 import shutil
@@ -33,7 +34,7 @@ from .limits import Limits
 
 CHUNK = 2**20
 JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
-CELL = re.compile(rb'(?<!\\)"cell_type"\s*:')  # a cell's key (one in a string is escaped: \")
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?( UTC)?")  # as nbgrader writes it
 FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
 
@@ -55,7 +56,7 @@ def vetted_copy(submitted, target, limits=None):
         folder = os.open(submitted, FOLDER)
     except OSError:
         return ["提交文件夹无法读取，未评分 / the submission folder cannot be read, not graded"]
-    rejected, counts = [], {"bytes": 0, "entries": 0}
+    rejected, counts = [], {"bytes": 0, "entries": 0, "full": False}
     try:
         _copy_folder(folder, Path(target), Path(), rejected, counts, limits)
     finally:
@@ -77,14 +78,18 @@ def _copy_folder(folder, target, relative, rejected, counts, limits):
             listed.append((entry, os.stat(entry, dir_fd=folder, follow_symlinks=False)))
         except OSError:
             rejected.append(f"{relative / entry}: {UNREADABLE}")
-    # A folder's files before its subfolders: the notebooks are copied before any limit is reached.
-    for entry, info in sorted(listed, key=lambda item: (stat.S_ISDIR(item[1].st_mode), item[0])):
+    # Notebooks first, then a folder's other files, then its subfolders: what is graded is copied
+    # before any limit is reached.
+    order = sorted(listed, key=lambda item: (not item[0].endswith(".ipynb"), stat.S_ISDIR(item[1].st_mode), item[0]))
+    for entry, info in order:
         name = relative / entry
-        if counts["entries"] >= limits.submission_files:
+        if counts["full"]:
+            return
+        counts["entries"] += 1  # every entry looked at, copied or not: each costs a reason or a file
+        if counts["entries"] > limits.submission_files:
             rejected.append(f"{name}: 提交中的文件和文件夹超过{limits.submission_files}个，其余已忽略 / more than "
                             f"{limits.submission_files} files and folders in the submission, the rest left out")
-            counts["entries"] = -1  # said once; nothing more is copied
-        if counts["entries"] < 0:
+            counts["full"] = True
             return
         if stat.S_ISLNK(info.st_mode):
             rejected.append(f"{name}: 符号链接，已忽略 / a symbolic link, left out")
@@ -116,14 +121,13 @@ def _copy_folder(folder, target, relative, rejected, counts, limits):
             most = limits.notebook_containers
             rejected.append(f"{name}: 笔记本的JSON数组和对象超过{most:,}个，已忽略 / more than {most:,} JSON "
                             "arrays and objects in the notebook, left out")
-        elif entry.endswith(".ipynb") and len(CELL.findall((target / entry).read_bytes())) > limits.notebook_cells:
+        elif entry.endswith(".ipynb") and cells(target / entry) > limits.notebook_cells:
             (target / entry).unlink()
             most = limits.notebook_cells
             rejected.append(f"{name}: 笔记本的单元格超过{most:,}个，已忽略 / more than {most:,} cells in the notebook, "
                             "left out")
         else:
             counts["bytes"] += info.st_size
-            counts["entries"] += 1
 
 
 def _copy_subfolder(folder, entry, listed, target, name, rejected, counts, limits):
@@ -133,12 +137,10 @@ def _copy_subfolder(folder, entry, listed, target, name, rejected, counts, limit
         rejected.append(f"{name}/: {UNREADABLE}")
         return
     try:
-        now = os.fstat(sub)
-        if (now.st_dev, now.st_ino) != (listed.st_dev, listed.st_ino):
+        if not same_file(os.fstat(sub), listed):
             rejected.append(f"{name}/: {UNREADABLE}")
             return
         (target / entry).mkdir()
-        counts["entries"] += 1
         _copy_folder(sub, target / entry, name, rejected, counts, limits)
     finally:
         os.close(sub)
@@ -150,14 +152,32 @@ def _check_timestamp(target, rejected):
     path = target / "timestamp.txt"
     if not path.is_file():
         return
-    try:
-        if path.stat().st_size <= 100:
-            parse_utc(path.read_text(encoding="utf-8").strip())
+    text = path.read_bytes()[:100].decode("ascii", "replace").strip()
+    # nbgrader's own form only: parse_utc hands a third word to dateutil's gettz, which opens a path
+    # as a time zone file (/proc/self/mem raised OSError, a FIFO would block)
+    if TIMESTAMP.fullmatch(text):
+        try:
+            parse_utc(text)
             return
-    except (ValueError, OverflowError):
-        pass
+        except (ValueError, OverflowError):
+            pass
     path.unlink()
     rejected.append("timestamp.txt: 不是时间，已忽略 / not a time, left out")
+
+
+def cells(path):
+    """The cells of the notebook at `path` (0 if it is no notebook: nbgrader says so). Read after
+    `containers` bounded what parsing it costs; a regular expression would miss a key written with
+    JSON escapes ("\\u0063ell_type")."""
+    try:
+        found = json.loads(Path(path).read_bytes()).get("cells")
+    except (ValueError, AttributeError):
+        return 0
+    return len(found) if isinstance(found, list) else 0
+
+
+def same_file(now, listed):
+    return (now.st_dev, now.st_ino) == (listed.st_dev, listed.st_ino)
 
 
 def containers(path):
@@ -175,16 +195,21 @@ def _copy_file(folder, entry, destination, listed):
         return False
     with os.fdopen(fd, "rb") as source:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or (info.st_dev, info.st_ino) != (listed.st_dev, listed.st_ino) \
-                or info.st_nlink > 1:
+        # the size the limits saw: a file the student grows meanwhile is not copied past them
+        if not stat.S_ISREG(info.st_mode) or not same_file(info, listed) or info.st_nlink > 1 \
+                or info.st_size != listed.st_size:
             return False
-        left = info.st_size
-        with open(destination, "xb") as copy:
-            while left > 0:
-                chunk = source.read(min(CHUNK, left))
-                if not chunk:
-                    break
-                copy.write(chunk)
-                left -= len(chunk)
+        left = listed.st_size
+        try:
+            with open(destination, "xb") as copy:
+                while left > 0:
+                    chunk = source.read(min(CHUNK, left))
+                    if not chunk:
+                        break
+                    copy.write(chunk)
+                    left -= len(chunk)
+        except OSError:  # the read failed
+            Path(destination).unlink(missing_ok=True)
+            return False
     os.utime(destination, ns=(info.st_atime_ns, info.st_mtime_ns))
     return True

@@ -95,9 +95,12 @@ def let_through(groups, paths):
 
 def close_checkout():
     for entry in ROOT.iterdir():
-        if not entry.is_symlink():
-            run("setfacl", *(("-x", f"g:{STUDENTS}") if entry.name in STUDENT_NEEDS else ("-m", f"g:{STUDENTS}:---")),
-                str(entry))
+        if entry.is_symlink():
+            continue
+        if entry.name in STUDENT_NEEDS:  # open, all through: one made again after the set-up inherited the closing
+            run("setfacl", "-R", "-x", f"g:{STUDENTS}", "-x", f"d:g:{STUDENTS}", str(entry))
+        else:
+            run("setfacl", "-m", f"g:{STUDENTS}:---", str(entry))
     run("setfacl", "-d", "-m", f"g:{STUDENTS}:---", str(ROOT))
 
 

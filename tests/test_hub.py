@@ -380,9 +380,9 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
     try:
         (later / "gradebook.db").write_text("made after the set-up")
         for path in (ROOT / "source" / ASSIGNMENT / NOTEBOOK_FILE, ROOT / "samples" / ASSIGNMENT / "mistakes.toml",
-                     ROOT / ".git" / "HEAD", later / "gradebook.db"):
-            if path.exists():
-                cannot(hub, B, "cat", str(path))
+                     later / "gradebook.db", *[ROOT / ".git" / "HEAD"] * (ROOT / ".git").is_dir()):
+            assert path.exists(), path
+            cannot(hub, B, "cat", str(path))
         cannot(hub, B, "ls", str(ROOT / "source"))
     finally:
         shutil.rmtree(later)
@@ -505,3 +505,29 @@ def test_feedback_is_released_as_notebooks_feedback_under_names_no_two_students_
     assert "u:sys:r" in subprocess.run(["getfacl", "-c", str(own)], capture_output=True, text=True).stdout.replace(
         "user:", "u:")
     assert log.count("would share its name") == 3 and "planted.html is no notebook's feedback" in log, log[-3000:]
+
+
+def test_a_submission_folder_gone_before_it_is_copied_stops_no_one_elses(tmp_path):
+    """A student may remove their own inbound folder between collect's listing and its copy
+    (nbgrader's owner check then raised FileNotFoundError, and no later student was collected)."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    sys.path.insert(0, str(ROOT))
+    from hub.exchange import OwnerCheckedCollect
+
+    inbound = tmp_path / "exchange" / COURSE_ID / "inbound"
+    me = pwd.getpwuid(os.getuid()).pw_name
+    names = [f"{me}+{ASSIGNMENT}+2024-01-01 00:00:00.000000 UTC", f"{me}+{ASSIGNMENT}+2024-01-02 00:00:00.000000 UTC"]
+    for name in names:
+        (inbound / name).mkdir(parents=True)
+        (inbound / name / NOTEBOOK_FILE).write_text("{}")
+    collect = OwnerCheckedCollect(coursedir=CourseDirectory(root=str(tmp_path / "course"), course_id=COURSE_ID,
+                                                            assignment_id=ASSIGNMENT), authenticator=Authenticator())
+    collect.inbound_path = str(inbound)
+    collect.src_records = [collect._path_to_record(str(inbound / name)) for name in names]
+    for i, record in enumerate(collect.src_records):
+        record["username"] += f"-{i}"  # as two students
+    shutil.rmtree(inbound / names[0])  # the first is gone after the listing
+    collect.copy_files()
+    collected = sorted(p.name for p in (tmp_path / "course" / "submitted").iterdir())
+    assert collected == [f"{me}-1"], collected

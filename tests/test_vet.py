@@ -2,6 +2,7 @@
 as on the hub, where `nbgrader collect` runs it as the instructor: folders swapped for links while
 it copies, folders it cannot read, folders too deep, too many files, a timestamp that is not one."""
 import ctypes
+import json
 import multiprocessing
 import os
 import subprocess
@@ -111,3 +112,39 @@ def test_a_notebook_of_too_many_cells_is_left_out(tmp_path):
     reasons = vetted_copy(submitted, target, Limits(notebook_cells=10))
     assert (target / "softmax.ipynb").is_file() and not (target / "extra.ipynb").exists()
     assert reasons == ["extra.ipynb: 笔记本的单元格超过10个，已忽略 / more than 10 cells in the notebook, left out"]
+
+
+def grow_and_shrink_forever(path):
+    while True:
+        os.truncate(path, 50 * 2**20)  # sparse: costs no disk
+        os.truncate(path, 1000)
+
+
+def test_what_a_student_changes_or_plants_cannot_get_past_the_limits(tmp_path):
+    """Found by a review: the limits saw the listed size and the copy took the size at opening (a file
+    the student grows meanwhile came in whole); a cell key written with JSON escapes was not counted;
+    links and other entries left out did not count toward submission_files (5,000 links, 5,000
+    reasons); a timestamp.txt naming a file as its time zone made nbgrader's parse_utc open it
+    (/proc/self/mem: OSError out of the copy)."""
+    submitted = tmp_path / "submitted"
+    submitted.mkdir()
+    escaped = json.dumps(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")] * 11)).replace(
+        '"cell_type"', '"\\u0063ell_type"')
+    (submitted / "softmax.ipynb").write_text(escaped)
+    (submitted / "timestamp.txt").write_text("2024-01-01 00:00:00 /proc/self/mem")
+    for i in range(500):  # after the files above in the copy's order
+        (submitted / f"zz{i:03}").symlink_to("/etc/hostname")
+    growing = submitted / "data.bin"
+    growing.write_bytes(b"x" * 1000)
+    grower = multiprocessing.get_context("fork").Process(target=grow_and_shrink_forever, args=(growing,), daemon=True)
+    grower.start()
+    try:
+        for _ in range(100):
+            reasons = vetted_copy(submitted, tmp_path / "copy", Limits(notebook_cells=10, submission_files=100,
+                                                                       submission_bytes=2**20))
+            assert sum(p.stat().st_size for p in (tmp_path / "copy").rglob("*")) <= 2**20
+    finally:
+        grower.kill()
+        grower.join()
+    assert not (tmp_path / "copy" / "softmax.ipynb").exists() and "timestamp.txt: 不是时间，已忽略 / not a time, left out" in reasons
+    assert len(reasons) <= 102 and any("more than 100 files and folders" in r for r in reasons), len(reasons)

@@ -686,7 +686,7 @@ CASES = [
          "exits by itself, leaving a process that replaces later kernels' connection files"),
     Case("fill-dev-shm", "harmless", inserted(FILL_SHM, after="setup"), "600 MB into /dev/shm, /dev and /tmp"),
     Case("slow-cells", "killer", inserted(SLOW_CELL, copies=10), "ten cells of 4 s, each under the cell timeout: "
-         "the notebook's cell budget ends them (35 such cells held a worker 15 minutes)", reason=BUDGET_SPENT),
+         "the notebook's cell budget ends them (12 cells of 25 s held a worker 303 s)", reason=BUDGET_SPENT),
     Case("slow-answer", "killer", solution(SLOW_ANSWER),
          "right, but 3 s a call: the notebook's call budget ends it after the first test", reason=BUDGET_SPENT),
     Case("huge-results", "cheat", solution(HUGE_RESULTS), "300 KB strings printed, returned and raised"),
