@@ -215,7 +215,6 @@ PLAIN_HTML = bleach.Cleaner(
                 "img": image_attribute, "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"]},
     protocols={"http", "https", "mailto", "data"})  # data: only where image_attribute allows it
 SAFE_OUTPUTS = {"text/plain", "text/latex", "image/png", "image/jpeg", "image/gif"}
-CHECKED = {}  # (markdown source, its attachments as JSON) -> plain_markdown's answer, for this process
 
 # Markdown the grader renders: a lesson's longest markdown cell has 3,510 characters, its longest line's
 # count of "[" times its length is 2,448, and a lesson notebook has at most 54,517 characters of markdown.
@@ -238,13 +237,14 @@ def is_plain(html):
     return PLAIN_HTML.clean(html) == SELF_CLOSING.sub(">", html)  # bleach writes <br> for <br/>
 
 
+@functools.lru_cache(maxsize=4096)  # a lesson's cells, in every notebook of a class: rendered once
 def plain_markdown(source, attachments):
     """Whether a markdown cell's HTML, made as the pages make it (nbconvert's renderer with the cell's
-    attachments, then strip_files_prefix as the templates do), is plain formatting."""
+    attachments, given as JSON, then strip_files_prefix as the templates do), is plain formatting."""
     if MATH_ACTIVE.search(source):
         return False
     try:
-        renderer = IPythonRenderer(escape=False, attachments=attachments, embed_images=False, path="",
+        renderer = IPythonRenderer(escape=False, attachments=json.loads(attachments), embed_images=False, path="",
                                    anchor_link_text="¶", exclude_anchor_links=False)
         return is_plain(strip_files_prefix(MarkdownWithMath(renderer=renderer).render(source)))
     except Exception:  # noqa: BLE001 (markdown that does not render, e.g. a missing attachment, is shown as text)
@@ -288,17 +288,12 @@ class SafeHTML(NbGraderPreprocessor):
         return super().preprocess(nb, resources)
 
     def plain(self, cell):
-        """plain_markdown of the cell, within the notebook's budget; a cell checked before (a class shares
-        its lesson's cells) is not checked again, but is charged: the pages render it."""
+        """plain_markdown of the cell, within the notebook's budget; every cell is charged, one checked
+        before too: the pages render each."""
         if not renderable(cell.source) or self.rendered + len(cell.source) > MARKDOWN_NOTEBOOK_CHARS:
             return False
         self.rendered += len(cell.source)
-        key = (cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
-        if key not in CHECKED:
-            if len(CHECKED) >= 4096:
-                CHECKED.clear()
-            CHECKED[key] = plain_markdown(cell.source, cell.get("attachments") or {})
-        return CHECKED[key]
+        return plain_markdown(cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "markdown":

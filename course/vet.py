@@ -17,8 +17,8 @@ several times, each JSON array or object as a new Python object, so 29 MiB of `[
 million arrays) took a worker to its 2 GiB cap (Limits.grader_memory) after 27 s of CPU. A notebook
 with more arrays and objects than Limits.notebook_containers is left out too, and one with more cells
 than Limits.notebook_cells: every cell costs nbclient, the feedback and formgrader, whatever its size
-(30,000 cells of `1` took 7 minutes to grade, and formgrader 3 to show, on a busy machine). Nor does it bound
-nbgrader's time: its search of a submission's files is quadratic in their number (100,000 empty
+(30,000 cells of `1` took 7 minutes to grade, and formgrader 3 to show, on a busy machine). Nor does
+it bound nbgrader's time: its search of a submission's files is quadratic in their number (100,000 empty
 files held a worker to its deadline), so past Limits.submission_files the rest are left out.
 """
 import json
@@ -116,16 +116,9 @@ def _copy_folder(folder, target, relative, rejected, counts, limits):
                             "left out")
         elif not _copy_file(folder, entry, target / entry, info):
             rejected.append(f"{name}: {UNREADABLE}")
-        elif entry.endswith(".ipynb") and containers(target / entry) > limits.notebook_containers:
+        elif entry.endswith(".ipynb") and (why := too_costly((target / entry).read_bytes(), limits)):
             (target / entry).unlink()
-            most = limits.notebook_containers
-            rejected.append(f"{name}: 笔记本的JSON数组和对象超过{most:,}个，已忽略 / more than {most:,} JSON "
-                            "arrays and objects in the notebook, left out")
-        elif entry.endswith(".ipynb") and cells(target / entry) > limits.notebook_cells:
-            (target / entry).unlink()
-            most = limits.notebook_cells
-            rejected.append(f"{name}: 笔记本的单元格超过{most:,}个，已忽略 / more than {most:,} cells in the notebook, "
-                            "left out")
+            rejected.append(f"{name}: {why}")
         else:
             counts["bytes"] += info.st_size
 
@@ -165,25 +158,28 @@ def _check_timestamp(target, rejected):
     rejected.append("timestamp.txt: 不是时间，已忽略 / not a time, left out")
 
 
-def cells(path):
-    """The cells of the notebook at `path` (0 if it is no notebook: nbgrader says so). Read after
-    `containers` bounded what parsing it costs; a regular expression would miss a key written with
-    JSON escapes ("\\u0063ell_type")."""
-    try:
-        found = json.loads(Path(path).read_bytes()).get("cells")
-    except (ValueError, AttributeError):
-        return 0
-    return len(found) if isinstance(found, list) else 0
-
-
 def same_file(now, listed):
     return (now.st_dev, now.st_ino) == (listed.st_dev, listed.st_ino)
 
 
-def containers(path):
-    """The JSON arrays and objects in the file at `path` (brackets inside strings do not count)."""
-    text = JSON_STRING.sub(b"", Path(path).read_bytes())
-    return text.count(b"[") + text.count(b"{")
+def too_costly(notebook, limits):
+    """Why nbgrader should not read the notebook `notebook` (bytes), or None: more JSON arrays and
+    objects than notebook_containers (brackets inside strings do not count), or more cells than
+    notebook_cells, counted by parsing it once the first bound keeps that cheap (a regular expression
+    would miss a key written with JSON escapes, "\\u0063ell_type")."""
+    text = JSON_STRING.sub(b"", notebook)
+    if text.count(b"[") + text.count(b"{") > limits.notebook_containers:
+        most = limits.notebook_containers
+        return (f"笔记本的JSON数组和对象超过{most:,}个，已忽略 / more than {most:,} JSON arrays and objects in the "
+                "notebook, left out")
+    try:
+        found = json.loads(notebook).get("cells")
+    except (ValueError, AttributeError):
+        return None  # no notebook: nbgrader says so
+    if isinstance(found, list) and len(found) > limits.notebook_cells:
+        most = limits.notebook_cells
+        return f"笔记本的单元格超过{most:,}个，已忽略 / more than {most:,} cells in the notebook, left out"
+    return None
 
 
 def _copy_file(folder, entry, destination, listed):
