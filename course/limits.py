@@ -56,6 +56,9 @@ class Limits(Configurable):
     notebook_cells = Integer(1_000, help="cells of a submitted notebook; one with more is left out (a lesson notebook "
                              "has at most 148; each cell costs the grader and formgrader, whatever its size)"
                              ).tag(config=True)
+    notebook_source_chars = Integer(2_000_000, help="characters of all the cells' sources of a submitted notebook; one "
+                                    "with more is left out (a lesson notebook has under 130,000; a 27 MB comment made "
+                                    "a 33 MB feedback page)").tag(config=True)
     submission_bytes = Integer(64 * MiB, help="largest submission (all its files), bytes").tag(config=True)
     submission_files = Integer(200, help="files and folders of one submission; the rest are left out (nbgrader's "
                                "search of a submission's files takes time in their number squared)").tag(config=True)

@@ -17,7 +17,9 @@ several times, each JSON array or object as a new Python object, so 29 MiB of `[
 million arrays) took a worker to its 2 GiB cap (Limits.grader_memory) after 27 s of CPU. A notebook
 with more arrays and objects than Limits.notebook_containers is left out too, and one with more cells
 than Limits.notebook_cells: every cell costs nbclient, the feedback and formgrader, whatever its size
-(30,000 cells of `1` took 7 minutes to grade, and formgrader 3 to show, on a busy machine). Nor does
+(30,000 cells of `1` took 7 minutes to grade, and formgrader 3 to show, on a busy machine), and one
+whose cells' sources have more characters than Limits.notebook_source_chars (a 27 MB comment became
+a 33 MB feedback page, 23.5 s for formgrader to show). Nor does
 it bound nbgrader's time: its search of a submission's files is quadratic in their number (100,000 empty
 files held a worker to its deadline), so past Limits.submission_files the rest are left out.
 """
@@ -164,9 +166,10 @@ def same_file(now, listed):
 
 def too_costly(notebook, limits):
     """Why nbgrader should not read the notebook `notebook` (bytes), or None: more JSON arrays and
-    objects than notebook_containers (brackets inside strings do not count), or more cells than
-    notebook_cells, counted by parsing it once the first bound keeps that cheap (a regular expression
-    would miss a key written with JSON escapes, "\\u0063ell_type")."""
+    objects than notebook_containers (brackets inside strings do not count), more cells than
+    notebook_cells or more characters in their sources than notebook_source_chars, counted by parsing
+    it once the first bound keeps that cheap (a regular expression would miss a key written with JSON
+    escapes, "\\u0063ell_type")."""
     text = JSON_STRING.sub(b"", notebook)
     if text.count(b"[") + text.count(b"{") > limits.notebook_containers:
         most = limits.notebook_containers
@@ -176,10 +179,24 @@ def too_costly(notebook, limits):
         found = json.loads(notebook).get("cells")
     except (ValueError, AttributeError):
         return None  # no notebook: nbgrader says so
-    if isinstance(found, list) and len(found) > limits.notebook_cells:
+    if not isinstance(found, list):
+        return None
+    if len(found) > limits.notebook_cells:
         most = limits.notebook_cells
         return f"笔记本的单元格超过{most:,}个，已忽略 / more than {most:,} cells in the notebook, left out"
+    if sum(map(source_chars, found)) > limits.notebook_source_chars:
+        most = limits.notebook_source_chars
+        return (f"笔记本各单元格的内容超过{most:,}个字符，已忽略 / more than {most:,} characters in the notebook's "
+                "cells, left out")
     return None
+
+
+def source_chars(cell):
+    """The characters of a cell's source (a string, or a list of strings as nbformat writes it)."""
+    source = cell.get("source") if isinstance(cell, dict) else None
+    if isinstance(source, str):
+        return len(source)
+    return sum(len(line) for line in source if isinstance(line, str)) if isinstance(source, list) else 0
 
 
 def _copy_file(folder, entry, destination, listed):

@@ -11,6 +11,9 @@ lets `nbgrader submit --student SOMEONE` hand in under anyone's name. Here:
   student's link to the instructor's gradebook.db or source/ notebook came back as a plain file in
   submitted/, read by their code during grading (and printed into their feedback), or graded as
   their answer. A folder name nbgrader cannot read is ignored (it stopped collect for the class).
+  A submission's time is when its folder, and what is copied from it, last changed (ctime), not
+  the time the student wrote into its name and timestamp.txt (nbgrader's late penalty and
+  --before-duedate trusted those).
 - PrivateReleaseFeedback (instructor side): each feedback file is 0600 plus a read ACL for its
   own student only (setfacl, Debian's `acl` package); only a notebook's feedback is released (an
   .html a student handed in sits beside it, and was released under a name the student chose); a
@@ -20,6 +23,7 @@ lets `nbgrader submit --student SOMEONE` hand in under anyone's name. Here:
 交换目录按学生隔离：提交只有本人和教师组可读；收集时只认文件夹属主与学生名一致的提交，且只复制其中的普通文件（不跟随链接），
 名称无法解析的文件夹被忽略；反馈文件只有对应学生可读，只发回笔记本的反馈，两名学生会共用的反馈文件名不发给任何一方。
 """
+import contextlib
 import glob
 import os
 import pwd
@@ -27,7 +31,9 @@ import re
 import shutil
 import subprocess
 import tempfile
-from datetime import datetime
+import time
+from datetime import datetime, timezone
+from pathlib import Path
 
 from nbgrader.exchange.default import ExchangeCollect, ExchangeReleaseFeedback, ExchangeSubmit
 from nbgrader.utils import get_username, notebook_hash
@@ -73,6 +79,9 @@ class OwnerCheckedCollect(ExchangeCollect):
             self.log.warning("Ignoring %s: it belongs to %s, not to %s / 忽略：提交者与学生名不符",
                              path, owner, record["username"])
             record["username"] = FORGED + record["username"]
+        # The time in the name is the student's to write: which submission is the latest, and which
+        # came before the due date (--before-duedate), go by when the folder last changed.
+        record["timestamp"] = utc(info.st_ctime)
         return record
 
     def init_src(self):
@@ -94,7 +103,31 @@ class OwnerCheckedCollect(ExchangeCollect):
             plain = os.path.join(scratch, "plain")
             for reason in vetted_copy(src, plain, Limits(parent=self)):
                 self.log.warning("%s: %s", src, reason)
+            # nbgrader's late penalty reads timestamp.txt, which the student can rewrite after the
+            # due date: it says instead when the student last changed what was copied.
+            with open(os.path.join(plain, "timestamp.txt"), "w") as stamp:
+                stamp.write(utc(last_change(src, plain)).strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
             super().do_copy(plain, dest)  # nbgrader's own exclusions and sizes, on files of its own
+
+
+def last_change(src, copy):
+    """The latest ctime (which only the kernel sets: now, at any change) of the folder `src` and of
+    each path under it that was copied into `copy`, read after the copy. A change to what was copied
+    changed its ctime, or, if it was removed or replaced since, its folder's; the folder `src` itself
+    gone or unreadable: now."""
+    try:
+        latest = os.lstat(src).st_ctime
+    except OSError:
+        return time.time()
+    for path in Path(copy).rglob("*"):
+        with contextlib.suppress(OSError):  # gone since: its folder's ctime says when
+            latest = max(latest, os.lstat(Path(src) / path.relative_to(copy)).st_ctime)
+    return latest
+
+
+def utc(seconds):
+    """A time as nbgrader's timestamps are compared: naive, in UTC."""
+    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
 
 
 class PrivateReleaseFeedback(ExchangeReleaseFeedback):

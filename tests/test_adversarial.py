@@ -66,14 +66,27 @@ class Grader:
 
     def __init__(self, course, tmp, prefix=()):
         self.course, self.tmp, self.prefix = course, tmp, list(prefix)
+        self.made = set()  # the names of the folders it made there: its cgroups bear them
 
     def __call__(self, *args):
         if self.prefix:  # everything the test wrote becomes the grader's
             for path in (self.course, self.tmp):
                 subprocess.run(["chown", "-R", f"{GRADER_USER}:{GRADER_USER}", str(path)], check=True)
         command = [*self.prefix, sys.executable, "-m", "course", "grade", ASSIGNMENT, "--course", str(self.course)]
-        return subprocess.run([*command, *args], capture_output=True, text=True, timeout=1800,
-                              env=dict(os.environ, TMPDIR=str(self.tmp)))
+        done = threading.Event()
+
+        def watch():
+            while not done.wait(0.05):
+                with contextlib.suppress(OSError):
+                    self.made.update(p.name for p in [*self.tmp.glob("tf-*"), *self.tmp.glob("tf-worker-*/tf-*")])
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            return subprocess.run([*command, *args], capture_output=True, text=True, timeout=1800,
+                                  env=dict(os.environ, TMPDIR=str(self.tmp)))
+        finally:
+            done.set()
+            watcher.join()
 
 
 class Listener:
@@ -136,23 +149,14 @@ def graded_corpus(course, graders_tmp, prefix):
 
     for case in CASES:
         write_case(course, case.name, ASSIGNMENT, case.build(ctx))
-    start, seen, done = time.monotonic(), set(), threading.Event()
-
-    def watch():  # what the graders make in their TMPDIR while they run
-        while not done.wait(0.2):
-            with contextlib.suppress(OSError):
-                seen.update(p.name.rstrip("_0123456789abcdefghijklmnopqrstuvwxyz") for p in graders_tmp.iterdir())
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
+    start = time.monotonic()
     run = grade("--force", "--jobs", "2")
-    done.set()
-    watcher.join()
     seconds = time.monotonic() - start
     summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
     after = scores(course, ASSIGNMENT)
     # Then the worst of them again, each right before the witness, by a single worker.
     sequence = grade("--force", "--jobs", "1", "--student", *SEQUENCE, WITNESS)
-    return dict(course=course, tmp=graders_tmp, seen=seen, ctx=ctx, run=run, seconds=seconds, listener=listener,
+    return dict(course=course, tmp=graders_tmp, made=grade.made, ctx=ctx, run=run, seconds=seconds, listener=listener,
                 before=before, cells_before=cells_before, after=after, sequence=sequence,
                 witness_after=scores(course, ASSIGNMENT)[WITNESS],
                 outcomes={o["student"]: o for o in summary["submissions"]})
@@ -253,22 +257,15 @@ def using(pid, paths):
     return f"{pid}: {cmdline[:300]} (in {cwd})" if any(p in cmdline or p in cwd for p in paths) else None
 
 
-def another_graders(name):
-    """Whether a folder of that name is another grader's, live in the system's temp folder: a kernel's
-    (tf-kernel-*) there, a fork server's (tf-forks-*) in its worker's scratch folder there."""
-    temp = Path(tempfile.gettempdir())
-    return (temp / name).exists() or any(temp.glob(f"tf-worker-*/{name}"))
-
-
 def test_nothing_is_left_running(corpus, before_session):
     """No process, private folder or cgroup of the graders outlives the run: bwrap (its binds name
     the graders' folders), fork servers and kernels (they work in those folders) and whatever they
     started. The graders' folders are in their own TMPDIR. Their cgroups are named after those
     folders (tf-kernel-*, tf-forks-*): a cgroup new since the session started is theirs if one of
-    its processes is, or if it is empty and not named after another grader's live folder (a test
-    running beside this one)."""
+    its processes is, or if it is empty and bears the name of a folder they made (the cgroup of a
+    test's grader running beside this one, elsewhere, can be empty for a moment)."""
     tmp, course = corpus["tmp"], corpus["course"]
-    assert any(name.startswith("tf-") for name in corpus["seen"]), f"the graders did not use their TMPDIR: {corpus['seen']}"
+    assert any(name.startswith("tf-forks-") for name in corpus["made"]), f"the graders did not use their TMPDIR: {corpus['made']}"
     paths = [str(tmp), str(course)]
     folders = sorted(p.name for p in tmp.iterdir())
     processes = [found for pid in Path("/proc").iterdir() if pid.name.isdigit()
@@ -280,6 +277,6 @@ def test_nothing_is_left_running(corpus, before_session):
             pids = (cgroup / "cgroup.procs").read_text().split()
         except OSError:  # removed meanwhile
             continue
-        if any(using(pid, paths) for pid in pids) or not (pids or another_graders(cgroup.name)):
+        if any(using(pid, paths) for pid in pids) or (not pids and cgroup.name in corpus["made"]):
             cgroups.append(str(cgroup))
     assert not (folders or processes or cgroups), f"left behind: folders {folders}, processes {processes}, cgroups {cgroups}"

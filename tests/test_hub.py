@@ -531,3 +531,37 @@ def test_a_submission_folder_gone_before_it_is_copied_stops_no_one_elses(tmp_pat
     collect.copy_files()
     collected = sorted(p.name for p in (tmp_path / "course" / "submitted").iterdir())
     assert collected == [f"{me}-1"], collected
+
+
+def test_a_submission_is_timed_by_when_it_last_changed_not_by_what_the_student_wrote(tmp_path):
+    """nbgrader's late penalty reads the collected timestamp.txt, and which submission is the latest
+    (or the last before the due date) goes by the time in the folder's name: both are the student's
+    to write, in their own inbound folder, after the due date. Collected, a submission's time is
+    when its folder and what was copied from it last changed (ctime, set by the kernel alone)."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import parse_utc
+    sys.path.insert(0, str(ROOT))
+    from hub.exchange import OwnerCheckedCollect, utc
+
+    inbound = tmp_path / "exchange" / COURSE_ID / "inbound"
+    me = pwd.getpwuid(os.getuid()).pw_name
+    forged = "2000-01-01 00:00:00.000000 UTC"
+    folder = inbound / f"{me}+{ASSIGNMENT}+{forged}"
+    before = utc(time.time() - 1)  # ctime comes from a coarser clock than time.time()
+    (folder / "deep").mkdir(parents=True)
+    (folder / NOTEBOOK_FILE).write_text("{}")
+    (folder / "deep" / "data.txt").write_text("written after the due date")
+    (folder / "timestamp.txt").write_text(forged)
+    tree = (folder, folder / "deep", folder / NOTEBOOK_FILE, folder / "deep" / "data.txt")
+    for path in tree:  # 2000-01-01 as their modification times too; the deepest file changes last
+        os.utime(path, (946684800, 946684800))
+    collect = OwnerCheckedCollect(coursedir=CourseDirectory(root=str(tmp_path / "course"), course_id=COURSE_ID,
+                                                            assignment_id=ASSIGNMENT), authenticator=Authenticator())
+    collect.inbound_path = str(inbound)
+    collect.src_records = [collect._path_to_record(str(folder))]
+    assert collect.src_records[0]["timestamp"] == utc(folder.stat().st_ctime) >= before, collect.src_records
+    collect.copy_files()
+    stamp = (tmp_path / "course" / "submitted" / me / ASSIGNMENT / "timestamp.txt").read_text()
+    assert parse_utc(stamp) == utc(max(path.lstat().st_ctime for path in tree)) >= before, stamp
+    assert (tmp_path / "course" / "submitted" / me / ASSIGNMENT / "deep" / "data.txt").is_file()

@@ -13,7 +13,7 @@ import pytest
 
 from course import ROOT
 from course.limits import Limits
-from course.vet import vetted_copy
+from course.vet import too_costly, vetted_copy
 
 RENAME_EXCHANGE = 2
 SECRET = "BEGIN HIDDEN TESTS"
@@ -91,7 +91,7 @@ def test_a_folder_the_grader_cannot_read_is_left_out(tmp_path):
     (submitted / "softmax.ipynb").write_text("{}")
     (submitted / "closed").chmod(0)
     target = tmp_path / "copy"
-    code = "import sys; from course.vet import vetted_copy; print('\\n'.join(vetted_copy(*sys.argv[1:])))"
+    code = "import sys; from course.vet import too_costly, vetted_copy; print('\\n'.join(vetted_copy(*sys.argv[1:])))"
     done = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-c", code,
                            str(submitted), str(target)], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -112,6 +112,28 @@ def test_a_notebook_of_too_many_cells_is_left_out(tmp_path):
     reasons = vetted_copy(submitted, target, Limits(notebook_cells=10))
     assert (target / "softmax.ipynb").is_file() and not (target / "extra.ipynb").exists()
     assert reasons == ["extra.ipynb: 笔记本的单元格超过10个，已忽略 / more than 10 cells in the notebook, left out"]
+
+
+def test_a_notebook_of_too_much_source_is_left_out(tmp_path):
+    """A cell's size is not bounded by the number of cells: a 27 MB comment became a 33 MB feedback
+    page, 23.5 s for formgrader to show. Past Limits.notebook_source_chars characters in all the
+    cells' sources (strings or lists of lines, as nbformat writes them) a notebook is left out; every
+    lesson is far below the default."""
+    submitted = tmp_path / "submitted"
+    submitted.mkdir()
+    lines = nbformat.v4.new_code_cell("")
+    lines.source = ["# " + "x" * 97 + "\n"] * 5  # 500 characters as a list of lines
+    nbformat.write(nbformat.v4.new_notebook(cells=[lines, nbformat.v4.new_markdown_cell("y" * 500)]),
+                   submitted / "softmax.ipynb")
+    nbformat.write(nbformat.v4.new_notebook(cells=[lines, nbformat.v4.new_markdown_cell("y" * 501)]),
+                   submitted / "extra.ipynb")
+    target = tmp_path / "copy"
+    reasons = vetted_copy(submitted, target, Limits(notebook_source_chars=1000))
+    assert (target / "softmax.ipynb").is_file() and not (target / "extra.ipynb").exists()
+    assert reasons == ["extra.ipynb: 笔记本各单元格的内容超过1,000个字符，已忽略 / more than 1,000 characters in the "
+                       "notebook's cells, left out"]
+    for notebook in sorted(ROOT.glob("source/*/*.ipynb")):
+        assert too_costly(notebook.read_bytes(), Limits()) is None, notebook
 
 
 def grow_and_shrink_forever(path):
