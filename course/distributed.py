@@ -365,23 +365,28 @@ class Coordinator:
         self.redis.ping()
         self.students = students
         self.pending = {}  # key -> student
-        self.kept = []
+        self.settled = []
         self.workers = {}
         self.refusals = {}
         self.no_worker_since = None
 
     def send(self):
-        """Send a task for every submission that is neither unchanged (kept) nor graded already."""
-        from .verdict import KEPT, Outcome
+        """Send a task for every submission that is neither unchanged (kept) nor graded already; return
+        the outcomes settled without a task (unchanged, or not vetted)."""
+        from .verdict import GRADER_FAILED, KEPT, Outcome
 
         coursedir = self.app.coursedir
         self.redis.delete(key("refused", self.version))  # what this run's workers say, not an earlier run's
         for student in self.students:
             if not self.force and unchanged(self.course, self.app, student, self.assignment):
-                self.kept.append(Outcome(student, reasons=[KEPT]))
+                self.settled.append(Outcome(student, reasons=[KEPT]))
                 continue
-            files, left_out = vetted_files(coursedir.format_path(coursedir.submitted_directory, student,
-                                                                 self.assignment), self.limits)
+            try:
+                files, left_out = vetted_files(coursedir.format_path(coursedir.submitted_directory, student,
+                                                                     self.assignment), self.limits)
+            except Exception as error:  # the grader's own failure on one submission: reported, not a zero
+                self.settled.append(Outcome(student, reasons=[f"{GRADER_FAILED}: {type(error).__name__}: {error}"[:500]]))
+                continue
             task = task_key(self.version, self.assignment, student, files, self.with_feedback)
             if self.force:  # a new grading of the same submission
                 self.redis.delete(key("result", task), key("attempts", task), key("error", task))
@@ -395,12 +400,12 @@ class Coordinator:
             payload = {"key": task, "version": self.version, "assignment": self.assignment, "student": student,
                        "feedback": self.with_feedback, "files": files, "left_out": left_out}
             self.celery.send_task(TASK, args=[payload], task_id=f"{task}-{time.time_ns()}", queue=QUEUE)
-        return self.kept
+        return self.settled
 
     def outcomes(self, tick=lambda status: None):
         from .verdict import Outcome
 
-        yield from self.kept
+        yield from self.settled
         while self.pending:
             keys = list(self.pending)
             found = False

@@ -30,7 +30,8 @@
   another server, which would learn who opened the page and when. A notebook's markdown is bounded
   twice: the grader renders at most MARKDOWN_NOTEBOOK_CHARS characters of it (a cell repeated is
   charged each time: the pages render every copy), and past MARKDOWN_SHOWN_CHARS characters shown
-  (as written: text shown as references grows up to 6 times), a cell is replaced by a note of its length.
+  (as written: text shown as references grows up to 6 times; an attachment counts once for every
+  image of its cell), a cell is replaced by a note of its length.
 """
 import functools
 import json
@@ -272,6 +273,15 @@ def left_out(source):
     return LEFT_OUT.format(limit=MARKDOWN_SHOWN_CHARS, chars=len(source))
 
 
+def shown_size(cell):
+    """At most how many characters a markdown cell puts into a page: its text, and its attachments
+    once for every image it has (nbconvert writes the attachment an image names into the page, as a
+    data: URL, each time: an attachment of 1,000,000 characters named by 30 images, in 689 characters
+    of text, made a 30 MB page)."""
+    attachments = cell.get("attachments")
+    return len(cell.source) + (cell.source.count("![") * len(json.dumps(attachments)) if attachments else 0)
+
+
 def renderable(source):
     """Whether a markdown cell is small enough to render in the grader and in the pages: nbconvert's
     renderer and filters take far more than linear time on some text (long lines of "[", "\\begin")."""
@@ -290,7 +300,8 @@ class SafeHTML(NbGraderPreprocessor):
     def plain(self, cell):
         """plain_markdown of the cell, within the notebook's budget; every cell is charged, one checked
         before too: the pages render each."""
-        if not renderable(cell.source) or self.rendered + len(cell.source) > MARKDOWN_NOTEBOOK_CHARS:
+        if (not renderable(cell.source) or self.rendered + len(cell.source) > MARKDOWN_NOTEBOOK_CHARS
+                or shown_size(cell) > MARKDOWN_SHOWN_CHARS):
             return False
         self.rendered += len(cell.source)
         return plain_markdown(cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
@@ -301,11 +312,11 @@ class SafeHTML(NbGraderPreprocessor):
             if not self.plain(cell):
                 cell.source = as_text(source)
                 cell.pop("attachments", None)
-            if self.shown + len(cell.source) > MARKDOWN_SHOWN_CHARS:
+            if self.shown + shown_size(cell) > MARKDOWN_SHOWN_CHARS:
                 cell.source = left_out(source)
                 cell.pop("attachments", None)
             else:
-                self.shown += len(cell.source)
+                self.shown += shown_size(cell)
         for output in cell.get("outputs", []):
             data = output.get("data")
             if data is None:

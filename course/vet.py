@@ -19,15 +19,19 @@ with more arrays and objects than Limits.notebook_containers is left out too, an
 than Limits.notebook_cells: every cell costs nbclient, the feedback and formgrader, whatever its size
 (30,000 cells of `1` took 7 minutes to grade, and formgrader 3 to show, on a busy machine), and one
 whose cells' sources have more characters than Limits.notebook_source_chars (a 27 MB comment became
-a 33 MB feedback page, 23.5 s for formgrader to show). Nor does
-it bound nbgrader's time: its search of a submission's files is quadratic in their number (100,000 empty
-files held a worker to its deadline), so past Limits.submission_files the rest are left out.
+a 33 MB feedback page, 23.5 s for formgrader to show). Those bounds count a notebook as nbgrader
+reads it, so one it would read some other way is left out: JSON nested deeper than Python parses
+(RecursionError), or a format version other than 4 (nbgrader upgrades it, from cells where no bound
+looks). Nor does size bound nbgrader's time: its search of a submission's files is quadratic in
+their number (100,000 empty files held a worker to its deadline), so past Limits.submission_files
+the rest are left out.
 """
 import json
 import os
 import re
 import shutil
 import stat
+import time
 from pathlib import Path
 
 from nbgrader.utils import parse_utc
@@ -176,9 +180,16 @@ def too_costly(notebook, limits):
         return (f"笔记本的JSON数组和对象超过{most:,}个，已忽略 / more than {most:,} JSON arrays and objects in the "
                 "notebook, left out")
     try:
-        found = json.loads(notebook).get("cells")
-    except (ValueError, AttributeError):
+        parsed = json.loads(notebook)
+    except RecursionError:  # arrays within arrays, too few to count but too deep to parse
+        return "笔记本的JSON嵌套过深，已忽略 / the notebook's JSON is nested too deep, left out"
+    except ValueError:
         return None  # no notebook: nbgrader says so
+    if not isinstance(parsed, dict):
+        return None
+    if parsed.get("nbformat", 4) != 4:  # nbgrader upgrades an older one, whose cells are elsewhere
+        return "不是第4版的笔记本格式，已忽略 / not a notebook of format version 4, left out"
+    found = parsed.get("cells")
     if not isinstance(found, list):
         return None
     if len(found) > limits.notebook_cells:
@@ -197,6 +208,43 @@ def source_chars(cell):
     if isinstance(source, str):
         return len(source)
     return sum(len(line) for line in source if isinstance(line, str)) if isinstance(source, list) else 0
+
+
+def last_change(submitted, limits=None):
+    """When the folder `submitted` last changed: the latest ctime of the folder and of everything in
+    it, walked by handle as vetted_copy walks (links not followed, no deeper than submission_depth).
+    A change sets ctime to the time of the change, and a student cannot set it back (a write through
+    a shared memory map keeps the ctime of an earlier write to the same page until the kernel writes
+    that page back). The time now if the folder holds more than submission_files entries, changes
+    while it is walked, or cannot be read."""
+    limits = limits or Limits()
+    try:
+        stack = [(os.open(submitted, FOLDER), 0)]
+    except OSError:
+        return time.time()
+    latest, entries = 0.0, 0
+    try:
+        while stack:
+            folder, depth = stack.pop()
+            try:
+                names = os.listdir(folder)
+                latest = max(latest, os.fstat(folder).st_ctime)  # read after the listing: covers it
+                for name in names:
+                    entries += 1
+                    if entries > limits.submission_files:
+                        return time.time()
+                    info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+                    latest = max(latest, info.st_ctime)
+                    if stat.S_ISDIR(info.st_mode) and depth < limits.submission_depth:
+                        stack.append((os.open(name, FOLDER, dir_fd=folder), depth + 1))
+            except OSError:  # an entry gone, or now a link
+                return time.time()
+            finally:
+                os.close(folder)
+    finally:
+        for folder, _ in stack:
+            os.close(folder)
+    return latest
 
 
 def _copy_file(folder, entry, destination, listed):

@@ -11,9 +11,9 @@ lets `nbgrader submit --student SOMEONE` hand in under anyone's name. Here:
   student's link to the instructor's gradebook.db or source/ notebook came back as a plain file in
   submitted/, read by their code during grading (and printed into their feedback), or graded as
   their answer. A folder name nbgrader cannot read is ignored (it stopped collect for the class).
-  A submission's time is when its folder, and what is copied from it, last changed (ctime), not
-  the time the student wrote into its name and timestamp.txt (nbgrader's late penalty and
-  --before-duedate trusted those).
+  A submission's time is when it last changed (the latest ctime in its folder, course/vet.py
+  last_change), not the time the student wrote into its name and timestamp.txt (nbgrader's late
+  penalty, its choice of the latest submission and --before-duedate trusted those).
 - PrivateReleaseFeedback (instructor side): each feedback file is 0600 plus a read ACL for its
   own student only (setfacl, Debian's `acl` package); only a notebook's feedback is released (an
   .html a student handed in sits beside it, and was released under a name the student chose); a
@@ -21,9 +21,8 @@ lets `nbgrader submit --student SOMEONE` hand in under anyone's name. Here:
   cannot use stops that student's release only.
 
 交换目录按学生隔离：提交只有本人和教师组可读；收集时只认文件夹属主与学生名一致的提交，且只复制其中的普通文件（不跟随链接），
-名称无法解析的文件夹被忽略；反馈文件只有对应学生可读，只发回笔记本的反馈，两名学生会共用的反馈文件名不发给任何一方。
+名称无法解析的文件夹被忽略；提交的时间是它最后一次改动的时间（文件夹中最晚的ctime），而不是学生写在文件夹名和timestamp.txt中的时间；反馈文件只有对应学生可读，只发回笔记本的反馈，两名学生会共用的反馈文件名不发给任何一方。
 """
-import contextlib
 import glob
 import os
 import pwd
@@ -31,15 +30,13 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 from datetime import datetime, timezone
-from pathlib import Path
 
 from nbgrader.exchange.default import ExchangeCollect, ExchangeReleaseFeedback, ExchangeSubmit
 from nbgrader.utils import get_username, notebook_hash
 
 from course.limits import Limits
-from course.vet import vetted_copy
+from course.vet import last_change, vetted_copy
 
 FORGED = "!forged:"  # collect: a record whose folder is not its student's own
 
@@ -80,8 +77,8 @@ class OwnerCheckedCollect(ExchangeCollect):
                              path, owner, record["username"])
             record["username"] = FORGED + record["username"]
         # The time in the name is the student's to write: which submission is the latest, and which
-        # came before the due date (--before-duedate), go by when the folder last changed.
-        record["timestamp"] = utc(info.st_ctime)
+        # came before the due date (--before-duedate), go by when it last changed.
+        record["timestamp"] = utc(last_change(path, Limits(parent=self)))
         return record
 
     def init_src(self):
@@ -104,25 +101,16 @@ class OwnerCheckedCollect(ExchangeCollect):
             for reason in vetted_copy(src, plain, Limits(parent=self)):
                 self.log.warning("%s: %s", src, reason)
             # nbgrader's late penalty reads timestamp.txt, which the student can rewrite after the
-            # due date: it says instead when the student last changed what was copied.
-            with open(os.path.join(plain, "timestamp.txt"), "w") as stamp:
-                stamp.write(utc(last_change(src, plain)).strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+            # due date: it says instead when the submission last changed, read after the copy (the
+            # same time as its record's when nothing changed since, so collect --update keeps it).
+            changed = last_change(src, Limits(parent=self))
+            stamp = os.path.join(plain, "timestamp.txt")
+            if os.path.isdir(stamp):  # a folder the student named so
+                shutil.rmtree(stamp)
+            with open(stamp, "w") as file:
+                file.write(utc(changed).strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+            os.utime(stamp, (changed, changed))
             super().do_copy(plain, dest)  # nbgrader's own exclusions and sizes, on files of its own
-
-
-def last_change(src, copy):
-    """The latest ctime (which only the kernel sets: now, at any change) of the folder `src` and of
-    each path under it that was copied into `copy`, read after the copy. A change to what was copied
-    changed its ctime, or, if it was removed or replaced since, its folder's; the folder `src` itself
-    gone or unreadable: now."""
-    try:
-        latest = os.lstat(src).st_ctime
-    except OSError:
-        return time.time()
-    for path in Path(copy).rglob("*"):
-        with contextlib.suppress(OSError):  # gone since: its folder's ctime says when
-            latest = max(latest, os.lstat(Path(src) / path.relative_to(copy)).st_ctime)
-    return latest
 
 
 def utc(seconds):

@@ -222,6 +222,20 @@ def test_markdown_too_costly_to_render_is_shown_as_text():
     assert sources[-1] == left_out("{" * 10_000) and "10,000" in sources[-1] and "{" not in sources[-1]
 
 
+def test_an_attachment_counts_once_for_every_image_that_names_it():
+    """nbconvert writes a cell's attachment into the page once for every image that names it (found by
+    a review: an attachment of 1,000,000 characters named by 30 images, in 689 characters of text, made
+    a 30 MB page). The markdown a notebook shows counts it that way: such a cell is shown as its text,
+    without its attachments; a cell with one image of it is shown as written."""
+    attachments = {"a.png": {"image/png": "A" * 100_000}}
+    one, many = (nbformat.v4.new_markdown_cell(" ".join(["![a](attachment:a.png)"] * n)) for n in (1, 11))
+    one.attachments, many.attachments = attachments, attachments
+    nb = nbformat.v4.new_notebook(cells=[one, many])
+    SafeHTML().preprocess(nb, {})
+    assert nb.cells[0].source == "![a](attachment:a.png)" and nb.cells[0].attachments == attachments
+    assert nb.cells[1].source.startswith(SHOWN_AS_TEXT) and "attachments" not in nb.cells[1]
+
+
 def test_scores_equal_nbgrader_autograde(graded, tmp_path, built_course):
     expected, _ = nbgrader_grade_class(tmp_path, ASSIGNMENT, graded["students"], CONFIG, built_course)
     assert graded["scores"] == expected

@@ -537,7 +537,10 @@ def test_a_submission_is_timed_by_when_it_last_changed_not_by_what_the_student_w
     """nbgrader's late penalty reads the collected timestamp.txt, and which submission is the latest
     (or the last before the due date) goes by the time in the folder's name: both are the student's
     to write, in their own inbound folder, after the due date. Collected, a submission's time is
-    when its folder and what was copied from it last changed (ctime, set by the kernel alone)."""
+    when anything in its folder last changed (the latest ctime, set by the kernel alone), both in its
+    record and in timestamp.txt: found by a review, a file rewritten in place changes its own ctime,
+    not its folder's, and a record timed by its folder's differed from the timestamp.txt written, so
+    every `collect --before-duedate` collected every submission again."""
     from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import parse_utc
@@ -551,17 +554,27 @@ def test_a_submission_is_timed_by_when_it_last_changed_not_by_what_the_student_w
     before = utc(time.time() - 1)  # ctime comes from a coarser clock than time.time()
     (folder / "deep").mkdir(parents=True)
     (folder / NOTEBOOK_FILE).write_text("{}")
-    (folder / "deep" / "data.txt").write_text("written after the due date")
-    (folder / "timestamp.txt").write_text(forged)
-    tree = (folder, folder / "deep", folder / NOTEBOOK_FILE, folder / "deep" / "data.txt")
-    for path in tree:  # 2000-01-01 as their modification times too; the deepest file changes last
+    (folder / "timestamp.txt").mkdir()  # a folder: the collected timestamp.txt takes its place
+    data = folder / "deep" / "data.txt"
+    data.write_text("written before the due date")
+    tree = (folder, folder / "deep", folder / NOTEBOOK_FILE, folder / "timestamp.txt", data)
+    for path in tree:  # 2000-01-01 as their modification times too
         os.utime(path, (946684800, 946684800))
+    while data.stat().st_ctime <= folder.stat().st_ctime:  # rewritten in place, later than its folder changed
+        with open(data, "r+") as file:
+            file.write("rewritten after the due date")
+    submitted = tmp_path / "course" / "submitted" / me / ASSIGNMENT
     collect = OwnerCheckedCollect(coursedir=CourseDirectory(root=str(tmp_path / "course"), course_id=COURSE_ID,
                                                             assignment_id=ASSIGNMENT), authenticator=Authenticator())
     collect.inbound_path = str(inbound)
-    collect.src_records = [collect._path_to_record(str(folder))]
-    assert collect.src_records[0]["timestamp"] == utc(folder.stat().st_ctime) >= before, collect.src_records
-    collect.copy_files()
-    stamp = (tmp_path / "course" / "submitted" / me / ASSIGNMENT / "timestamp.txt").read_text()
-    assert parse_utc(stamp) == utc(max(path.lstat().st_ctime for path in tree)) >= before, stamp
-    assert (tmp_path / "course" / "submitted" / me / ASSIGNMENT / "deep" / "data.txt").is_file()
+    latest = utc(max(path.lstat().st_ctime for path in tree))
+    for update, before_duedate in ((False, False), (True, False), (False, True)):  # collected, then kept twice
+        collect.update, collect.before_duedate = update, before_duedate
+        collect.src_records = [collect._path_to_record(str(folder))]
+        assert collect.src_records[0]["timestamp"] == latest > utc(folder.stat().st_ctime), collect.src_records
+        collect.copy_files()
+        if not update and not before_duedate:
+            (submitted / "mark").touch()  # gone if the submission is collected again
+        assert (submitted / "mark").exists(), "collected again, unchanged"
+    assert parse_utc((submitted / "timestamp.txt").read_text()) == latest >= before
+    assert (submitted / "deep" / "data.txt").read_text().startswith("rewritten after the due date")

@@ -7,13 +7,14 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 
 import nbformat
 import pytest
 
 from course import ROOT
 from course.limits import Limits
-from course.vet import too_costly, vetted_copy
+from course.vet import last_change, too_costly, vetted_copy
 
 RENAME_EXCHANGE = 2
 SECRET = "BEGIN HIDDEN TESTS"
@@ -91,7 +92,7 @@ def test_a_folder_the_grader_cannot_read_is_left_out(tmp_path):
     (submitted / "softmax.ipynb").write_text("{}")
     (submitted / "closed").chmod(0)
     target = tmp_path / "copy"
-    code = "import sys; from course.vet import too_costly, vetted_copy; print('\\n'.join(vetted_copy(*sys.argv[1:])))"
+    code = "import sys; from course.vet import last_change, too_costly, vetted_copy; print('\\n'.join(vetted_copy(*sys.argv[1:])))"
     done = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-c", code,
                            str(submitted), str(target)], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -134,6 +135,40 @@ def test_a_notebook_of_too_much_source_is_left_out(tmp_path):
                        "notebook's cells, left out"]
     for notebook in sorted(ROOT.glob("source/*/*.ipynb")):
         assert too_costly(notebook.read_bytes(), Limits()) is None, notebook
+
+
+def test_a_notebook_nbgrader_would_read_some_other_way_is_left_out(tmp_path):
+    """Found by a review: arrays within arrays, too few for notebook_containers, raised RecursionError
+    out of the vetting (a coordinator with --broker stopped for the whole class); a notebook of format
+    version 3 keeps its cells in worksheets, which no bound counted, and nbgrader upgrades it."""
+    submitted = tmp_path / "submitted"
+    submitted.mkdir()
+    (submitted / "deep.ipynb").write_text('{"cells": ' + "[" * 5000 + "]" * 5000 + "}")
+    cell = {"cell_type": "code", "input": "x" * 1001, "outputs": [], "language": "python", "metadata": {}}
+    (submitted / "old.ipynb").write_text(json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {},
+                                                     "worksheets": [{"cells": [cell] * 2, "metadata": {}}]}))
+    assert len(nbformat.read(submitted / "old.ipynb", as_version=4).cells) == 2  # as nbgrader reads it
+    reasons = vetted_copy(submitted, tmp_path / "copy", Limits(notebook_source_chars=1000))
+    assert reasons == ["deep.ipynb: 笔记本的JSON嵌套过深，已忽略 / the notebook's JSON is nested too deep, left out",
+                       "old.ipynb: 不是第4版的笔记本格式，已忽略 / not a notebook of format version 4, left out"]
+    assert not any((tmp_path / "copy").iterdir())
+
+
+def test_last_change_is_the_latest_ctime_in_the_folder(tmp_path):
+    """A submission's time on the hub (hub/exchange.py): the latest ctime of its folder and of all in
+    it, which a student cannot set back, never a modification time, which they can; a link is not
+    followed; a folder of more entries than submission_files is dated now."""
+    folder = tmp_path / "submission"
+    (folder / "a" / "b").mkdir(parents=True)
+    (folder / "a" / "b" / "f.txt").write_text("x")
+    (folder / "link").symlink_to(ROOT / "source")
+    tree = (folder, folder / "a", folder / "a" / "b", folder / "a" / "b" / "f.txt", folder / "link")
+    for path in tree[:-1]:
+        os.utime(path, (0, 0))
+    assert last_change(folder) == max(path.lstat().st_ctime for path in tree) > 10**9
+    now = time.time()
+    assert last_change(folder, Limits(submission_files=3)) >= now  # 4 entries: not all of it looked at
+    assert last_change(tmp_path / "missing") >= now
 
 
 def grow_and_shrink_forever(path):
