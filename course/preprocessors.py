@@ -30,8 +30,9 @@
   another server, which would learn who opened the page and when. A notebook's markdown is bounded
   twice: the grader renders at most MARKDOWN_NOTEBOOK_CHARS characters of it (a cell repeated is
   charged each time: the pages render every copy), and past MARKDOWN_SHOWN_CHARS characters shown
-  (as written: text shown as references grows up to 6 times; an attachment counts once for every
-  image of its cell), a cell is replaced by a note of its length.
+  (as written: text shown as references grows up to 6 times), a cell is replaced by a note of its
+  length. Past MARKDOWN_IMAGE_CHARS characters of images (a cell's attachment, once for every image
+  that shows it), a cell is shown as its text.
 """
 import functools
 import json
@@ -223,6 +224,11 @@ MARKDOWN_CELL_CHARS, BRACKET_WORK, MARKDOWN_NOTEBOOK_CHARS = 10_000, 200_000, 20
 # Markdown a notebook shows, rendered or as text: 18 times a lesson's, and formgrader (which blocks the
 # instructor's Jupyter server while it renders a submission) renders it in a second or two more than a lesson.
 MARKDOWN_SHOWN_CHARS = 1_000_000
+# Images (attachments) the markdown of a notebook shows: nbconvert writes an attachment into the page
+# once for every image that names it (an attachment of 1,000,000 characters named by 30 images, in 689
+# characters of text, made a 30 MB page); 10 MB is fifteen pasted screenshots of 500 kB.
+MARKDOWN_IMAGE_CHARS = 10_000_000
+DATA_URL = re.compile(r'src="(data:[^"]*)"')
 SELF_CLOSING = re.compile(r"\s*/>")
 # TeX that MathJax (formgrader's) turns into links, styles, classes or ids
 MATH_ACTIVE = re.compile(r"\\(href|url|style|class|cssId|unicode|require|html[A-Za-z]*)(?![A-Za-z])")
@@ -241,15 +247,17 @@ def is_plain(html):
 @functools.lru_cache(maxsize=4096)  # a lesson's cells, in every notebook of a class: rendered once
 def plain_markdown(source, attachments):
     """Whether a markdown cell's HTML, made as the pages make it (nbconvert's renderer with the cell's
-    attachments, given as JSON, then strip_files_prefix as the templates do), is plain formatting."""
+    attachments, given as JSON, then strip_files_prefix as the templates do), is plain formatting; and
+    how many characters of it are images (attachments, as data: URLs)."""
     if MATH_ACTIVE.search(source):
-        return False
+        return False, 0
     try:
         renderer = IPythonRenderer(escape=False, attachments=json.loads(attachments), embed_images=False, path="",
                                    anchor_link_text="¶", exclude_anchor_links=False)
-        return is_plain(strip_files_prefix(MarkdownWithMath(renderer=renderer).render(source)))
+        html = strip_files_prefix(MarkdownWithMath(renderer=renderer).render(source))
+        return is_plain(html), sum(map(len, DATA_URL.findall(html)))
     except Exception:  # noqa: BLE001 (markdown that does not render, e.g. a missing attachment, is shown as text)
-        return False
+        return False, 0
 
 
 # Characters that mean something to HTML, markdown, math or nbconvert's filters, written as references: the
@@ -273,13 +281,13 @@ def left_out(source):
     return LEFT_OUT.format(limit=MARKDOWN_SHOWN_CHARS, chars=len(source))
 
 
-def shown_size(cell):
-    """At most how many characters a markdown cell puts into a page: its text, and its attachments
-    once for every image it has (nbconvert writes the attachment an image names into the page, as a
-    data: URL, each time: an attachment of 1,000,000 characters named by 30 images, in 689 characters
-    of text, made a 30 MB page)."""
+def images_at_most(cell):
+    """A bound on the characters of images a markdown cell's page holds, known before it is rendered:
+    each image ("![", which no escape makes) shows one attachment, as written."""
     attachments = cell.get("attachments")
-    return len(cell.source) + (cell.source.count("![") * len(json.dumps(attachments)) if attachments else 0)
+    if not (isinstance(attachments, dict) and attachments):
+        return 0  # none, or none the renderer can read: the cell is shown as text
+    return cell.source.count("![") * max(map(len, map(json.dumps, attachments.values())))
 
 
 def renderable(source):
@@ -295,16 +303,21 @@ class SafeHTML(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         self.rendered = 0  # characters of markdown rendered for this notebook
         self.shown = 0  # characters of markdown it shows
+        self.images = 0  # characters of the images (attachments) its markdown shows
         return super().preprocess(nb, resources)
 
     def plain(self, cell):
         """plain_markdown of the cell, within the notebook's budget; every cell is charged, one checked
         before too: the pages render each."""
         if (not renderable(cell.source) or self.rendered + len(cell.source) > MARKDOWN_NOTEBOOK_CHARS
-                or shown_size(cell) > MARKDOWN_SHOWN_CHARS):
+                or self.images + images_at_most(cell) > MARKDOWN_IMAGE_CHARS):
             return False
         self.rendered += len(cell.source)
-        return plain_markdown(cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
+        plain, images = plain_markdown(cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
+        if not plain or self.images + images > MARKDOWN_IMAGE_CHARS:  # as escaped in the page
+            return False
+        self.images += images
+        return True
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "markdown":
@@ -312,11 +325,11 @@ class SafeHTML(NbGraderPreprocessor):
             if not self.plain(cell):
                 cell.source = as_text(source)
                 cell.pop("attachments", None)
-            if self.shown + shown_size(cell) > MARKDOWN_SHOWN_CHARS:
+            if self.shown + len(cell.source) > MARKDOWN_SHOWN_CHARS:
                 cell.source = left_out(source)
                 cell.pop("attachments", None)
             else:
-                self.shown += shown_size(cell)
+                self.shown += len(cell.source)
         for output in cell.get("outputs", []):
             data = output.get("data")
             if data is None:

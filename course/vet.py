@@ -187,7 +187,7 @@ def too_costly(notebook, limits):
         return None  # no notebook: nbgrader says so
     if not isinstance(parsed, dict):
         return None
-    if parsed.get("nbformat", 4) != 4:  # nbgrader upgrades an older one, whose cells are elsewhere
+    if parsed.get("nbformat") != 4:  # nbformat upgrades an older one (no version: 1), its cells kept elsewhere
         return "不是第4版的笔记本格式，已忽略 / not a notebook of format version 4, left out"
     found = parsed.get("cells")
     if not isinstance(found, list):
@@ -212,17 +212,18 @@ def source_chars(cell):
 
 def last_change(submitted, limits=None):
     """When the folder `submitted` last changed: the latest ctime of the folder and of everything in
-    it, walked by handle as vetted_copy walks (links not followed, no deeper than submission_depth).
-    A change sets ctime to the time of the change, and a student cannot set it back (a write through
-    a shared memory map keeps the ctime of an earlier write to the same page until the kernel writes
-    that page back). The time now if the folder holds more than submission_files entries, changes
-    while it is walked, or cannot be read."""
+    it, every entry counted (not only what vetted_copy copies: a submission of many files is dated
+    by its files), walked by handle as vetted_copy walks (links not followed, no deeper than
+    submission_depth). A change sets ctime to the time of the change, and a student cannot set it
+    back (a write through a shared memory map keeps the ctime of an earlier write to the same page
+    until the kernel writes that page back). The time now if a folder cannot be read, or an entry
+    vanishes or becomes a link while it is walked."""
     limits = limits or Limits()
     try:
         stack = [(os.open(submitted, FOLDER), 0)]
     except OSError:
         return time.time()
-    latest, entries = 0.0, 0
+    latest = 0.0
     try:
         while stack:
             folder, depth = stack.pop()
@@ -230,9 +231,6 @@ def last_change(submitted, limits=None):
                 names = os.listdir(folder)
                 latest = max(latest, os.fstat(folder).st_ctime)  # read after the listing: covers it
                 for name in names:
-                    entries += 1
-                    if entries > limits.submission_files:
-                        return time.time()
                     info = os.stat(name, dir_fd=folder, follow_symlinks=False)
                     latest = max(latest, info.st_ctime)
                     if stat.S_ISDIR(info.st_mode) and depth < limits.submission_depth:

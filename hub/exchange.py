@@ -76,9 +76,9 @@ class OwnerCheckedCollect(ExchangeCollect):
             self.log.warning("Ignoring %s: it belongs to %s, not to %s / 忽略：提交者与学生名不符",
                              path, owner, record["username"])
             record["username"] = FORGED + record["username"]
-        # The time in the name is the student's to write: which submission is the latest, and which
-        # came before the due date (--before-duedate), go by when it last changed.
-        record["timestamp"] = utc(last_change(path, Limits(parent=self)))
+        else:  # the time in the name is the student's to write: which submission is the latest, and
+            # which came before the due date (--before-duedate), go by when it last changed
+            record["timestamp"] = utc(last_change(path, Limits(parent=self)))
         return record
 
     def init_src(self):

@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from classroom import course_command, course_grade, sandbox_args, scores
@@ -271,7 +272,7 @@ def test_the_coordinator_sends_only_what_vetting_keeps(tmp_path):
     (hidden / "tests.py").write_text("BEGIN HIDDEN TESTS")
     submitted = tmp_path / "submitted"
     submitted.mkdir()
-    (submitted / "softmax.ipynb").write_text("{}")
+    (submitted / "softmax.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
     (submitted / "notes.txt").symlink_to(secret)
     (submitted / "folder").symlink_to(hidden, target_is_directory=True)
     os.link(secret, submitted / "copy.txt")

@@ -4,6 +4,7 @@ submission has a score or a reason, re-runs change nothing and keep hand-entered
 
 The class is graded once (module fixture `graded`); no test changes that course: one that regrades
 works on its own copy, so the tests pass in any order and one at a time."""
+import copy
 import csv
 import html
 import json
@@ -21,8 +22,8 @@ from classroom import (HOSTILE_MARKDOWN, MATH_AS_TEXT, TRACKER, StartTags, cours
 from course import ROOT, exercise_of, grade_id
 from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
-from course.preprocessors import (FORM_ASPECTS, MARKDOWN_NOTEBOOK_CHARS, MARKDOWN_SHOWN_CHARS, NOT_VALUES, SHOWN_AS_TEXT,
-                                  SafeHTML, left_out)
+from course.preprocessors import (FORM_ASPECTS, MARKDOWN_IMAGE_CHARS, MARKDOWN_NOTEBOOK_CHARS, MARKDOWN_SHOWN_CHARS,
+                                  NOT_VALUES, SHOWN_AS_TEXT, SafeHTML, left_out)
 from course.table import table
 from course.trusted_execute import NOT_RUN
 from course.verdict import INVALID, KEPT, KERNEL_DIED, MISSING, TAMPERED, TIMED_OUT, last_error
@@ -225,15 +226,22 @@ def test_markdown_too_costly_to_render_is_shown_as_text():
 def test_an_attachment_counts_once_for_every_image_that_names_it():
     """nbconvert writes a cell's attachment into the page once for every image that names it (found by
     a review: an attachment of 1,000,000 characters named by 30 images, in 689 characters of text, made
-    a 30 MB page). The markdown a notebook shows counts it that way: such a cell is shown as its text,
-    without its attachments; a cell with one image of it is shown as written."""
-    attachments = {"a.png": {"image/png": "A" * 100_000}}
-    one, many = (nbformat.v4.new_markdown_cell(" ".join(["![a](attachment:a.png)"] * n)) for n in (1, 11))
-    one.attachments, many.attachments = attachments, attachments
-    nb = nbformat.v4.new_notebook(cells=[one, many])
-    SafeHTML().preprocess(nb, {})
-    assert nb.cells[0].source == "![a](attachment:a.png)" and nb.cells[0].attachments == attachments
+    a 30 MB page). Past MARKDOWN_IMAGE_CHARS characters of images in a notebook, a cell is shown as its
+    text, without its attachments; screenshots pasted into cells, each shown once, stay."""
+    screenshot = "A" * 300_000
+    pasted = nbformat.v4.new_markdown_cell("![one](attachment:a.png) and ![two](attachment:b.png)")
+    pasted.attachments = {"a.png": {"image/png": screenshot}, "b.png": {"image/png": screenshot}}
+    many = nbformat.v4.new_markdown_cell(" ".join(["![a](attachment:a.png)"] * 30))
+    many.attachments = {"a.png": {"image/png": "A" * 1_000_000}}
+    nb = nbformat.v4.new_notebook(cells=[pasted, many] + [copy.deepcopy(pasted) for _ in range(20)])
+    kept = copy.deepcopy(pasted)
+    safe = SafeHTML()
+    safe.preprocess(nb, {})
+    assert nb.cells[0] == kept and safe.images <= MARKDOWN_IMAGE_CHARS
     assert nb.cells[1].source.startswith(SHOWN_AS_TEXT) and "attachments" not in nb.cells[1]
+    shown = [cell for cell in nb.cells if "attachments" in cell]
+    assert len(shown) == MARKDOWN_IMAGE_CHARS // (2 * (len(screenshot) + len("data:image/png;base64,"))), len(shown)
+    assert all("attachment:a.png" in cell.source for cell in nb.cells)  # each cell's text stays
 
 
 def test_scores_equal_nbgrader_autograde(graded, tmp_path, built_course):

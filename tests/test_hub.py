@@ -520,7 +520,7 @@ def test_a_submission_folder_gone_before_it_is_copied_stops_no_one_elses(tmp_pat
     names = [f"{me}+{ASSIGNMENT}+2024-01-01 00:00:00.000000 UTC", f"{me}+{ASSIGNMENT}+2024-01-02 00:00:00.000000 UTC"]
     for name in names:
         (inbound / name).mkdir(parents=True)
-        (inbound / name / NOTEBOOK_FILE).write_text("{}")
+        (inbound / name / NOTEBOOK_FILE).write_text(nbformat.writes(nbformat.v4.new_notebook()))
     collect = OwnerCheckedCollect(coursedir=CourseDirectory(root=str(tmp_path / "course"), course_id=COURSE_ID,
                                                             assignment_id=ASSIGNMENT), authenticator=Authenticator())
     collect.inbound_path = str(inbound)
@@ -553,7 +553,7 @@ def test_a_submission_is_timed_by_when_it_last_changed_not_by_what_the_student_w
     folder = inbound / f"{me}+{ASSIGNMENT}+{forged}"
     before = utc(time.time() - 1)  # ctime comes from a coarser clock than time.time()
     (folder / "deep").mkdir(parents=True)
-    (folder / NOTEBOOK_FILE).write_text("{}")
+    (folder / NOTEBOOK_FILE).write_text(nbformat.writes(nbformat.v4.new_notebook()))
     (folder / "timestamp.txt").mkdir()  # a folder: the collected timestamp.txt takes its place
     data = folder / "deep" / "data.txt"
     data.write_text("written before the due date")

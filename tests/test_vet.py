@@ -37,7 +37,7 @@ def test_a_folder_swapped_for_a_link_while_it_is_copied_is_never_followed(tmp_pa
     (instructor / "gradebook.db").write_text(SECRET)
     submitted = tmp_path / "submitted"
     submitted.mkdir()
-    (submitted / "softmax.ipynb").write_text("{}")
+    (submitted / "softmax.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
     pairs = 16
     for i in range(pairs):
         (submitted / f"p{i:02}").mkdir()
@@ -66,7 +66,7 @@ def test_what_cannot_be_copied_is_named_and_the_rest_is_graded(tmp_path):
     deep = submitted.joinpath(*["d"] * 50)
     deep.mkdir(parents=True)
     (deep / "x.txt").write_text("deep")
-    (submitted / "softmax.ipynb").write_text("{}")
+    (submitted / "softmax.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
     (submitted / "timestamp.txt").write_text("garbage")
     many = submitted / "many"
     many.mkdir()
@@ -89,7 +89,7 @@ def test_a_folder_the_grader_cannot_read_is_left_out(tmp_path):
     submitted = tmp_path / "submitted"
     (submitted / "closed").mkdir(parents=True)
     (submitted / "closed" / "notes.txt").write_text("mine")
-    (submitted / "softmax.ipynb").write_text("{}")
+    (submitted / "softmax.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
     (submitted / "closed").chmod(0)
     target = tmp_path / "copy"
     code = "import sys; from course.vet import last_change, too_costly, vetted_copy; print('\\n'.join(vetted_copy(*sys.argv[1:])))"
@@ -140,35 +140,45 @@ def test_a_notebook_of_too_much_source_is_left_out(tmp_path):
 def test_a_notebook_nbgrader_would_read_some_other_way_is_left_out(tmp_path):
     """Found by a review: arrays within arrays, too few for notebook_containers, raised RecursionError
     out of the vetting (a coordinator with --broker stopped for the whole class); a notebook of format
-    version 3 keeps its cells in worksheets, which no bound counted, and nbgrader upgrades it."""
+    version 3 keeps its cells in worksheets, and one of version 1 (no version given) its text in
+    "code" and "text": no bound counted them, and nbgrader upgrades both."""
     submitted = tmp_path / "submitted"
     submitted.mkdir()
     (submitted / "deep.ipynb").write_text('{"cells": ' + "[" * 5000 + "]" * 5000 + "}")
     cell = {"cell_type": "code", "input": "x" * 1001, "outputs": [], "language": "python", "metadata": {}}
     (submitted / "old.ipynb").write_text(json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {},
                                                      "worksheets": [{"cells": [cell] * 2, "metadata": {}}]}))
-    assert len(nbformat.read(submitted / "old.ipynb", as_version=4).cells) == 2  # as nbgrader reads it
+    # no version: nbformat reads it as version 1, whose cells hold "code" and "text"
+    (submitted / "older.ipynb").write_text(json.dumps({"cells": [{"cell_type": "code", "code": "x" * 1001}]}))
+    for name in ("old.ipynb", "older.ipynb"):  # as nbgrader reads them
+        assert len(nbformat.read(submitted / name, as_version=4).cells[0].source) == 1001
     reasons = vetted_copy(submitted, tmp_path / "copy", Limits(notebook_source_chars=1000))
     assert reasons == ["deep.ipynb: 笔记本的JSON嵌套过深，已忽略 / the notebook's JSON is nested too deep, left out",
-                       "old.ipynb: 不是第4版的笔记本格式，已忽略 / not a notebook of format version 4, left out"]
+                       *(f"{name}: 不是第4版的笔记本格式，已忽略 / not a notebook of format version 4, left out"
+                         for name in ("old.ipynb", "older.ipynb"))]
     assert not any((tmp_path / "copy").iterdir())
 
 
 def test_last_change_is_the_latest_ctime_in_the_folder(tmp_path):
     """A submission's time on the hub (hub/exchange.py): the latest ctime of its folder and of all in
-    it, which a student cannot set back, never a modification time, which they can; a link is not
-    followed; a folder of more entries than submission_files is dated now."""
+    it, which a student cannot set back, never a modification time, which they can; a file rewritten
+    in place changes its own ctime, not its folder's; a link is not followed; every entry counts,
+    also past submission_files (found by a review: an honest submission of many files was dated now)."""
     folder = tmp_path / "submission"
     (folder / "a" / "b").mkdir(parents=True)
-    (folder / "a" / "b" / "f.txt").write_text("x")
-    (folder / "link").symlink_to(ROOT / "source")
-    tree = (folder, folder / "a", folder / "a" / "b", folder / "a" / "b" / "f.txt", folder / "link")
-    for path in tree[:-1]:
-        os.utime(path, (0, 0))
-    assert last_change(folder) == max(path.lstat().st_ctime for path in tree) > 10**9
-    now = time.time()
-    assert last_change(folder, Limits(submission_files=3)) >= now  # 4 entries: not all of it looked at
-    assert last_change(tmp_path / "missing") >= now
+    deep = folder / "a" / "b" / "f.txt"
+    deep.write_text("x")
+    newer = tmp_path / "newer.txt"
+    (folder / "link").symlink_to(newer)
+    for path in (folder, folder / "a", folder / "a" / "b", deep):
+        os.utime(path, (0, 0), follow_symlinks=False)
+    while deep.stat().st_ctime <= folder.stat().st_ctime:  # rewritten in place, after its folders changed
+        deep.write_text("rewritten")
+    newer.write_text("not the submission's")
+    while newer.stat().st_ctime <= deep.stat().st_ctime:
+        newer.write_text("not the submission's")
+    assert last_change(folder) == deep.stat().st_ctime == last_change(folder, Limits(submission_files=2))
+    assert last_change(tmp_path / "missing") >= time.time() - 1
 
 
 def grow_and_shrink_forever(path):
