@@ -228,6 +228,9 @@ MARKDOWN_SHOWN_CHARS = 1_000_000
 # once for every image that names it (an attachment of 1,000,000 characters named by 30 images, in 689
 # characters of text, made a 30 MB page); 10 MB is fifteen pasted screenshots of 500 kB.
 MARKDOWN_IMAGE_CHARS = 10_000_000
+# What the renderer may build for one cell before the images are measured, in characters as written:
+# one large screenshot and ten small images in a cell count eleven large ones in this bound.
+IMAGES_RENDERED = 5 * MARKDOWN_IMAGE_CHARS
 DATA_URL = re.compile(r'src="(data:[^"]*)"')
 SELF_CLOSING = re.compile(r"\s*/>")
 # TeX that MathJax (formgrader's) turns into links, styles, classes or ids
@@ -282,8 +285,9 @@ def left_out(source):
 
 
 def images_at_most(cell):
-    """A bound on the characters of images a markdown cell's page holds, known before it is rendered:
-    each image ("![", which no escape makes) shows one attachment, as written."""
+    """A bound, known before the cell is rendered, on the characters of attachments its page holds as
+    written (escaped in the page, "&" becomes "&amp;"): each image ("![", which no escape makes) shows
+    at most the largest attachment."""
     attachments = cell.get("attachments")
     if not (isinstance(attachments, dict) and attachments):
         return 0  # none, or none the renderer can read: the cell is shown as text
@@ -310,7 +314,7 @@ class SafeHTML(NbGraderPreprocessor):
         """plain_markdown of the cell, within the notebook's budget; every cell is charged, one checked
         before too: the pages render each."""
         if (not renderable(cell.source) or self.rendered + len(cell.source) > MARKDOWN_NOTEBOOK_CHARS
-                or self.images + images_at_most(cell) > MARKDOWN_IMAGE_CHARS):
+                or images_at_most(cell) > IMAGES_RENDERED):
             return False
         self.rendered += len(cell.source)
         plain, images = plain_markdown(cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))

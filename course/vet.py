@@ -20,13 +20,14 @@ than Limits.notebook_cells: every cell costs nbclient, the feedback and formgrad
 (30,000 cells of `1` took 7 minutes to grade, and formgrader 3 to show, on a busy machine), and one
 whose cells' sources have more characters than Limits.notebook_source_chars (a 27 MB comment became
 a 33 MB feedback page, 23.5 s for formgrader to show). Those bounds count a notebook as nbgrader
-reads it, so one it would read some other way is left out: JSON nested deeper than Python parses
-(RecursionError), or a format version other than 4 (nbgrader upgrades it, from cells where no bound
-looks). Nor does size bound nbgrader's time: its search of a submission's files is quadratic in
+reads it, so one it would read some other way is left out: JSON nested deeper than NESTING
+(nbformat's reader raised RecursionError at 600 levels here, json.loads at 1,200), or a
+format version other than 4 (nbgrader upgrades it, from cells where no bound looks). Nor does size bound nbgrader's time: its search of a submission's files is quadratic in
 their number (100,000 empty files held a worker to its deadline), so past Limits.submission_files
 the rest are left out.
 """
 import json
+import math
 import os
 import re
 import shutil
@@ -40,6 +41,12 @@ from .limits import Limits
 
 CHUNK = 2**20
 JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+BRACKET = re.compile(rb"[\[\]{}]")
+# Arrays and objects within one another: a lesson's go 5 deep; nbformat's reader raised RecursionError
+# at 600 here, json.loads at 1,200.
+NESTING = 100
+# Entries last_change looks at, in submission_files: past them it says "now" (20,000 by default).
+WALKED = 100
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?( UTC)?")  # as nbgrader writes it
 FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
@@ -179,10 +186,10 @@ def too_costly(notebook, limits):
         most = limits.notebook_containers
         return (f"笔记本的JSON数组和对象超过{most:,}个，已忽略 / more than {most:,} JSON arrays and objects in the "
                 "notebook, left out")
+    if nesting(text) > NESTING:  # too few to count, too deep for the readers
+        return "笔记本的JSON嵌套过深，已忽略 / the notebook's JSON is nested too deep, left out"
     try:
         parsed = json.loads(notebook)
-    except RecursionError:  # arrays within arrays, too few to count but too deep to parse
-        return "笔记本的JSON嵌套过深，已忽略 / the notebook's JSON is nested too deep, left out"
     except ValueError:
         return None  # no notebook: nbgrader says so
     if not isinstance(parsed, dict):
@@ -202,6 +209,15 @@ def too_costly(notebook, limits):
     return None
 
 
+def nesting(text):
+    """How deep arrays and objects go in the JSON `text`, its strings removed."""
+    deepest = depth = 0
+    for bracket in BRACKET.findall(text):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def source_chars(cell):
     """The characters of a cell's source (a string, or a list of strings as nbformat writes it)."""
     source = cell.get("source") if isinstance(cell, dict) else None
@@ -214,34 +230,43 @@ def last_change(submitted, limits=None):
     """When the folder `submitted` last changed: the latest ctime of the folder and of everything in
     it, every entry counted (not only what vetted_copy copies: a submission of many files is dated
     by its files), walked by handle as vetted_copy walks (links not followed, no deeper than
-    submission_depth). A change sets ctime to the time of the change, and a student cannot set it
-    back (a write through a shared memory map keeps the ctime of an earlier write to the same page
-    until the kernel writes that page back). The time now if a folder cannot be read, or an entry
-    vanishes or becomes a link while it is walked."""
+    submission_depth, one handle open per level). A change sets ctime to the time of the change, and
+    a student cannot set it back (a write through a shared memory map keeps the ctime of an earlier
+    write to the same page until the kernel writes that page back). The time now if a folder cannot
+    be read, an entry vanishes or becomes a link while it is walked, or past WALKED times
+    submission_files entries."""
     limits = limits or Limits()
     try:
-        stack = [(os.open(submitted, FOLDER), 0)]
+        folder = os.open(submitted, FOLDER)
     except OSError:
         return time.time()
-    latest = 0.0
     try:
-        while stack:
-            folder, depth = stack.pop()
-            try:
-                names = os.listdir(folder)
-                latest = max(latest, os.fstat(folder).st_ctime)  # read after the listing: covers it
-                for name in names:
-                    info = os.stat(name, dir_fd=folder, follow_symlinks=False)
-                    latest = max(latest, info.st_ctime)
-                    if stat.S_ISDIR(info.st_mode) and depth < limits.submission_depth:
-                        stack.append((os.open(name, FOLDER, dir_fd=folder), depth + 1))
-            except OSError:  # an entry gone, or now a link
-                return time.time()
-            finally:
-                os.close(folder)
+        latest = _latest_ctime(folder, 0, limits, [0])
+    except OSError:
+        latest = math.inf
     finally:
-        for folder, _ in stack:
-            os.close(folder)
+        os.close(folder)
+    return time.time() if latest == math.inf else latest
+
+
+def _latest_ctime(folder, depth, limits, walked):
+    """last_change below the open folder `folder`; infinite past WALKED times submission_files entries."""
+    names = os.listdir(folder)
+    latest = os.fstat(folder).st_ctime  # read after the listing: covers it
+    walked[0] += len(names)
+    if walked[0] > WALKED * limits.submission_files:
+        return math.inf
+    for name in names:
+        info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+        latest = max(latest, info.st_ctime)
+        if stat.S_ISDIR(info.st_mode) and depth < limits.submission_depth:
+            sub = os.open(name, FOLDER, dir_fd=folder)
+            try:
+                latest = max(latest, _latest_ctime(sub, depth + 1, limits, walked))
+            finally:
+                os.close(sub)
+            if latest == math.inf:
+                break
     return latest
 
 

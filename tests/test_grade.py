@@ -243,6 +243,13 @@ def test_an_attachment_counts_once_for_every_image_that_names_it():
     assert len(shown) == MARKDOWN_IMAGE_CHARS // (2 * (len(screenshot) + len("data:image/png;base64,"))), len(shown)
     assert all("attachment:a.png" in cell.source for cell in nb.cells)  # each cell's text stays
 
+    # A review: one large screenshot and ten small images in a cell were charged as eleven large ones.
+    mixed = nbformat.v4.new_markdown_cell(" ".join(f"![{i}](attachment:{i}.png)" for i in range(11)))
+    mixed.attachments = {f"{i}.png": {"image/png": "A" * (2_700_000 if i == 0 else 4_000)} for i in range(11)}
+    nb = nbformat.v4.new_notebook(cells=[copy.deepcopy(mixed)])
+    safe.preprocess(nb, {})
+    assert nb.cells[0] == mixed and safe.images == 2_740_000 + 11 * len("data:image/png;base64,")
+
 
 def test_scores_equal_nbgrader_autograde(graded, tmp_path, built_course):
     expected, _ = nbgrader_grade_class(tmp_path, ASSIGNMENT, graded["students"], CONFIG, built_course)

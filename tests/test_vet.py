@@ -5,6 +5,7 @@ import ctypes
 import json
 import multiprocessing
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -138,13 +139,19 @@ def test_a_notebook_of_too_much_source_is_left_out(tmp_path):
 
 
 def test_a_notebook_nbgrader_would_read_some_other_way_is_left_out(tmp_path):
-    """Found by a review: arrays within arrays, too few for notebook_containers, raised RecursionError
-    out of the vetting (a coordinator with --broker stopped for the whole class); a notebook of format
+    """Found by reviews: arrays within arrays, too few for notebook_containers, raised RecursionError
+    out of the vetting (a coordinator with --broker stopped for the whole class), or, less deep, in
+    nbformat's reader (a grader failure instead of a reason); a notebook of format
     version 3 keeps its cells in worksheets, and one of version 1 (no version given) its text in
     "code" and "text": no bound counted them, and nbgrader upgrades both."""
     submitted = tmp_path / "submitted"
     submitted.mkdir()
     (submitted / "deep.ipynb").write_text('{"cells": ' + "[" * 5000 + "]" * 5000 + "}")
+    deeper = nbformat.v4.new_notebook()
+    deeper.metadata["x"] = json.loads("[" * 600 + "]" * 600)  # json.loads reads it, nbformat does not
+    (submitted / "deeper.ipynb").write_text(json.dumps(deeper))
+    with pytest.raises(RecursionError):
+        nbformat.read(submitted / "deeper.ipynb", as_version=4)
     cell = {"cell_type": "code", "input": "x" * 1001, "outputs": [], "language": "python", "metadata": {}}
     (submitted / "old.ipynb").write_text(json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {},
                                                      "worksheets": [{"cells": [cell] * 2, "metadata": {}}]}))
@@ -153,7 +160,8 @@ def test_a_notebook_nbgrader_would_read_some_other_way_is_left_out(tmp_path):
     for name in ("old.ipynb", "older.ipynb"):  # as nbgrader reads them
         assert len(nbformat.read(submitted / name, as_version=4).cells[0].source) == 1001
     reasons = vetted_copy(submitted, tmp_path / "copy", Limits(notebook_source_chars=1000))
-    assert reasons == ["deep.ipynb: 笔记本的JSON嵌套过深，已忽略 / the notebook's JSON is nested too deep, left out",
+    assert reasons == [*(f"{name}: 笔记本的JSON嵌套过深，已忽略 / the notebook's JSON is nested too deep, left out"
+                         for name in ("deep.ipynb", "deeper.ipynb")),
                        *(f"{name}: 不是第4版的笔记本格式，已忽略 / not a notebook of format version 4, left out"
                          for name in ("old.ipynb", "older.ipynb"))]
     assert not any((tmp_path / "copy").iterdir())
@@ -178,7 +186,25 @@ def test_last_change_is_the_latest_ctime_in_the_folder(tmp_path):
     while newer.stat().st_ctime <= deep.stat().st_ctime:
         newer.write_text("not the submission's")
     assert last_change(folder) == deep.stat().st_ctime == last_change(folder, Limits(submission_files=2))
-    assert last_change(tmp_path / "missing") >= time.time() - 1
+    now = time.time()
+    assert last_change(tmp_path / "missing") >= now
+    assert last_change(folder, Limits(submission_files=0)) >= now  # past WALKED × submission_files entries: now
+
+
+def test_last_change_holds_one_handle_per_level(tmp_path):
+    """Found by a review: the walk kept every folder it had listed open until it got to it, so 1,100
+    folders side by side (a dataset, one folder per class) ran out of file handles and the submission
+    was dated now."""
+    folder = tmp_path / "submission"
+    for i in range(300):
+        (folder / f"class{i:03}").mkdir(parents=True)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+    try:
+        changed = last_change(folder)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert changed == max(path.stat().st_ctime for path in [folder, *folder.iterdir()])
 
 
 def grow_and_shrink_forever(path):
