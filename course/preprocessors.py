@@ -28,11 +28,11 @@
   templates' strip_files_prefix); outputs keep text, raster images, LaTeX and plain-formatting HTML,
   and of their metadata an image's size only. Images come from the notebook itself, never from
   another server, which would learn who opened the page and when. A notebook's markdown is bounded
-  twice: the grader renders at most MARKDOWN_NOTEBOOK_CHARS characters of it (a cell repeated is
-  charged each time: the pages render every copy), and past MARKDOWN_SHOWN_CHARS characters shown
-  (as written: text shown as references grows up to 6 times), a cell is replaced by a note of its
-  length. Past MARKDOWN_IMAGE_CHARS characters of images (a cell's attachment, once for every image
-  that shows it), a cell is shown as its text.
+  three ways: the grader renders at most MARKDOWN_NOTEBOOK_CHARS characters of it (a cell repeated
+  is charged each time: the pages render every copy); past MARKDOWN_IMAGE_CHARS characters of images
+  (a cell's attachment, once for every image that shows it), a cell is shown as its text; and past
+  MARKDOWN_SHOWN_CHARS characters shown (as written: text shown as references grows up to 6 times),
+  a cell is replaced by a note of its length.
 """
 import functools
 import json

@@ -21,10 +21,10 @@ than Limits.notebook_cells: every cell costs nbclient, the feedback and formgrad
 whose cells' sources have more characters than Limits.notebook_source_chars (a 27 MB comment became
 a 33 MB feedback page, 23.5 s for formgrader to show). Those bounds count a notebook as nbgrader
 reads it, so one it would read some other way is left out: JSON nested deeper than NESTING
-(nbformat's reader raised RecursionError at 600 levels here, json.loads at 1,200), or a
-format version other than 4 (nbgrader upgrades it, from cells where no bound looks). Nor does size bound nbgrader's time: its search of a submission's files is quadratic in
-their number (100,000 empty files held a worker to its deadline), so past Limits.submission_files
-the rest are left out.
+(nbformat's reader raised RecursionError at 600 levels here, json.loads at 1,200), or a format
+version other than 4 (nbgrader upgrades it, from cells where no bound looks). Nor does size bound
+nbgrader's time: its search of a submission's files is quadratic in their number (100,000 empty
+files held a worker to its deadline), so past Limits.submission_files the rest are left out.
 """
 import json
 import math

@@ -96,14 +96,15 @@ class OwnerCheckedCollect(ExchangeCollect):
         self.src_records = records
 
     def do_copy(self, src, dest):
+        limits = Limits(parent=self)
         with tempfile.TemporaryDirectory() as scratch:
             plain = os.path.join(scratch, "plain")
-            for reason in vetted_copy(src, plain, Limits(parent=self)):
+            for reason in vetted_copy(src, plain, limits):
                 self.log.warning("%s: %s", src, reason)
             # nbgrader's late penalty reads timestamp.txt, which the student can rewrite after the
             # due date: it says instead when the submission last changed, read after the copy (the
             # same time as its record's when nothing changed since, so collect --update keeps it).
-            changed = last_change(src, Limits(parent=self))
+            changed = last_change(src, limits)
             stamp = os.path.join(plain, "timestamp.txt")
             if os.path.isdir(stamp):  # a folder the student named so
                 shutil.rmtree(stamp)

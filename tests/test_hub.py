@@ -507,23 +507,28 @@ def test_feedback_is_released_as_notebooks_feedback_under_names_no_two_students_
     assert log.count("would share its name") == 3 and "planted.html is no notebook's feedback" in log, log[-3000:]
 
 
-def test_a_submission_folder_gone_before_it_is_copied_stops_no_one_elses(tmp_path):
-    """A student may remove their own inbound folder between collect's listing and its copy
-    (nbgrader's owner check then raised FileNotFoundError, and no later student was collected)."""
+def unit_collect(tmp_path):
+    """hub/exchange.py's OwnerCheckedCollect with no hub: an inbound folder under tmp_path, this
+    process's user standing for the student; returns it, the inbound folder and the user's name."""
     from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
     sys.path.insert(0, str(ROOT))
     from hub.exchange import OwnerCheckedCollect
 
-    inbound = tmp_path / "exchange" / COURSE_ID / "inbound"
-    me = pwd.getpwuid(os.getuid()).pw_name
+    collect = OwnerCheckedCollect(coursedir=CourseDirectory(root=str(tmp_path / "course"), course_id=COURSE_ID,
+                                                            assignment_id=ASSIGNMENT), authenticator=Authenticator())
+    collect.inbound_path = str(tmp_path / "exchange" / COURSE_ID / "inbound")
+    return collect, Path(collect.inbound_path), pwd.getpwuid(os.getuid()).pw_name
+
+
+def test_a_submission_folder_gone_before_it_is_copied_stops_no_one_elses(tmp_path):
+    """A student may remove their own inbound folder between collect's listing and its copy
+    (nbgrader's owner check then raised FileNotFoundError, and no later student was collected)."""
+    collect, inbound, me = unit_collect(tmp_path)
     names = [f"{me}+{ASSIGNMENT}+2024-01-01 00:00:00.000000 UTC", f"{me}+{ASSIGNMENT}+2024-01-02 00:00:00.000000 UTC"]
     for name in names:
         (inbound / name).mkdir(parents=True)
         (inbound / name / NOTEBOOK_FILE).write_text(nbformat.writes(nbformat.v4.new_notebook()))
-    collect = OwnerCheckedCollect(coursedir=CourseDirectory(root=str(tmp_path / "course"), course_id=COURSE_ID,
-                                                            assignment_id=ASSIGNMENT), authenticator=Authenticator())
-    collect.inbound_path = str(inbound)
     collect.src_records = [collect._path_to_record(str(inbound / name)) for name in names]
     for i, record in enumerate(collect.src_records):
         record["username"] += f"-{i}"  # as two students
@@ -541,14 +546,10 @@ def test_a_submission_is_timed_by_when_it_last_changed_not_by_what_the_student_w
     record and in timestamp.txt: found by a review, a file rewritten in place changes its own ctime,
     not its folder's, and a record timed by its folder's differed from the timestamp.txt written, so
     every `collect --before-duedate` collected every submission again."""
-    from nbgrader.auth import Authenticator
-    from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import parse_utc
-    sys.path.insert(0, str(ROOT))
-    from hub.exchange import OwnerCheckedCollect, utc
 
-    inbound = tmp_path / "exchange" / COURSE_ID / "inbound"
-    me = pwd.getpwuid(os.getuid()).pw_name
+    collect, inbound, me = unit_collect(tmp_path)
+    from hub.exchange import utc
     forged = "2000-01-01 00:00:00.000000 UTC"
     folder = inbound / f"{me}+{ASSIGNMENT}+{forged}"
     before = utc(time.time() - 1)  # ctime comes from a coarser clock than time.time()
@@ -564,9 +565,6 @@ def test_a_submission_is_timed_by_when_it_last_changed_not_by_what_the_student_w
         with open(data, "r+") as file:
             file.write("rewritten after the due date")
     submitted = tmp_path / "course" / "submitted" / me / ASSIGNMENT
-    collect = OwnerCheckedCollect(coursedir=CourseDirectory(root=str(tmp_path / "course"), course_id=COURSE_ID,
-                                                            assignment_id=ASSIGNMENT), authenticator=Authenticator())
-    collect.inbound_path = str(inbound)
     latest = utc(max(path.lstat().st_ctime for path in tree))
     for update, before_duedate in ((False, False), (True, False), (False, True)):  # collected, then kept twice
         collect.update, collect.before_duedate = update, before_duedate
