@@ -1,4 +1,4 @@
-"""Correct: self-contained, with einsum per head and its own softmax."""
+"""Correct: self-contained, with einsum per head and its own softmax; the mask broadcast to (..., L, L) first."""
 import numpy as np
 
 
@@ -12,7 +12,8 @@ def multi_head_attention(X, W_q, W_k, W_v, W_o, num_heads, mask=None):
     if mask is not None:
         if np.ndim(mask) > X.ndim:
             raise ValueError("mask的维数多于X / mask has more dimensions than X")
-        scores = np.where(np.expand_dims(mask, -3), scores, -np.inf)
+        allowed = np.broadcast_to(mask, (*lead, L, L))                    # (L,), (L, L), (B, 1, L): all (..., L, L)
+        scores = np.where(allowed[..., None, :, :], scores, -np.inf)
     e = np.exp(scores - scores.max(axis=-1, keepdims=True))
     weights = e / e.sum(axis=-1, keepdims=True)
     heads = np.einsum("...hij,...jhd->...ihd", weights, V)                # (..., L, h, d_head)
