@@ -18,10 +18,6 @@ import os
 import sys
 from pathlib import Path
 
-# jsonschema (imported by nbformat) imports rfc3987_syntax, if installed, only to check the "iri"
-# string format, which no notebook schema uses; importing it builds a parser: about 0.7 s in every
-# command. This command line does without it. (Only here: never in a kernel, where student code runs.)
-sys.modules.setdefault("rfc3987_syntax", None)
 # The grader's own arithmetic is small: one BLAS thread, not one per core, whose stacks and buffers
 # would count toward Limits.grader_memory in every worker. Set before anything imports NumPy.
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
