@@ -280,3 +280,31 @@ def test_the_coordinator_sends_only_what_vetting_keeps(tmp_path):
     files, left_out = vetted_files(submitted, Limits(submission_bytes=1024))
     assert list(files) == ["softmax.ipynb"] and "BEGIN HIDDEN" not in json.dumps(files)
     assert sorted(reason.split(":")[0] for reason in left_out) == ["copy.txt", "folder", "notes.txt", "weights.bin"]
+
+
+def test_the_coordinator_reports_a_vetting_failure_as_the_graders_and_goes_on(broker, built_course, tmp_path, monkeypatch):
+    """If reading a submission fails for the grader's own reasons (an exception out of vetting), that
+    student's outcome says so and the next student is still vetted: not a zero, not a stopped run."""
+    from course import distributed
+    from course.nbgrader_setup import nbgrader_app
+    from course.verdict import GRADER_FAILED
+
+    course = built_course(tmp_path / "course", [ASSIGNMENT])
+    with open(course / "nbgrader_config.py", "a") as f:  # a course version of its own: no worker takes its tasks
+        f.write(f"\n# {tmp_path.name}\n")
+    vetted = []
+
+    def failing(submitted, limits):
+        vetted.append(Path(submitted).parent.name)
+        raise OSError(f"disk gone under {Path(submitted).parent.name}")
+    monkeypatch.setattr(distributed, "vetted_files", failing)
+    students = ["ada", "bob"]
+    coordinator = distributed.Coordinator(nbgrader_app(ASSIGNMENT, course), broker, force=True,
+                                          with_feedback=False, students=students)
+    try:
+        settled = coordinator.send()
+    finally:
+        coordinator.close()
+    assert vetted == students and not coordinator.pending
+    assert {o.student: o.reasons for o in settled} == \
+        {s: [f"{GRADER_FAILED}: OSError: disk gone under {s}"] for s in students}

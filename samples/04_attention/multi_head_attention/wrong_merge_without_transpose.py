@@ -8,6 +8,6 @@ def multi_head_attention(X, W_q, W_k, W_v, W_o, num_heads, mask=None):
         raise ValueError("mask的维数多于X / mask has more dimensions than X")
     Q, K, V = (split_heads(X @ W, num_heads) for W in (W_q, W_k, W_v))
     if mask is not None:
-        mask = np.expand_dims(mask, -3)
+        mask = np.expand_dims(np.atleast_2d(mask), -3)
     heads, _ = scaled_dot_product_attention(Q, K, V, mask=mask)
     return heads.reshape(X.shape) @ W_o

@@ -9,6 +9,6 @@ def multi_head_attention(X, W_q, W_k, W_v, W_o, num_heads, mask=None):
     lead, (L, d_model) = X.shape[:-2], X.shape[-2:]
     Q, K, V = ((X @ W).reshape(lead + (num_heads, L, d_model // num_heads)) for W in (W_q, W_k, W_v))
     if mask is not None:
-        mask = np.expand_dims(mask, -3)
+        mask = np.expand_dims(np.atleast_2d(mask), -3)
     heads, _ = scaled_dot_product_attention(Q, K, V, mask=mask)
     return merge_heads(heads) @ W_o
