@@ -1,5 +1,5 @@
 """The adversarial corpus (tests/adversarial/cases.py), graded as one class by `python -m course grade`
-with the sandbox on: the batch completes, no cheat earns a point, honest cells keep theirs, and
+with the sandbox on (and one case again by plain `nbgrader autograde`): the batch completes, no cheat earns a point, honest cells keep theirs, and
 the witness, the gradebook and the machine are untouched."""
 import contextlib
 import json
@@ -23,6 +23,7 @@ from course.sandbox import SandboxUnavailable, require_sandbox
 
 pytestmark = pytest.mark.xdist_group("adversarial")
 WITNESS = "witness"
+PLAIN = "leave-behind-nbgrader"  # the leave-behind case again, graded by plain `nbgrader autograde`
 # Per cell, for this run only: the looping cases end sooner. Wall-clock (nbgrader's Execute.timeout),
 # so generous for a loaded machine: the longest honest cell of 01_softmax needs 0.65 s of CPU.
 TIMEOUT = 10
@@ -60,8 +61,8 @@ def unprivileged(folder):
 
 
 class Grader:
-    """`python -m course grade` on one course copy, as root or as the unprivileged user, with its
-    own TMPDIR `tmp`: what it leaves there (tf-worker-*, tf-forks-*, tf-kernel-*, tf-check-*) is its
+    """`python -m course grade` (or plain `nbgrader`) on one course copy, as root or as the unprivileged
+    user, with its own TMPDIR `tmp`: what it leaves there (tf-worker-*, tf-forks-*, tf-kernel-*, tf-check-*) is its
     own, whatever else runs on the machine or in the other xdist worker."""
 
     def __init__(self, course, tmp, prefix=()):
@@ -69,10 +70,16 @@ class Grader:
         self.made = set()  # the names of the folders it made there: its cgroups bear them
 
     def __call__(self, *args):
+        return self.run("course", "grade", ASSIGNMENT, "--course", str(self.course), *args)
+
+    def nbgrader(self, *args):
+        """Plain `nbgrader` in the course folder: its kernels are SandboxedKernelManager's, not forked."""
+        return self.run("nbgrader", *args)
+
+    def run(self, module, *args):
         if self.prefix:  # everything the test wrote becomes the grader's
             for path in (self.course, self.tmp):
                 subprocess.run(["chown", "-R", f"{GRADER_USER}:{GRADER_USER}", str(path)], check=True)
-        command = [*self.prefix, sys.executable, "-m", "course", "grade", ASSIGNMENT, "--course", str(self.course)]
         done = threading.Event()
 
         def watch():
@@ -82,8 +89,8 @@ class Grader:
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
         try:
-            return subprocess.run([*command, *args], capture_output=True, text=True, timeout=1800,
-                                  env=dict(os.environ, TMPDIR=str(self.tmp)))
+            return subprocess.run([*self.prefix, sys.executable, "-m", module, *args], cwd=self.course,
+                                  capture_output=True, text=True, timeout=1800, env=dict(os.environ, TMPDIR=str(self.tmp)))
         finally:
             done.set()
             watcher.join()
@@ -156,7 +163,12 @@ def graded_corpus(course, graders_tmp, prefix):
     after = scores(course, ASSIGNMENT)
     # Then the worst of them again, each right before the witness, by a single worker.
     sequence = grade("--force", "--jobs", "1", "--student", *SEQUENCE, WITNESS)
+    # And the process it leaves behind under plain `nbgrader autograde`, in the same sandbox (its own student).
+    forked = set(grade.made)
+    write_case(course, PLAIN, ASSIGNMENT, next(case for case in CASES if case.name == "leave-behind").build(ctx))
+    plain = grade.nbgrader("autograde", ASSIGNMENT, "--student", PLAIN)
     return dict(course=course, tmp=graders_tmp, made=grade.made, ctx=ctx, run=run, seconds=seconds, listener=listener,
+                plain=plain, plain_made=grade.made - forked,
                 before=before, cells_before=cells_before, after=after, sequence=sequence,
                 witness_after=scores(course, ASSIGNMENT)[WITNESS],
                 outcomes={o["student"]: o for o in summary["submissions"]})
@@ -258,7 +270,8 @@ def using(pid, paths):
 
 
 def test_nothing_is_left_running(corpus, before_session):
-    """No process, private folder or cgroup of the graders outlives the run: bwrap (its binds name
+    """No process, private folder or cgroup of the graders (`course grade`, and plain `nbgrader autograde`
+    of one submission) outlives the run: bwrap (its binds name
     the graders' folders), fork servers and kernels (they work in those folders) and whatever they
     started. The graders' folders are in their own TMPDIR. Their cgroups are named after those
     folders (tf-kernel-*, tf-forks-*): a cgroup new since the session started is theirs if one of
@@ -266,6 +279,9 @@ def test_nothing_is_left_running(corpus, before_session):
     test's grader running beside this one, elsewhere, can be empty for a moment)."""
     tmp, course = corpus["tmp"], corpus["course"]
     assert any(name.startswith("tf-forks-") for name in corpus["made"]), f"the graders did not use their TMPDIR: {corpus['made']}"
+    assert corpus["plain"].returncode == 0, corpus["plain"].stderr[-3000:]
+    assert any(name.startswith("tf-kernel-") for name in corpus["plain_made"]), \
+        f"plain nbgrader's kernel did not use its TMPDIR: {corpus['plain_made']}"
     paths = [str(tmp), str(course)]
     folders = sorted(p.name for p in tmp.iterdir())
     processes = [found for pid in Path("/proc").iterdir() if pid.name.isdigit()
