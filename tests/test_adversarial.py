@@ -1,6 +1,7 @@
 """The adversarial corpus (tests/adversarial/cases.py), graded as one class by `python -m course grade`
-with the sandbox on (and one case again by plain `nbgrader autograde`): the batch completes, no cheat earns a point, honest cells keep theirs, and
-the witness, the gradebook and the machine are untouched."""
+with the sandbox on (and one case again by plain `nbgrader autograde`): the batch completes, no
+cheat earns a point, honest cells keep theirs, and the witness, the gradebook and the machine are
+untouched."""
 import contextlib
 import json
 import os
@@ -270,10 +271,9 @@ def using(pid, paths):
 
 
 def test_nothing_is_left_running(corpus, before_session):
-    """No process, private folder or cgroup of the graders (`course grade`, and plain `nbgrader autograde`
-    of one submission) outlives the run: bwrap (its binds name
-    the graders' folders), fork servers and kernels (they work in those folders) and whatever they
-    started. The graders' folders are in their own TMPDIR. Their cgroups are named after those
+    """No process, private folder or cgroup of the graders (`course grade`, and plain `nbgrader
+    autograde` of one submission) outlives the run: bwrap (its binds name the graders' folders), fork
+    servers and kernels (they work in those folders) and whatever they started. The graders' folders are in their own TMPDIR. Their cgroups are named after those
     folders (tf-kernel-*, tf-forks-*): a cgroup new since the session started is theirs if one of
     its processes is, or if it is empty and bears the name of a folder they made (the cgroup of a
     test's grader running beside this one, elsewhere, can be empty for a moment)."""
