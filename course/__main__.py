@@ -119,7 +119,12 @@ def run(args, course):
         main(args.students, args.seed, course)
     elif args.command == "check":
         from .self_check import main
-        raise SystemExit(main(args.notebook, course))
+        status = main(args.notebook, course)
+        # The verdict is printed and the throw-away course is gone: end here rather than tear down the
+        # 1,600 modules nbgrader imported, 0.4 s more for a student waiting.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
 
 
 def broker_url(given):
