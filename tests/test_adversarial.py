@@ -63,8 +63,8 @@ def unprivileged(folder):
 
 class Grader:
     """`python -m course grade` (or plain `nbgrader`) on one course copy, as root or as the unprivileged
-    user, with its own TMPDIR `tmp`: what it leaves there (tf-worker-*, tf-forks-*, tf-kernel-*, tf-check-*) is its
-    own, whatever else runs on the machine or in the other xdist worker."""
+    user, with its own TMPDIR `tmp`: what it leaves there (tf-worker-*, tf-forks-*, tf-kernel-*,
+    tf-check-*) is its own, whatever else runs on the machine or in the other xdist worker."""
 
     def __init__(self, course, tmp, prefix=()):
         self.course, self.tmp, self.prefix = course, tmp, list(prefix)
@@ -91,7 +91,8 @@ class Grader:
         watcher.start()
         try:
             return subprocess.run([*self.prefix, sys.executable, "-m", module, *args], cwd=self.course,
-                                  capture_output=True, text=True, timeout=1800, env=dict(os.environ, TMPDIR=str(self.tmp)))
+                                  capture_output=True, text=True, timeout=1800,
+                                  env=dict(os.environ, TMPDIR=str(self.tmp)))
         finally:
             done.set()
             watcher.join()
@@ -273,10 +274,11 @@ def using(pid, paths):
 def test_nothing_is_left_running(corpus, before_session):
     """No process, private folder or cgroup of the graders (`course grade`, and plain `nbgrader
     autograde` of one submission) outlives the run: bwrap (its binds name the graders' folders), fork
-    servers and kernels (they work in those folders) and whatever they started. The graders' folders are in their own TMPDIR. Their cgroups are named after those
-    folders (tf-kernel-*, tf-forks-*): a cgroup new since the session started is theirs if one of
-    its processes is, or if it is empty and bears the name of a folder they made (the cgroup of a
-    test's grader running beside this one, elsewhere, can be empty for a moment)."""
+    servers and kernels (they work in those folders) and whatever they started. The graders' folders
+    are in their own TMPDIR. Their cgroups are named after those folders (tf-kernel-*, tf-forks-*):
+    a cgroup new since the session started is theirs if one of its processes is, or if it is empty
+    and bears the name of a folder they made (the cgroup of a test's grader running beside this one,
+    elsewhere, can be empty for a moment)."""
     tmp, course = corpus["tmp"], corpus["course"]
     assert any(name.startswith("tf-forks-") for name in corpus["made"]), f"the graders did not use their TMPDIR: {corpus['made']}"
     assert corpus["plain"].returncode == 0, corpus["plain"].stderr[-3000:]
