@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 from . import CourseError, assignments
-from .diagnosis import build_table
+from .diagnosis import TABLE, build_table
 from .nbgrader_setup import nbgrader
 
 
@@ -12,6 +12,8 @@ def build(lang="both", root=".", release_dir="release", only=(), verbose=False, 
     """Generate the release of each assignment in `only` (default: all) of the course in `root`;
     `tables=False` skips the mistakes' tables, which only students' kernels read."""
     for assignment in only or assignments(root):
+        table = Path(root) / release_dir / assignment / TABLE  # generate_assignment --force removes it
+        previous = table.read_text(encoding="utf-8") if tables and table.exists() else None
         result = nbgrader("generate_assignment", assignment, "--force", f"--LanguageFilter.keep={lang}",
                           f"--CourseDirectory.release_directory={release_dir}", root=root, check=False)
         if result.returncode != 0:
@@ -19,7 +21,7 @@ def build(lang="both", root=".", release_dir="release", only=(), verbose=False, 
         folder = Path(root)
         if tables:
             build_table(folder / "source" / assignment, folder / "samples" / assignment,
-                        folder / release_dir / assignment)
+                        folder / release_dir / assignment, previous)
         if verbose:
             print(f"{release_dir}/{assignment}: ok ({lang})")
 

@@ -10,6 +10,7 @@ grader (`Live`); in a student's own kernel the visible checks use `Table`, the m
 the visible checks' inputs, which `course build` writes into release/<assignment>/mistakes.json.
 """
 import ast
+import base64
 import contextlib
 import copy
 import hashlib
@@ -433,8 +434,9 @@ class Recorder(Live):
         return {"mistakes": [m.public() for m in self.mistakes.values()], "calls": self.calls}
 
 
-def build_table(source_folder, samples_folder, release_folder):
-    """Write release/<assignment>/mistakes.json from the release notebooks' visible test cells."""
+def build_table(source_folder, samples_folder, release_folder, previous=None):
+    """Write release/<assignment>/mistakes.json from the release notebooks' visible test cells;
+    `previous`, the text of the table before, is kept when it holds the same outputs (same_table)."""
     recorder = Recorder(source_folder, samples_folder)
     if not recorder.mistakes:
         return None
@@ -445,8 +447,36 @@ def build_table(source_folder, samples_folder, release_folder):
     finally:
         use(_UNSET)
     target = Path(release_folder) / TABLE
-    target.write_text(json.dumps(recorder.table(), ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    table = recorder.table()
+    try:
+        kept = previous is not None and same_table(json.loads(previous), table)
+    except ValueError:  # not JSON (edited by hand): rewritten
+        kept = False
+    target.write_text(previous if kept else json.dumps(table, ensure_ascii=False, sort_keys=True) + "\n",
+                      encoding="utf-8")
     return target
+
+
+def same_table(a, b):
+    """Two tables (parsed mistakes.json) hold the same outputs. Floating-point values may differ in
+    their last bits, as NumPy's exp, log and matrix products do between CPUs (SIMD paths): a rebuild
+    on another machine keeps the committed table, and release/ still matches source/."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is list:
+        return len(a) == len(b) and all(map(same_table, a, b))
+    if type(a) is not dict:
+        return a == b
+    if a.keys() != b.keys():
+        return False
+    if "npy" in a:
+        x, y = (np.load(io.BytesIO(base64.b64decode(d["npy"])), allow_pickle=False) for d in (a, b))
+        return (x.dtype == y.dtype and x.shape == y.shape and all(a[k] == b[k] for k in a if k != "npy")
+                and (np.allclose(x, y, rtol=1e-12, atol=1e-300, equal_nan=True) if x.dtype.kind in "fc"
+                     else np.array_equal(x, y)))
+    if a.get("kind") == "float" == b.get("kind"):
+        return bool(np.isclose(float(a["value"]), float(b["value"]), rtol=1e-12, atol=1e-300, equal_nan=True))
+    return all(same_table(a[k], b[k]) for k in a)
 
 
 def _run_visible_checks(source_folder, release_folder):
