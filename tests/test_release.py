@@ -171,8 +171,15 @@ def test_tables_differ_in_anything_but_the_last_bits():
             record = record[key]
         record[path[-1]] = other
         assert not same_table(table, changed), path
-    nan, zero = ({"kind": "array", "npy": base64.b64encode(_npy(v)).decode()} for v in ([np.nan], [0.0]))
+    nan, zero = (_encoded(v) for v in ([np.nan], [0.0]))
     assert not same_table(nan, zero) and same_table(nan, dict(nan))
+    # rounding noise where the exact value is 0 (01's dot_not_outer): one last bit doubles it
+    noise, doubled = (_encoded([[0.3, v], [v, 0.2]]) for v in (-5.55e-17, -1.11e-16))
+    assert same_table(noise, doubled) and not same_table(noise, _encoded([[0.3, -1e-12], [-1e-12, 0.2]]))
+
+
+def _encoded(values):
+    return {"kind": "array", "npy": base64.b64encode(_npy(values)).decode()}
 
 
 def _npy(values):
