@@ -173,6 +173,10 @@ def test_tables_differ_in_anything_but_the_last_bits():
     # rounding noise where the exact value is 0 (01's dot_not_outer): one last bit doubles it
     noise, doubled = (_encoded([[0.3, v], [v, 0.2]]) for v in (-5.55e-17, -1.11e-16))
     assert same_table(noise, doubled) and not same_table(noise, _encoded([[0.3, -1e-12], [-1e-12, 0.2]]))
+    # an array of noise alone (03's lstsq_tuple: the residual of an exact fit) has no scale of its own
+    residual = _encoded([1.97e-31])
+    assert same_table(residual, _encoded([1.18e-31])) and same_table(residual, _encoded([0.0]))
+    assert not same_table(residual, _encoded([1e-12]))
 
 
 def _encoded(values):
