@@ -45,7 +45,7 @@ GRADER_USER = "tf-grader"  # an ordinary user, made by `make setup` when it runs
 
 def graders():
     """Who grades the corpus: as root the sandbox's processes are capped by a cgroup, as an ordinary
-    user by RLIMIT_NPROC; both must hold."""
+    user by RLIMIT_NPROC; both must hold (the ordinary user grades the cases of BY_WHO)."""
     return ["root", "unprivileged"] if os.geteuid() == 0 else ["user"]
 
 
