@@ -1,4 +1,5 @@
 """Transformer Foundations: checks, nbgrader plugins and the command line of the course."""
+import hashlib
 from pathlib import Path
 
 # The folder this package was imported from: this repository's own course, for its tests and bench.
@@ -25,3 +26,17 @@ def exercise_of(test_id, exercises):
     """The exercise a test cell grades: the longest exercise id that `test_<id>_` starts with."""
     matches = [e for e in exercises if (test_id or "").startswith(f"test_{e}_")]
     return max(matches, key=len) if matches else None
+
+
+def course_version(course):
+    """A hash of the course's source/, its nbgrader_config.py and this package's .py files."""
+    course, package = Path(course).resolve(), Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    files = [("source", p) for p in sorted((course / "source").rglob("*")) if p.is_file()
+             and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(course).parts)]
+    files += [("config", course / "nbgrader_config.py")] + [("package", p) for p in sorted(package.glob("*.py"))]
+    for kind, path in files:
+        name = path.name if kind == "package" else path.relative_to(course).as_posix()
+        data = path.read_bytes() if path.is_file() else b""
+        digest.update(f"{kind}:{name}:{len(data)}\n".encode() + data)
+    return digest.hexdigest()[:16]

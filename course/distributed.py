@@ -37,6 +37,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from . import course_version
+
 QUEUE = "course"
 TASK = "course.grade_submission"
 PREFIX = "tf:"
@@ -57,20 +59,6 @@ SQLITE_REFUSED = ("多台机器评分需要共享的成绩册（PostgreSQL）：
 
 
 # ---------------------------------------------------------------- shared by both sides
-
-def course_version(course):
-    """A hash of the course's source/, its nbgrader_config.py and this package's .py files."""
-    course, package = Path(course).resolve(), Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    files = [("source", p) for p in sorted((course / "source").rglob("*")) if p.is_file()
-             and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(course).parts)]
-    files += [("config", course / "nbgrader_config.py")] + [("package", p) for p in sorted(package.glob("*.py"))]
-    for kind, path in files:
-        name = path.name if kind == "package" else path.relative_to(course).as_posix()
-        data = path.read_bytes() if path.is_file() else b""
-        digest.update(f"{kind}:{name}:{len(data)}\n".encode() + data)
-    return digest.hexdigest()[:16]
-
 
 def visibility_timeout(limits):
     """Seconds after which a task delivered to a worker that never acknowledged it (the worker died)
@@ -226,7 +214,7 @@ def start_heartbeat():
 
 def close_graders(only=None):
     """Stop this process's Graders (their fork servers) and remove their scratch folders."""
-    from .workers import remove_scratch
+    from .kernel_fork import remove_scratch
 
     for assignment in [only] if only else list(WorkerState.graders):
         grader, scratch = WorkerState.graders.pop(assignment, (None, None))
@@ -291,7 +279,7 @@ def grader_for(assignment):
     from .canary import BROKEN
     from .grader import Grader
     from .nbgrader_setup import nbgrader_app
-    from .workers import remove_scratch, worker_scratch
+    from .kernel_fork import remove_scratch, worker_scratch
 
     if assignment not in WorkerState.graders:
         app = nbgrader_app(assignment, WorkerState.course, WorkerState.overrides)

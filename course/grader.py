@@ -13,7 +13,6 @@ course's nbgrader_config.py (TrustedExecute included), so the gradebook ends up 
   (course/verdict.py), instead of one exception that hides which submission failed;
 - the student's feedback HTML, generated right after grading (unless --no-feedback).
 """
-import ast
 import gc
 import logging
 import sys
@@ -21,14 +20,13 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import nbformat
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
 from .canary import problems
-from .kernel_fork import ForkedKernelManager, ForkServer
+from .kernel_fork import ForkedKernelManager, ForkServer, imported_modules
 from .limits import Limits
 from .sandbox import SandboxedKernelManager
 from .table import shown, shown_lines
@@ -37,24 +35,6 @@ from .verdict import FAILED, KEPT, Outcome, after_grading, before_grading, last_
 from .vet import vetted_copy
 
 LOCK_RETRIES = 3  # another program (formgrader) can hold the SQLite gradebook for a moment
-
-
-def imported_modules(folder):
-    """The modules the notebooks in `folder` import at top level (numpy, matplotlib.pyplot, ...)."""
-    modules = set()
-    for path in sorted(Path(folder).glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
-            try:
-                tree = ast.parse(code) if cell.cell_type == "code" else ast.Module([], [])
-            except SyntaxError:
-                continue
-            for node in tree.body:
-                if isinstance(node, ast.Import):
-                    modules.update(alias.name for alias in node.names)
-                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                    modules.add(node.module)
-    return sorted(modules)
 
 
 class ForkedKernels:
@@ -67,6 +47,10 @@ class ForkedKernels:
     def __init__(self, **kw):
         super().__init__(**kw)
         self.kernel_manager_class = self.kernel_manager
+
+    def preprocess(self, nb, resources=None, km=None):
+        self.kernel_manager.server.ready()  # once ready in the sandbox, it spares require_sandbox its own Python
+        return super().preprocess(nb, resources, km)
 
     def preprocess_cell(self, cell, resources, index):
         start = time.perf_counter()
@@ -104,14 +88,17 @@ class Records(logging.Handler):
         return "\n".join(left_out + self.lines)  # the last line stays the last error's
 
 
-def forked_steps(app, scratch):
+def forked_steps(app, scratch, started=None):
     """nbgrader's configured autograde steps with the Execute step's kernels forked by a new fork
-    server (in `scratch`): (steps, the forked Execute class, the server)."""
+    server (in `scratch`; it takes over `started`, a server already launched, if that runs what this
+    configuration asks for): (steps, the forked Execute class, the server)."""
     configured = Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors
     steps = [import_item(p) if isinstance(p, str) else p for p in configured]
     execute = next(p for p in steps if issubclass(p, Execute))
     sandbox = SandboxedKernelManager(parent=app) if TrustedExecute(parent=app).sandbox else None
     server = ForkServer(imported_modules(source_folder(app)), sandbox, scratch, Limits(parent=app))
+    if started is not None:
+        server.take_over(started)
     forked = type(f"Forked{execute.__name__}", (ForkedKernels, execute),
                   {"kernel_manager": ForkedKernelManager.bound_to(server), "clock": SimpleNamespace(seconds=0.0)})
     return [forked if p is execute else p for p in steps], forked, server
@@ -127,13 +114,13 @@ class Grader:
     nbgrader reads each submission from a vetted copy in the worker's scratch folder
     (course/vet.py), never from submitted/ itself."""
 
-    def __init__(self, app, force, with_feedback, scratch):
+    def __init__(self, app, force, with_feedback, scratch, started=None):
         self.app, self.force, self.with_feedback = app, force, with_feedback
         self.records, self.feedback = Records(), None
         app.log.handlers = [self.records]
         app.log.propagate = False
         app.log.setLevel(logging.WARNING)
-        steps, self.execute, self.server = forked_steps(app, scratch)
+        steps, self.execute, self.server = forked_steps(app, scratch, started)
         self.server.prewarm()  # it imports while this worker sets up and waits for its first student
         app.update_config(Config(Autograde={"autograde_preprocessors": steps}))
         self.submitted, self.scratch = app.coursedir.submitted_directory, scratch

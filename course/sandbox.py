@@ -350,9 +350,20 @@ def remove_cgroups(folders):
 
 
 # ---------------------------------------------------------------- the check before grading
+_proven = False
+
+
+def sandbox_proven():
+    """A fork server of this process has started in the sandbox (course/kernel_fork.py): Python and
+    its imports work there, and sandbox_problem need not start another Python to see it."""
+    global _proven
+    _proven = True
+
+
 @functools.cache
 def sandbox_problem():
-    """Start Python in the sandbox once per grading process; None if it works, else why not."""
+    """Start Python in the sandbox once per grading process (unless a fork server of this process
+    already did, course/kernel_fork.py); None if it works, else why not."""
     if not shutil.which("bwrap"):
         return "没有找到bubblewrap（bwrap），无法在沙箱中运行学生代码。\nbubblewrap (bwrap) was not found, " \
                "so student code cannot run sandboxed.\n" + HOW_TO
@@ -360,6 +371,8 @@ def sandbox_problem():
         return ("以root评分时需要pids cgroup来限制进程数，但无法创建；请以普通用户评分。\nGrading as root needs a pids "
                 "cgroup to cap processes (RLIMIT_NPROC does not bind root), and none can be made; grade as an "
                 "ordinary user.\n" + HOW_TO)
+    if _proven:
+        return None
     with tempfile.TemporaryDirectory(prefix="tf-check-") as folder:
         command = sandbox_args(folder, folder, 2**20) + [sys.executable, "-c", "import ipykernel, numpy"]
         result = subprocess.run(command, capture_output=True, text=True, timeout=120)

@@ -3,26 +3,32 @@
 The notebook is graded by real nbgrader in a throw-away copy of the course, exactly as the
 instructor's `course grade` would (course/grader.py: the same Autograde steps, sandbox and fork
 server); the report shows each test's verdict and bilingual message, never the hidden test code.
+The copy has its own gradebook, whatever nbgrader_config.py names: a self-check never writes to
+the course's.
 
-A student waits for this, so everything runs in this one process (no `nbgrader` command lines),
-and the fork server (course/kernel_fork.py) starts first: it imports NumPy, matplotlib and
-ipykernel while this process builds the assignment's gradebook.
+A student waits for this, so everything runs in this one process (no `nbgrader` command lines).
+The fork server (course/kernel_fork.py) is launched first, before nbgrader is imported (a second),
+and imports NumPy, matplotlib and ipykernel meanwhile. The assignment's gradebook and release,
+which nbgrader's generate_assignment makes from source/ in about a second, are made once per
+course version and kept in the user's cache folder.
 """
 import contextlib
 import io
+import os
 import shutil
 import tempfile
 import textwrap
-import threading
+from importlib.metadata import version
 from pathlib import Path
 
-import nbformat
-
-from . import CourseError, assignments, grade_id
-from .build import course_files
+from . import CourseError, assignments, course_version, grade_id
+from .kernel_fork import ForkServer, imported_modules, remove_scratch, worker_scratch
+from .limits import Limits
+from .sandbox import SandboxedKernelManager
 from .table import shown, shown_lines
 
 STUDENT = "self-check"
+GRADEBOOK = "gradebook.db"
 
 
 def find_assignment(notebook, course):
@@ -36,6 +42,8 @@ def test_messages(autograded):
     """{grade id: failure text}, in notebook order, from the graded cells' error outputs.
 
     Only what the tests printed, the error name and its message are kept: the traceback would show hidden test code."""
+    import nbformat
+
     messages = {}
     for cell in nbformat.read(autograded, as_version=4).cells:
         if cell.metadata.get("nbgrader", {}).get("grade"):
@@ -64,18 +72,58 @@ def new_gradebook(url):
         engine.dispose()
 
 
+def own_gradebook(copy):
+    """The command-line option that gives nbgrader the course copy's own gradebook."""
+    return f"--CourseDirectory.db_url=sqlite:///{Path(copy) / GRADEBOOK}"
+
+
 def generate(assignment, copy):
     """`nbgrader generate_assignment ASSIGNMENT --force` in the course copy, in this process."""
     from nbgrader.apps import GenerateAssignmentApp
     from nbgrader.converters import GenerateAssignment
 
     from .nbgrader_setup import nbgrader_app
-    app = nbgrader_app(assignment, copy, ["--force"], app_class=GenerateAssignmentApp)
+    app = nbgrader_app(assignment, copy, ["--force", own_gradebook(copy)], app_class=GenerateAssignmentApp)
     new_gradebook(app.coursedir.db_url)
     try:
         GenerateAssignment(coursedir=app.coursedir, parent=app).start()
     except Exception as error:
         raise CourseError(f"生成{assignment}失败 / building {assignment} failed: {error}") from error
+
+
+def cached(assignment, course):
+    """Where a check keeps the assignment's gradebook and release for this course version (source/,
+    nbgrader_config.py, this package) and nbgrader: in the user's cache folder (None without one)."""
+    try:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home folder
+        return None
+    name = f"{assignment}-{course_version(course)}-nbgrader{version('nbgrader')}"
+    return cache / "transformer-foundations" / "check" / name
+
+
+def generated(assignment, copy, course):
+    """The assignment's gradebook and release in the course copy, as `generate` makes them: copied
+    from the cache if an earlier check kept them, else made, then kept in place of older versions."""
+    made, kept = (copy / GRADEBOOK, copy / "release" / assignment), cached(assignment, course)
+    if kept is not None and kept.is_dir():
+        try:
+            shutil.copy(kept / GRADEBOOK, made[0])
+            shutil.copytree(kept / "release", made[1])
+            return
+        except OSError:  # removed meanwhile by the check of a newer version: made here
+            made[0].unlink(missing_ok=True)
+            shutil.rmtree(made[1], ignore_errors=True)
+    generate(assignment, copy)
+    if kept is not None:
+        with contextlib.suppress(OSError):  # the cache only saves time: none where it cannot be written
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=kept.parent, prefix=".new-", ignore_cleanup_errors=True) as new:
+                shutil.copy(made[0], Path(new) / GRADEBOOK)
+                shutil.copytree(made[1], Path(new) / "release")
+                for older in kept.parent.glob(f"{assignment}-{'?' * 16}-nbgrader*"):
+                    shutil.rmtree(older, ignore_errors=True)
+                os.rename(new, kept)  # whole at once: another check copies all of it or none
 
 
 def main(path, course="."):
@@ -85,34 +133,42 @@ def main(path, course="."):
         print(f"找不到这门课的笔记本：{shown(path)}\nNot a notebook of this course: {shown(path)}\n"
               f"(expected one of / 应为: {', '.join(p.name for a in assignments(course) for p in (course / 'source' / a).glob('*.ipynb'))})")
         return 2
+    scratch = worker_scratch()
+    # Launched with the default settings before nbgrader is imported; the grader takes it over if
+    # the course's configuration asks for the same server (course/kernel_fork.py take_over).
+    started = ForkServer(imported_modules(course / "source" / assignment), SandboxedKernelManager(), scratch, Limits())
+    try:
+        started.prewarm()
+        return check(notebook, assignment, course, scratch, started)
+    finally:
+        started.close()
+        remove_scratch(scratch)
+
+
+def check(notebook, assignment, course, scratch, started):
     from nbgrader.api import Gradebook
 
+    from .build import course_files
     from .grader import Grader
     from .nbgrader_setup import nbgrader_app
-    from .sandbox import sandbox_problem, require_sandbox
+    from .sandbox import require_sandbox
     from .trusted_execute import TrustedExecute
-    from .workers import remove_scratch, worker_scratch
 
     with tempfile.TemporaryDirectory(prefix="course-check-") as tmp:
-        copy, scratch = course_files(tmp, [assignment], course), worker_scratch()
+        copy = course_files(tmp, [assignment], course)
         submitted = copy / "submitted" / STUDENT / assignment
         submitted.mkdir(parents=True)
         shutil.copy(notebook, submitted / notebook.name)
-        app = nbgrader_app(assignment, copy)
-        grader = Grader(app, force=True, with_feedback=False, scratch=scratch)  # its fork server starts now
-        sandboxed = TrustedExecute(parent=app).sandbox
-        probe = threading.Thread(target=sandbox_problem if sandboxed else bool, daemon=True)
-        probe.start()  # the sandbox's own check (a Python started in it) runs meanwhile too
+        app = nbgrader_app(assignment, copy, [own_gradebook(copy)])
+        grader = Grader(app, force=True, with_feedback=False, scratch=scratch, started=started)
         try:
-            generate(assignment, copy)
-            probe.join()
-            if sandboxed:
-                require_sandbox()  # SandboxUnavailable: say so, rather than fail on every cell
+            generated(assignment, copy, course)
             with contextlib.redirect_stderr(io.StringIO()):  # nbgrader's warnings: the verdict says what matters
                 outcome = grader.grade(STUDENT)
+            if TrustedExecute(parent=app).sandbox and not outcome.graded:
+                require_sandbox()  # SandboxUnavailable: say so, rather than blame the notebook
         finally:
             grader.close()
-            remove_scratch(scratch)
         autograded = copy / "autograded" / STUDENT / assignment / notebook.name
         if not autograded.exists():
             print("无法评分：笔记本损坏或不是有效的nbgrader笔记本。\nCould not grade: the notebook is broken "

@@ -7,18 +7,16 @@ import contextlib
 import multiprocessing
 import os
 import shutil
-import tempfile
 import time
 from collections import deque
 from dataclasses import asdict
 from multiprocessing.connection import wait
-from pathlib import Path
 
 import psutil
 
 from .grader import Grader
+from .kernel_fork import remove_scratch, worker_scratch
 from .limits import Limits, cap_grader_memory
-from .sandbox import remove_cgroups_named
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
 
@@ -163,20 +161,6 @@ class Workers:
                 worker.process.join()
             worker.conn.close()
             remove_scratch(worker.scratch)
-
-
-def worker_scratch():
-    """A new scratch folder for a worker. The kernels' sockets live three levels below it and a
-    socket's path has at most 107 bytes, so a long $TMPDIR gives way to /tmp."""
-    base = tempfile.gettempdir()
-    return tempfile.mkdtemp(prefix="tf-worker-", dir=base if len(base) <= 48 else "/tmp")
-
-
-def remove_scratch(folder):
-    """A worker's scratch folder, and the cgroups named after its fork servers' folders."""
-    for forks in Path(folder).glob("tf-forks-*"):
-        remove_cgroups_named(forks.name)
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def kill_tree(pid):

@@ -20,12 +20,13 @@ import pytest
 
 from classroom import course_command, course_grade, sandbox_args, scores
 from course import ROOT
-from course.distributed import MAX_ATTEMPTS, REFUSED, course_version, key, redis_client
+from course import course_version
+from course.distributed import MAX_ATTEMPTS, REFUSED, key, redis_client
 from course.nbgrader_setup import nbgrader
 from course.report import diagnosed_mistakes
 from course.simulate import simulate
 from course.verdict import INVALID
-from course.workers import remove_scratch
+from course.kernel_fork import remove_scratch
 from test_postgres import free_port, postgres  # noqa: F401 (the PostgreSQL fixture)
 
 pytestmark = pytest.mark.xdist_group("distributed")

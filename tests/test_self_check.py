@@ -2,22 +2,38 @@
 marks, the release notebook 0 with a bilingual message per failed test, and a file that is not a
 notebook of the course exits 2."""
 import json
+import os
 import re
+import sqlite3
 import subprocess
 import sys
 
+import nbformat
 import pytest
+from nbgrader.utils import compute_checksum
 
 from classroom import sandbox_args
-from course import ROOT
+from course import ROOT, grade_id
+from course.build import course_files
+from course.kernel_fork import ForkServer, imported_modules
+from course.limits import Limits
+from course.nbgrader_setup import nbgrader_app
+from course.sandbox import SandboxedKernelManager
 from course.verdict import TAMPERED
 
 NOTEBOOK = "01_softmax/softmax.ipynb"
 
 
-def check(path):
-    return subprocess.run([sys.executable, "-m", "course", "check", str(path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+def check(path, course=ROOT, cache=None, path_env=None):
+    """`python -m course check PATH --course COURSE`, with the cache folder in `cache` if given."""
+    env = dict(os.environ, **({"XDG_CACHE_HOME": str(cache)} if cache else {}), **({"PATH": path_env} if path_env else {}))
+    return subprocess.run([sys.executable, "-m", "course", "check", "--course", str(course), str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+def line_of(run, test):
+    """A test's verdict line in a check's output: its grade id, score and points."""
+    return re.search(rf"{test} +([\d.]+)/([\d.]+)", run.stdout)[0]
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +87,73 @@ def test_a_notebook_that_cannot_be_graded_prints_no_terminal_escape(tmp_path):
     run = check(tmp_path / "softmax.ipynb")
     assert run.returncode == 2 and TAMPERED in run.stdout, run.stdout + run.stderr[-2000:]
     assert "\x1b" not in run.stdout and "x\\x1b]0;PWNED\\x07" in run.stdout, run.stdout
+
+
+def test_the_generated_assignment_is_kept_per_course_version(tmp_path):
+    """The first check of a course version generates the assignment and keeps it in the cache; the next
+    one copies it from there (a changed points value in the kept gradebook shows); a changed source/
+    is a new version, generated again, and replaces the older one."""
+    course, cache = course_files(tmp_path / "course", ["01_softmax"], ROOT), tmp_path / "cache"
+    notebook = course / "source" / NOTEBOOK
+    assert line_of(check(notebook, course, cache), "test_softmax_basic").endswith(" 2/2")
+    kept = list((cache / "transformer-foundations" / "check").iterdir())
+    assert [k.name.startswith("01_softmax-") for k in kept] == [True], kept
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next(c for c in nb.cells if grade_id(c) == "test_softmax_basic")
+    cell.metadata.nbgrader.points = 7  # and its checksum, which covers the points, to match
+    with sqlite3.connect(kept[0] / "gradebook.db") as db:
+        db.execute("UPDATE grade_cells SET max_score = 7 WHERE id = (SELECT id FROM base_cell "
+                   "WHERE name = 'test_softmax_basic' AND type = 'GradeCell')")
+        db.execute("UPDATE source_cell SET checksum = ? WHERE name = 'test_softmax_basic'", (compute_checksum(cell),))
+    assert line_of(check(notebook, course, cache), "test_softmax_basic").endswith(" 7/7")
+
+    cell.metadata.nbgrader.points = 5
+    nbformat.write(nb, notebook)
+    assert line_of(check(notebook, course, cache), "test_softmax_basic").endswith(" 5/5")
+    now = list((cache / "transformer-foundations" / "check").iterdir())
+    assert len(now) == 1 and now[0].name != kept[0].name, now
+
+
+def test_a_check_writes_to_no_gradebook_of_the_course(tmp_path):
+    """Whatever gradebook nbgrader_config.py names (here a SQLite file beside the course; a shared
+    PostgreSQL one alike), a check generates and grades in its own; with no cache it can write, it
+    still grades."""
+    course = course_files(tmp_path / "course", ["01_softmax"], ROOT)
+    named = tmp_path / "the-course-gradebook.db"
+    with (course / "nbgrader_config.py").open("a") as config:
+        config.write(f"\nc.CourseDirectory.db_url = 'sqlite:///{named}'\n")
+    (tmp_path / "not-a-folder").write_text("")
+    score, most = total(check(ROOT / "source" / NOTEBOOK, course, tmp_path / "not-a-folder"))
+    assert score == most > 0 and not named.exists()
+
+
+def test_without_bubblewrap_the_check_says_so(tmp_path):
+    """The fork server cannot start in a sandbox without bwrap: the check ends with the sandbox's own
+    bilingual reason (exit 1), not a verdict on the notebook."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "prlimit").symlink_to("/usr/bin/prlimit")
+    run = check(ROOT / "source" / NOTEBOOK, path_env=str(tmp_path / "bin"))
+    assert run.returncode == 1 and "bubblewrap (bwrap) was not found" in run.stderr, run.stdout + run.stderr[-2000:]
+    assert "总分 / total" not in run.stdout
+
+
+def test_the_server_launched_before_the_configuration_is_read_is_used_only_if_the_same(tmp_path):
+    """`course check` launches its fork server with the default settings before nbgrader is imported.
+    The course's configuration asks for the same server; a grader configured otherwise (other
+    limits, other modules) launches its own and stops the early one."""
+    modules = imported_modules(ROOT / "source" / "01_softmax")
+    app = nbgrader_app("01_softmax", ROOT)
+    early = ForkServer(modules, SandboxedKernelManager(), tmp_path, Limits())
+    assert ForkServer(modules, SandboxedKernelManager(parent=app), tmp_path, Limits(parent=app)).launch_settings() \
+        == early.launch_settings() != ForkServer(modules, SandboxedKernelManager(memory=2**30), tmp_path).launch_settings()
+
+    early = ForkServer(["json"], None, tmp_path)
+    early.prewarm()
+    same = ForkServer(["json"], None, tmp_path)
+    same.take_over(early)
+    assert early.process is None and same.ask(do="poll") == {"exit": None}
+    other = ForkServer(["json", "math"], None, tmp_path)
+    process = same.process
+    other.take_over(same)
+    assert other.process is None and same.process is None and process.poll() is not None
+    other.close()
