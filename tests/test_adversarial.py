@@ -227,6 +227,13 @@ def test_the_corpus_is_big_enough():
     assert len(CASES) >= 30 and kinds == {"cheat", "harmless", "killer", "survives", "rejected", "limit"}
 
 
+def test_the_cases_graded_by_both_users_are_cases():
+    """BY_WHO names cases: a renamed case would silently leave the ordinary user's run, and the
+    sequence graded after the corpus must find its students in that run too."""
+    names = {case.name for case in CASES}
+    assert BY_WHO <= names and set(SEQUENCE) <= BY_WHO, (BY_WHO - names, set(SEQUENCE) - BY_WHO)
+
+
 @pytest.mark.parametrize("who, case", [(who, case) for who in graders() for case in cases_for(who)],
                          ids=lambda value: getattr(value, "name", value))
 def test_case(corpora, who, case):
