@@ -146,6 +146,7 @@ def main(path, course="."):
 
 
 def check(notebook, assignment, course, scratch, started):
+    """Grade the notebook in a throw-away copy of the course and print the verdict; the exit status."""
     from nbgrader.api import Gradebook
 
     from .build import course_files
