@@ -105,22 +105,22 @@ def cached(assignment, course):
 def generated(assignment, copy, course):
     """The assignment's gradebook and release in the course copy, as `generate` makes them: copied
     from the cache if an earlier check kept them, else made, then kept in place of older versions."""
-    made, kept = (copy / GRADEBOOK, copy / "release" / assignment), cached(assignment, course)
+    gradebook, release, kept = copy / GRADEBOOK, copy / "release" / assignment, cached(assignment, course)
     if kept is not None and kept.is_dir():
         try:
-            shutil.copy(kept / GRADEBOOK, made[0])
-            shutil.copytree(kept / "release", made[1])
+            shutil.copy(kept / GRADEBOOK, gradebook)
+            shutil.copytree(kept / "release", release)
             return
         except OSError:  # removed meanwhile by the check of a newer version: made here
-            made[0].unlink(missing_ok=True)
-            shutil.rmtree(made[1], ignore_errors=True)
+            gradebook.unlink(missing_ok=True)
+            shutil.rmtree(release, ignore_errors=True)
     generate(assignment, copy)
     if kept is not None:
         with contextlib.suppress(OSError):  # the cache only saves time: none where it cannot be written
             kept.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=kept.parent, prefix=".new-", ignore_cleanup_errors=True) as new:
-                shutil.copy(made[0], Path(new) / GRADEBOOK)
-                shutil.copytree(made[1], Path(new) / "release")
+                shutil.copy(gradebook, Path(new) / GRADEBOOK)
+                shutil.copytree(release, Path(new) / "release")
                 for older in kept.parent.glob(f"{assignment}-{'?' * 16}-nbgrader*"):
                     shutil.rmtree(older, ignore_errors=True)
                 os.rename(new, kept)  # whole at once: another check copies all of it or none

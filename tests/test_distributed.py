@@ -19,14 +19,13 @@ import nbformat
 import pytest
 
 from classroom import course_command, course_grade, sandbox_args, scores
-from course import ROOT
-from course import course_version
+from course import ROOT, course_version
 from course.distributed import MAX_ATTEMPTS, REFUSED, key, redis_client
+from course.kernel_fork import remove_scratch
 from course.nbgrader_setup import nbgrader
 from course.report import diagnosed_mistakes
 from course.simulate import simulate
 from course.verdict import INVALID
-from course.kernel_fork import remove_scratch
 from test_postgres import free_port, postgres  # noqa: F401 (the PostgreSQL fixture)
 
 pytestmark = pytest.mark.xdist_group("distributed")
