@@ -12,6 +12,8 @@ render MathML Core. No script, font or style sheet is fetched; pictures are alre
   names the test cells.
 - `tex_to_mathml`: one formula, or None where it cannot be converted; the feedback then shows the
   TeX source in a `<code class="tex-source">` (tests/test_feedback.py checks no lesson formula does).
+- `remembering`: one grading worker writes every student's page, and most cells are the lesson's own,
+  the same in each; their HTML is kept, not made again (highlighting code took a tenth of a worker's time).
 """
 import html
 import re
@@ -60,6 +62,9 @@ NO_ALT = "No description has been provided for this image"  # nbconvert's words
 # nbconvert writes a heading's characters as numeric references (&#35780;): the page is UTF-8, they are
 # written as themselves (markup characters escaped).
 CHARACTER_REFERENCE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
+# What an exporter keeps: the HTML of this many cells, none longer than REMEMBERED_CHARS (a lesson's
+# cells are shorter; a student's long ones are rendered each time, so what is kept stays small).
+REMEMBERED, REMEMBERED_CHARS = 256, 4000
 
 
 def page_mathml(element):
@@ -108,6 +113,29 @@ def math_html(tex, display):
     return f'<code class="tex-source">{html.escape(delimiter + tex + delimiter)}</code>'
 
 
+def remembering(render):
+    """`render(source, *key)`, its results for the last REMEMBERED sources of at most REMEMBERED_CHARS kept."""
+    kept = lru_cache(maxsize=REMEMBERED)(render)
+
+    def remembered(source, *key):
+        return kept(source, *key) if len(source) <= REMEMBERED_CHARS else render(source, *key)
+    remembered.cache_info = kept.cache_info
+    return remembered
+
+
+class RememberedHighlight(Highlight2HTML):
+    """nbconvert's code highlighting, its HTML kept (`remembering`). Of a cell's metadata, pygments reads
+    only `magics_language`."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.remembered = remembering(lambda source, language, magics: Highlight2HTML.__call__(
+            self, source, language, {"magics_language": magics} if magics else None))
+
+    def __call__(self, source, language=None, metadata=None):
+        return self.remembered(source, language, (metadata or {}).get("magics_language"))
+
+
 class MathMLRenderer(IPythonRenderer):
     """nbconvert's markdown renderer with the math as MathML instead of TeX left for MathJax."""
 
@@ -124,13 +152,24 @@ class MathMLRenderer(IPythonRenderer):
 class FeedbackExporter(HTMLExporter):
     """nbgrader's feedback exporter, its markdown's math rendered as MathML (the module's docstring)."""
 
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.highlight = None  # a RememberedHighlight for the notebooks' lexer
+        self.plain_markdown = remembering(lambda source: self.render_markdown(source, {}, ""))
+
     @pass_context
     def markdown2html(self, context, source):
-        """HTMLExporter.markdown2html (same options) with MathMLRenderer."""
+        """HTMLExporter.markdown2html (same options) with MathMLRenderer. Without attachments or embedded
+        images, a cell's HTML depends on its source only, and is kept (`remembering`)."""
         cell = context.get("cell", {})
+        if not cell.get("attachments") and not self.embed_images:
+            return self.plain_markdown(source)
+        return self.render_markdown(source, cell.get("attachments", {}),
+                                    context.get("resources", {}).get("metadata", {}).get("path", ""))
+
+    def render_markdown(self, source, attachments, path):
         renderer = MathMLRenderer(
-            escape=False, attachments=cell.get("attachments", {}), embed_images=self.embed_images,
-            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            escape=False, attachments=attachments, embed_images=self.embed_images, path=path,
             anchor_link_text=self.anchor_link_text, exclude_anchor_links=self.exclude_anchor_links,
             **self.lexer_options)
         return MarkdownWithMath(renderer=renderer).render(source)
@@ -144,8 +183,9 @@ class FeedbackExporter(HTMLExporter):
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name"))
         resources = self._init_resources(resources)
-        self.register_filter("highlight_code",
-                             self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        if self.highlight is None or self.highlight.pygments_lexer != (lexer or "ipython3"):
+            self.highlight = RememberedHighlight(pygments_lexer=lexer, parent=self)
+        self.register_filter("highlight_code", self.filters.get("highlight_code", self.highlight))
         self.register_filter("filter_data_type",
                              WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)

@@ -2,16 +2,19 @@
 however the markers look), and course/feedback_html.py's self-contained page (every lesson formula as
 MathML, nothing loaded from elsewhere, test cells numbered and named).
 (tests/test_grade.py checks every feedback file of a graded class; tests/test_browser.py opens one offline.)"""
+import html
 import re
 
 import nbformat
+from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from traitlets.config.loader import PyFileConfigLoader
 
 from classroom import StartTags
 from course import ROOT, assignments
-from course.feedback_html import MATHML_ATTRIBUTES, MATHML_TAGS, FeedbackExporter, MathMLRenderer, math_html, tex_to_mathml
+from course.feedback_html import (MATHML_ATTRIBUTES, MATHML_TAGS, REMEMBERED_CHARS, FeedbackExporter, MathMLRenderer,
+                                  math_html, tex_to_mathml)
 from course.preprocessors import HIDDEN_NOTE, HideTestCode, visible_part
 
 
@@ -126,12 +129,40 @@ def test_a_formula_shows_only_mathml_whatever_its_text_holds():
     assert pages[-2] == '<math display="block"><mrow><mtext>&lt;b&gt;</mtext></mrow></math>', pages[-2]  # text, escaped
 
 
-def feedback_page(nb):
-    """`nb` through the feedback exporter, configured by nbgrader_config.py as nbgrader runs it."""
+def feedback_page(nb, exporter=None):
+    """`nb` through the feedback exporter (a new one unless given), configured by nbgrader_config.py as
+    nbgrader runs it."""
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     resources = {"nbgrader": {"notebook": "lesson", "score": 2.5, "max_score": 4.0, "late_penalty": 0}}
-    html, _ = FeedbackExporter(config=config).from_notebook_node(nb, resources=resources)
+    html, _ = (exporter or FeedbackExporter(config=config)).from_notebook_node(nb, resources=resources)
     return html
+
+
+def test_a_workers_pages_are_each_as_a_new_exporter_writes_them():
+    """One exporter writes every student's page of a worker and keeps the HTML of the cells it met
+    (the lesson's, in every notebook): each page is still the one a new exporter writes, with the
+    student's own code and text, and the long cells (a student's) are not kept."""
+    long_cell = "x = 1  # " + "a" * REMEMBERED_CHARS
+    shell, bash = "echo $HOME", {"magics_language": "bash"}  # the same code, highlighted as Python and as bash
+
+    def student(answer):
+        return new_notebook(cells=[
+            new_markdown_cell(r"# Softmax $\sigma(\mathbf{z})$"), new_code_cell("import numpy as np"),
+            new_code_cell(f"def softmax(x):\n    return {answer}"), new_markdown_cell(f"My answer: `{answer}`"),
+            new_code_cell(long_cell + answer), new_code_cell(shell), new_code_cell(shell, metadata=bash),
+            grade_cell("check()", grade_id="test_softmax_basic")])
+
+    notebooks = [student(answer) for answer in ("np.exp(x)", "x / x.sum()", "np.exp(x)")]
+    exporter = FeedbackExporter(config=PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config())
+    pages = [feedback_page(nb, exporter) for nb in notebooks]
+    assert pages == [feedback_page(nb) for nb in notebooks]
+    assert "np.exp(x)" not in re.sub(r"<[^>]+>", "", pages[1]) and "x / x.sum()" in html.unescape(
+        re.sub(r"<[^>]+>", "", pages[1]))
+    assert all(Highlight2HTML()(shell) in page and Highlight2HTML()(shell, metadata=bash) in page for page in pages)
+    highlighted, markdown = exporter.highlight.remembered.cache_info(), exporter.plain_markdown.cache_info()
+    # kept: 4 short code cells found in each notebook and 2 answers, 1 markdown cell and 2 answers; no long cell
+    assert (highlighted.currsize, markdown.currsize) == (6, 3), (highlighted, markdown)
+    assert highlighted.hits == 4 + 5 and markdown.hits == 1 + 2, (highlighted, markdown)
 
 
 def test_feedback_page_has_mathml_no_network_and_numbered_named_tests():
