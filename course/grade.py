@@ -71,8 +71,9 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     app = nbgrader_app(assignment, course, overrides)
     if broker is not None:
         return grade_distributed(app, course, reports, broker, students, force, progress, with_feedback)
-    if TrustedExecute(parent=app).sandbox:
-        require_sandbox()  # SandboxUnavailable: refuse, rather than run student code unsandboxed
+    sandboxed = TrustedExecute(parent=app).sandbox
+    if sandboxed:  # SandboxUnavailable: refuse, rather than run student code unsandboxed. That Python starts
+        require_sandbox(start=False)  # in it, the workers' fork servers show before the canary passes
     if not check_assignment(app):
         raise CourseError(f"成绩册里没有作业{assignment}：请先运行 python -m course build\n"
                  f"The gradebook has no assignment {assignment}: run `python -m course build` first.")
@@ -85,6 +86,8 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     try:
         found = workers.canary() if todo else []
         if found:  # nobody has graded: the gradebook is untouched
+            if sandboxed:
+                require_sandbox()  # the sandbox's own reason, if the sandbox is what failed
             raise CourseError(BROKEN + "\n" + "\n".join(found[:10]))
         bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
         for outcome in workers.outcomes():

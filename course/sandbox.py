@@ -360,10 +360,8 @@ def sandbox_proven():
     _proven = True
 
 
-@functools.cache
-def sandbox_problem():
-    """Start Python in the sandbox once per grading process (unless a fork server of this process
-    already did, course/kernel_fork.py); None if it works, else why not."""
+def sandbox_missing():
+    """What sandbox_problem sees without starting anything: no bwrap, or root without a pids cgroup."""
     if not shutil.which("bwrap"):
         return "没有找到bubblewrap（bwrap），无法在沙箱中运行学生代码。\nbubblewrap (bwrap) was not found, " \
                "so student code cannot run sandboxed.\n" + HOW_TO
@@ -371,8 +369,16 @@ def sandbox_problem():
         return ("以root评分时需要pids cgroup来限制进程数，但无法创建；请以普通用户评分。\nGrading as root needs a pids "
                 "cgroup to cap processes (RLIMIT_NPROC does not bind root), and none can be made; grade as an "
                 "ordinary user.\n" + HOW_TO)
-    if _proven:
-        return None
+    return None
+
+
+@functools.cache
+def sandbox_problem():
+    """Start Python in the sandbox once per grading process (unless a fork server of this process
+    already did, course/kernel_fork.py); None if it works, else why not."""
+    missing = sandbox_missing()
+    if missing or _proven:
+        return missing
     with tempfile.TemporaryDirectory(prefix="tf-check-") as folder:
         command = sandbox_args(folder, folder, 2**20) + [sys.executable, "-c", "import ipykernel, numpy"]
         result = subprocess.run(command, capture_output=True, text=True, timeout=120)
@@ -382,8 +388,9 @@ def sandbox_problem():
     return None
 
 
-def require_sandbox():
-    """Raise SandboxUnavailable (bilingual) unless sandboxed kernels can start on this machine."""
-    problem = sandbox_problem()
+def require_sandbox(start=True):
+    """Raise SandboxUnavailable (bilingual) unless sandboxed kernels can start on this machine; with
+    start=False, only for what sandbox_missing sees (for a caller whose fork servers will show the rest)."""
+    problem = sandbox_problem() if start else sandbox_missing()
     if problem:
         raise SandboxUnavailable(problem)

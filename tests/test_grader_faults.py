@@ -46,6 +46,28 @@ def test_a_broken_grader_stops_before_any_grade(tmp_path):
     assert not (course / "autograded").exists() or not any((course / "autograded").iterdir())
 
 
+def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
+    """`course grade` checks only that bwrap exists before its workers start; that Python starts in the
+    sandbox, their fork servers show. A bwrap that fails (here: a script that exits 1) stops the run
+    at the canary with the sandbox's own reason, and the gradebook unchanged."""
+    if sandbox_args():
+        pytest.skip("needs bubblewrap")
+    students = {f"s{i}": notebooks(ASSIGNMENT) for i in range(2)}
+    course = class_copy(tmp_path / "course", ASSIGNMENT, students)
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "bwrap").write_text("#!/bin/sh\necho 'bwrap: cannot set up the namespace' >&2\nexit 1\n")
+    (tmp_path / "bin" / "bwrap").chmod(0o755)
+    before = digest(course / "gradebook.db")
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "2"), capture_output=True, text=True,
+                         timeout=900, env=dict(os.environ, PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"))
+    assert run.returncode != 0
+    assert "沙箱无法启动Python" in run.stderr and "The sandbox cannot start Python (bwrap exit 1)" in run.stderr \
+        and "cannot set up the namespace" in run.stderr, run.stderr[-2000:]
+    assert "The grader's own set-up is broken" not in run.stderr, "the reason is the sandbox, said as such"
+    assert digest(course / "gradebook.db") == before, "the gradebook was changed"
+    assert not (course / "autograded").exists() or not any((course / "autograded").iterdir())
+
+
 def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
     """SIGKILL one grading process as soon as it exists (idle or busy): the run still ends with
     every submission graded or given a reason, and its scratch folders and cgroups are gone."""
