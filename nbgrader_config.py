@@ -18,7 +18,7 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))  # absolute:
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 # Notebooks stay at the assignment's top level; sample data or pictures may sit beside them.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
-# nbconvert checks a notebook against the notebook schema after every step of a command; this checks it
+# nbconvert checks a notebook against the notebook schema after every step of a pass; this checks it
 # once, after the last step: the notebook that is written (the checks between steps were ~5% of grading).
 c.Exporter.optimistic_validation = True
 
