@@ -11,8 +11,9 @@ nbgrader_config.py. Two comparisons of the same work: `nbgrader autograde` again
 against `course grade` (which writes every student's feedback HTML). Every command is started
 afresh per assignment, as an instructor would, so each run pays its own start-up.
 Printed per class: each wall time, submissions per minute, the ratios, and the floor: the time
-kernels spent running cells in `course grade`, summed over the class and divided by the number
-of cores. Then the wall time of `python -m course check` on the first assignment's first source
+`course grade` spent in cells (a lesson cell's kernel running it; a test cell's checks in the
+grader, with their calls into the kernel), summed over the class and divided by the number of
+cores. Then the wall time of `python -m course check` on the first assignment's first source
 notebook, from the command line to the printed verdict: once with an empty cache, then the median
 of --checks runs.
 Exits 1 if the gradebooks disagree on any score.
