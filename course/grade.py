@@ -72,8 +72,8 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     if broker is not None:
         return grade_distributed(app, course, reports, broker, students, force, progress, with_feedback)
     sandboxed = TrustedExecute(parent=app).sandbox
-    if sandboxed:  # SandboxUnavailable: refuse, rather than run student code unsandboxed. That Python starts
-        require_sandbox(start=False)  # in it, the workers' fork servers show before the canary passes
+    if sandboxed:  # refuse at once without bubblewrap (SandboxUnavailable), rather than run student code unsandboxed;
+        require_sandbox(start=False)  # that Python starts in it, the workers' fork servers show (the canary)
     if not check_assignment(app):
         raise CourseError(f"成绩册里没有作业{assignment}：请先运行 python -m course build\n"
                  f"The gradebook has no assignment {assignment}: run `python -m course build` first.")
