@@ -12,11 +12,12 @@ render MathML Core. No script, font or style sheet is fetched; pictures are alre
   names the test cells.
 - `tex_to_mathml`: one formula, or None where it cannot be converted; the feedback then shows the
   TeX source in a `<code class="tex-source">` (tests/test_feedback.py checks no lesson formula does).
-- `remembering`: one grading worker writes every student's page, and most cells are the lesson's own,
+- `Remembered`: one grading worker writes every student's page, and most cells are the lesson's own,
   the same in each; their HTML is kept, not made again (highlighting code took a tenth of a worker's time).
 """
 import html
 import re
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
@@ -28,6 +29,7 @@ from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from traitlets import Int
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "course_feedback"
@@ -62,9 +64,9 @@ NO_ALT = "No description has been provided for this image"  # nbconvert's words
 # nbconvert writes a heading's characters as numeric references (&#35780;): the page is UTF-8, they are
 # written as themselves (markup characters escaped).
 CHARACTER_REFERENCE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
-# What an exporter keeps: the HTML of this many cells, none longer than REMEMBERED_CHARS (a lesson's
-# cells are shorter; a student's long ones are rendered each time, so what is kept stays small).
-REMEMBERED, REMEMBERED_CHARS = 256, 4000
+# A formula longer than this is converted each time, not kept by tex_to_mathml (a lesson's are shorter).
+FORMULA_CHARS = 1000
+ABSENT = object()  # a cell without `magics_language` (pygments tells absent from any value)
 
 
 def page_mathml(element):
@@ -106,34 +108,49 @@ def tex_to_mathml(tex, display=False):
 
 
 def math_html(tex, display):
-    mathml = tex_to_mathml(tex, display)
+    mathml = (tex_to_mathml if len(tex) <= FORMULA_CHARS else tex_to_mathml.__wrapped__)(tex, display)
     if mathml is not None:
         return mathml
     delimiter = "$$" if display else "$"
     return f'<code class="tex-source">{html.escape(delimiter + tex + delimiter)}</code>'
 
 
-def remembering(render):
-    """`render(source, *key)`, its results for the last REMEMBERED sources of at most REMEMBERED_CHARS kept."""
-    kept = lru_cache(maxsize=REMEMBERED)(render)
+class Remembered:
+    """`render(source, *key)` with its results kept, the least recently used dropped first once sources
+    and results hold more than `budget` characters in all (a student's cells cannot make it large)."""
 
-    def remembered(source, *key):
-        return kept(source, *key) if len(source) <= REMEMBERED_CHARS else render(source, *key)
-    remembered.cache_info = kept.cache_info
-    return remembered
+    def __init__(self, render, budget):
+        self.render, self.budget, self.kept, self.size, self.hits = render, budget, OrderedDict(), 0, 0
+
+    def __call__(self, source, *key):
+        key = (source, *key)
+        if key in self.kept:
+            self.kept.move_to_end(key)
+            self.hits += 1
+            return self.kept[key]
+        result = self.render(*key)
+        self.kept[key] = result
+        self.size += len(source) + len(result)
+        while self.size > self.budget:
+            (old, *_), dropped = self.kept.popitem(last=False)
+            self.size -= len(old) + len(dropped)
+        return result
 
 
 class RememberedHighlight(Highlight2HTML):
-    """nbconvert's code highlighting, its HTML kept (`remembering`). Of a cell's metadata, pygments reads
-    only `magics_language`."""
+    """nbconvert's code highlighting, its HTML kept (`Remembered`). Of a cell's metadata, pygments reads
+    only `magics_language`, and whether it is there."""
 
-    def __init__(self, **kw):
+    def __init__(self, budget, **kw):
         super().__init__(**kw)
-        self.remembered = remembering(lambda source, language, magics: Highlight2HTML.__call__(
-            self, source, language, {"magics_language": magics} if magics else None))
+        self.remembered = Remembered(lambda source, language, magics: Highlight2HTML.__call__(
+            self, source, language, None if magics is ABSENT else {"magics_language": magics}), budget)
 
     def __call__(self, source, language=None, metadata=None):
-        return self.remembered(source, language, (metadata or {}).get("magics_language"))
+        magics = (metadata or {}).get("magics_language", ABSENT)
+        if magics is ABSENT or isinstance(magics, str):
+            return self.remembered(source, language, magics)
+        return Highlight2HTML.__call__(self, source, language, metadata)  # another value (a list...): not kept
 
 
 class MathMLRenderer(IPythonRenderer):
@@ -152,15 +169,20 @@ class MathMLRenderer(IPythonRenderer):
 class FeedbackExporter(HTMLExporter):
     """nbgrader's feedback exporter, its markdown's math rendered as MathML (the module's docstring)."""
 
+    # The largest lesson page is about 650,000 characters in all; at 4 bytes a character (one emoji
+    # makes Python store a string so), each of the two keeps at most 8 MB.
+    remembered_chars = Int(2_000_000, help="characters of cells' sources and HTML kept, for code and "
+                                           "for markdown each (0: none)").tag(config=True)
+
     def __init__(self, **kw):
         super().__init__(**kw)
         self.highlight = None  # a RememberedHighlight for the notebooks' lexer
-        self.plain_markdown = remembering(lambda source: self.render_markdown(source, {}, ""))
+        self.plain_markdown = Remembered(lambda source: self.render_markdown(source, {}, ""), self.remembered_chars)
 
     @pass_context
     def markdown2html(self, context, source):
         """HTMLExporter.markdown2html (same options) with MathMLRenderer. Without attachments or embedded
-        images, a cell's HTML depends on its source only, and is kept (`remembering`)."""
+        images, a cell's HTML depends on its source only, and is kept (`Remembered`)."""
         cell = context.get("cell", {})
         if not cell.get("attachments") and not self.embed_images:
             return self.plain_markdown(source)
@@ -184,7 +206,7 @@ class FeedbackExporter(HTMLExporter):
         lexer = language.get("pygments_lexer", language.get("name"))
         resources = self._init_resources(resources)
         if self.highlight is None or self.highlight.pygments_lexer != (lexer or "ipython3"):
-            self.highlight = RememberedHighlight(pygments_lexer=lexer, parent=self)
+            self.highlight = RememberedHighlight(self.remembered_chars, pygments_lexer=lexer, parent=self)
         self.register_filter("highlight_code", self.filters.get("highlight_code", self.highlight))
         self.register_filter("filter_data_type",
                              WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources))

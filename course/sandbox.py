@@ -381,7 +381,10 @@ def sandbox_problem():
         return missing
     with tempfile.TemporaryDirectory(prefix="tf-check-") as folder:
         command = sandbox_args(folder, folder, 2**20) + [sys.executable, "-c", "import ipykernel, numpy"]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            return f"沙箱在120秒内没能启动Python。\nThe sandbox did not start Python within 120 s.\n{HOW_TO}"
     if result.returncode != 0:
         return (f"沙箱无法启动Python。\nThe sandbox cannot start Python (bwrap exit {result.returncode}):\n"
                 f"{result.stderr[-2000:]}\n{HOW_TO}")

@@ -13,8 +13,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from classroom import StartTags
 from course import ROOT, assignments
-from course.feedback_html import (MATHML_ATTRIBUTES, MATHML_TAGS, REMEMBERED_CHARS, FeedbackExporter, MathMLRenderer,
-                                  math_html, tex_to_mathml)
+from course.feedback_html import MATHML_ATTRIBUTES, MATHML_TAGS, FeedbackExporter, MathMLRenderer, math_html, tex_to_mathml
 from course.preprocessors import HIDDEN_NOTE, HideTestCode, visible_part
 
 
@@ -132,37 +131,56 @@ def test_a_formula_shows_only_mathml_whatever_its_text_holds():
 def feedback_page(nb, exporter=None):
     """`nb` through the feedback exporter (a new one unless given), configured by nbgrader_config.py as
     nbgrader runs it."""
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     resources = {"nbgrader": {"notebook": "lesson", "score": 2.5, "max_score": 4.0, "late_penalty": 0}}
-    html, _ = (exporter or FeedbackExporter(config=config)).from_notebook_node(nb, resources=resources)
+    html, _ = (exporter or FeedbackExporter(config=course_config())).from_notebook_node(nb, resources=resources)
     return html
 
 
-def test_a_workers_pages_are_each_as_a_new_exporter_writes_them():
-    """One exporter writes every student's page of a worker and keeps the HTML of the cells it met
-    (the lesson's, in every notebook): each page is still the one a new exporter writes, with the
-    student's own code and text, and the long cells (a student's) are not kept."""
-    long_cell = "x = 1  # " + "a" * REMEMBERED_CHARS
-    shell, bash = "echo $HOME", {"magics_language": "bash"}  # the same code, highlighted as Python and as bash
+def course_config():
+    return PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+
+
+def test_a_workers_pages_are_as_an_exporter_that_keeps_nothing_writes_them():
+    """One exporter writes every student's page of a worker and keeps the HTML of the cells it made
+    (the lesson's, in every notebook): each page is the one an exporter that keeps nothing writes,
+    with the student's own code and text; pygments tells a cell without `magics_language` from one
+    with a value, even an empty one; what is kept stays within its budget."""
+    shell = "echo $HOME"  # highlighted as Python, as bash, or as plain text (an empty magics_language)
 
     def student(answer):
         return new_notebook(cells=[
             new_markdown_cell(r"# Softmax $\sigma(\mathbf{z})$"), new_code_cell("import numpy as np"),
             new_code_cell(f"def softmax(x):\n    return {answer}"), new_markdown_cell(f"My answer: `{answer}`"),
-            new_code_cell(long_cell + answer), new_code_cell(shell), new_code_cell(shell, metadata=bash),
+            new_code_cell(shell), new_code_cell(shell, metadata={"magics_language": "bash"}),
+            new_code_cell(shell, metadata={"magics_language": ""}),
+            new_code_cell(shell, metadata={"magics_language": None}),
+            new_markdown_cell("Long: $" + "+".join(f"x_{{{i}}}" for i in range(400)) + "$"),
             grade_cell("check()", grade_id="test_softmax_basic")])
 
     notebooks = [student(answer) for answer in ("np.exp(x)", "x / x.sum()", "np.exp(x)")]
-    exporter = FeedbackExporter(config=PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config())
+    exporter = FeedbackExporter(config=course_config())
     pages = [feedback_page(nb, exporter) for nb in notebooks]
-    assert pages == [feedback_page(nb) for nb in notebooks]
-    assert "np.exp(x)" not in re.sub(r"<[^>]+>", "", pages[1]) and "x / x.sum()" in html.unescape(
-        re.sub(r"<[^>]+>", "", pages[1]))
-    assert all(Highlight2HTML()(shell) in page and Highlight2HTML()(shell, metadata=bash) in page for page in pages)
-    highlighted, markdown = exporter.highlight.remembered.cache_info(), exporter.plain_markdown.cache_info()
-    # kept: 4 short code cells found in each notebook and 2 answers, 1 markdown cell and 2 answers; no long cell
-    assert (highlighted.currsize, markdown.currsize) == (6, 3), (highlighted, markdown)
-    assert highlighted.hits == 4 + 5 and markdown.hits == 1 + 2, (highlighted, markdown)
+    assert pages == [feedback_page(nb, FeedbackExporter(config=course_config(), remembered_chars=0)) for nb in notebooks]
+    text = html.unescape(re.sub(r"<[^>]+>", "", pages[1]))
+    assert "np.exp(x)" not in text and "x / x.sum()" in text
+    assert len({Highlight2HTML()(shell, metadata=metadata) for metadata in
+                (None, {"magics_language": "bash"}, {"magics_language": ""})}) == 3, "the three cells differ"
+    assert exporter.highlight.remembered.hits == 5 + 6 and exporter.plain_markdown.hits == 2 + 3  # None: not kept
+
+    small = FeedbackExporter(config=course_config(), remembered_chars=3000)
+    assert [feedback_page(nb, small) for nb in notebooks] == pages
+    for remembered in (small.highlight.remembered, small.plain_markdown):
+        assert remembered.size == sum(len(key[0]) + len(page) for key, page in remembered.kept.items()) <= 3000
+    assert small.highlight.remembered.kept, "the last short cells are kept"
+
+
+def test_a_long_formula_is_converted_but_not_kept():
+    """tex_to_mathml keeps the lessons' formulas; a long one (only a student writes those) is converted
+    each time, so a notebook of long formulas cannot fill the grader's memory."""
+    long = "+".join(f"y_{{{i}}}" for i in range(300))
+    before = tex_to_mathml.cache_info().currsize
+    assert math_html(long, False).startswith("<math") and math_html("y_{1}", False).startswith("<math")
+    assert tex_to_mathml.cache_info().currsize <= before + 1
 
 
 def test_feedback_page_has_mathml_no_network_and_numbered_named_tests():

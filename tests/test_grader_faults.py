@@ -55,7 +55,9 @@ def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
     students = {f"s{i}": notebooks(ASSIGNMENT) for i in range(2)}
     course = class_copy(tmp_path / "course", ASSIGNMENT, students)
     (tmp_path / "bin").mkdir()
-    (tmp_path / "bin" / "bwrap").write_text("#!/bin/sh\necho 'bwrap: cannot set up the namespace' >&2\nexit 1\n")
+    calls = tmp_path / "bwrap-calls"
+    (tmp_path / "bin" / "bwrap").write_text(f"#!/bin/sh\necho \"$*\" >> {calls}\n"
+                                            "echo 'bwrap: cannot set up the namespace' >&2\nexit 1\n")
     (tmp_path / "bin" / "bwrap").chmod(0o755)
     before = digest(course / "gradebook.db")
     run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "2"), capture_output=True, text=True,
@@ -64,6 +66,8 @@ def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
     assert "沙箱无法启动Python" in run.stderr and "The sandbox cannot start Python (bwrap exit 1)" in run.stderr \
         and "cannot set up the namespace" in run.stderr, run.stderr[-2000:]
     assert "The grader's own set-up is broken" not in run.stderr, "the reason is the sandbox, said as such"
+    started = calls.read_text().splitlines()
+    assert "course.kernel_fork" in started[0] and "import ipykernel, numpy" in started[-1], started
     assert digest(course / "gradebook.db") == before, "the gradebook was changed"
     assert not (course / "autograded").exists() or not any((course / "autograded").iterdir())
 
