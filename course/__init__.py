@@ -12,6 +12,11 @@ class CourseError(Exception):
     it; only `python -m course` (course/__main__.py) turns it into an exit status (1) and the message."""
 
 
+class GraderFault(CourseError):
+    """The grader's own failure while grading a submission (no sandbox, no fork server), not the
+    submission's: it is reported as the grader's, and no score is written for it."""
+
+
 def assignments(root="."):
     """Assignment ids, in lesson order (the folders of source/)."""
     return sorted(p.name for p in (Path(root) / "source").iterdir() if p.is_dir() and not p.name.startswith("."))

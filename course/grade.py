@@ -109,7 +109,7 @@ def finish(app, course, reports, outcomes, seconds, extra):
     read_scores(app, outcomes)
     named = diagnosed_mistakes(course, assignment)
     with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
-        write_grades(gb, assignment, reports / "grades.csv", named)
+        write_grades(gb, assignment, reports / "grades.csv", named, set(submissions(course, assignment)))
     (reports / "summary.json").write_text(json.dumps(
         {"assignment": assignment, "seconds": seconds, **extra,
          "submissions": [asdict(o) for o in outcomes]}, ensure_ascii=False, indent=1))

@@ -13,6 +13,7 @@ course's nbgrader_config.py (TrustedExecute included), so the gradebook ends up 
   (course/verdict.py), instead of one exception that hides which submission failed;
 - the student's feedback HTML, generated right after grading (unless --no-feedback).
 """
+import contextlib
 import gc
 import logging
 import sys
@@ -20,11 +21,13 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
+from . import GraderFault
 from .canary import problems
 from .kernel_fork import ForkedKernelManager, ForkServer, imported_modules
 from .limits import Limits
@@ -40,9 +43,10 @@ LOCK_RETRIES = 3  # another program (formgrader) can hold the SQLite gradebook f
 class ForkedKernels:
     """Mixed into the course's configured Execute preprocessor (TrustedExecute) by `forked_steps`,
     once per worker: every kernel comes from `kernel_manager` (bound to the worker's fork server,
-    course/kernel_fork.py); time spent in cells is added to `clock.seconds`."""
+    course/kernel_fork.py); time spent in cells is added to `state.cell_seconds`, and a GraderFault is
+    kept in `state.fault` (nbgrader logs it as the submission's failure, Grader.grade raises it)."""
 
-    kernel_manager = clock = None  # set on the class that forked_steps makes
+    kernel_manager = state = None  # set on the class that forked_steps makes
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -50,14 +54,18 @@ class ForkedKernels:
 
     def preprocess(self, nb, resources=None, km=None):
         self.kernel_manager.server.ready()  # once ready in the sandbox, it spares require_sandbox its own Python
-        return super().preprocess(nb, resources, km)
+        try:
+            return super().preprocess(nb, resources, km)
+        except GraderFault as fault:
+            self.state.fault = fault
+            raise
 
     def preprocess_cell(self, cell, resources, index):
         start = time.perf_counter()
         try:
             return super().preprocess_cell(cell, resources, index)
         finally:
-            self.clock.seconds += time.perf_counter() - start
+            self.state.cell_seconds += time.perf_counter() - start
 
 
 class Records(logging.Handler):
@@ -100,7 +108,7 @@ def forked_steps(app, scratch, started=None):
     if started is not None:
         server.take_over(started)
     forked = type(f"Forked{execute.__name__}", (ForkedKernels, execute),
-                  {"kernel_manager": ForkedKernelManager.bound_to(server), "clock": SimpleNamespace(seconds=0.0)})
+                  {"kernel_manager": ForkedKernelManager.bound_to(server), "state": SimpleNamespace(cell_seconds=0.0, fault=None)})
     return [forked if p is execute else p for p in steps], forked, server
 
 
@@ -135,8 +143,10 @@ class Grader:
             return [f"{type(error).__name__}: {error}"]
 
     def grade(self, student):
+        """Grade one student's submission: its Outcome. Raises GraderFault when the grader failed (the
+        submission then has no new score)."""
         outcome, start = Outcome(student), time.perf_counter()
-        self.execute.clock.seconds = 0.0
+        self.execute.state.cell_seconds, self.execute.state.fault = 0.0, None
         coursedir = self.app.coursedir
         left_out = vetted_copy(coursedir.format_path(self.submitted, student, coursedir.assignment_id),
                                self.folder("submitted_directory", student), Limits(parent=self.app))
@@ -145,6 +155,9 @@ class Grader:
         for attempt in range(LOCK_RETRIES):
             self.records.clear()
             converted = self.autograde(student)
+            if self.execute.state.fault is not None:
+                self.forget_unscored(student)
+                raise self.execute.state.fault
             if "database is locked" not in self.records.text():
                 break
             time.sleep(1 + attempt)
@@ -159,12 +172,21 @@ class Grader:
             log = "\n".join(filter(None, (log, self.records.text())))  # not glued to grading's last line
         if log:  # the run's log file keeps what nbgrader said about each submission
             print(f"== {shown(student)} ==\n{log}", file=sys.stderr, flush=True)
-        outcome.seconds, outcome.cell_seconds = time.perf_counter() - start, self.execute.clock.seconds
+        outcome.seconds, outcome.cell_seconds = time.perf_counter() - start, self.execute.state.cell_seconds
         gc.collect()  # cycles would keep this notebook's memory into the next one's, under Limits.grader_memory
         if not self.settled:  # what survives the first notebook (imports, set-up, caches) lives as long as the
             gc.freeze()  # worker: frozen, later collections do not walk its 176,000 objects (0.1–0.2 s each time)
             self.settled = True
         return outcome
+
+    def forget_unscored(self, student):
+        """Remove the student's submission from the gradebook if no grade of it has a score: nbgrader made
+        it for this attempt, which the grader failed (it would count as a zero)."""
+        with Gradebook(self.app.coursedir.db_url, self.app.coursedir.course_id) as gb:
+            with contextlib.suppress(MissingEntry):
+                submission = gb.find_submission(self.app.coursedir.assignment_id, student)
+                if all(g.auto_score is None and g.manual_score is None for nb in submission.notebooks for g in nb.grades):
+                    gb.remove_submission(self.app.coursedir.assignment_id, student)
 
     def autograde(self, student):
         """nbgrader's Autograde converter for one student; False if it failed (nbgrader logged why)."""

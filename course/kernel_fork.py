@@ -42,6 +42,11 @@ import course
 from .limits import Limits, uncapped
 from .sandbox import KernelManager, remove_cgroups, remove_cgroups_named, sandbox_env, sandbox_proven
 
+
+class ForkServerFailed(course.GraderFault, RuntimeError):
+    """The worker's fork server did not answer, even started anew: the grader's failure (e.g. its
+    sandbox broke after the canary passed), not the submission's."""
+
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 
 # During grading nobody looks at a figure, and rasterising one (PNG, SVG...) is most of the time a
@@ -294,13 +299,13 @@ class ForkServer:
             self.stop()
             self.launch()
         if self.ask(do="clean") is None:
-            raise RuntimeError("the fork server did not clean its sandbox / 沙箱无法清理")
+            raise ForkServerFailed("评分程序的fork服务器无法清理沙箱 / the grader's fork server did not clean its sandbox")
         empty(self.folder)  # whatever the last kernel left in the shared folder
 
     def fork(self, argv, cwd):
         """A new kernel, in the sandbox that `clean` has just emptied."""
         if self.ask(do="start", argv=argv, cwd=str(cwd)) is None:
-            raise RuntimeError("the fork server did not start a kernel / 无法启动内核")
+            raise ForkServerFailed("评分程序的fork服务器无法启动内核 / the grader's fork server did not start a kernel")
         return ForkedKernel(self)
 
     def stop(self):

@@ -40,7 +40,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Type, Unicode
 
 import course
-from course import CourseError
+from course import GraderFault
 from course.limits import Limits
 from course.wire import CALL
 
@@ -52,7 +52,7 @@ HOW_TO = ("请安装bubblewrap（apt-get install bubblewrap），或者明确使
           "runs with all of the grader's permissions).")
 
 
-class SandboxUnavailable(CourseError, RuntimeError):
+class SandboxUnavailable(GraderFault, RuntimeError):
     """Grading would run student code unsandboxed; the message says what to do (bilingual)."""
 
 

@@ -38,11 +38,11 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_task
 from traitlets import Bool
 
-from . import diagnosis
+from . import GraderFault, diagnosis
 from .checks import CheckFailure
 from .limits import Limits, default
 from .preprocessors import is_test_cell
-from .sandbox import KernelManager, SandboxedKernelManager, SandboxUnavailable, require_sandbox
+from .sandbox import KernelManager, SandboxedKernelManager, require_sandbox
 from .wire import MIME, Budget, Remote, encode, shorten
 
 BUILTIN_NAMES = set(dir(builtins))
@@ -136,7 +136,7 @@ class TrustedExecute(Execute, Limits):
         with contextlib.ExitStack() as kernel:
             try:
                 kernel.enter_context(self.setup_kernel())
-            except SandboxUnavailable:
+            except GraderFault:  # the grader's failure, not the student's: no score (course/grader.py)
                 raise
             except Exception as error:  # e.g. the student's own files stop Python starting, or no such kernel
                 self.log.error("kernel did not start: %s: %s", type(error).__name__, error)

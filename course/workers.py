@@ -7,6 +7,7 @@ import contextlib
 import multiprocessing
 import os
 import shutil
+import sys
 import time
 from collections import deque
 from dataclasses import asdict
@@ -14,9 +15,11 @@ from multiprocessing.connection import wait
 
 import psutil
 
+from . import GraderFault
 from .grader import Grader
 from .kernel_fork import remove_scratch, worker_scratch
 from .limits import Limits, cap_grader_memory
+from .table import shown
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
 
@@ -25,7 +28,9 @@ CANARY = ("canary",)  # the task of running the canary (course/canary.py); a stu
 
 
 def work(app, force, with_feedback, log_path, scratch, conn):
-    """A worker process: grade the students the coordinator sends (or run the canary) until it sends None."""
+    """A worker process: grade the students the coordinator sends (or run the canary) until it sends None.
+    When the grader fails (GraderFault), the student's outcome says so and the worker retires: a fresh one
+    with a new fork server takes its place."""
     cap_grader_memory(Limits(parent=app))
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(log, 1)  # nbgrader's and the kernels' own output goes to the log, not over the progress bar
@@ -33,7 +38,16 @@ def work(app, force, with_feedback, log_path, scratch, conn):
     grader = Grader(app, force, with_feedback, scratch)
     try:
         for task in iter(conn.recv, None):
-            conn.send(grader.canary() if task == CANARY else asdict(grader.grade(task)))
+            if task == CANARY:
+                conn.send(grader.canary())
+                continue
+            try:
+                conn.send(asdict(grader.grade(task)))
+            except GraderFault as fault:
+                print(f"== {shown(task)} ==\n{GRADER_FAILED}: {fault}", file=sys.stderr, flush=True)
+                conn.send({**asdict(Outcome(task, reasons=[f"{GRADER_FAILED}: {' '.join(str(fault).split())}"])),
+                           "retired": True})
+                break
     finally:
         grader.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -111,8 +125,13 @@ class Workers:
                     yield from self.bury(worker)
                     continue
                 self.remaining -= 1
+                retired = data.pop("retired", False)
                 yield Outcome(**data)
-                self.assign(worker)
+                if retired:
+                    self.remove(worker)
+                    self.take_spare()
+                else:
+                    self.assign(worker)
             self.stop_stuck()
             if not self.workers and self.remaining:  # workers die as soon as they start: the grader is broken
                 yield from self.abandon()
@@ -131,12 +150,16 @@ class Workers:
             self.remaining -= 1
             yield Outcome(worker.student, reasons=[TIMED_OUT if worker.stuck
                                                    else f"{WORKER_DIED} (exit {worker.process.exitcode})"])
+        self.take_spare()
+
+    def take_spare(self):
+        """A new worker in place of one removed, while students are left."""
         if self.todo and self.spares:
             self.spares -= 1
             self.spawn()
 
     def remove(self, worker):
-        """A dead worker out of the pool, with its pipe and scratch folder."""
+        """A dead or retired worker out of the pool, with its pipe and scratch folder."""
         del self.workers[worker.conn]
         worker.conn.close()
         worker.process.join()

@@ -2,6 +2,7 @@
 course's own answers stops before any grade is written, and a grading process that dies is
 replaced, with nothing of it left behind."""
 import contextlib
+import csv
 import hashlib
 import json
 import os
@@ -14,9 +15,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from classroom import class_copy, course_command, sandbox_args
+from classroom import class_copy, course_command, sandbox_args, scores
 from course.sample_class import notebooks
 from course.sandbox import _cgroup_parents
+from course.verdict import GRADER_FAILED, KEPT, KERNEL_DIED
 
 pytestmark = pytest.mark.xdist_group("faults")
 ASSIGNMENT = "02_sigmoid"
@@ -70,6 +72,49 @@ def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
     assert "course.kernel_fork" in started[0] and "import ipykernel, numpy" in started[-1], started
     assert digest(course / "gradebook.db") == before, "the gradebook was changed"
     assert not (course / "autograded").exists() or not any((course / "autograded").iterdir())
+
+
+def test_a_fork_server_lost_after_the_canary_costs_nobody_a_zero(tmp_path):
+    """s0's answer kills the worker's fork server, and the sandbox breaks after the canary (bwrap works
+    once, then exits 1), so the server cannot start again. s0 pays for her own answer; s1 and s2 are the
+    grader's failure: no score in the gradebook, a blank in grades.csv, the reason in the summary. Run
+    again with a working sandbox, they are graded and s0's grade is kept."""
+    if sandbox_args():
+        pytest.skip("needs bubblewrap")
+    hostile = notebooks(ASSIGNMENT)
+    cell = next(c for nb in hostile.values() for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    cell.source += "\nimport os, signal\nos.kill(os.getppid(), signal.SIGKILL)  # the fork server\n"
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": hostile, "s1": notebooks(ASSIGNMENT),
+                                                           "s2": notebooks(ASSIGNMENT)})
+    (tmp_path / "bin").mkdir()
+    used = tmp_path / "bwrap-used"
+    (tmp_path / "bin" / "bwrap").write_text(f"#!/bin/sh\nif [ -e {used} ]; then echo 'bwrap: broken now' >&2; exit 1; fi\n"
+                                            f"touch {used}\nexec {shutil.which('bwrap')} \"$@\"\n")
+    (tmp_path / "bin" / "bwrap").chmod(0o755)
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-feedback"),
+                         capture_output=True, text=True, timeout=900,
+                         env=dict(os.environ, PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    reports = course / "reports" / ASSIGNMENT
+    outcomes = {o["student"]: o for o in json.loads((reports / "summary.json").read_text())["submissions"]}
+    assert outcomes["s0"]["reasons"] == [KERNEL_DIED] and outcomes["s0"]["score"] == 0, outcomes["s0"]
+    for student in ("s1", "s2"):
+        assert outcomes[student]["score"] is None and not outcomes[student]["graded"], outcomes[student]
+        assert [r[:len(GRADER_FAILED)] for r in outcomes[student]["reasons"]] == [GRADER_FAILED], outcomes[student]
+    assert "fork server did not clean its sandbox" in outcomes["s1"]["reasons"][0]
+    assert "bwrap: broken now" in outcomes["s2"]["reasons"][0], "a new worker's server: the sandbox's own reason"
+    assert set(scores(course, ASSIGNMENT)) == {"s0"}, "a grader failure left a score in the gradebook"
+    with open(reports / "grades.csv", newline="") as f:
+        rows = {row["student_id"]: row for row in csv.DictReader(f)}
+    assert rows["s0"]["score"] == "0.0" and rows["s1"]["score"] == rows["s2"]["score"] == "", rows
+
+    again = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-feedback"),
+                           capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr[-3000:]
+    graded = scores(course, ASSIGNMENT)
+    assert all(score == most for student in ("s1", "s2") for score, most in graded[student].values()), graded
+    outcomes = {o["student"]: o for o in json.loads((reports / "summary.json").read_text())["submissions"]}
+    assert outcomes["s0"]["reasons"] == [KEPT], outcomes["s0"]
 
 
 def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
