@@ -4,6 +4,7 @@ It checks the set-up (sandbox, gradebook, the course's own answers: course/canar
 submissions to the worker pool (course/workers.py, each worker grading with course/grader.py),
 shows progress, then writes the grades CSV, the summary and the instructor's report (course/report.py).
 """
+import contextlib
 import json
 import os
 import time
@@ -19,13 +20,27 @@ from .report import diagnosed_mistakes, write_grades, write_report
 from .sandbox import require_sandbox
 from .table import table
 from .trusted_execute import TrustedExecute
-from .verdict import KEPT, MISSING, SUMMARY_HEADER, summary_rows
+from .verdict import KEPT, MISSING, SUMMARY_HEADER, grader_failed, summary_rows
 from .workers import Workers
 
 
 def submissions(course, assignment, students=()):
     found = sorted(p.parent.name for p in (Path(course) / "submitted").glob(f"*/{assignment}") if p.is_dir())
     return [s for s in found if s in students] if students else found
+
+
+def forget_unscored(app, outcomes):
+    """Remove from the gradebook the entries nbgrader made for submissions the grader failed, if none
+    of their grades has a score (they would count as zeros; an earlier grade stays)."""
+    failed = [outcome for outcome in outcomes if grader_failed(outcome)]
+    if not failed:
+        return
+    with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+        for outcome in failed:
+            with contextlib.suppress(MissingEntry):
+                submission = gb.find_submission(app.coursedir.assignment_id, outcome.student)
+                if all(g.auto_score is None and g.manual_score is None for n in submission.notebooks for g in n.grades):
+                    gb.remove_submission(app.coursedir.assignment_id, outcome.student)
 
 
 def read_scores(app, outcomes):
@@ -106,6 +121,7 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
 def finish(app, course, reports, outcomes, seconds, extra):
     """The grades CSV, summary.json and the report of a graded class."""
     assignment = app.coursedir.assignment_id
+    forget_unscored(app, outcomes)
     read_scores(app, outcomes)
     named = diagnosed_mistakes(course, assignment)
     with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:

@@ -13,7 +13,6 @@ course's nbgrader_config.py (TrustedExecute included), so the gradebook ends up 
   (course/verdict.py), instead of one exception that hides which submission failed;
 - the student's feedback HTML, generated right after grading (unless --no-feedback).
 """
-import contextlib
 import gc
 import logging
 import sys
@@ -21,7 +20,6 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
@@ -144,7 +142,7 @@ class Grader:
 
     def grade(self, student):
         """Grade one student's submission: its Outcome. Raises GraderFault when the grader failed (the
-        submission then has no new score)."""
+        gradebook entry nbgrader made for it has no score; course/grade.py removes it)."""
         outcome, start = Outcome(student), time.perf_counter()
         self.execute.state.cell_seconds, self.execute.state.fault = 0.0, None
         coursedir = self.app.coursedir
@@ -156,7 +154,6 @@ class Grader:
             self.records.clear()
             converted = self.autograde(student)
             if self.execute.state.fault is not None:
-                self.forget_unscored(student)
                 raise self.execute.state.fault
             if "database is locked" not in self.records.text():
                 break
@@ -178,15 +175,6 @@ class Grader:
             gc.freeze()  # worker: frozen, later collections do not walk its 176,000 objects (0.1–0.2 s each time)
             self.settled = True
         return outcome
-
-    def forget_unscored(self, student):
-        """Remove the student's submission from the gradebook if no grade of it has a score: nbgrader made
-        it for this attempt, which the grader failed (it would count as a zero)."""
-        with Gradebook(self.app.coursedir.db_url, self.app.coursedir.course_id) as gb:
-            with contextlib.suppress(MissingEntry):
-                submission = gb.find_submission(self.app.coursedir.assignment_id, student)
-                if all(g.auto_score is None and g.manual_score is None for nb in submission.notebooks for g in nb.grades):
-                    gb.remove_submission(self.app.coursedir.assignment_id, student)
 
     def autograde(self, student):
         """nbgrader's Autograde converter for one student; False if it failed (nbgrader logged why)."""

@@ -41,6 +41,11 @@ class Outcome:
     max_score: float = None
 
 
+def grader_failed(outcome):
+    """Whether the grader, not the submission, failed: its process died, or it raised GraderFault."""
+    return any(reason.startswith((GRADER_FAILED, WORKER_DIED)) for reason in outcome.reasons)
+
+
 SUMMARY_HEADER = ("student / 学生", "score / 得分", "notes / 说明")
 
 

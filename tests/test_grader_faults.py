@@ -1,6 +1,6 @@
 """When the grader itself fails, the students do not pay for it: a set-up that cannot run the
-course's own answers stops before any grade is written, and a grading process that dies is
-replaced, with nothing of it left behind."""
+course's own answers stops before any grade is written, a grader that fails while grading leaves no
+score, and a grading process that dies is replaced, with nothing of it left behind."""
 import contextlib
 import csv
 import hashlib
@@ -18,7 +18,7 @@ import pytest
 from classroom import class_copy, course_command, sandbox_args, scores
 from course.sample_class import notebooks
 from course.sandbox import _cgroup_parents
-from course.verdict import GRADER_FAILED, KEPT, KERNEL_DIED
+from course.verdict import GRADER_FAILED, KEPT, KERNEL_DIED, WORKER_DIED
 
 pytestmark = pytest.mark.xdist_group("faults")
 ASSIGNMENT = "02_sigmoid"
@@ -142,6 +142,8 @@ def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
     outcomes = {o["student"]: o for o in summary["submissions"]}
     assert set(outcomes) == set(students)
     assert all(o["score"] == o["max_score"] or o["reasons"] for o in outcomes.values()), outcomes
+    died = {s for s, o in outcomes.items() if any(r.startswith(WORKER_DIED) for r in o["reasons"])}
+    assert not died & set(scores(course, ASSIGNMENT)), "a grading process that died left a score"  # when it was busy
     left = list(scratch.iterdir())
     shutil.rmtree(scratch)
     assert not left, f"left behind: {left}"
