@@ -361,7 +361,7 @@ class Coordinator:
     def send(self):
         """Send a task for every submission that is neither unchanged (kept) nor graded already; return
         the outcomes settled without a task (unchanged, or not vetted)."""
-        from .verdict import GRADER_FAILED, KEPT, Outcome
+        from .verdict import GRADER_FAILED, KEPT, Outcome, grader_failed
 
         coursedir = self.app.coursedir
         self.redis.delete(key("refused", self.version))  # what this run's workers say, not an earlier run's
@@ -381,9 +381,10 @@ class Coordinator:
             self.pending[task] = student
             stored = self.redis.get(key("result", task))
             stored = stored and json.loads(stored)
-            if stored and not (stored.get("collected") and stored["outcome"].get("graded")):
+            failed = stored and grader_failed(Outcome(**stored["outcome"]))
+            if stored and not failed and not (stored.get("collected") and stored["outcome"].get("graded")):
                 continue  # graded while an earlier coordinator waited (or not gradable): collected below
-            if stored:  # collected earlier, but its graded notebooks are gone from here: grade it again
+            if stored:  # the grader failed on it, or its graded notebooks are gone from here: grade it again
                 self.redis.delete(key("result", task), key("attempts", task), key("error", task))
             payload = {"key": task, "version": self.version, "assignment": self.assignment, "student": student,
                        "feedback": self.with_feedback, "files": files, "left_out": left_out}

@@ -154,6 +154,7 @@ class Grader:
             self.records.clear()
             converted = self.autograde(student)
             if self.execute.state.fault is not None:
+                print(f"== {shown(student)} ==\n{self.records.text()}", file=sys.stderr, flush=True)
                 raise self.execute.state.fault
             if "database is locked" not in self.records.text():
                 break

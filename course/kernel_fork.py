@@ -281,6 +281,15 @@ class ForkServer:
             return None
         return self.reply(self.limits.server_reply_seconds)  # else stopped (or stopped by a student)
 
+    def ask_anew(self, **request):
+        """`ask`, and once more of a new server if this one died or did not answer (a new server's
+        sandbox holds nothing yet)."""
+        said = self.ask(**request)
+        if said is None:
+            self.launch()
+            said = self.ask(**request)
+        return said
+
     def reply(self, seconds):
         try:
             ready, _, _ = select.select([self.process.stdout], [], [], seconds)
@@ -298,13 +307,13 @@ class ForkServer:
         if self.process is None or self.process.poll() is not None:
             self.stop()
             self.launch()
-        if self.ask(do="clean") is None:
+        if self.ask_anew(do="clean") is None:
             raise ForkServerFailed("评分程序的fork服务器无法清理沙箱 / the grader's fork server did not clean its sandbox")
         empty(self.folder)  # whatever the last kernel left in the shared folder
 
     def fork(self, argv, cwd):
         """A new kernel, in the sandbox that `clean` has just emptied."""
-        if self.ask(do="start", argv=argv, cwd=str(cwd)) is None:
+        if self.ask_anew(do="start", argv=argv, cwd=str(cwd)) is None:
             raise ForkServerFailed("评分程序的fork服务器无法启动内核 / the grader's fork server did not start a kernel")
         return ForkedKernel(self)
 

@@ -98,17 +98,23 @@ def spreadsheet_safe(value):
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def grade_rows(gb, assignment, students, ungraded):
+def awaiting_grade(coursedir, assignment, student_id):
+    """Whether the student's folder in submitted/ holds a notebook of the assignment."""
+    folder = Path(coursedir.format_path(coursedir.submitted_directory, student_id, assignment.name))
+    return any((folder / f"{notebook.name}.ipynb").is_file() for notebook in assignment.notebooks)
+
+
+def grade_rows(gb, assignment, students, coursedir):
     """nbgrader export's rows of one assignment, one per student, formula-like text made inert. A student
-    without a submission in the gradebook scores 0, as in nbgrader's, unless `ungraded(student id)`: a
-    submission the grader failed to grade has no score (blank), not a zero."""
+    without a submission in the gradebook scores 0, as in nbgrader's, unless a notebook of theirs awaits
+    a grade (`awaiting_grade`; e.g. the grader failed on it): no score yet is a blank, not a zero."""
     for student in students:
         try:
             submission = gb.find_submission(assignment.name, student.id)
             penalty = submission.late_submission_penalty
             scores = [submission.timestamp, submission.score, penalty, max(0.0, submission.score - (penalty or 0))]
         except MissingEntry:
-            scores = ["", "", "", ""] if ungraded(student.id) else ["", 0.0, 0.0, 0.0]
+            scores = ["", "", "", ""] if awaiting_grade(coursedir, assignment, student.id) else ["", 0.0, 0.0, 0.0]
         yield [spreadsheet_safe(v) for v in (assignment.name, assignment.duedate, scores[0], student.id,
                                              student.last_name, student.first_name, student.email, *scores[1:],
                                              assignment.max_score)]
@@ -122,25 +128,22 @@ class GradesExport(ExportPlugin):
         wanted = {str(name) for name in self.student}
         students = [s for s in gradebook.students if not wanted or s.id in wanted]
         self.log.info("Exporting grades to %s", self.to or "grades.csv")
-        coursedir = self.parent.coursedir
         with open(self.to or "grades.csv", "w", newline="") as f:
             writer = csv.writer(f, lineterminator="\n")  # as nbgrader's lines end
             writer.writerow(GRADE_COLUMNS)
             for assignment in gradebook.assignments:
                 if not self.assignment or assignment.name in map(str, self.assignment):
-                    writer.writerows(grade_rows(gradebook, assignment, students, lambda student: Path(
-                        coursedir.format_path(coursedir.submitted_directory, student, assignment.name)).is_dir()))
+                    writer.writerows(grade_rows(gradebook, assignment, students, self.parent.coursedir))
 
 
-def write_grades(gb, assignment, path, mistakes, submitted):
+def write_grades(gb, assignment, path, mistakes, coursedir):
     """grades.csv of one assignment as GradesExport writes it, and one more column: each student's
-    diagnosed mistakes, separated by spaces. `submitted`: the students who submitted it."""
+    diagnosed mistakes, separated by spaces."""
     with open(path, "w", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow([*GRADE_COLUMNS, "mistakes"])
         students = gb.students
-        for student, row in zip(students, grade_rows(gb, gb.find_assignment(assignment), students,
-                                                     submitted.__contains__)):
+        for student, row in zip(students, grade_rows(gb, gb.find_assignment(assignment), students, coursedir)):
             writer.writerow([*row, " ".join(mistakes.get(student.id, []))])
 
 

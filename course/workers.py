@@ -7,7 +7,6 @@ import contextlib
 import multiprocessing
 import os
 import shutil
-import sys
 import time
 from collections import deque
 from dataclasses import asdict
@@ -19,7 +18,6 @@ from . import GraderFault
 from .grader import Grader
 from .kernel_fork import remove_scratch, worker_scratch
 from .limits import Limits, cap_grader_memory
-from .table import shown
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
 
@@ -43,8 +41,7 @@ def work(app, force, with_feedback, log_path, scratch, conn):
                 continue
             try:
                 conn.send(asdict(grader.grade(task)))
-            except GraderFault as fault:
-                print(f"== {shown(task)} ==\n{GRADER_FAILED}: {fault}", file=sys.stderr, flush=True)
+            except GraderFault as fault:  # Grader.grade logged what nbgrader said
                 conn.send({**asdict(Outcome(task, reasons=[f"{GRADER_FAILED}: {' '.join(str(fault).split())}"])),
                            "retired": True})
                 break
@@ -148,6 +145,10 @@ class Workers:
         self.remove(worker)
         if worker.student is not None:
             self.remaining -= 1
+            if not worker.stuck:  # the grader's failure: what the attempt began in autograded/ goes, as
+                coursedir = self.args[0].coursedir  # nbgrader does after a failure (it would skip it as graded)
+                shutil.rmtree(coursedir.format_path(coursedir.autograded_directory, worker.student,
+                                                    coursedir.assignment_id), ignore_errors=True)
             yield Outcome(worker.student, reasons=[TIMED_OUT if worker.stuck
                                                    else f"{WORKER_DIED} (exit {worker.process.exitcode})"])
         self.take_spare()
@@ -162,7 +163,7 @@ class Workers:
         """A dead or retired worker out of the pool, with its pipe and scratch folder."""
         del self.workers[worker.conn]
         worker.conn.close()
-        worker.process.join()
+        end(worker.process)
         remove_scratch(worker.scratch)
 
     def abandon(self):
@@ -178,12 +179,17 @@ class Workers:
                     worker.conn.send(None)
             elif worker.student is not None:
                 kill_tree(worker.process.pid)  # still grading: the run was interrupted
-            worker.process.join(timeout=10)  # a finished worker first stops its spare kernels
-            if worker.process.is_alive():
-                kill_tree(worker.process.pid)
-                worker.process.join()
+            end(worker.process)
             worker.conn.close()
             remove_scratch(worker.scratch)
+
+
+def end(process):
+    """Wait for a worker that is stopping (it first stops its fork server), killed if it takes long."""
+    process.join(timeout=10)
+    if process.is_alive():
+        kill_tree(process.pid)
+        process.join()
 
 
 def kill_tree(pid):

@@ -308,3 +308,39 @@ def test_the_coordinator_reports_a_vetting_failure_as_the_graders_and_goes_on(br
     assert vetted == students and not coordinator.pending
     assert {o.student: o.reasons for o in settled} == \
         {s: [f"{GRADER_FAILED}: OSError: disk gone under {s}"] for s in students}
+
+
+def test_a_rerun_grades_again_what_the_grader_failed_and_collects_the_rest(broker, built_course, tmp_path):
+    """A stored result that is the grader's failure (after MAX_ATTEMPTS) is not an answer: the next
+    coordinator deletes it with its count of attempts and sends the task again, while a result stored
+    meanwhile for another student is collected, not regraded. (Celery's send_task is only recorded here.)"""
+    from course import distributed
+    from course.nbgrader_setup import nbgrader_app
+    from course.sample_class import notebooks, write_submission
+    from course.verdict import GRADER_FAILED
+
+    course = built_course(tmp_path / "course", [ASSIGNMENT])
+    with open(course / "nbgrader_config.py", "a") as f:  # a course version of its own: its keys are its own
+        f.write(f"\n# {tmp_path.name}\n")
+    students = ["ada", "bob"]
+    for student in students:
+        write_submission(course, student, ASSIGNMENT, notebooks(ASSIGNMENT))
+    coordinator = distributed.Coordinator(nbgrader_app(ASSIGNMENT, course), broker, force=False,
+                                          with_feedback=False, students=students)
+    sent = []
+    coordinator.celery.send_task = lambda name, args, **kw: sent.append(args[0]["student"])
+    tasks = {s: distributed.task_key(coordinator.version, ASSIGNMENT, s, distributed.vetted_files(
+        course / "submitted" / s / ASSIGNMENT, coordinator.limits)[0], False) for s in students}
+    client = coordinator.redis
+    client.set(key("result", tasks["ada"]), json.dumps({"outcome": {"student": "ada", "reasons": [
+        f"{GRADER_FAILED}: {MAX_ATTEMPTS} attempts / 次尝试: OSError: disk full"]}, "collected": True}))
+    client.set(key("attempts", tasks["ada"]), MAX_ATTEMPTS + 1)
+    client.set(key("result", tasks["bob"]), json.dumps({"outcome": {"student": "bob", "graded": True, "reasons": []}}))
+    try:
+        coordinator.send()
+    finally:
+        coordinator.close()
+    assert sent == ["ada"]
+    assert not client.exists(key("result", tasks["ada"])) and not client.exists(key("attempts", tasks["ada"]))
+    assert client.exists(key("result", tasks["bob"]))
+    client.delete(key("result", tasks["bob"]))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from nbgrader.api import Gradebook
 
 from classroom import class_copy, course_command, sandbox_args, scores
 from course.sample_class import notebooks
@@ -115,6 +116,67 @@ def test_a_fork_server_lost_after_the_canary_costs_nobody_a_zero(tmp_path):
     assert all(score == most for student in ("s1", "s2") for score, most in graded[student].values()), graded
     outcomes = {o["student"]: o for o in json.loads((reports / "summary.json").read_text())["submissions"]}
     assert outcomes["s0"]["reasons"] == [KEPT], outcomes["s0"]
+
+
+def test_a_grading_process_that_dies_costs_its_student_no_zero(tmp_path):
+    """SIGKILL the grading process while it grades s0 (her answer sleeps 8 s, so it is busy with her): her
+    note says it died, the gradebook holds no score of hers, grades.csv a blank, and autograded/ nothing
+    that nbgrader would take as graded; the next run grades her in full."""
+    slow = notebooks(ASSIGNMENT)
+    cell = next(c for nb in slow.values() for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    cell.source += "\nimport time\ntime.sleep(8)\n"
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": slow})
+    graded = course / "autograded" / "s0" / ASSIGNMENT  # nbgrader makes it as it begins her submission
+    with open(tmp_path / "grade.log", "w+") as log:
+        grader = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-feedback",
+                                                 *sandbox_args()), stdout=log, stderr=subprocess.STDOUT)
+        killed = False
+        while grader.poll() is None:
+            if not killed and graded.exists():
+                for worker in psutil.Process(grader.pid).children():  # --jobs 1: the one grading process
+                    worker.kill()
+                    killed = True
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                grader.wait(timeout=0.05)
+        log.seek(0)
+        assert grader.returncode == 0 and killed, log.read()[-3000:]
+    reports = course / "reports" / ASSIGNMENT
+    [outcome] = json.loads((reports / "summary.json").read_text())["submissions"]
+    assert outcome["score"] is None and outcome["reasons"][0].startswith(WORKER_DIED), outcome
+    assert "s0" not in scores(course, ASSIGNMENT) and not graded.exists()
+    with open(reports / "grades.csv", newline="") as f:
+        assert [row["score"] for row in csv.DictReader(f)] == [""]
+
+    again = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-feedback", *sandbox_args()),
+                           capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert all(score == most for score, most in scores(course, ASSIGNMENT)["s0"].values())
+
+
+def test_what_a_failed_attempt_left_goes_and_an_earlier_grade_stays(tmp_path):
+    """course/grade.py forget_failed on a graded class: a submission the grader failed loses its gradebook
+    entry if its student had none before the run, even with scores in it (the notebooks graded before the
+    failure); one graded before keeps its grade; a student's own failure (her kernel died) keeps her zero.
+    And grades.csv: a student of the roster whose folder holds no notebook of the assignment (nbgrader
+    then makes no entry) scores 0, as in nbgrader's export; only a notebook awaiting a grade is a blank."""
+    from course.grade import forget_failed
+    from course.nbgrader_setup import nbgrader_app
+    from course.verdict import Outcome
+
+    course = class_copy(tmp_path / "course", ASSIGNMENT,
+                        {**{s: notebooks(ASSIGNMENT) for s in ("old", "new", "own")}, "empty": {}})
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.add_student("empty")
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-feedback", *sandbox_args()),
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    with open(course / "reports" / ASSIGNMENT / "grades.csv", newline="") as f:
+        assert {row["student_id"]: row["score"] for row in csv.DictReader(f)}["empty"] == "0.0"
+    before = scores(course, ASSIGNMENT)
+    forget_failed(nbgrader_app(ASSIGNMENT, course), [Outcome("old", reasons=[f"{GRADER_FAILED}: lost"]),
+                                                     Outcome("new", reasons=[f"{WORKER_DIED} (exit -9)"]),
+                                                     Outcome("own", reasons=[KERNEL_DIED])], graded_before={"old"})
+    assert scores(course, ASSIGNMENT) == {s: before[s] for s in ("old", "own")}
 
 
 def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
