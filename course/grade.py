@@ -7,55 +7,26 @@ shows progress, then writes the grades CSV, the summary and the instructor's rep
 import contextlib
 import json
 import os
-import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
-from sqlalchemy.exc import OperationalError
 
 from . import CourseError
 from .canary import BROKEN
-from .grader import LOCK_RETRIES
 from .nbgrader_setup import nbgrader_app
 from .report import diagnosed_mistakes, write_grades, write_report
 from .sandbox import require_sandbox
 from .table import table
 from .trusted_execute import TrustedExecute
-from .verdict import KEPT, MISSING, SUMMARY_HEADER, grader_failed, summary_rows
+from .verdict import KEPT, MISSING, SUMMARY_HEADER, summary_rows
 from .workers import Workers
 
 
 def submissions(course, assignment, students=()):
     found = sorted(p.parent.name for p in (Path(course) / "submitted").glob(f"*/{assignment}") if p.is_dir())
     return [s for s in found if s in students] if students else found
-
-
-def forget_failed(app, outcomes, graded_before):
-    """Remove from the gradebook what the grader's failed attempts left: the entry of each submission the
-    grader failed (verdict.grader_failed), unless it holds an earlier grade: its student had an entry
-    before this run (`graded_before`) and some grade of it has a score. Otherwise it would count as a
-    zero, or as the score of the notebooks graded before the failure."""
-    failed = [outcome.student for outcome in outcomes if grader_failed(outcome)]
-    if not failed:
-        return
-    for attempt in range(LOCK_RETRIES):
-        try:
-            with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
-                for student in failed:
-                    with contextlib.suppress(MissingEntry):
-                        grades = [g for n in gb.find_submission(app.coursedir.assignment_id, student).notebooks
-                                  for g in n.grades]
-                        if student not in graded_before or all(g.auto_score is None and g.manual_score is None
-                                                               for g in grades):
-                            gb.remove_submission(app.coursedir.assignment_id, student)
-            return
-        except OperationalError:  # formgrader can hold the SQLite gradebook for a moment
-            time.sleep(1 + attempt)
-    print("成绩册被锁定：评分程序未能评分的提交可能仍记为0分，请再运行一次 course grade。\n"
-          "The gradebook is locked: submissions the grader failed may still count as 0; run course grade again.",
-          file=sys.stderr)
 
 
 def read_scores(app, outcomes):
@@ -81,14 +52,12 @@ def default_jobs():
     return (os.cpu_count() or 1) + 1
 
 
-def graded_so_far(app):
-    """The students with a submission of the assignment in the gradebook; CourseError if the gradebook
-    has no such assignment."""
+def require_assignment(app):
+    """CourseError unless the gradebook has the assignment, with its notebooks."""
     with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
         with contextlib.suppress(MissingEntry):
-            assignment = gb.find_assignment(app.coursedir.assignment_id)
-            if assignment.notebooks:
-                return {submission.student_id for submission in assignment.submissions}
+            if gb.find_assignment(app.coursedir.assignment_id).notebooks:
+                return
     raise CourseError(f"成绩册里没有作业{app.coursedir.assignment_id}：请先运行 python -m course build\n"
                       f"The gradebook has no assignment {app.coursedir.assignment_id}: "
                       "run `python -m course build` first.")
@@ -109,7 +78,7 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     sandboxed = TrustedExecute(parent=app).sandbox
     if sandboxed:  # refuse at once without bubblewrap (SandboxUnavailable), rather than run student code unsandboxed;
         require_sandbox(start=False)  # that Python starts in it, the workers' fork servers show (the canary)
-    graded_before = graded_so_far(app)
+    require_assignment(app)
     todo = submissions(course, assignment, students)
     (reports / "grading.log").write_text("")
     outcomes, start = [], time.perf_counter()
@@ -132,15 +101,13 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
             bar.close()
         workers.close()
     seconds = time.perf_counter() - start
-    finish(app, course, reports, outcomes, seconds, graded_before, {"jobs": jobs})
+    finish(app, course, reports, outcomes, seconds, {"jobs": jobs})
     return outcomes, seconds
 
 
-def finish(app, course, reports, outcomes, seconds, graded_before, extra):
-    """The grades CSV, summary.json and the report of a graded class (`graded_before`: graded_so_far
-    before this run)."""
+def finish(app, course, reports, outcomes, seconds, extra):
+    """The grades CSV, summary.json and the report of a graded class."""
     assignment = app.coursedir.assignment_id
-    forget_failed(app, outcomes, graded_before)
     read_scores(app, outcomes)
     named = diagnosed_mistakes(course, assignment)
     with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
@@ -160,7 +127,7 @@ def grade_distributed(app, course, reports, broker, students, force, progress, w
 
     assignment = app.coursedir.assignment_id
     require_shared_gradebook(app)
-    graded_before = graded_so_far(app)
+    require_assignment(app)
     todo = submissions(course, assignment, students)
     start = time.perf_counter()
     bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
@@ -171,7 +138,7 @@ def grade_distributed(app, course, reports, broker, students, force, progress, w
     seconds = time.perf_counter() - start
     for worker, why in sorted(refusals.items()):
         print(f"评分机 / worker {worker}: {why}")
-    finish(app, course, reports, outcomes, seconds, graded_before, {"broker": True, "refused": refusals})
+    finish(app, course, reports, outcomes, seconds, {"broker": True, "refused": refusals})
     return outcomes, seconds
 
 

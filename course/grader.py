@@ -20,8 +20,10 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.preprocessors import Execute
+from sqlalchemy.exc import OperationalError
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
@@ -114,6 +116,53 @@ def source_folder(app):
     return Path(app.coursedir.format_path(app.coursedir.source_directory, ".", app.coursedir.assignment_id))
 
 
+def entry_state(app, student):
+    """The student's gradebook entry of the assignment as it is (None: there is none), for restore_entry."""
+    with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+        try:
+            submission = gb.find_submission(app.coursedir.assignment_id, student)
+        except MissingEntry:
+            return None
+        return {"timestamp": submission.timestamp,
+                "grades": {(nb.name, g.name): (g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade)
+                           for nb in submission.notebooks for g in nb.grades},
+                "comments": {(nb.name, c.name): (c.auto_comment, c.manual_comment)
+                             for nb in submission.notebooks for c in nb.comments}}
+
+
+def restore_entry(app, student, entry):
+    """Put the student's gradebook entry back as entry_state found it before an attempt the grader failed:
+    removed if there was none (it would count as a zero), else its earlier grades and comments (nbgrader
+    saves each notebook's as it goes: not a mix of new and old). Raises GraderFault if the gradebook
+    stays locked."""
+    assignment = app.coursedir.assignment_id
+    for attempt in range(LOCK_RETRIES):
+        try:
+            with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+                try:
+                    submission = gb.find_submission(assignment, student)
+                except MissingEntry:
+                    return
+                if entry is None:
+                    gb.remove_submission(assignment, student)
+                    return
+                submission.timestamp = entry["timestamp"]
+                for nb in submission.notebooks:
+                    for g in nb.grades:
+                        if (nb.name, g.name) in entry["grades"]:
+                            g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade = \
+                                entry["grades"][nb.name, g.name]
+                    for c in nb.comments:
+                        if (nb.name, c.name) in entry["comments"]:
+                            c.auto_comment, c.manual_comment = entry["comments"][nb.name, c.name]
+                gb.db.commit()
+                return
+        except OperationalError:  # formgrader can hold the SQLite gradebook for a moment
+            time.sleep(1 + attempt)
+    raise GraderFault(f"成绩册被锁定，{shown(student)}的记录可能有误 / the gradebook is locked: "
+                      f"{shown(student)}'s entry may be wrong")
+
+
 class Grader:
     """One worker's nbgrader: the app is configured once, then grades one student at a time.
 
@@ -140,9 +189,10 @@ class Grader:
         except Exception as error:  # the grader itself could not run
             return [f"{type(error).__name__}: {error}"]
 
-    def grade(self, student):
-        """Grade one student's submission: its Outcome. Raises GraderFault when the grader failed (the
-        gradebook entry nbgrader made for it has no score; course/grade.py removes it)."""
+    def grade(self, student, began=lambda entry: None):
+        """Grade one student's submission: its Outcome. Just before nbgrader starts on it, `began` is given
+        the student's gradebook entry as it is (`entry_state`), which a pool that sees this worker die puts
+        back. When the grader fails (GraderFault), the entry is put back here, then the fault raised."""
         outcome, start = Outcome(student), time.perf_counter()
         self.execute.state.cell_seconds, self.execute.state.fault = 0.0, None
         coursedir = self.app.coursedir
@@ -150,11 +200,14 @@ class Grader:
                                self.folder("submitted_directory", student), Limits(parent=self.app))
         graded = self.folder("autograded_directory", student)
         before = {p.name: p.stat().st_mtime_ns for p in graded.glob("*.ipynb")}
+        entry = entry_state(self.app, student)
+        began(entry)
         for attempt in range(LOCK_RETRIES):
             self.records.clear()
             converted = self.autograde(student)
             if self.execute.state.fault is not None:
                 print(f"== {shown(student)} ==\n{self.records.text()}", file=sys.stderr, flush=True)
+                restore_entry(self.app, student, entry)
                 raise self.execute.state.fault
             if "database is locked" not in self.records.text():
                 break

@@ -261,11 +261,15 @@ class ForkServer:
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    PYDEVD_DISABLE_FILE_VALIDATION="1",  # debugpy's warning on import, as in the sandbox
                    PYTHONPATH=str(Path(course.__file__).resolve().parent.parent))  # this course's package
-        if self.sandbox:
-            command, self.cgroups = self.sandbox.command(command, self.folder, self.folder)
-            env = sandbox_env()
-        self.process = subprocess.Popen(uncapped(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        cwd=self.folder, env=env, text=True, start_new_session=True)
+        try:
+            if self.sandbox:
+                command, self.cgroups = self.sandbox.command(command, self.folder, self.folder)
+                env = sandbox_env()
+            self.process = subprocess.Popen(uncapped(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            cwd=self.folder, env=env, text=True, start_new_session=True)
+        except OSError as error:  # e.g. bubblewrap gone, a cgroup that cannot be made
+            raise ForkServerFailed(f"评分程序的fork服务器无法启动 / the grader's fork server did not start: "
+                                   f"{type(error).__name__}: {error}") from error
         self.starting = True  # the server says it is ready once it has imported everything
 
     def ask(self, **request):

@@ -15,7 +15,7 @@ from multiprocessing.connection import wait
 import psutil
 
 from . import GraderFault
-from .grader import Grader
+from .grader import Grader, restore_entry
 from .kernel_fork import remove_scratch, worker_scratch
 from .limits import Limits, cap_grader_memory
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
@@ -40,7 +40,7 @@ def work(app, force, with_feedback, log_path, scratch, conn):
                 conn.send(grader.canary())
                 continue
             try:
-                conn.send(asdict(grader.grade(task)))
+                conn.send(asdict(grader.grade(task, began=lambda entry: conn.send({"began": entry}))))
             except GraderFault as fault:  # Grader.grade logged what nbgrader said
                 conn.send({**asdict(Outcome(task, reasons=[f"{GRADER_FAILED}: {' '.join(str(fault).split())}"])),
                            "retired": True})
@@ -54,6 +54,7 @@ class Worker:
     def __init__(self, process, conn, scratch):
         self.process, self.conn, self.scratch = process, conn, scratch
         self.student, self.since, self.stuck = None, None, False
+        self.began, self.entry = False, None  # nbgrader started on the student, whose entry was `entry`
 
 
 class Workers:
@@ -63,7 +64,7 @@ class Workers:
 
     def __init__(self, app, force, with_feedback, jobs, students, log_path):
         self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
-        self.args = (app, force, with_feedback, str(log_path))
+        self.app, self.args = app, (app, force, with_feedback, str(log_path))
         # nbgrader's Execute already stops a looping cell (Execute.timeout); this only catches a worker
         # stuck outside a cell, e.g. on a kernel that ignores interrupts and never dies.
         self.deadline = Limits(parent=app).worker_deadline
@@ -83,6 +84,7 @@ class Workers:
             self.assign(worker)
 
     def assign(self, worker):
+        worker.began, worker.entry = False, None
         worker.student = self.todo.popleft() if self.todo else None
         worker.since = time.monotonic()
         try:
@@ -121,6 +123,9 @@ class Workers:
                 except (EOFError, OSError):
                     yield from self.bury(worker)
                     continue
+                if "began" in data:
+                    worker.began, worker.entry = True, data["began"]
+                    continue
                 self.remaining -= 1
                 retired = data.pop("retired", False)
                 yield Outcome(**data)
@@ -145,12 +150,16 @@ class Workers:
         self.remove(worker)
         if worker.student is not None:
             self.remaining -= 1
-            if not worker.stuck:  # the grader's failure: what the attempt began in autograded/ goes, as
-                coursedir = self.args[0].coursedir  # nbgrader does after a failure (it would skip it as graded)
+            reasons = [TIMED_OUT if worker.stuck else f"{WORKER_DIED} (exit {worker.process.exitcode})"]
+            if worker.began and not worker.stuck:  # the grader's failure: the gradebook entry as it was, and
+                coursedir = self.app.coursedir  # autograded/ without the half-made folder nbgrader would skip
                 shutil.rmtree(coursedir.format_path(coursedir.autograded_directory, worker.student,
                                                     coursedir.assignment_id), ignore_errors=True)
-            yield Outcome(worker.student, reasons=[TIMED_OUT if worker.stuck
-                                                   else f"{WORKER_DIED} (exit {worker.process.exitcode})"])
+                try:
+                    restore_entry(self.app, worker.student, worker.entry)
+                except GraderFault as fault:  # a locked gradebook: said, not fatal to the run
+                    reasons.append(f"{GRADER_FAILED}: {fault}")
+            yield Outcome(worker.student, reasons=reasons)
         self.take_spare()
 
     def take_spare(self):

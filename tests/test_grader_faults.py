@@ -153,18 +153,17 @@ def test_a_grading_process_that_dies_costs_its_student_no_zero(tmp_path):
     assert all(score == most for score, most in scores(course, ASSIGNMENT)["s0"].values())
 
 
-def test_what_a_failed_attempt_left_goes_and_an_earlier_grade_stays(tmp_path):
-    """course/grade.py forget_failed on a graded class: a submission the grader failed loses its gradebook
-    entry if its student had none before the run, even with scores in it (the notebooks graded before the
-    failure); one graded before keeps its grade; a student's own failure (her kernel died) keeps her zero.
-    And grades.csv: a student of the roster whose folder holds no notebook of the assignment (nbgrader
-    then makes no entry) scores 0, as in nbgrader's export; only a notebook awaiting a grade is a blank."""
-    from course.grade import forget_failed
+def test_an_attempt_the_grader_failed_leaves_the_entry_as_it_was(tmp_path):
+    """course/grader.py entry_state and restore_entry on a graded class: an entry an attempt changed (here
+    every grade rescored 0, as nbgrader saves a notebook's grades before the next one fails) gets its
+    earlier grades back, not a mix; an entry the attempt made goes. And grades.csv: a student of the roster
+    whose folder holds no notebook of the assignment (nbgrader makes no entry) scores 0, as in nbgrader's
+    export; only a notebook awaiting a grade is a blank."""
+    from course.grader import entry_state, restore_entry
     from course.nbgrader_setup import nbgrader_app
-    from course.verdict import Outcome
 
     course = class_copy(tmp_path / "course", ASSIGNMENT,
-                        {**{s: notebooks(ASSIGNMENT) for s in ("old", "new", "own")}, "empty": {}})
+                        {**{s: notebooks(ASSIGNMENT) for s in ("old", "new")}, "empty": {}})
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         gb.add_student("empty")
     run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-feedback", *sandbox_args()),
@@ -172,11 +171,17 @@ def test_what_a_failed_attempt_left_goes_and_an_earlier_grade_stays(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     with open(course / "reports" / ASSIGNMENT / "grades.csv", newline="") as f:
         assert {row["student_id"]: row["score"] for row in csv.DictReader(f)}["empty"] == "0.0"
-    before = scores(course, ASSIGNMENT)
-    forget_failed(nbgrader_app(ASSIGNMENT, course), [Outcome("old", reasons=[f"{GRADER_FAILED}: lost"]),
-                                                     Outcome("new", reasons=[f"{WORKER_DIED} (exit -9)"]),
-                                                     Outcome("own", reasons=[KERNEL_DIED])], graded_before={"old"})
-    assert scores(course, ASSIGNMENT) == {s: before[s] for s in ("old", "own")}
+    app, before = nbgrader_app(ASSIGNMENT, course), scores(course, ASSIGNMENT)
+    entry = entry_state(app, "old")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for notebook in gb.find_submission(ASSIGNMENT, "old").notebooks:
+            for grade in notebook.grades:
+                grade.auto_score = 0.0
+        gb.db.commit()
+    assert scores(course, ASSIGNMENT)["old"] != before["old"]
+    restore_entry(app, "old", entry)
+    restore_entry(app, "new", None)
+    assert scores(course, ASSIGNMENT) == {"old": before["old"]}
 
 
 def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
