@@ -150,17 +150,27 @@ class Workers:
         self.remove(worker)
         if worker.student is not None:
             self.remaining -= 1
-            reasons = [TIMED_OUT if worker.stuck else f"{WORKER_DIED} (exit {worker.process.exitcode})"]
-            if worker.began and not worker.stuck:  # the grader's failure: the gradebook entry as it was, and
-                coursedir = self.app.coursedir  # autograded/ without the half-made folder nbgrader would skip
-                shutil.rmtree(coursedir.format_path(coursedir.autograded_directory, worker.student,
-                                                    coursedir.assignment_id), ignore_errors=True)
-                try:
-                    restore_entry(self.app, worker.student, worker.entry)
-                except GraderFault as fault:  # a locked gradebook: said, not fatal to the run
-                    reasons.append(f"{GRADER_FAILED}: {fault}")
-            yield Outcome(worker.student, reasons=reasons)
+            if worker.stuck:  # the student's: her code would not stop
+                yield Outcome(worker.student, reasons=[TIMED_OUT])
+            else:  # the grader's failure
+                yield Outcome(worker.student, reasons=[f"{WORKER_DIED} (exit {worker.process.exitcode})",
+                                                       *self.undo_attempt(worker)])
         self.take_spare()
+
+    def undo_attempt(self, worker):
+        """What the unfinished attempt of a dead or stopped worker left, if nbgrader had begun: its
+        student's gradebook entry as it was, and no autograded/ folder (nbgrader would skip a half-made one
+        as graded). A reason if the gradebook stays locked."""
+        if not worker.began:
+            return []
+        coursedir = self.app.coursedir
+        shutil.rmtree(coursedir.format_path(coursedir.autograded_directory, worker.student, coursedir.assignment_id),
+                      ignore_errors=True)
+        try:
+            restore_entry(self.app, worker.student, worker.entry)
+            return []
+        except GraderFault as fault:
+            return [f"{GRADER_FAILED}: {fault}"]
 
     def take_spare(self):
         """A new worker in place of one removed, while students are left."""
@@ -186,9 +196,16 @@ class Workers:
             if worker.since is None:  # never given a student (the canary failed): it stops on None
                 with contextlib.suppress(OSError):
                     worker.conn.send(None)
-            elif worker.student is not None:
-                kill_tree(worker.process.pid)  # still grading: the run was interrupted
+            elif worker.student is not None:  # still grading: the run was interrupted
+                kill_tree(worker.process.pid)
+                with contextlib.suppress(EOFError, OSError):  # what it said meanwhile
+                    while worker.student is not None and worker.conn.poll():
+                        data = worker.conn.recv()
+                        worker.began, worker.entry = "began" in data, data.get("began")
+                        worker.student = worker.student if worker.began else None  # else it finished
             end(worker.process)
+            if worker.student is not None:
+                self.undo_attempt(worker)
             worker.conn.close()
             remove_scratch(worker.scratch)
 

@@ -121,31 +121,44 @@ def test_a_fork_server_lost_after_the_canary_costs_nobody_a_zero(tmp_path):
 def test_a_grading_process_that_dies_costs_its_student_no_zero(tmp_path):
     """SIGKILL the grading process while it grades s0 (her answer sleeps 8 s, so it is busy with her): her
     note says it died, the gradebook holds no score of hers, grades.csv a blank, and autograded/ nothing
-    that nbgrader would take as graded; the next run grades her in full."""
+    that nbgrader would take as graded. Then the same when the instructor interrupts the run (SIGINT, as
+    Ctrl-C). The next run grades her in full."""
     slow = notebooks(ASSIGNMENT)
     cell = next(c for nb in slow.values() for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
     cell.source += "\nimport time\ntime.sleep(8)\n"
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": slow})
     graded = course / "autograded" / "s0" / ASSIGNMENT  # nbgrader makes it as it begins her submission
-    with open(tmp_path / "grade.log", "w+") as log:
-        grader = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-feedback",
-                                                 *sandbox_args()), stdout=log, stderr=subprocess.STDOUT)
-        killed = False
-        while grader.poll() is None:
-            if not killed and graded.exists():
-                for worker in psutil.Process(grader.pid).children():  # --jobs 1: the one grading process
-                    worker.kill()
-                    killed = True
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                grader.wait(timeout=0.05)
-        log.seek(0)
-        assert grader.returncode == 0 and killed, log.read()[-3000:]
+
+    def stopped_while_grading(stop):
+        """Run `course grade --jobs 1`; once nbgrader has begun on s0, `stop(the run's process)`."""
+        with open(tmp_path / "grade.log", "w+") as log:
+            grader = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-feedback",
+                                                     *sandbox_args()), stdout=log, stderr=subprocess.STDOUT)
+            stopped = False
+            while grader.poll() is None:
+                if not stopped and graded.exists():
+                    stop(psutil.Process(grader.pid))
+                    stopped = True
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    grader.wait(timeout=0.05)
+            log.seek(0)
+            return grader.returncode, stopped, log.read()[-3000:]
+
+    def kill_worker(run):
+        for worker in run.children():  # --jobs 1: the one grading process
+            worker.kill()
+    status, stopped, log = stopped_while_grading(kill_worker)
+    assert status == 0 and stopped, log
     reports = course / "reports" / ASSIGNMENT
     [outcome] = json.loads((reports / "summary.json").read_text())["submissions"]
     assert outcome["score"] is None and outcome["reasons"][0].startswith(WORKER_DIED), outcome
     assert "s0" not in scores(course, ASSIGNMENT) and not graded.exists()
     with open(reports / "grades.csv", newline="") as f:
         assert [row["score"] for row in csv.DictReader(f)] == [""]
+
+    status, stopped, log = stopped_while_grading(lambda run: run.send_signal(signal.SIGINT))
+    assert status != 0 and stopped and "KeyboardInterrupt" in log, log
+    assert "s0" not in scores(course, ASSIGNMENT) and not graded.exists()
 
     again = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-feedback", *sandbox_args()),
                            capture_output=True, text=True, timeout=900)
