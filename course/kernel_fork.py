@@ -47,6 +47,7 @@ class ForkServerFailed(course.GraderFault, RuntimeError):
     """The worker's fork server did not answer, even started anew: the grader's failure (e.g. its
     sandbox broke after the canary passed), not the submission's."""
 
+
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 
 # During grading nobody looks at a figure, and rasterising one (PNG, SVG...) is most of the time a

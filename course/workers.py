@@ -56,6 +56,12 @@ class Worker:
         self.student, self.since, self.stuck = None, None, False
         self.began, self.entry = False, None  # nbgrader started on the student, whose entry was `entry`
 
+    def began_message(self, data):
+        """Whether `data`, a message from the worker, says nbgrader began (its entry is then kept)."""
+        if "began" in data:
+            self.began, self.entry = True, data["began"]
+        return "began" in data
+
 
 class Workers:
     """Worker processes given one student at a time (see the module's docstring). They start at
@@ -123,8 +129,7 @@ class Workers:
                 except (EOFError, OSError):
                     yield from self.bury(worker)
                     continue
-                if "began" in data:
-                    worker.began, worker.entry = True, data["began"]
+                if worker.began_message(data):
                     continue
                 self.remaining -= 1
                 retired = data.pop("retired", False)
@@ -200,9 +205,8 @@ class Workers:
                 kill_tree(worker.process.pid)
                 with contextlib.suppress(EOFError, OSError):  # what it said meanwhile
                     while worker.student is not None and worker.conn.poll():
-                        data = worker.conn.recv()
-                        worker.began, worker.entry = "began" in data, data.get("began")
-                        worker.student = worker.student if worker.began else None  # else it finished
+                        if not worker.began_message(worker.conn.recv()):
+                            worker.student = None  # it finished
             end(worker.process)
             if worker.student is not None:
                 self.undo_attempt(worker)
