@@ -122,7 +122,7 @@ class CappedKernelClient(AsyncKernelClient, Limits):
     shell_channel_class = Type(PatientChannel)
     iopub_channel_class = Type(PatientChannel)
 
-    call_payload = None  # set by the grader for one call (course/trusted_execute.py kernel_record)
+    call = None  # set by the grader for one call (course/trusted_execute.py kernel_record)
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -166,13 +166,15 @@ class CappedKernelClient(AsyncKernelClient, Limits):
 
     def execute(self, code, silent=False, store_history=True, user_expressions=None, allow_stdin=None,
                 stop_on_error=True):
-        """jupyter_client's execute_request, with a grader's call's arguments in its metadata: in the
-        code, IPython would parse them as a string literal (about 80 ms per MB; a call carries up to 3 MB)."""
-        content = {"code": code, "silent": silent, "store_history": store_history,
-                   "user_expressions": user_expressions or {},
-                   "allow_stdin": self.allow_stdin if allow_stdin is None else allow_stdin, "stop_on_error": stop_on_error}
-        metadata = {} if self.call_payload is None else {CALL: self.call_payload}
-        msg = self.session.msg("execute_request", content, metadata=metadata)
+        """jupyter_client's execute_request; while the grader makes a call (`call`), that call's own
+        message instead (course/wire.py answer_calls), which carries its arguments as data: in code,
+        IPython would parse them as a string literal (about 80 ms per MB; a call carries up to 3 MB)."""
+        if self.call is None:
+            msg = self.session.msg("execute_request", {
+                "code": code, "silent": silent, "store_history": store_history, "user_expressions": user_expressions or {},
+                "allow_stdin": self.allow_stdin if allow_stdin is None else allow_stdin, "stop_on_error": stop_on_error})
+        else:
+            msg = self.session.msg(CALL, self.call)
         # jupyter_client numbers its requests (session, pid, counter): a kernel could predict the next
         # one and send messages for it in advance
         msg["header"]["msg_id"] = msg["msg_id"] = uuid.uuid4().hex

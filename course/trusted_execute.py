@@ -25,7 +25,6 @@ import ast
 import builtins
 import contextlib
 import io
-import json
 import math
 import time
 from dataclasses import asdict
@@ -43,7 +42,7 @@ from .checks import CheckFailure
 from .limits import Limits, default
 from .preprocessors import is_test_cell
 from .sandbox import KernelManager, SandboxedKernelManager, require_sandbox
-from .wire import MIME, Budget, Remote, encode, shorten
+from .wire import Budget, Remote, encode, shorten
 
 BUILTIN_NAMES = set(dir(builtins))
 KERNEL_DIED = "内核已退出，之后的测试未运行。/ The kernel died; later tests did not run."
@@ -57,6 +56,7 @@ TIMED_OUT = ("单元格超过时间限制且不响应中断，内核已被终止
 OUTPUT_LOST = ("内核的输出没有全部送达评分程序（例如有一条消息超过了评分程序接受的大小），之后的测试未运行。/ The kernel's "
                "output did not all reach the grader (for instance, a message larger than the grader accepts); later "
                "tests did not run.")
+ANSWER_CALLS = "__import__('course.wire', fromlist=['answer_calls']).answer_calls()"
 NOT_RUN = "not_run_when_graded"  # cell metadata: the feedback template explains it
 TRUNCATED = "\n[输出过长，其余部分已省略 / output too long, the rest was dropped]\n"
 
@@ -97,10 +97,8 @@ class KernelName(Remote):
         return self._request(args=[], kwargs={}, fetch=True)
 
     def _request(self, args, kwargs, fetch=False, max_steps=None):
-        payload = json.dumps({"args": args, "kwargs": kwargs, "fetch": fetch, "budget": asdict(self.budget),
-                              "max_steps": max_steps})
-        code = f"__import__('course.wire', fromlist=['serve']).serve(lambda: {self.name})"
-        return self.executor.kernel_record(code, payload)
+        return self.executor.kernel_record({"name": self.name, "args": args, "kwargs": kwargs, "fetch": fetch,
+                                            "budget": asdict(self.budget), "max_steps": max_steps})
 
 
 def within(timeout, seconds_left):
@@ -131,6 +129,7 @@ class TrustedExecute(Execute, Limits):
         self.use_diagnosis(resources)
         self.test_namespace = {"__builtins__": builtins}  # shared by the test cells, like a kernel's
         self.output_sizes, self.notebook_output, self.awaiting_record, self.record = {}, 0, False, None
+        self.answering = False  # the kernel answers calls once the first call set it to (kernel_record)
         self.budget_left = float(self.call_budget)
         run = self.mark_trailing_cells()
         with contextlib.ExitStack() as kernel:
@@ -256,23 +255,17 @@ class TrustedExecute(Execute, Limits):
         return outputs
 
     def output(self, outs, msg, display_id, cell_index):
-        """Keep at most max_output characters of a cell's output (the grader's records always)."""
+        """Keep at most max_output characters of a cell's output."""
         content = msg["content"]
-        if self.awaiting_record and MIME in content.get("data", {}):
-            # The last record of a call is the one `serve` published after the student's function
-            # returned; one the function displayed itself comes earlier and is overwritten.
-            self.record = content["data"][MIME]
+        parent = msg["parent_header"].get("msg_id")
+        size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
+        used = self.output_sizes.get(parent, 0)
+        self.output_sizes[parent] = used + size
+        self.notebook_output += size
+        if used + size > self.max_output or self.notebook_output > self.max_notebook_output:
+            if not outs or outs[-1].get("text") != TRUNCATED:
+                outs.append(new_output("stream", name="stdout", text=TRUNCATED))
             return None
-        else:
-            parent = msg["parent_header"].get("msg_id")
-            size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
-            used = self.output_sizes.get(parent, 0)
-            self.output_sizes[parent] = used + size
-            self.notebook_output += size
-            if used + size > self.max_output or self.notebook_output > self.max_notebook_output:
-                if not outs or outs[-1].get("text") != TRUNCATED:
-                    outs.append(new_output("stream", name="stdout", text=TRUNCATED))
-                return None
         shorten_error(content)
         return super().output(outs, msg, display_id, cell_index)
 
@@ -298,6 +291,8 @@ class TrustedExecute(Execute, Limits):
 
     def on_cell_executed(self, **kwargs):
         content = kwargs["execute_reply"]["content"]  # the kernel wrote it; nbgrader may copy it into the cell
+        if self.awaiting_record:  # a call's record comes with its reply (course/wire.py answer_calls)
+            self.record = content.pop("record", None)
         if content.get("status") not in ("ok", "error", "aborted"):
             content["status"] = "error"
         if content["status"] == "error":
@@ -307,9 +302,19 @@ class TrustedExecute(Execute, Limits):
         shorten_error(content)
         super().on_cell_executed(**kwargs)
 
-    def kernel_record(self, code, payload):
-        """Run one call in the kernel, its arguments (`payload`) beside the code; return its record
-        (a failure record if there is none)."""
+    def kernel_record(self, request):
+        """Run one call in the kernel (`request`: course/wire.py `record`); return its record (a
+        failure record if there is none). The notebook's first call sets the kernel to answer calls."""
+        if not self.answering:
+            failure = self.run_in_kernel(ANSWER_CALLS)
+            if failure:
+                return failure
+            self.answering = True
+        return self.run_in_kernel(request["name"], request)
+
+    def run_in_kernel(self, code, request=None):
+        """Run `code` in the kernel, or with a `request` send it as a call; the call's record, or a
+        failure record if the kernel sent none (with no request, None if the code ran)."""
         if self.budget_left <= 0:
             raise BudgetSpent
         # new_code_cell's cell without its schema validation (about 1 ms, and a notebook makes ~100 calls)
@@ -317,18 +322,20 @@ class TrustedExecute(Execute, Limits):
         test_cell = self.nb.cells[self.test_index]
         self.awaiting_record, self.record, timeout, start = True, None, self.timeout, time.monotonic()
         self.timeout = within(timeout, self.budget_left)  # a slow call ends with the budget
-        self.kc.call_payload = payload
+        self.kc.call = request
         self.past_time_limit = False  # per call: an earlier call's interrupt may have worked
         try:
             self.execute_cell(cell, self.test_index, store_history=False)
         finally:
             self.nb.cells[self.test_index] = test_cell  # nbclient stores the cell it ran at that index
-            self.awaiting_record, self.timeout, self.kc.call_payload = False, timeout, None
+            self.awaiting_record, self.timeout, self.kc.call = False, timeout, None
             self.budget_left -= time.monotonic() - start
         if self.budget_left <= 0:
             raise BudgetSpent
-        if self.record is not None:
+        if self.record is not None and request is not None:
             return self.record
         errors = [o for o in cell.outputs if o.output_type == "error"]
+        if request is None and not errors:
+            return None
         reason = f"{errors[0].ename}: {errors[0].evalue}" if errors else "no result / 没有结果"
         return {"value": encode(None), "error": reason, "warnings": [], "modified": []}

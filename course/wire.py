@@ -1,9 +1,8 @@
 """The wire between a student's kernel and the grader: what stands between hostile code and the verdict.
 
-A test cell in the grader calls a student's function through a `Remote`; the kernel runs `serve`,
-which calls the function with `invoke` and publishes a record (MIME type `MIME`) whose value
-`encode` turned into plain JSON data: never a pickle, never the student's object. The grader
-rebuilds the record with `Call.from_record` and the value with `decode`. The kernel may forge any
+A test cell in the grader calls a student's function through a `Remote`; the kernel answers the call
+(`answer_calls`): it calls the function with `invoke` and replies with a record whose value `encode`
+turned into plain JSON data: never a pickle, never the student's object. The grader rebuilds the record with `Call.from_record` and the value with `decode`. The kernel may forge any
 record within the message cap (Limits.kernel_message_bytes), so `decode` and `from_record` accept
 only encode's form within a `Budget` (course/limits.py); anything else becomes an `Odd` that names
 the problem. The grader sends its budget with each call, so both ends apply the same one. Outside
@@ -286,28 +285,56 @@ class Remote:
         raise NotImplementedError
 
 
-MIME = "application/vnd.course.record+json"
+CALL = "course_call_request"  # the shell message that carries a grader's call (answered by `answer_calls`)
 
 
-CALL = "course.call"  # the execute_request's metadata key that holds a call's arguments
-
-
-def serve(get_fn):
-    """Kernel side of a grader's call: decode the arguments (sent in the request's metadata beside
-    the code, course/sandbox.py CappedKernelClient), call, publish the record."""
+def answer_calls():
+    """Run once in a grading kernel (the grader's first call does): from then on the kernel answers
+    each call, a shell message of its own type, with `_answer`. A call in a cell of its own cost about
+    3 ms of IPython's parsing, compiling and bookkeeping; the function still runs as in a cell."""
     from IPython import get_ipython
-    from IPython.display import display
-    request = json.loads(get_ipython().kernel.get_parent()["metadata"][CALL])
+    shell = get_ipython()
+    shell.kernel.shell_handlers[CALL] = lambda stream, ident, parent: _answer(shell, stream, ident, parent)
+
+
+def _answer(shell, stream, ident, parent):
+    """Call the student's function as IPython runs a cell (its events, builtins, display hook,
+    excepthook, and input() refused as in a grading cell); the reply carries the record. An error
+    outside the function (an interrupt just after it returned) is the call's, as in a cell."""
+    from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
+
+    request, kernel = parent["content"], shell.kernel
+    result = ExecutionResult(ExecutionInfo(request["name"], False, False, True, None))
+    reply = {"status": "ok", "execution_count": shell.execution_count, "user_expressions": {}, "payload": []}
+    kernel._forward_input(False)
+    shell.events.trigger("pre_execute")
+    shell.events.trigger("pre_run_cell", result.info)
+    excepthook, sys.excepthook = sys.excepthook, shell.excepthook
+    try:
+        with shell.builtin_trap, shell.display_trap:
+            reply["record"] = record(request, lambda: eval(request["name"], shell.user_ns))
+    except BaseException as exc:  # noqa: BLE001
+        result.error_in_exec = exc
+        shell.showtraceback()
+        reply.update(status="error", ename=type(exc).__name__, evalue=str(exc), traceback=[])
+    finally:
+        sys.excepthook = excepthook
+        kernel._restore_input()
+        shell.events.trigger("post_execute")
+        shell.events.trigger("post_run_cell", result)
+    kernel.session.send(stream, "course_call_reply", reply, parent, ident)
+
+
+def record(request, get_fn):
+    """The record of one call: the function `get_fn` returns, called with the request's arguments
+    (or, for a fetch, the value itself)."""
     budget = Budget(**request.get("budget", {}))
     try:
         target = get_fn()
     except NameError as exc:
-        record = {"value": encode(None), "error": f"NameError: {exc}", "warnings": [], "modified": []}
-    else:
-        if request["fetch"]:
-            record = {"value": encode(target, budget), "error": None, "warnings": [], "modified": []}
-        else:
-            args = [decode(a, budget) for a in request["args"]]
-            kwargs = {k: decode(v, budget) for k, v in request["kwargs"].items()}
-            record = invoke(target, args, kwargs, budget, request.get("max_steps"))
-    display({MIME: record}, raw=True)
+        return {"value": encode(None), "error": f"NameError: {exc}", "warnings": [], "modified": []}
+    if request["fetch"]:
+        return {"value": encode(target, budget), "error": None, "warnings": [], "modified": []}
+    args = [decode(a, budget) for a in request["args"]]
+    kwargs = {k: decode(v, budget) for k, v in request["kwargs"].items()}
+    return invoke(target, args, kwargs, budget, request.get("max_steps"))

@@ -442,12 +442,10 @@ def {fn}(x, *args, **kwargs):
 """
 HUGE_RECORD = """
 import course.wire as wire
-from IPython.display import display
-def forged(target, payload):
-    display({{wire.MIME: {{'value': {{'kind': 'list', 'items': [{{'kind': 'plain', 'value': 0}}] * 300_000}},
-                            'error': 'e' * 5_000_000, 'warnings': ['w' * 1_000_000] * 3,
-                            'modified': ['#1' * 500_000]}}}}, raw=True)
-wire.serve = forged
+def forged(request, get_fn):
+    return {{'value': {{'kind': 'list', 'items': [{{'kind': 'plain', 'value': 0}}] * 300_000}},
+            'error': 'e' * 5_000_000, 'warnings': ['w' * 1_000_000] * 3, 'modified': ['#1' * 500_000]}}
+wire.record = forged
 def {fn}(x, *args, **kwargs):
     return None
 """
@@ -496,10 +494,9 @@ PATCH_CHECKS = """
 import numpy as np
 import course.checks as checks
 import course.wire as wire
-def lie(target, payload):
-    from IPython.display import display
-    display({{wire.MIME: {{'value': wire.encode(np.ones(3) / 3), 'error': None, 'warnings': [], 'modified': []}}}}, raw=True)
-wire.serve = lie
+def lie(request, get_fn):
+    return {{'value': wire.encode(np.ones(3) / 3), 'error': None, 'warnings': [], 'modified': []}}
+wire.record = lie
 checks.expect_close = checks.expect = checks.partial_credit = lambda *a, **k: None
 def {fn}(x, *args, **kwargs):
     return np.ones(np.shape(x)) / 3
