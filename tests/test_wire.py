@@ -102,3 +102,36 @@ def test_a_long_list_is_described_not_sent():
     at_limit = [[1.5] * 100] * 99  # the outer list, 99 lists and 9,900 values: 10,000 values in all
     assert decode(encode(at_limit, budget), budget) == at_limit
     assert type(decode(encode(at_limit + [1.5], budget), budget)).__name__ == "Odd"
+
+
+PROBE = """
+import builtins, sys
+from IPython import get_ipython
+shell, events = get_ipython(), []
+shell.events.register("pre_run_cell", lambda info: events.append("pre"))
+shell.events.register("post_run_cell", lambda result: events.append("post"))
+def probe(x):
+    try:
+        input()
+    except BaseException as exc:
+        refused = type(exc).__name__
+    return [refused, "get_ipython" in vars(builtins), sys.displayhook is shell.displayhook,
+            sys.excepthook == shell.excepthook, events[-2:]]
+"""
+
+
+def test_a_call_sees_what_a_cell_sees():
+    """A call is answered outside IPython's run_cell (course/wire.py answer_calls), yet the function
+    meets the same kernel as in a cell: input() refused, IPython's builtins, display hook and
+    excepthook, and the cell events before and after it."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from course.trusted_execute import TrustedExecute
+
+    test = new_code_cell("from course.checks import call, fetch\nprint(repr(call(probe, 0).value))\n"
+                         "print(repr(fetch(in_cell)))\nprint(repr(call(probe, 1).value))")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "probe", "points": 1}
+    nb = new_notebook(cells=[new_code_cell(PROBE), new_code_cell("in_cell = probe(0)"), test])
+    TrustedExecute(sandbox=False, timeout=60).preprocess(nb, {})
+    as_called, as_in_a_cell, again = nb.cells[2].outputs[0]["text"].splitlines()
+    assert as_called == as_in_a_cell == again == repr(["StdinNotImplementedError", True, True, True, ["post", "pre"]])
