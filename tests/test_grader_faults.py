@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import psutil
@@ -130,15 +131,18 @@ def test_a_grading_process_that_dies_costs_its_student_no_zero(tmp_path):
     graded = course / "autograded" / "s0" / ASSIGNMENT  # nbgrader makes it as it begins her submission
 
     def stopped_while_grading(stop):
-        """Run `course grade --jobs 1`; once nbgrader has begun on s0, `stop(the run's process)`."""
+        """Run `course grade --jobs 1`; once nbgrader has begun on s0 (her folder made after the run started),
+        `stop(the run's process)`. Also returns when that was, for a failure's message."""
         with open(tmp_path / "grade.log", "w+") as log:
+            start = time.monotonic()
             grader = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-feedback",
                                                      *sandbox_args()), stdout=log, stderr=subprocess.STDOUT)
-            stopped = False
+            stopped, absent = False, False
             while grader.poll() is None:
-                if not stopped and graded.exists():
+                absent = absent or not graded.exists()
+                if absent and not stopped and graded.exists():
                     stop(psutil.Process(grader.pid))
-                    stopped = True
+                    stopped = f"{time.monotonic() - start:.1f} s after the run began"
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     grader.wait(timeout=0.05)
             log.seek(0)
@@ -157,7 +161,7 @@ def test_a_grading_process_that_dies_costs_its_student_no_zero(tmp_path):
         assert [row["score"] for row in csv.DictReader(f)] == [""]
 
     status, stopped, log = stopped_while_grading(lambda run: run.send_signal(signal.SIGINT))
-    assert status != 0 and stopped and "KeyboardInterrupt" in log, log
+    assert status != 0 and stopped and "KeyboardInterrupt" in log, (stopped, signal.getsignal(signal.SIGINT), log)
     assert "s0" not in scores(course, ASSIGNMENT) and not graded.exists()
 
     again = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-feedback", *sandbox_args()),
