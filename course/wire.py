@@ -2,16 +2,16 @@
 
 A test cell in the grader calls a student's function through a `Remote`; the kernel answers the call
 (`answer_calls`): it calls the function with `invoke` and replies with a record whose value `encode`
-turned into plain JSON data: never a pickle, never the student's object. The grader rebuilds the record with `Call.from_record` and the value with `decode`. The kernel may forge any
-record within the message cap (Limits.kernel_message_bytes), so `decode` and `from_record` accept
-only encode's form within a `Budget` (course/limits.py); anything else becomes an `Odd` that names
-the problem. The grader sends its budget with each call, so both ends apply the same one. Outside
-grading (a student's own JupyterLab) the same functions run in one process, with the default budget.
+turned into plain JSON data: never a pickle, never the student's object. The grader rebuilds the
+record with `Call.from_record` and the value with `decode`. The kernel may forge any record within
+the message cap (Limits.kernel_message_bytes), so `decode` and `from_record` accept only encode's
+form within a `Budget` (course/limits.py); anything else becomes an `Odd` that names the problem.
+The grader sends its budget with each call, so both ends apply the same one. Outside grading (a
+student's own JupyterLab) the same functions run in one process, with the default budget.
 """
 import base64
 import copy
 import io
-import json
 import sys
 import warnings
 from dataclasses import dataclass
@@ -290,8 +290,8 @@ CALL = "course_call_request"  # the shell message that carries a grader's call (
 
 def answer_calls():
     """Run once in a grading kernel (the grader's first call does): from then on the kernel answers
-    each call, a shell message of its own type, with `_answer`. A call in a cell of its own cost about
-    3 ms of IPython's parsing, compiling and bookkeeping; the function still runs as in a cell."""
+    each call, a shell message of its own type, with `_answer`. As a cell, a call cost 1–2 ms more of
+    the kernel's time in IPython's parsing, compiling and bookkeeping; the function still runs as in a cell."""
     from IPython import get_ipython
     shell = get_ipython()
     shell.kernel.shell_handlers[CALL] = lambda stream, ident, parent: _answer(shell, stream, ident, parent)
