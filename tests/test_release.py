@@ -111,6 +111,15 @@ def test_partial_credit_cells_claim_their_own_points(path):
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_lessons_leave_figure_layout_to_drawing(path):
+    """A graded kernel never draws a figure, so `layout="constrained"` costs it nothing, while
+    `tight_layout()` measures every label in the cell itself (most of 04's lesson-cell time)."""
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            assert "tight_layout" not in cell.source, grade_id(cell) or cell.source[:200]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_whole_source_notebook_runs_in_under_ten_seconds(path):
     """Measured as the kernel's own CPU time (start-up included), so that a busy machine — the
     rest of this suite grading on the other core — does not decide the verdict."""
