@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from _pytest.nodeid import coerce_node_id
 
-from course import assignments, exercise_of
+from course import assignments, exercise_of, grade_id
 from course.build import course_copy
 from course.sample_class import notebooks, samples, solution_ids, with_answer
 
@@ -54,18 +54,26 @@ def before_session(request):
 def submissions(assignment):
     """The corpus class of an assignment: source (full marks), release (zero), every sample (packed
     several to a submission where they cannot meet, tests/packing.py) and every cheat (tests/cheats
-    and samples' cheat_*), each of those alone. Returns the class and {submission: its samples}."""
+    and samples' cheat_*), each of those alone. Only the source and the release hand in every notebook:
+    the others only those that hold their exercises (each notebook has a kernel of its own, so the
+    rest could not change their scores). Returns the class and {submission: its samples}."""
     source = notebooks(assignment, "source")
     class_ = {"source": source, "release": notebooks(assignment, "release")}
     members = {}
     for student, group in pack(source, [s for s in samples(assignment) if s.kind != "cheat"]):
-        class_[student], members[student] = packed_submission(source, group), group
+        class_[student], members[student] = holding(packed_submission(source, group), group), group
     for sample in samples(assignment):
         if sample.kind == "cheat":
-            class_[sample.student_id] = with_answer(source, sample.exercise, sample.path.read_text())
+            class_[sample.student_id] = holding(with_answer(source, sample.exercise, sample.path.read_text()), [sample])
     for cheat in cheats(assignment):
-        class_[cheat.student_id] = with_answer(source, cheat.exercise, cheat.code)
+        class_[cheat.student_id] = holding(with_answer(source, cheat.exercise, cheat.code), [cheat])
     return class_, members
+
+
+def holding(notebooks_by_name, answers):
+    """The notebooks that hold one of the answers' exercises."""
+    exercises = {answer.exercise for answer in answers}
+    return {name: nb for name, nb in notebooks_by_name.items() if exercises & {grade_id(c) for c in nb.cells}}
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from conftest import ASSIGNMENTS
 from packing import uses
 from course import exercise_of
 from course.sample_class import notebooks, samples, solution_ids
+from course.verdict import MISSING
 
 # One xdist worker grades each assignment's class (the graded class is cached per worker).
 BY_ASSIGNMENT = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS]
@@ -50,8 +51,10 @@ def test_release_scores_zero_on_every_exercise(graded_corpus, assignment):
 @pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
 def test_packed_submissions_keep_to_their_own_exercises(graded_corpus, assignment):
     """A submission of several samples was graded to its end (no kernel death, no time-out), and
-    every exercise it left as in the source, and that uses none of its samples', kept full marks."""
-    graded, uses_ = graded_corpus(assignment), uses(notebooks(assignment))
+    every exercise it left as in the source, and that uses none of its samples', kept full marks
+    (in the notebooks it handed in: those that hold its samples' exercises, conftest.submissions)."""
+    source = notebooks(assignment)
+    graded, uses_ = graded_corpus(assignment), uses(source)
     summary = json.loads((graded.folder / "reports" / assignment / "summary.json").read_text())
     reasons = {o["student"]: o["reasons"] for o in summary["submissions"]}
     packed = {}
@@ -61,9 +64,11 @@ def test_packed_submissions_keep_to_their_own_exercises(graded_corpus, assignmen
     if not packed:
         pytest.skip(f"{assignment}: each sample's exercise uses the other's, so none share a submission")
     for student, exercises in packed.items():
-        assert not reasons[student], (student, reasons[student])
+        handed_in = {p.name for p in (graded.folder / "submitted" / student / assignment).glob("*.ipynb")}
+        assert reasons[student] == ([] if handed_in == set(source) else [MISSING]), (student, reasons[student])
+        present = set(solution_ids({name: source[name] for name in handed_in}))
         untouched = {e: v for e, v in by_exercise(graded[student], assignment).items()
-                     if e not in exercises and not uses_[e] & exercises}
+                     if e in present and e not in exercises and not uses_[e] & exercises}
         assert all(got == most for got, most in untouched.values()), (student, untouched)
 
 
