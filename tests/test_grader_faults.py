@@ -254,7 +254,8 @@ def test_a_fork_server_starts_again_where_its_last_cgroups_were_left(tmp_path):
         names = {p.name for p in server.cgroups}
         server.stop()
         left = make_cgroups(server.folder.name, 8, 2**30)  # as if the stop had not removed them
-        stray = subprocess.Popen(["sleep", "600"], preexec_fn=lambda: (left[0] / "cgroup.procs").write_text(str(os.getpid())))
+        join = left[0] / "cgroup.procs"
+        stray = subprocess.Popen(["sleep", "600"], preexec_fn=lambda: join.write_text(str(os.getpid())))
         server.clean()  # starts it again
         assert {p.name for p in server.cgroups} == names and stray.wait(timeout=30) == -signal.SIGKILL
         assert server.ask(do="poll") == {"exit": None}
