@@ -264,9 +264,6 @@ class ForkServer:
                    PYTHONPATH=str(Path(course.__file__).resolve().parent.parent))  # this course's package
         try:
             if self.sandbox:
-                # The cgroups are named after the folder: a stopped server's may still be there when
-                # its processes were too slow to leave (mkdir would then fail). End what is left.
-                remove_cgroups_named(self.folder.name)
                 command, self.cgroups = self.sandbox.command(command, self.folder, self.folder)
                 env = sandbox_env()
             self.process = subprocess.Popen(uncapped(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,

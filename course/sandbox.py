@@ -229,6 +229,9 @@ class SandboxedKernelManager(KernelManager, Limits):
                   f"--fsize={self.file_size}", "--core=0", "--"]
         sandbox, cgroups = sandbox_args(cwd, private, self.tmp_size) + limits + cmd, ()
         if os.geteuid() == 0:
+            # Named after the folder, which a restart (kernel or fork server) keeps: the last start's
+            # cgroups may still be there if its processes were too slow to leave. End what is left.
+            remove_cgroups_named(Path(private).name)
             cgroups = make_cgroups(Path(private).name, self.processes, self.memory)
             sandbox = join_cgroups(cgroups) + sandbox
         return sandbox, cgroups
