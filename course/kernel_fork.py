@@ -22,6 +22,7 @@ and the two halves change together.)
 import ast
 import contextlib
 import ctypes
+import functools
 import json
 import os
 import select
@@ -67,11 +68,12 @@ def serve(sandboxed, modules):
     """Import, then answer one JSON request per line on stdin: start, poll, signal, end."""
     ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # what ipykernel sets
-    from ipykernel import compiler, debugger, kernelapp  # noqa: F401 (debugger imports debugpy, as every kernel does: once here)
+    from ipykernel import compiler, debugger, iostream, kernelapp  # noqa: F401 (debugger imports debugpy, as every kernel does: once here)
     # ipykernel names each cell's code after a pure-Python murmur2 hash of it, for its debugger: 0.15 s
     # per MB, and a grader's call carries its arguments in the code (up to a few MB). CRC32 gives an
     # equally stable name at C speed; nobody debugs a graded kernel.
     compiler.murmur2_x86 = lambda data, seed: zlib.crc32(data.encode(), seed)
+    iostream.OutStream.flush = flush_if_written(iostream.OutStream.flush)
     for module in modules:
         with contextlib.suppress(Exception):
             __import__(module)
@@ -116,6 +118,20 @@ def serve(sandboxed, modules):
             reply = {"exit": status}
         replies.write(json.dumps(reply) + "\n")
         replies.flush()
+
+
+def flush_if_written(flush):
+    """ipykernel's OutStream.flush, skipped when nothing was written since the last one. ipykernel flushes
+    stdout and stderr after every cell and every call; each flush, with nothing to send, still hands two
+    tasks to the IOPub thread and waits for them. A cell that prints nothing took 3.8–4.0 ms of the
+    kernel's CPU, now 3.0–3.1 ms (bench/kernel_flush.py). What a cell or call prints is sent as before."""
+    @functools.wraps(flush)
+    def flush_written(self):
+        with self._buffer_lock:
+            written = any(buffer.tell() for buffer in self._buffers.values())
+        if written or self._flush_pending or self._subprocess_flush_pending or self.echo is not None:
+            flush(self)
+    return flush_written
 
 
 def run_kernel(kernelapp, argv, cwd):

@@ -1,5 +1,6 @@
 """What the grader's kernel client accepts from a kernel: the channels it opens, and how much memory
-one message can take (course/sandbox.py CappedKernelClient, course/limits.py cap_grader_memory)."""
+one message can take (course/sandbox.py CappedKernelClient, course/limits.py cap_grader_memory); and
+what a forked kernel's flush sends (course/kernel_fork.py flush_if_written)."""
 import contextlib
 import json
 import resource
@@ -118,3 +119,34 @@ def test_forged_signatures_are_not_kept():
     with client.setup_kernel():
         client.execute_cell(nb.cells[0], 0)
         assert client.kc.session.digest_history == set()
+
+
+COUNT_SCHEDULED = """import sys
+scheduled, schedule = [], sys.stdout.pub_thread.schedule
+sys.stdout.pub_thread.schedule = lambda task: (scheduled.append(task), schedule(task))[1]"""
+FLUSHES = """before = len(scheduled)
+sys.stdout.flush(); sys.stderr.flush()
+empty = len(scheduled) - before
+sys.stdout.write("written"); sys.stdout.flush()
+print("", empty, len(scheduled) - before - empty > 0)"""
+
+
+def test_a_forked_kernel_flushes_only_what_was_written(tmp_path):
+    """A forked kernel's flush with nothing written since the last hands nothing to the IOPub thread
+    (course/kernel_fork.py flush_if_written: ipykernel flushes after every cell and call). What a cell
+    writes still arrives whole and in order, also without a newline as the cell's last output."""
+    from course.kernel_fork import ForkedKernelManager, ForkServer, remove_scratch, worker_scratch
+    from course.trusted_execute import TrustedExecute
+
+    scratch = worker_scratch()  # short: the kernel's sockets are below it (tmp_path can be too long)
+    server = ForkServer(["IPython"], None, scratch)
+    nb = new_notebook(cells=[new_code_cell(COUNT_SCHEDULED), new_code_cell(FLUSHES), new_code_cell("print('tail', end='')")])
+    execute = TrustedExecute(sandbox=False, timeout=60, run_trailing_cells=True)  # no graded cell here
+    execute.kernel_manager_class = ForkedKernelManager.bound_to(server)
+    try:
+        execute.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    finally:
+        server.close()
+        remove_scratch(scratch)
+    texts = ["".join(o.get("text", "") for o in cell.outputs) for cell in nb.cells]
+    assert texts == ["", "written 0 True\n", "tail"], [cell.outputs for cell in nb.cells]
