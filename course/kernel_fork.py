@@ -61,6 +61,11 @@ PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 # function, so no graded value can depend on it. (The Agg backend would change
 # matplotlib.get_backend(), what show() does and whether figures pile up between cells.)
 NO_PICTURES = [f"--{kind}Formatter.enabled=False" for kind in ("PNG", "SVG", "JPEG", "PDF")]
+# IPython keeps every cell's input in an SQLite file in the kernel's HOME, written and committed by a
+# thread after each cell. In the sandbox that HOME is new and emptied after the kernel, so the file held
+# only its own cells; unsandboxed, it was the grader's own history, which took in every student's cells.
+# In, Out, _i1... and %history of the session are kept in memory as before.
+NO_HISTORY = ["--HistoryManager.enabled=False"]
 
 
 # ---------------------------------------------------------------- the server (runs in the sandbox)
@@ -144,7 +149,7 @@ def run_kernel(kernelapp, argv, cwd):
             return
         os.setsid()
         os.chdir(cwd)
-        sys.argv = ["ipykernel_launcher", *argv, *NO_PICTURES]
+        sys.argv = ["ipykernel_launcher", *argv, *NO_PICTURES, *NO_HISTORY]
         kernelapp.launch_new_instance()
         code = 0
     finally:

@@ -121,6 +121,25 @@ def test_forged_signatures_are_not_kept():
         assert client.kc.session.digest_history == set()
 
 
+
+def forked_outputs(cells, folder):
+    """What each of the code cells `cells` printed, run in a kernel forked by a fork server (no sandbox)."""
+    from course.kernel_fork import ForkedKernelManager, ForkServer, remove_scratch, worker_scratch
+    from course.trusted_execute import TrustedExecute
+
+    scratch = worker_scratch()  # short: the kernel's sockets are below it (tmp_path can be too long)
+    server = ForkServer(["IPython"], None, scratch)
+    nb = new_notebook(cells=[new_code_cell(source) for source in cells])
+    execute = TrustedExecute(sandbox=False, timeout=60, run_trailing_cells=True)  # no graded cell here
+    execute.kernel_manager_class = ForkedKernelManager.bound_to(server)
+    try:
+        execute.preprocess(nb, {"metadata": {"path": str(folder)}})
+    finally:
+        server.close()
+        remove_scratch(scratch)
+    return ["".join(o.get("text", "") for o in cell.outputs) for cell in nb.cells]
+
+
 COUNT_SCHEDULED = """import sys
 scheduled, schedule = [], sys.stdout.pub_thread.schedule
 sys.stdout.pub_thread.schedule = lambda task: (scheduled.append(task), schedule(task))[1]"""
@@ -135,18 +154,13 @@ def test_a_forked_kernel_flushes_only_what_was_written(tmp_path):
     """A forked kernel's flush with nothing written since the last hands nothing to the IOPub thread
     (course/kernel_fork.py flush_if_written: ipykernel flushes after every cell and call). What a cell
     writes still arrives whole and in order, also without a newline as the cell's last output."""
-    from course.kernel_fork import ForkedKernelManager, ForkServer, remove_scratch, worker_scratch
-    from course.trusted_execute import TrustedExecute
+    outputs = forked_outputs([COUNT_SCHEDULED, FLUSHES, "print('tail', end='')"], tmp_path)
+    assert outputs == ["", "written 0 True\n", "tail"], outputs
 
-    scratch = worker_scratch()  # short: the kernel's sockets are below it (tmp_path can be too long)
-    server = ForkServer(["IPython"], None, scratch)
-    nb = new_notebook(cells=[new_code_cell(COUNT_SCHEDULED), new_code_cell(FLUSHES), new_code_cell("print('tail', end='')")])
-    execute = TrustedExecute(sandbox=False, timeout=60, run_trailing_cells=True)  # no graded cell here
-    execute.kernel_manager_class = ForkedKernelManager.bound_to(server)
-    try:
-        execute.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
-    finally:
-        server.close()
-        remove_scratch(scratch)
-    texts = ["".join(o.get("text", "") for o in cell.outputs) for cell in nb.cells]
-    assert texts == ["", "written 0 True\n", "tail"], [cell.outputs for cell in nb.cells]
+
+def test_a_forked_kernel_keeps_its_history_in_memory_only(tmp_path):
+    """No history database in a forked kernel (course/kernel_fork.py NO_HISTORY), yet In, _i1 and the
+    session's %history are as in any kernel."""
+    outputs = forked_outputs(["a = 1", "%history -n 1", "print(get_ipython().history_manager.enabled, len(In), _i1)"],
+                             tmp_path)
+    assert outputs == ["", "   1: a = 1\n", "False 4 a = 1\n"], outputs

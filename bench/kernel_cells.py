@@ -1,15 +1,17 @@
-"""Benchmark: a forked kernel's CPU time per cell, with ipykernel's own OutStream.flush and with
-course/kernel_fork.py flush_if_written (what the fork server sets), taking turns in one run.
+"""Benchmark: a forked kernel's CPU time per cell, as ipykernel runs it and with each of the two
+changes that course/kernel_fork.py makes to the kernels it forks, taking turns in one run.
 
-    python bench/kernel_flush.py [--cells 300] [--rounds 5]
+    python bench/kernel_cells.py [--cells 300] [--rounds 5]
 
 Each round forks one kernel of each kind from this process (as the fork server does, after the same
-imports) and runs --cells cells in it, `x = 1` (nothing printed) then `print(1)`; the kernel's own CPU
-time (getrusage, read in the kernel before and after) is divided by the number of cells. Prints the
-median over the rounds of each, and their ratio.
+imports): ipykernel as it is; with flush_if_written; and with flush_if_written and NO_HISTORY, as
+graded kernels run. Each runs --cells cells, `x = 1` (nothing printed), then as many `print(1)`; the
+kernel's own CPU time (getrusage, read in the kernel before and after) is divided by the number of
+cells. Prints the median over the rounds of each kind, and how many times faster than ipykernel's.
 """
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -21,24 +23,27 @@ from ipykernel import iostream, kernelapp  # noqa: E402
 from jupyter_client import BlockingKernelClient  # noqa: E402
 from jupyter_client.connect import write_connection_file  # noqa: E402
 
-from course.kernel_fork import NO_PICTURES, flush_if_written  # noqa: E402
+from course.kernel_fork import NO_HISTORY, NO_PICTURES, flush_if_written  # noqa: E402
 
 CODES = ("x = 1", "print(1)")
 CPU = "import resource; r = resource.getrusage(resource.RUSAGE_SELF); print(r.ru_utime + r.ru_stime)"
+KINDS = {"ipykernel": (False, []), "flush_if_written": (True, []), "flush_if_written + NO_HISTORY": (True, NO_HISTORY)}
 
 
-def kernel_cpu_per_cell(patched, cells):
+def kernel_cpu_per_cell(flush_patched, arguments, cells):
     """{code: ms of the kernel's CPU per cell} in a kernel forked from here."""
-    connection = tempfile.mktemp(suffix=".json")
+    home = tempfile.mkdtemp(prefix="bench-kernel-")  # a new IPython folder, as a graded kernel's HOME is new
+    connection = str(Path(home) / "kernel.json")
     write_connection_file(connection, ip="127.0.0.1")
     pid = os.fork()
     if pid == 0:
-        if patched:
+        os.environ["IPYTHONDIR"] = home
+        if flush_patched:
             iostream.OutStream.flush = flush_if_written(iostream.OutStream.flush)
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
-        sys.argv = ["ipykernel_launcher", "-f", connection, *NO_PICTURES]
+        sys.argv = ["ipykernel_launcher", "-f", connection, *NO_PICTURES, *arguments]
         kernelapp.launch_new_instance()
         os._exit(0)
     client = BlockingKernelClient(connection_file=connection)
@@ -60,7 +65,7 @@ def kernel_cpu_per_cell(patched, cells):
     client.shutdown()
     client.stop_channels()
     os.waitpid(pid, 0)
-    os.unlink(connection)
+    shutil.rmtree(home)
     return spent
 
 
@@ -69,14 +74,16 @@ def main():
     parser.add_argument("--cells", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    runs = {False: [], True: []}
+    runs = {kind: [] for kind in KINDS}
     for _ in range(args.rounds):
-        for patched in (False, True):
-            runs[patched].append(kernel_cpu_per_cell(patched, args.cells))
+        for kind, (flush_patched, arguments) in KINDS.items():
+            runs[kind].append(kernel_cpu_per_cell(flush_patched, arguments, args.cells))
+    print(f"kernel CPU per cell, median of {args.rounds} rounds")
     for code in CODES:
-        plain, ours = (statistics.median(run[code] for run in runs[p]) for p in (False, True))
-        print(f"{code!r:<12} ipykernel's flush {plain:5.2f} ms   flush_if_written {ours:5.2f} ms   "
-              f"ratio {plain / ours:.2f} ×  (kernel CPU per cell, median of {args.rounds})")
+        plain = statistics.median(run[code] for run in runs["ipykernel"])
+        for kind in KINDS:
+            ms = statistics.median(run[code] for run in runs[kind])
+            print(f"  {code!r:<11} {kind:<31} {ms:5.2f} ms  {plain / ms:5.2f} ×")
 
 
 if __name__ == "__main__":
