@@ -128,8 +128,8 @@ def serve(sandboxed, modules):
 def flush_if_written(flush):
     """ipykernel's OutStream.flush, skipped when nothing was written since the last one. ipykernel flushes
     stdout and stderr after every cell and every call; each flush, with nothing to send, still hands two
-    tasks to the IOPub thread and waits for them. A cell that prints nothing took 3.8–4.0 ms of the
-    kernel's CPU, now 3.0–3.1 ms (bench/kernel_flush.py). What a cell or call prints is sent as before."""
+    tasks to the IOPub thread and waits for them (bench/kernel_cells.py measures what that costs a
+    cell). What a cell or call prints is sent as before."""
     @functools.wraps(flush)
     def flush_written(self):
         with self._buffer_lock:

@@ -1,6 +1,6 @@
 """What the grader's kernel client accepts from a kernel: the channels it opens, and how much memory
 one message can take (course/sandbox.py CappedKernelClient, course/limits.py cap_grader_memory); and
-what a forked kernel's flush sends (course/kernel_fork.py flush_if_written)."""
+what a forked kernel's flush sends and its history keeps (course/kernel_fork.py flush_if_written, NO_HISTORY)."""
 import contextlib
 import json
 import resource
@@ -119,7 +119,6 @@ def test_forged_signatures_are_not_kept():
     with client.setup_kernel():
         client.execute_cell(nb.cells[0], 0)
         assert client.kc.session.digest_history == set()
-
 
 
 def forked_outputs(cells, folder):
