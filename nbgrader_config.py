@@ -2,12 +2,13 @@
 import os
 
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme,
-                                    ClearOutput, ClearSolutions, ComputeChecksums, GetGrades, IgnorePattern,
-                                    IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells, SaveAutoGrades,
+                                    ClearOutput, ClearSolutions, ComputeChecksums, DeduplicateIds, IgnorePattern,
+                                    IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells, OverwriteKernelspec,
                                     SaveCells)
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 
 from course.feedback_html import TEMPLATE, TEMPLATE_PATHS, TEMPLATES, FeedbackExporter
+from course.gradebook_steps import GetGrades, OverwriteCells, SaveAutoGrades
 from course.preprocessors import FeedbackHeader, FormNeedsValues, HideTestCode, LanguageFilter, SafeHTML
 from course.trusted_execute import TrustedExecute
 
@@ -33,7 +34,10 @@ c.ClearSolutions.code_stub = {
     "python": "# 在这里写代码 / YOUR CODE HERE\nraise NotImplementedError(\"请完成这个函数 / implement this function\")"
 }
 
-# Autograde: test cells run in the grader (course/trusted_execute.py), not in the student's kernel.
+# Autograde: nbgrader's steps, those that ask the gradebook cell by cell reading a notebook's rows at
+# once (course/gradebook_steps.py, which also has nbgrader's metadata schema checked once, not per cell);
+# test cells run in the grader (course/trusted_execute.py), not in the student's kernel.
+c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [
     TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SafeHTML, FormNeedsValues, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata,
@@ -54,9 +58,9 @@ c.TrustedExecute.sandbox = True
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"Warning"
 
-# Feedback: nbgrader's steps, with a bilingual header (student, score) as the first cell. Test cells
-# show their grade id, points, verdict, the code the release showed and their messages, never the
-# hidden tests (course/preprocessors.py).
+# Feedback: nbgrader's steps (GetGrades reading the notebook's grades at once, course/gradebook_steps.py),
+# with a bilingual header (student, score) as the first cell. Test cells show their grade id, points,
+# verdict, the code the release showed and their messages, never the hidden tests (course/preprocessors.py).
 c.GenerateFeedback.preprocessors = [GetGrades, HideTestCode, FeedbackHeader, CSSHTMLHeaderPreprocessor]
 # The feedback HTML is self-contained (course/feedback_html.py): its math is MathML, rendered by the
 # browser with no network (nbgrader's page loads MathJax from a CDN), and its table of contents

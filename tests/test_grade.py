@@ -256,6 +256,100 @@ def test_scores_equal_nbgrader_autograde(graded, tmp_path, built_course):
     assert graded["scores"] == expected
 
 
+def odd_cells(nb):
+    """Copies of `nb` with a cell the gradebook does not expect: a test cell turned markdown, its points
+    changed, a grade id the gradebook lacks, a solution cell claiming to be graded (the gradebook has no
+    such graded cell: the step fails)."""
+    test = next(i for i, cell in enumerate(nb.cells) if is_grade(cell) and not is_solution(cell))
+    answer = next(i for i, cell in enumerate(nb.cells) if is_solution(cell))
+    changes = [lambda cells: cells[test].update(cell_type="markdown"),
+               lambda cells: cells[test].metadata.nbgrader.update(points=99),
+               lambda cells: cells[test].metadata.nbgrader.update(grade_id="not-in-the-gradebook"),
+               lambda cells: cells[answer].metadata.nbgrader.update(grade=True, points=1)]
+    for change in changes:
+        odd = copy.deepcopy(nb)
+        change(odd.cells)
+        yield odd
+
+
+def test_the_gradebook_steps_decide_as_nbgraders(graded, tmp_path, caplog):
+    """course/gradebook_steps.py reads a notebook's rows of the gradebook at once and commits once: each
+    step leaves the notebook, the log and the gradebook as nbgrader's own does, on every notebook of
+    the troubled class (OverwriteCells on what was handed in, SaveAutoGrades and GetGrades on the
+    graded notebook, a hand grade kept) and on cells the gradebook does not expect."""
+    from nbgrader import preprocessors as nbgrader_steps
+    from course import gradebook_steps
+
+    course = graded["course"]
+    databases = {kind: shutil.copy(course / "gradebook.db", tmp_path / f"{kind}.db") for kind in ("nbgrader", "course")}
+    for database in databases.values():
+        with Gradebook(f"sqlite:///{database}") as gb:
+            grade = gb.find_submission(ASSIGNMENT, "ben-mistakes").notebooks[0].grades[0]
+            grade.manual_score, by_hand = 0.5, ("ben-mistakes", "softmax", grade.name)
+            gb.db.commit()
+
+    def run(kind, step, nb, student=None):
+        info = {"notebook": "softmax", "assignment": ASSIGNMENT, "db_url": f"sqlite:///{databases[kind]}",
+                **({"student": student} if student else {})}
+        caplog.clear()
+        try:
+            nb, resources = step()(copy.deepcopy(nb), {"nbgrader": info})
+            result = nb, {key: value for key, value in resources["nbgrader"].items() if key != "db_url"}  # GetGrades' score
+        except Exception as error:  # noqa: BLE001 (the same failure is the point)
+            result = f"{type(error).__name__}: {error}"
+        return result, [record.getMessage() for record in caplog.records]
+
+    checked = set()
+    with caplog.at_level("WARNING"):
+        for student in graded["students"]:
+            handed_in = course / "submitted" / student / ASSIGNMENT / "softmax.ipynb"
+            graded_nb = course / "autograded" / student / ASSIGNMENT / "softmax.ipynb"
+            if not (handed_in.is_file() and graded_nb.is_file()):
+                continue
+            for case in [nbformat.read(handed_in, 4), *odd_cells(nbformat.read(handed_in, 4))]:
+                assert run("nbgrader", nbgrader_steps.OverwriteCells, case) == run(
+                    "course", gradebook_steps.OverwriteCells, case), student
+            case = nbformat.read(graded_nb, 4)
+            for step in ("SaveAutoGrades", "GetGrades"):
+                assert run("nbgrader", getattr(nbgrader_steps, step), case, student) == run(
+                    "course", getattr(gradebook_steps, step), case, student), (step, student)
+            checked.add(student)
+    assert {"fay-tampered", "kim-unmarked", "lou-deleted", "zed-correct"} <= checked and len(checked) >= 10, checked
+    rows = {}
+    for kind, database in databases.items():
+        with Gradebook(f"sqlite:///{database}") as gb:
+            rows[kind] = {(sub.student_id, nb.name, row.name): (row.auto_score, row.manual_score, row.needs_manual_grade)
+                          if hasattr(row, "auto_score") else row.auto_comment
+                          for sub in gb.assignment_submissions(ASSIGNMENT) for nb in sub.notebooks
+                          for row in [*nb.grades, *nb.comments]}
+    assert rows["nbgrader"] == rows["course"] and rows["course"][by_hand][1:] == (0.5, True)
+
+
+def test_nbgraders_metadata_schema_checked_once_finds_what_jsonschema_finds(graded):
+    """SchemaCheckedOnce stands in for jsonschema.validate in nbgrader's metadata validator: the same
+    error (or none) for every cell's metadata of the troubled class's notebooks, and for broken ones."""
+    import jsonschema
+    from nbgrader.nbgraderformat import MetadataValidator
+    from course.gradebook_steps import SchemaCheckedOnce
+
+    schema = MetadataValidator().schema
+    metadata = [cell.metadata.nbgrader for path in (graded["course"] / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb")
+                for cell in nbformat.read(path, 4).cells if "nbgrader" in cell.metadata]
+    some = metadata[0]
+    metadata += [{**some, "points": "many"}, {k: v for k, v in some.items() if k != "grade"},
+                 {**some, "schema_version": "3"}, {**some, "grade_id": 7}, [], "text"]
+
+    def error(validate, instance):
+        try:
+            validate(copy.deepcopy(instance), schema)
+        except jsonschema.ValidationError as found:
+            return str(found)
+
+    found = [error(jsonschema.validate, instance) for instance in metadata]
+    assert found == [error(SchemaCheckedOnce.validate, instance) for instance in metadata]
+    assert found[-6:].count(None) == 0 and found.count(None) >= 20
+
+
 def test_grades_feedback_and_report(graded):
     course, reports = graded["course"], graded["course"] / "reports" / ASSIGNMENT
     rows = (reports / "grades.csv").read_text().splitlines()
