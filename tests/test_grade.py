@@ -12,14 +12,17 @@ import re
 import shutil
 from xml.etree import ElementTree
 
+import jsonschema
 import nbformat
 import pytest
+from nbgrader import preprocessors as nbgrader_steps
 from nbgrader.api import Gradebook
+from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.utils import is_grade, is_solution
 
 from classroom import (HOSTILE_MARKDOWN, MATH_AS_TEXT, TRACKER, StartTags, course_grade, class_copy, hidden_lines,
                        nbgrader_grade_class, scores, with_hostile_html)
-from course import ROOT, exercise_of, grade_id
+from course import ROOT, exercise_of, grade_id, gradebook_steps
 from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
 from course.preprocessors import (FORM_ASPECTS, MARKDOWN_IMAGE_CHARS, MARKDOWN_NOTEBOOK_CHARS, MARKDOWN_SHOWN_CHARS,
@@ -277,9 +280,6 @@ def test_the_gradebook_steps_decide_as_nbgraders(graded, tmp_path, caplog):
     step leaves the notebook, the log and the gradebook as nbgrader's own does, on every notebook of
     the troubled class (OverwriteCells on what was handed in, SaveAutoGrades and GetGrades on the
     graded notebook, a hand grade kept) and on cells the gradebook does not expect."""
-    from nbgrader import preprocessors as nbgrader_steps
-    from course import gradebook_steps
-
     course = graded["course"]
     databases = {kind: shutil.copy(course / "gradebook.db", tmp_path / f"{kind}.db") for kind in ("nbgrader", "course")}
     for database in databases.values():
@@ -293,8 +293,8 @@ def test_the_gradebook_steps_decide_as_nbgraders(graded, tmp_path, caplog):
                 **({"student": student} if student else {})}
         caplog.clear()
         try:
-            nb, resources = step()(copy.deepcopy(nb), {"nbgrader": info})
-            result = nb, {key: value for key, value in resources["nbgrader"].items() if key != "db_url"}  # GetGrades' score
+            done, resources = step()(copy.deepcopy(nb), {"nbgrader": info})
+            result = done, {key: value for key, value in resources["nbgrader"].items() if key != "db_url"}
         except Exception as error:  # noqa: BLE001 (the same failure is the point)
             result = f"{type(error).__name__}: {error}"
         return result, [record.getMessage() for record in caplog.records]
@@ -328,10 +328,6 @@ def test_the_gradebook_steps_decide_as_nbgraders(graded, tmp_path, caplog):
 def test_nbgraders_metadata_schema_checked_once_finds_what_jsonschema_finds(graded):
     """SchemaCheckedOnce stands in for jsonschema.validate in nbgrader's metadata validator: the same
     error (or none) for every cell's metadata of the troubled class's notebooks, and for broken ones."""
-    import jsonschema
-    from nbgrader.nbgraderformat import MetadataValidator
-    from course.gradebook_steps import SchemaCheckedOnce
-
     schema = MetadataValidator().schema
     metadata = [cell.metadata.nbgrader for path in (graded["course"] / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb")
                 for cell in nbformat.read(path, 4).cells if "nbgrader" in cell.metadata]
@@ -346,7 +342,7 @@ def test_nbgraders_metadata_schema_checked_once_finds_what_jsonschema_finds(grad
             return str(found)
 
     found = [error(jsonschema.validate, instance) for instance in metadata]
-    assert found == [error(SchemaCheckedOnce.validate, instance) for instance in metadata]
+    assert found == [error(gradebook_steps.SchemaCheckedOnce.validate, instance) for instance in metadata]
     assert found[-6:].count(None) == 0 and found.count(None) >= 20
 
 
