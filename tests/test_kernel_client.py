@@ -121,7 +121,7 @@ def test_forged_signatures_are_not_kept():
         assert client.kc.session.digest_history == set()
 
 
-def forked_outputs(cells, folder):
+def forked_outputs(cells, folder, timeout=60):
     """What each of the code cells `cells` printed, run in a kernel forked by a fork server (no sandbox)."""
     from course.kernel_fork import ForkedKernelManager, ForkServer, remove_scratch, worker_scratch
     from course.trusted_execute import TrustedExecute
@@ -129,7 +129,7 @@ def forked_outputs(cells, folder):
     scratch = worker_scratch()  # short: the kernel's sockets are below it (tmp_path can be too long)
     server = ForkServer(["IPython"], None, scratch)
     nb = new_notebook(cells=[new_code_cell(source) for source in cells])
-    execute = TrustedExecute(sandbox=False, timeout=60, run_trailing_cells=True)  # no graded cell here
+    execute = TrustedExecute(sandbox=False, timeout=timeout, run_trailing_cells=True)  # no graded cell here
     execute.kernel_manager_class = ForkedKernelManager.bound_to(server)
     try:
         execute.preprocess(nb, {"metadata": {"path": str(folder)}})
@@ -137,6 +137,24 @@ def forked_outputs(cells, folder):
         server.close()
         remove_scratch(scratch)
     return ["".join(o.get("text", "") for o in cell.outputs) for cell in nb.cells]
+
+
+LATE_REPLY = """import asyncio
+kernel = get_ipython().kernel
+send = kernel.session.send
+def send_late(stream, kind, content=None, parent=None, *args, **kw):
+    if kind == "execute_reply" and "LATE" in parent["content"]["code"]:  # after the idle status, 1.5 s on
+        asyncio.get_running_loop().call_later(1.5, lambda: send(stream, kind, content, parent, *args, **kw))
+        return kernel.session.msg(kind, content, parent)
+    return send(stream, kind, content, parent, *args, **kw)
+kernel.session.send = send_late"""
+
+
+def test_a_reply_later_than_the_cells_end_on_iopub_is_awaited(tmp_path):
+    """A cell whose time runs out after the kernel ended it on IOPub and before its reply came (two
+    sockets: on a busy machine, a call that takes its whole budget) is not "kernel output lost": the
+    reply gets iopub_timeout more (TrustedExecute.late_reply), and the next cell runs."""
+    assert forked_outputs([LATE_REPLY, "x = 1  # LATE", "print('after')"], tmp_path, timeout=1) == ["", "", "after\n"]
 
 
 COUNT_SCHEDULED = """import sys
