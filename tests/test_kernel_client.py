@@ -1,6 +1,7 @@
 """What the grader's kernel client accepts from a kernel: the channels it opens, and how much memory
 one message can take (course/sandbox.py CappedKernelClient, course/limits.py cap_grader_memory); and
-what a forked kernel's flush sends and its history keeps (course/kernel_fork.py flush_if_written, NO_HISTORY)."""
+what a forked kernel's flush sends and its history keeps (course/kernel_fork.py flush_if_written, NO_HISTORY),
+and the font list a sandboxed server is given (lay_font_list)."""
 import contextlib
 import json
 import resource
@@ -14,6 +15,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
 from nbformat.v4 import new_code_cell, new_notebook
 
+from classroom import sandbox_args
 from course.sandbox import KernelManager
 
 MiB = 2**20
@@ -121,13 +123,14 @@ def test_forged_signatures_are_not_kept():
         assert client.kc.session.digest_history == set()
 
 
-def forked_outputs(cells, folder, timeout=60):
-    """What each of the code cells `cells` printed, run in a kernel forked by a fork server (no sandbox)."""
+def forked_outputs(cells, folder, timeout=60, modules=("IPython",), sandbox=None):
+    """What each of the code cells `cells` printed, run in a kernel forked by a fork server that imported
+    `modules` (in `sandbox`, a SandboxedKernelManager, or none)."""
     from course.kernel_fork import ForkedKernelManager, ForkServer, remove_scratch, worker_scratch
     from course.trusted_execute import TrustedExecute
 
     scratch = worker_scratch()  # short: the kernel's sockets are below it (tmp_path can be too long)
-    server = ForkServer(["IPython"], None, scratch)
+    server = ForkServer(modules, sandbox, scratch)
     nb = new_notebook(cells=[new_code_cell(source) for source in cells])
     execute = TrustedExecute(sandbox=False, timeout=timeout, run_trailing_cells=True)  # no graded cell here
     execute.kernel_manager_class = ForkedKernelManager.bound_to(server)
@@ -181,3 +184,42 @@ def test_a_forked_kernel_keeps_its_history_in_memory_only(tmp_path):
     outputs = forked_outputs(["a = 1", "%history -n 1", "print(get_ipython().history_manager.enabled, len(In), _i1)"],
                              tmp_path)
     assert outputs == ["", "   1: a = 1\n", "False 4 a = 1\n"], outputs
+
+
+FONTS = """import json
+from matplotlib import font_manager
+print(json.dumps(sorted([font.fname, font.name] for font in font_manager.fontManager.ttflist)))"""
+
+
+def test_a_sandboxed_server_reads_the_font_list_an_earlier_one_built(tmp_path, monkeypatch):
+    """In a sandbox HOME is new, so matplotlib would read every font file again at each server's start
+    (0.45 s): a server reports the font list it built, the grader keeps it (course/kernel_fork.py
+    keep_font_list), and the next server reads it instead; its kernels see the same fonts. A list of
+    another matplotlib version is built anew and replaced, as matplotlib itself does."""
+    from course.kernel_fork import font_list_file, kept_font_list
+    from course.sandbox import SandboxedKernelManager
+
+    if sandbox_args():
+        pytest.skip("no sandbox here / 这里没有沙箱")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    kept_font_list.cache_clear()
+
+    def fonts():
+        return json.loads(forked_outputs([FONTS], tmp_path, modules=["matplotlib.pyplot"],
+                                         sandbox=SandboxedKernelManager())[0])
+
+    built = fonts()
+    kept = json.loads(font_list_file().read_text())
+    assert built and kept["name"].startswith("fontlist-v"), kept["name"]
+    listed = json.loads(kept["text"])
+    marker = {**listed["ttflist"][0], "name": "Kept Marker"}  # only in the kept list, not in any font file
+    font_list_file().write_text(json.dumps({**kept, "text": json.dumps({**listed, "ttflist": [*listed["ttflist"], marker]})}))
+    kept_font_list.cache_clear()
+    got = fonts()
+    assert [font for font in got if font[1] != "Kept Marker"] == built and len(got) == len(built) + 1
+    assert "Kept Marker" in font_list_file().read_text()  # read, not built again
+
+    font_list_file().write_text(json.dumps({**kept, "text": json.dumps({**listed, "_version": "0.0"})}))
+    kept_font_list.cache_clear()
+    assert fonts() == built
+    assert json.loads(json.loads(font_list_file().read_text())["text"])["_version"] == listed["_version"]  # replaced
