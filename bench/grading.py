@@ -109,7 +109,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, nargs="+", default=[10, 40], help="class sizes (default: 10 40)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--jobs", type=int, help="course grade workers (default: cores + 1)")
+    parser.add_argument("--jobs", type=int, help="course grade workers (default: one per core)")
     parser.add_argument("--no-sandbox", action="store_true", help="both graders without bubblewrap")
     parser.add_argument("--assignment", nargs="+", default=[], help="only these assignments (default: all)")
     parser.add_argument("--checks", type=int, default=3, help="runs of `course check` after the first (0: none)")

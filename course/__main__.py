@@ -51,7 +51,7 @@ def main(argv=None):
     grade = commands.add_parser("grade", parents=[common],
                                 help="autograde a class in parallel, then report / 并行为全班自动评分并生成报告")
     grade.add_argument("assignment")
-    grade.add_argument("--jobs", type=int, help="worker processes (default: cores + 1) / 并行进程数（默认为核心数加一）")
+    grade.add_argument("--jobs", type=int, help="worker processes (default: one per core) / 并行进程数（默认每个核心一个）")
     grade.add_argument("--student", nargs="+", action="extend", default=[], help="only these students / 只评这些学生")
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too / 重新评已评过的提交")
     grade.add_argument("--db", help="gradebook URL, e.g. postgresql+psycopg2://user@host/db / 成绩册地址")
@@ -67,7 +67,7 @@ def main(argv=None):
                                  help="grade tasks from a broker, for `grade --broker` / 为grade --broker评分的评分机")
     worker.add_argument("--broker", default="", help=f"Redis URL with its password (default: ${BROKER_ENV}) / 任务代理地址（含密码）")
     worker.add_argument("--db", help="the shared gradebook, postgresql+psycopg2://user:password@host/db / 共享成绩册地址")
-    worker.add_argument("--jobs", type=int, help="submissions graded at once (default: cores + 1) / 同时评分的提交数")
+    worker.add_argument("--jobs", type=int, help="submissions graded at once (default: one per core) / 同时评分的提交数（默认每个核心一个）")
     worker.add_argument("--name", help="this worker's name (default: host name and process id) / 评分机名称")
     worker.add_argument("--no-sandbox", action="store_true",
                         help="run student code without bubblewrap (it gets your permissions) / 不用沙箱运行学生代码")
