@@ -1,5 +1,6 @@
 """Transformer Foundations: checks, nbgrader plugins and the command line of the course."""
 import hashlib
+import os
 from pathlib import Path
 
 # The folder this package was imported from: this repository's own course, for its tests and bench.
@@ -45,3 +46,11 @@ def course_version(course):
         data = path.read_bytes() if path.is_file() else b""
         digest.update(f"{kind}:{name}:{len(data)}\n".encode() + data)
     return digest.hexdigest()[:16]
+
+
+def user_cache():
+    """The course's folder in the user's cache folder, for what only saves time (None without a home)."""
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "transformer-foundations"
+    except RuntimeError:  # no home folder
+        return None

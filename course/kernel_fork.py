@@ -264,11 +264,8 @@ def remove_scratch(folder):
 def font_list_file():
     """Where the grader keeps matplotlib's font list as a sandboxed server built it, for the next
     servers (course/kernel_fork.py lay_font_list): the user's cache folder (None without one)."""
-    try:
-        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    except RuntimeError:  # no home folder
-        return None
-    return cache / "transformer-foundations" / f"sandbox-fonts-{zlib.crc32(sys.prefix.encode()):08x}.json"
+    cache = course.user_cache()
+    return None if cache is None else cache / f"sandbox-fonts-{zlib.crc32(sys.prefix.encode()):08x}.json"
 
 
 @functools.cache

@@ -21,7 +21,7 @@ import textwrap
 from importlib.metadata import version
 from pathlib import Path
 
-from . import CourseError, assignments, course_version, grade_id
+from . import CourseError, assignments, course_version, grade_id, user_cache
 from .kernel_fork import ForkServer, imported_modules, remove_scratch, worker_scratch
 from .limits import Limits
 from .sandbox import SandboxedKernelManager
@@ -94,12 +94,9 @@ def generate(assignment, copy):
 def cached(assignment, course):
     """Where a check keeps the assignment's gradebook and release for this course version (source/,
     nbgrader_config.py, this package) and nbgrader: in the user's cache folder (None without one)."""
-    try:
-        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    except RuntimeError:  # no home folder
-        return None
+    cache = user_cache()
     name = f"{assignment}-{course_version(course)}-nbgrader{version('nbgrader')}"
-    return cache / "transformer-foundations" / "check" / name
+    return None if cache is None else cache / "check" / name
 
 
 def generated(assignment, copy, course):
