@@ -22,6 +22,7 @@ and the two halves change together.)
 import ast
 import contextlib
 import ctypes
+import fcntl
 import functools
 import json
 import os
@@ -78,8 +79,10 @@ def serve(sandboxed, modules):
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # what ipykernel sets
     requests, replies = os.fdopen(os.dup(0)), os.fdopen(os.dup(1), "w")
     given = json.loads(requests.readline())["fonts"] if sandboxed else None
-    if given is not None and any(m.split(".")[0] == "matplotlib" for m in modules):
-        lay_font_list(given)
+    fonts = sandboxed and any(m.split(".")[0] == "matplotlib" for m in modules)
+    if fonts and given is not None:
+        with contextlib.suppress(Exception):  # then matplotlib builds its own, as without one
+            lay_font_list(given)
     from ipykernel import compiler, debugger, iostream, kernelapp  # noqa: F401 (debugger imports debugpy, as every kernel does: once here)
     # ipykernel names each cell's code after a pure-Python murmur2 hash of it, for its debugger: 0.15 s
     # per MB, and a grader's call carries its arguments in the code (up to a few MB). CRC32 gives an
@@ -94,7 +97,7 @@ def serve(sandboxed, modules):
     for fd in (0, 1, 2):  # a kernel inherits these: never the control pipe
         os.dup2(null, fd)
     home_dirs = sorted(str(p) for p in Path("/tmp").rglob("*") if p.is_dir()) if sandboxed else []
-    built = font_list() if sandboxed else None
+    built = font_list() if fonts else None
     replies.write(json.dumps({"ready": True, **({"fonts": built} if built not in (None, given) else {})}) + "\n")
     replies.flush()
     kernel, status = None, None
@@ -132,13 +135,18 @@ def serve(sandboxed, modules):
         replies.flush()
 
 
+FONT_LIST_NAME = r"fontlist-v[0-9.]+\.json"
+
+
 def lay_font_list(given):
     """Put `given`, matplotlib's font list as an earlier server built it (`font_list`), where
     matplotlib looks for it, before it is imported. In the sandbox HOME is new, so matplotlib would
     otherwise read every font file again (0.45 s of each server's start); elsewhere it keeps the
-    list in ~/.cache the same way. An unreadable or outdated list is built anew, as matplotlib does."""
+    list in ~/.cache the same way. An unreadable list, or one of another matplotlib version, is built
+    anew, as matplotlib does; like matplotlib's own, a kept list does not see fonts installed since
+    (remove the kept file, course/kernel_fork.py font_list_file, after changing the system's fonts)."""
     import matplotlib
-    if re.fullmatch(r"fontlist-v[0-9.]+\.json", given["name"]):
+    if re.fullmatch(FONT_LIST_NAME, given["name"]):
         Path(matplotlib.get_cachedir(), given["name"]).write_text(given["text"], encoding="utf-8")
 
 
@@ -268,6 +276,9 @@ def font_list_file():
     return None if cache is None else cache / f"sandbox-fonts-{zlib.crc32(sys.prefix.encode()):08x}.json"
 
 
+MAX_FONT_LIST_CHARS = 4 * 2**20  # about 80 times this machine's (162 fonts)
+
+
 @functools.cache
 def kept_font_list():
     """The kept font list ({name, text}), or None."""
@@ -282,13 +293,20 @@ def keep_font_list(fonts):
     """Keep a font list a server built: the file whole or not at all (servers start side by side)."""
     kept_font_list.cache_clear()
     path = font_list_file()
-    if path is None:
+    if (path is None or not isinstance(fonts, dict) or not isinstance(fonts.get("name"), str)
+            or not re.fullmatch(FONT_LIST_NAME, fonts["name"]) or not isinstance(fonts.get("text"), str)
+            or len(fonts["text"]) > MAX_FONT_LIST_CHARS):
         return
     with contextlib.suppress(OSError):  # it only saves time: none where it cannot be kept
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=".fonts-", delete=False, encoding="utf-8") as new:
-            json.dump(fonts, new)
-        os.replace(new.name, path)
+            try:
+                json.dump({"name": fonts["name"], "text": fonts["text"]}, new)
+                new.close()
+                os.replace(new.name, path)
+            except OSError:
+                os.unlink(new.name)
+                raise
 
 
 class ForkServer:
@@ -339,6 +357,10 @@ class ForkServer:
                 keep_font_list(said["fonts"])
 
     def launch(self):
+        # `python -m` puts the working folder first on sys.path, and a kernel of the server before may
+        # have written there (its own folder is below it): nothing of it may be imported, or read as
+        # a matplotlibrc, by the server that forks the next student's kernels.
+        empty(self.folder)
         command = [sys.executable, "-m", "course.kernel_fork", "sandboxed" if self.sandbox else "plain", *self.modules]
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    PYDEVD_DISABLE_FILE_VALIDATION="1",  # debugpy's warning on import, as in the sandbox
@@ -354,9 +376,19 @@ class ForkServer:
                                    f"{type(error).__name__}: {error}") from error
         self.starting = True  # the server says it is ready once it has imported everything
         if self.sandbox:
-            with contextlib.suppress(OSError):  # it died at once: `ready` finds it gone
-                self.process.stdin.write(json.dumps({"fonts": kept_font_list()}) + "\n")
-                self.process.stdin.flush()
+            self.send_first_line({"fonts": kept_font_list()})
+
+    def send_first_line(self, said):
+        """Write `said` without waiting for the server to read it: the pipe is made big enough, or the
+        server is told nothing (it then builds its own font list)."""
+        line = json.dumps(said) + "\n"
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(self.process.stdin, fcntl.F_SETPIPE_SZ, max(len(line.encode()), 2**16))
+        with contextlib.suppress(OSError):  # it died at once: `ready` finds it gone
+            if fcntl.fcntl(self.process.stdin, fcntl.F_GETPIPE_SZ) < len(line.encode()):
+                line = json.dumps({key: None for key in said}) + "\n"
+            self.process.stdin.write(line)
+            self.process.stdin.flush()
 
     def ask(self, **request):
         """One request and its reply; None if the server is gone (it is then stopped for good)."""

@@ -123,19 +123,21 @@ def test_forged_signatures_are_not_kept():
         assert client.kc.session.digest_history == set()
 
 
-def forked_outputs(cells, folder, timeout=60, modules=("IPython",), sandbox=None):
+def forked_outputs(cells, folder, timeout=60, modules=("IPython",), sandbox=None, notebooks=1):
     """What each of the code cells `cells` printed, run in a kernel forked by a fork server that imported
-    `modules` (in `sandbox`, a SandboxedKernelManager, or none)."""
+    `modules` (in `sandbox`, a SandboxedKernelManager, or none). With `notebooks` > 1, the cells run as
+    that many notebooks in turn, each in a new kernel of the same server; the last one's outputs."""
     from course.kernel_fork import ForkedKernelManager, ForkServer, remove_scratch, worker_scratch
     from course.trusted_execute import TrustedExecute
 
     scratch = worker_scratch()  # short: the kernel's sockets are below it (tmp_path can be too long)
     server = ForkServer(modules, sandbox, scratch)
-    nb = new_notebook(cells=[new_code_cell(source) for source in cells])
-    execute = TrustedExecute(sandbox=False, timeout=timeout, run_trailing_cells=True)  # no graded cell here
-    execute.kernel_manager_class = ForkedKernelManager.bound_to(server)
     try:
-        execute.preprocess(nb, {"metadata": {"path": str(folder)}})
+        for _ in range(notebooks):
+            nb = new_notebook(cells=[new_code_cell(source) for source in cells])
+            execute = TrustedExecute(sandbox=False, timeout=timeout, run_trailing_cells=True)  # no graded cell here
+            execute.kernel_manager_class = ForkedKernelManager.bound_to(server)
+            execute.preprocess(nb, {"metadata": {"path": str(folder)}})
     finally:
         server.close()
         remove_scratch(scratch)
@@ -213,7 +215,8 @@ def test_a_sandboxed_server_reads_the_font_list_an_earlier_one_built(tmp_path, m
     assert built and kept["name"].startswith("fontlist-v"), kept["name"]
     listed = json.loads(kept["text"])
     marker = {**listed["ttflist"][0], "name": "Kept Marker"}  # only in the kept list, not in any font file
-    font_list_file().write_text(json.dumps({**kept, "text": json.dumps({**listed, "ttflist": [*listed["ttflist"], marker]})}))
+    padded = {**listed, "ttflist": [*listed["ttflist"], marker], "padding": "x" * 2**17}  # more than a pipe's 64 KiB
+    font_list_file().write_text(json.dumps({**kept, "text": json.dumps(padded)}))
     kept_font_list.cache_clear()
     got = fonts()
     assert [font for font in got if font[1] != "Kept Marker"] == built and len(got) == len(built) + 1
@@ -223,3 +226,26 @@ def test_a_sandboxed_server_reads_the_font_list_an_earlier_one_built(tmp_path, m
     kept_font_list.cache_clear()
     assert fonts() == built
     assert json.loads(json.loads(font_list_file().read_text())["text"])["_version"] == listed["_version"]  # replaced
+
+
+PLANT = """import os, pathlib, signal
+server_folder = pathlib.Path.cwd().parent.parent
+if (server_folder / "json.py").exists():
+    print("planted code was imported")
+(server_folder / "json.py").write_text("import os\\nos._exit(7)\\n")
+(server_folder / "matplotlibrc").write_text("this is not an rc file\\n")
+print("planted")"""
+KILL_SERVER = "os.kill(os.getppid(), signal.SIGKILL)  # the next notebook needs a new server, started in that folder"
+
+
+def test_a_kernel_cannot_plant_code_for_the_next_server(tmp_path):
+    """A kernel's working folder is below its server's folder, the writable place the next server
+    starts in (`python -m` puts it first on sys.path). A kernel that writes json.py there, then kills
+    its server, does not run code in the server that forks the next student's kernel: the folder is
+    emptied before every start (course/kernel_fork.py ForkServer.launch)."""
+    from course.sandbox import SandboxedKernelManager
+
+    if sandbox_args():
+        pytest.skip("no sandbox here / 这里没有沙箱")
+    assert forked_outputs([PLANT, KILL_SERVER], tmp_path, modules=["json"], sandbox=SandboxedKernelManager(),
+                          notebooks=3)[0] == "planted\n"
