@@ -376,17 +376,17 @@ class ForkServer:
                                    f"{type(error).__name__}: {error}") from error
         self.starting = True  # the server says it is ready once it has imported everything
         if self.sandbox:
-            self.send_first_line({"fonts": kept_font_list()})
+            self.give_font_list(kept_font_list())
 
-    def send_first_line(self, said):
-        """Write `said` without waiting for the server to read it: the pipe is made big enough, or the
-        server is told nothing (it then builds its own font list)."""
-        line = json.dumps(said) + "\n"
+    def give_font_list(self, fonts):
+        """The server's first line, written without waiting for the server to read it: the pipe is made
+        big enough, or the server is given no list (it then builds its own)."""
+        line = json.dumps({"fonts": fonts}) + "\n"
         with contextlib.suppress(OSError):
             fcntl.fcntl(self.process.stdin, fcntl.F_SETPIPE_SZ, max(len(line.encode()), 2**16))
         with contextlib.suppress(OSError):  # it died at once: `ready` finds it gone
             if fcntl.fcntl(self.process.stdin, fcntl.F_GETPIPE_SZ) < len(line.encode()):
-                line = json.dumps({key: None for key in said}) + "\n"
+                line = json.dumps({"fonts": None}) + "\n"
             self.process.stdin.write(line)
             self.process.stdin.flush()
 
