@@ -29,6 +29,7 @@ TABLE = "mistakes.json"
 HISTORY = 30  # calls remembered per function, to count on how many cases a mistake matches
 LARGE = 100_000  # values: larger calls are not repeated with the mistakes (loops among them are slow)
 MISTAKE_STEPS = 2_000_000  # a looping mistake is stopped there, in the grader
+KEPT_RECORDS_CHARS = 32_000_000  # Live keeps the mistakes' records up to this size (JSON characters)
 
 
 class Mistake:
@@ -132,6 +133,22 @@ def bilingual(text):
 
 def _size(values):
     return sum(np.asarray(v).size if isinstance(v, (np.ndarray, list)) else 1 for v in values)
+
+
+def exact_key(value):
+    """A hashable key that equal values of the grader's own arguments share and others do not
+    (arrays by dtype, shape, strides and bytes); None for a value of any other kind."""
+    if type(value) is np.ndarray and value.dtype != object:
+        return ("ndarray", value.dtype.str, value.shape, value.strides, hashlib.sha256(value.tobytes("A")).digest())
+    if isinstance(value, np.generic) and not isinstance(value, np.object_):
+        return ("generic", value.dtype.str, value.tobytes())
+    if value is None or type(value) in (bool, int, float, complex, str, bytes):
+        return (type(value).__name__, repr(value))
+    if type(value) in (tuple, list) or type(value) is dict:
+        items = value.items() if type(value) is dict else enumerate(value)
+        parts = [(exact_key(k), exact_key(v)) for k, v in items]
+        return None if any(None in part for part in parts) else (type(value).__name__, tuple(parts))
+    return None
 
 
 def digest(function, args, kwargs, max_steps=None):
@@ -254,6 +271,7 @@ class Live(Diagnoser):
         super().__init__({m.key: m for m in mistakes})
         self.source, self.samples = Path(source_folder), Path(samples_folder)
         self._namespaces, self._outcomes = {}, {}
+        self._records, self._records_chars = {}, 0
 
     def namespace(self, mistake):
         """What the mistake's implementation defines, beside the source's own functions."""
@@ -284,8 +302,24 @@ class Live(Diagnoser):
         key = (mistake.key, id(call))
         cached = self._outcomes.get(key)
         if cached is None or cached[0] is not call:  # the call is kept: a gone call's id may be reused
-            cached = self._outcomes[key] = (call, Call.from_record(call.label, self.run(mistake, call)))
+            cached = self._outcomes[key] = (call, Call.from_record(call.label, self.record(mistake, call)))
         return cached[1]
+
+    def record(self, mistake, call):
+        """The mistake's record on the call's arguments, kept between notebooks: every notebook's tests
+        make the same calls, and a catalogued implementation is a function of its arguments alone
+        (tests/test_mistakes.py). Kept up to KEPT_RECORDS_CHARS, then started afresh."""
+        arguments = exact_key([call.args, call.kwargs, call.max_steps])
+        if arguments is None:
+            return self.run(mistake, call)
+        key = (mistake.key, arguments)
+        if key not in self._records:
+            record = self.run(mistake, call)
+            chars = len(json.dumps(record))
+            if self._records_chars + chars > KEPT_RECORDS_CHARS:
+                self._records, self._records_chars = {}, 0
+            self._records[key], self._records_chars = record, self._records_chars + chars
+        return self._records[key]
 
     def run(self, mistake, call):
         """The mistake's record on copies of the call's arguments (a mistake may change them)."""

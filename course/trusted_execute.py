@@ -24,6 +24,7 @@ is capped, so a flood cannot fill the grader's memory or disk.
 import ast
 import builtins
 import contextlib
+import functools
 import io
 import math
 import time
@@ -83,6 +84,18 @@ def shorten_error(content):
     if "evalue" in content:
         content["evalue"] = content["evalue"][:2000]
         content["traceback"] = [line[:2000] for line in content.get("traceback", [])[-20:]]
+
+
+@functools.lru_cache(maxsize=512)
+def parsed_test_cell(source):
+    """(the names a test cell uses, its statements but a last expression, that expression or None),
+    parsed once per process: every notebook of an assignment has the same test cells. Shared, so
+    only compiled, never changed."""
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    used = frozenset(node.id for node in ast.walk(tree if last is None else ast.Module([*tree.body, last], []))
+                     if isinstance(node, ast.Name))
+    return used, tree, last
 
 
 class KernelName(Remote):
@@ -246,10 +259,7 @@ class TrustedExecute(Execute, Limits):
         return cell, self.resources
 
     def run_test_cell(self, source, index):
-        tree = ast.parse(source)
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        used = {node.id for node in ast.walk(tree if last is None else ast.Module([*tree.body, last], []))
-                if isinstance(node, ast.Name)}
+        used, tree, last = parsed_test_cell(source)
         namespace = self.test_namespace
         namespace.update({name: KernelName(self, name) for name in used - BUILTIN_NAMES - namespace.keys()})
         printed, outputs, value = io.StringIO(), [], None

@@ -6,6 +6,7 @@ write into the graded notebook (course/trusted_execute.py names each: CellTimeou
 OutputLost, KernelDied, KernelNotStarted, TimeBudgetSpent).
 """
 import contextlib
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -72,9 +73,12 @@ def before_grading(submitted, release):
     present = [Path(submitted) / name for name in sorted(names) if (Path(submitted) / name).is_file()]
     reasons = [] if present else [MISSING]
     for path in present:
+        invalid = {}  # nbformat.read validates the notebook, and puts the error here instead of raising it
         try:
-            nbformat.validate(nbformat.read(path, as_version=4))
-        except Exception:  # not JSON, not UTF-8, not a notebook
+            nbformat.read(path, as_version=4, capture_validation_error=invalid)
+        except Exception as error:  # not JSON, not UTF-8, not a notebook
+            invalid["unreadable"] = error
+        if invalid:
             reasons.append(INVALID)
             break
     if present and len(present) < len(names) and MISSING not in reasons:
@@ -110,11 +114,23 @@ def grade_cells(folder):
     return found
 
 
+def course_cells(folder):
+    """grade_cells of the release or the source folder, read once per process while its notebooks
+    stay as they are: every submission is compared with them."""
+    paths = sorted(Path(folder).glob("*.ipynb"))
+    return _course_cells(str(folder), tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths))
+
+
+@functools.lru_cache(maxsize=8)
+def _course_cells(folder, stamp):
+    return grade_cells(folder)
+
+
 def tampered_cells(submitted, release, source):
     """The cells the student changed, added, deleted, duplicated or moved (nbgrader restores changed
     locked cells and grades the rest as handed in). A cell is unchanged if it is as in the release,
     or as in the source: the gradebook's copy of a test cell is the source's, hidden tests included."""
-    originals = [{(nb, gid): cell for nb, gid, cell in grade_cells(folder)} for folder in (release, source)]
+    originals = [{(nb, gid): cell for nb, gid, cell in course_cells(folder)} for folder in (release, source)]
     handed_in = grade_cells(submitted)
     names, seen = set(), set()
     for nb, gid, cell in handed_in:

@@ -342,3 +342,62 @@ def test_a_students_text_cannot_plant_a_named_mistake():
     with pytest.raises(CheckFailure) as failure:
         expect_close(call(softmax, np.ones(3)), np.full(3, 1 / 3))
     assert "planted" in str(failure.value) and not DIAGNOSED.findall(str(failure.value))
+
+
+class RunsTwice(diagnosis.Recorder):
+    """Runs every mistake (hidden-only ones too) twice on each call the visible checks make."""
+
+    def remember(self, result):
+        for mistake in self.of(result.function, vectorised=result.max_steps is not None):
+            first, second = (json.dumps(self.run(mistake, result), sort_keys=True) for _ in range(2))
+            self.calls[(mistake.key, len(self.calls))] = first == second
+
+
+@pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
+def test_a_catalogued_mistake_is_a_function_of_its_arguments(assignment):
+    """The grader keeps a mistake's record by the call's arguments, from one notebook to the next
+    (diagnosis.Live.record), which is right only if the implementation gives the same record for the
+    same arguments: no state, no randomness of its own."""
+    source = ROOT / "source" / assignment
+    runs = RunsTwice(source, ROOT / "samples" / assignment)
+    diagnosis.use(runs)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            diagnosis._run_visible_checks(source, ROOT / "release" / assignment)
+    finally:
+        diagnosis.use(None)
+    assert runs.calls, "no visible check called a catalogued function"
+    assert all(runs.calls.values()), sorted({key for (key, _), same in runs.calls.items() if not same})
+
+
+def test_a_mistakes_record_is_kept_for_equal_arguments_only(monkeypatch):
+    """Between notebooks the grader runs a mistake again only on arguments it has not seen: equal
+    arrays (dtype, shape, memory layout and every bit) share a record, others get their own, values
+    of other kinds are never kept, and past KEPT_RECORDS_CHARS the kept records start afresh."""
+    from course.checks import call
+    source, samples = ROOT / "source" / "01_softmax", ROOT / "samples" / "01_softmax"
+    namespace = dict(diagnosis.given_namespace(source))
+    ran = []
+
+    def outcome(x, **kwargs):
+        live = diagnosis.for_grading(source, samples)  # as for each notebook
+        live.run = lambda mistake, c: ran.append(c) or diagnosis.Live.run(live, mistake, c)
+        try:
+            return live.outcome(live.mistakes["softmax.default_axis_0"], call(namespace["softmax"], x, **kwargs)).value
+        finally:
+            del live.run
+
+    x = np.random.default_rng(0).normal(size=(3, 4))
+    nudged = x.copy()
+    nudged[2, 3] = np.nextafter(nudged[2, 3], np.inf)
+    for value, kwargs, runs in [(x, {}, 1), (x.copy(), {}, 0), (x, {"axis": 0}, 1), (np.asfortranarray(x), {}, 1),
+                                (x.astype(np.float32), {}, 1), (nudged, {}, 1), (x.tolist(), {}, 1),
+                                (x.tolist(), {}, 0), (range(3), {}, 1), (range(3), {}, 1)]:
+        before = len(ran)
+        expected = namespace["softmax"](np.asarray(value), axis=kwargs.get("axis", 0))
+        assert np.array_equal(outcome(value, **kwargs), expected)
+        assert len(ran) - before == runs, (type(value), kwargs)
+    monkeypatch.setattr(diagnosis, "KEPT_RECORDS_CHARS", 1)
+    before, y, z = len(ran), x + 1, x + 2
+    assert all(np.array_equal(outcome(value), namespace["softmax"](value, axis=0)) for value in (y, z, y, x))
+    assert len(ran) - before == 4  # each new record made room for itself alone
