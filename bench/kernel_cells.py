@@ -1,11 +1,11 @@
-"""Benchmark: a forked kernel's CPU time per cell, as ipykernel runs it and with each of the two
+"""Benchmark: a forked kernel's CPU time per cell, as ipykernel runs it and with each of the three
 changes that course/kernel_fork.py makes to the kernels it forks, taking turns in one run.
 
     python bench/kernel_cells.py [--cells 300] [--rounds 5]
 
 Each round forks one kernel of each kind from this process (as the fork server does, after the same
-imports): ipykernel as it is; with flush_if_written; and with flush_if_written and NO_HISTORY, as
-graded kernels run. Each runs --cells cells, `x = 1` (nothing printed), then as many `print(1)`; the
+imports): ipykernel as it is; with flush_if_written; with flush_if_written and NO_HISTORY; and with
+debug_records_dropped as well, as graded kernels run. Each runs --cells cells, `x = 1` (nothing printed), then as many `print(1)`; the
 kernel's own CPU time (getrusage, read in the kernel before and after) is divided by the number of
 cells. Prints the median over the rounds of each kind, and how many times faster than ipykernel's.
 """
@@ -23,14 +23,16 @@ from ipykernel import iostream, kernelapp  # noqa: E402
 from jupyter_client import BlockingKernelClient  # noqa: E402
 from jupyter_client.connect import write_connection_file  # noqa: E402
 
-from course.kernel_fork import NO_HISTORY, NO_PICTURES, flush_if_written  # noqa: E402
+from course.kernel_fork import NO_HISTORY, NO_PICTURES, debug_records_dropped, flush_if_written  # noqa: E402
 
 CODES = ("x = 1", "print(1)")
 CPU = "import resource; r = resource.getrusage(resource.RUSAGE_SELF); print(r.ru_utime + r.ru_stime)"
-KINDS = {"ipykernel": (False, []), "flush_if_written": (True, []), "flush_if_written + NO_HISTORY": (True, NO_HISTORY)}
+KINDS = {"ipykernel": ((), []), "flush_if_written": (("flush",), []),
+         "flush_if_written + NO_HISTORY": (("flush",), NO_HISTORY),
+         "+ debug_records_dropped": (("flush", "debug"), NO_HISTORY)}
 
 
-def kernel_cpu_per_cell(flush_patched, arguments, cells):
+def kernel_cpu_per_cell(patched, arguments, cells):
     """{code: ms of the kernel's CPU per cell} in a kernel forked from here."""
     home = tempfile.mkdtemp(prefix="bench-kernel-")  # a new IPython folder, as a graded kernel's HOME is new
     connection = str(Path(home) / "kernel.json")
@@ -38,8 +40,10 @@ def kernel_cpu_per_cell(flush_patched, arguments, cells):
     pid = os.fork()
     if pid == 0:
         os.environ["IPYTHONDIR"] = home
-        if flush_patched:
+        if "flush" in patched:
             iostream.OutStream.flush = flush_if_written(iostream.OutStream.flush)
+        if "debug" in patched:
+            kernelapp.IPKernelApp.initialize = debug_records_dropped(kernelapp.IPKernelApp.initialize)
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
@@ -76,8 +80,8 @@ def main():
     args = parser.parse_args()
     runs = {kind: [] for kind in KINDS}
     for _ in range(args.rounds):
-        for kind, (flush_patched, arguments) in KINDS.items():
-            runs[kind].append(kernel_cpu_per_cell(flush_patched, arguments, args.cells))
+        for kind, (patched, arguments) in KINDS.items():
+            runs[kind].append(kernel_cpu_per_cell(patched, arguments, args.cells))
     print(f"kernel CPU per cell, median of {args.rounds} rounds")
     for code in CODES:
         plain = statistics.median(run[code] for run in runs["ipykernel"])

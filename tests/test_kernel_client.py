@@ -155,6 +155,15 @@ def send_late(stream, kind, content=None, parent=None, *args, **kw):
 kernel.session.send = send_late"""
 
 
+def test_a_forked_kernel_builds_no_log_record_that_no_handler_keeps(tmp_path):
+    """traitlets leaves the kernel's logger at DEBUG and its handler at WARNING, so for every message it
+    handled the kernel built debug records that nobody kept: a forked kernel's logger is at its
+    handler's level (kernel_fork.debug_records_dropped), and a warning still reaches the handler."""
+    code = ("import logging\nlog = get_ipython().kernel.log\n"
+            "print(log.isEnabledFor(logging.DEBUG), log.isEnabledFor(logging.WARNING), sorted(h.level for h in log.handlers))")
+    assert forked_outputs([code], tmp_path) == ["False True [30]\n"]
+
+
 def test_a_reply_later_than_the_cells_end_on_iopub_is_awaited(tmp_path):
     """A cell whose time runs out after the kernel ended it on IOPub and before its reply came (two
     sockets: on a busy machine, a call that takes its whole budget) is not "kernel output lost": the
