@@ -137,11 +137,12 @@ def _size(values):
 
 def exact_key(value):
     """A hashable key that equal values of the grader's own arguments share and others do not
-    (arrays by dtype, shape, strides and bytes); None for a value of any other kind."""
+    (arrays by dtype, byte order and fields included, shape, strides and bytes); None for a value of
+    any other kind."""
     if type(value) is np.ndarray and value.dtype != object:
-        return ("ndarray", value.dtype.str, value.shape, value.strides, hashlib.sha256(value.tobytes("A")).digest())
+        return ("ndarray", repr(value.dtype), value.shape, value.strides, hashlib.sha256(value.tobytes("A")).digest())
     if isinstance(value, np.generic) and not isinstance(value, np.object_):
-        return ("generic", value.dtype.str, value.tobytes())
+        return ("generic", repr(value.dtype), value.tobytes())
     if value is None or type(value) in (bool, int, float, complex, str, bytes):
         return (type(value).__name__, repr(value))
     if type(value) in (tuple, list) or type(value) is dict:

@@ -397,6 +397,10 @@ def test_a_mistakes_record_is_kept_for_equal_arguments_only(monkeypatch):
         expected = namespace["softmax"](np.asarray(value), axis=kwargs.get("axis", 0))
         assert np.array_equal(outcome(value, **kwargs), expected)
         assert len(ran) - before == runs, (type(value), kwargs)
+    key = diagnosis.exact_key
+    assert key(np.zeros(2, "f8,f8")) != key(np.zeros(2, [("x", "i8"), ("y", "i8")]))
+    assert key(np.ones(2, ">f8")) != key(np.ones(2, "<f8")) and key(-0.0) != key(0.0) and key(True) != key(1)
+    assert key(np.array([1, "a"], dtype=object)) is None and key(np.ma.masked_array([1.0])) is None
     monkeypatch.setattr(diagnosis, "KEPT_RECORDS_CHARS", 1)
     before, y, z = len(ran), x + 1, x + 2
     assert all(np.array_equal(outcome(value), namespace["softmax"](value, axis=0)) for value in (y, z, y, x))
