@@ -136,20 +136,39 @@ def _size(values):
 
 
 def exact_key(value):
-    """A hashable key that equal values of the grader's own arguments share and others do not
+    """A SHA-256 digest that equal values of the grader's own arguments share and others do not
     (arrays by dtype, byte order and fields included, shape, strides and bytes); None for a value of
-    any other kind."""
-    if type(value) is np.ndarray and value.dtype != object:
-        return ("ndarray", repr(value.dtype), value.shape, value.strides, hashlib.sha256(value.tobytes("A")).digest())
-    if isinstance(value, np.generic) and not isinstance(value, np.object_):
-        return ("generic", repr(value.dtype), value.tobytes())
-    if value is None or type(value) in (bool, int, float, complex, str, bytes):
-        return (type(value).__name__, repr(value))
-    if type(value) in (tuple, list) or type(value) is dict:
-        items = value.items() if type(value) is dict else enumerate(value)
-        parts = [(exact_key(k), exact_key(v)) for k, v in items]
-        return None if any(None in part for part in parts) else (type(value).__name__, tuple(parts))
-    return None
+    any other kind, or one that holds an array, list or dict twice or two views of one array (a
+    mistake that changed one would change the other, which equal values apart do not)."""
+    digest, owners = hashlib.sha256(), set()
+
+    def feed(v):
+        if type(v) is np.ndarray or isinstance(v, np.generic):
+            if v.dtype.hasobject:
+                return False
+            if type(v) is np.ndarray:
+                owner = v
+                while isinstance(owner.base, np.ndarray):
+                    owner = owner.base
+                if id(owner) in owners:
+                    return False
+                owners.add(id(owner))
+            digest.update(repr((type(v).__name__, repr(v.dtype), v.shape, v.strides)).encode())
+            digest.update(v.tobytes("A"))  # as many bytes as the dtype and shape say
+            return True
+        if v is None or type(v) in (bool, int, float, complex, str, bytes):
+            digest.update(repr((type(v).__name__, v)).encode())
+            return True
+        if type(v) in (tuple, list, dict):
+            if type(v) is not tuple:
+                if id(v) in owners:
+                    return False
+                owners.add(id(v))
+            digest.update(repr((type(v).__name__, len(v))).encode())
+            return all(feed(k) and feed(x) for k, x in v.items()) if type(v) is dict else all(map(feed, v))
+        return False
+
+    return digest.digest() if feed(value) else None
 
 
 def digest(function, args, kwargs, max_steps=None):
@@ -314,13 +333,16 @@ class Live(Diagnoser):
         if arguments is None:
             return self.run(mistake, call)
         key = (mistake.key, arguments)
-        if key not in self._records:
-            record = self.run(mistake, call)
-            chars = len(json.dumps(record))
-            if self._records_chars + chars > KEPT_RECORDS_CHARS:
-                self._records, self._records_chars = {}, 0
-            self._records[key], self._records_chars = record, self._records_chars + chars
-        return self._records[key]
+        if key in self._records:
+            return self._records[key]
+        record = self.run(mistake, call)
+        if str(record.get("error")).startswith(("MemoryError", "RecursionError")):
+            return record  # the grader's state at the time (one large notebook), not the arguments'
+        chars = len(json.dumps(record))
+        if self._records_chars + chars > KEPT_RECORDS_CHARS:
+            self._records, self._records_chars = {}, 0
+        self._records[key], self._records_chars = record, self._records_chars + chars
+        return record
 
     def run(self, mistake, call):
         """The mistake's record on copies of the call's arguments (a mistake may change them)."""

@@ -372,8 +372,9 @@ def test_a_catalogued_mistake_is_a_function_of_its_arguments(assignment):
 
 def test_a_mistakes_record_is_kept_for_equal_arguments_only(monkeypatch):
     """Between notebooks the grader runs a mistake again only on arguments it has not seen: equal
-    arrays (dtype, shape, memory layout and every bit) share a record, others get their own, values
-    of other kinds are never kept, and past KEPT_RECORDS_CHARS the kept records start afresh."""
+    arrays (dtype, shape, memory layout and every bit) share a record, others get their own; values
+    of other kinds, arguments that hold one array twice (or two views of it) and a run out of memory
+    are never kept; past KEPT_RECORDS_CHARS the kept records start afresh."""
     from course.checks import call
     source, samples = ROOT / "source" / "01_softmax", ROOT / "samples" / "01_softmax"
     namespace = dict(diagnosis.given_namespace(source))
@@ -397,10 +398,21 @@ def test_a_mistakes_record_is_kept_for_equal_arguments_only(monkeypatch):
         expected = namespace["softmax"](np.asarray(value), axis=kwargs.get("axis", 0))
         assert np.array_equal(outcome(value, **kwargs), expected)
         assert len(ran) - before == runs, (type(value), kwargs)
+    live, before = diagnosis.for_grading(source, samples), len(ran)
+    live.run = lambda mistake, c: ran.append(c) or {"value": None, "error": "MemoryError: ", "warnings": [], "modified": []}
+    try:  # the grader's trouble at the time, not the arguments': run again
+        for _ in range(2):
+            live.record(live.mistakes["softmax.default_axis_0"], call(namespace["softmax"], x + 3))
+    finally:
+        del live.run
+    assert len(ran) - before == 2
     key = diagnosis.exact_key
     assert key(np.zeros(2, "f8,f8")) != key(np.zeros(2, [("x", "i8"), ("y", "i8")]))
     assert key(np.ones(2, ">f8")) != key(np.ones(2, "<f8")) and key(-0.0) != key(0.0) and key(True) != key(1)
     assert key(np.array([1, "a"], dtype=object)) is None and key(np.ma.masked_array([1.0])) is None
+    assert key(np.zeros(2, [("a", "O"), ("b", "f8")])) is None
+    assert key((x, x)) is None and key((x, x[::-1])) is None and key([[1.0], [1.0]]) is not None
+    assert key(np.float64(1.0)) != key(np.array(1.0)) and key({"a": 1, "b": 2}) != key({"b": 2, "a": 1})
     monkeypatch.setattr(diagnosis, "KEPT_RECORDS_CHARS", 1)
     before, y, z = len(ran), x + 1, x + 2
     assert all(np.array_equal(outcome(value), namespace["softmax"](value, axis=0)) for value in (y, z, y, x))
