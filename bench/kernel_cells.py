@@ -7,7 +7,8 @@ Each round forks one kernel of each kind from this process (as the fork server d
 imports): ipykernel as it is; with flush_if_written; with flush_if_written and NO_HISTORY; and with
 debug_records_dropped as well, as graded kernels run. Each runs --cells cells, `x = 1` (nothing
 printed), then as many `print(1)`; the kernel's own CPU time (getrusage, read in the kernel before
-and after) is divided by the number of cells. Prints the median over the rounds of each kind, and how many times faster than ipykernel's.
+and after) is divided by the number of cells. Prints the median over the rounds of each kind, and
+how many times faster than ipykernel's.
 """
 import argparse
 import os
