@@ -70,7 +70,7 @@ NO_PICTURES = [f"--{kind}Formatter.enabled=False" for kind in ("PNG", "SVG", "JP
 # In, Out, _i1... and %history of the session are kept in memory as before.
 NO_HISTORY = ["--HistoryManager.enabled=False"]
 # What every kernel imports as it starts, imported once by the server instead (bench/kernel_start.py:
-# 8-9 ms of a forked kernel's 40-60 ms start): a kernel has them before its first cell either way.
+# 8-10 ms of a forked kernel's 40-60 ms start): a kernel has them before its first cell either way.
 KERNEL_START_MODULES = ["IPython.core.completerlib", "IPython.core.debugger", "IPython.core.oinspect",
                         "IPython.extensions.storemagic", "IPython.utils.wildcard", "faulthandler", "pdb",
                         "tornado.platform.asyncio"]
