@@ -258,3 +258,61 @@ def test_a_kernel_cannot_plant_code_for_the_next_server(tmp_path):
         pytest.skip("no sandbox here / 这里没有沙箱")
     assert forked_outputs([PLANT, KILL_SERVER], tmp_path, modules=["json"], sandbox=SandboxedKernelManager(),
                           notebooks=3)[0] == "planted\n"
+
+
+def graded_call_outputs(answer, folder, timeout=5):
+    """The outputs of a test cell that calls the student's `f(1)` and prints the call's value and error,
+    after a cell `answer` that defines f, in a kernel forked as a graded one (TrustedExecute.run_call)."""
+    from course.kernel_fork import ForkedKernelManager, ForkServer, remove_scratch, worker_scratch
+    from course.trusted_execute import TrustedExecute
+
+    test = new_code_cell("from course.checks import call\nr = call(f, 1)\nprint(r.value, r.error)",
+                         metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "t", "points": 1}})
+    nb = new_notebook(cells=[new_code_cell(answer), test])
+    scratch = worker_scratch()
+    server = ForkServer(("IPython",), None, scratch)
+    try:
+        execute = TrustedExecute(sandbox=False, timeout=timeout, iopub_timeout=4, interrupt_on_timeout=True)
+        execute.kernel_manager_class = ForkedKernelManager.bound_to(server)
+        execute.preprocess(nb, {"metadata": {"path": str(folder)}})
+    finally:
+        server.close()
+        remove_scratch(scratch)
+    return [o.get("text") or f"{o.get('ename')}: {o.get('evalue')}" for o in nb.cells[1].outputs]
+
+
+CALL_FLOOD = """def f(x):
+    import time
+    k = get_ipython().kernel
+    sock, ident = k.shell_stream.socket, k._parent_ident['shell']
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        {send}"""
+
+
+@pytest.mark.parametrize("flood", FLOODS)
+def test_a_flood_during_a_call_cannot_outlast_its_time_limit(flood, tmp_path):
+    """A call's wait (run_call, not nbclient's) ends at the call's time limit (5 s) however many
+    messages the kernel sends meanwhile: the kernel is interrupted and the call gets the error."""
+    start = time.monotonic()
+    outputs = graded_call_outputs(CALL_FLOOD.format(send=FLOODS[flood]), tmp_path)
+    assert time.monotonic() - start < 90, "the flood held the grader"
+    assert "KeyboardInterrupt" in outputs[0] or "CellTimeoutError" in outputs[0], outputs
+
+
+def test_a_kernel_that_dies_in_a_call_is_found_dead(tmp_path):
+    """The kernel exits inside the student's function: the call's wait sees it dead (not a 5-s time-out
+    and not a hang), and the test cell says the kernel died."""
+    start = time.monotonic()
+    outputs = graded_call_outputs("def f(x):\n    import os\n    os._exit(1)", tmp_path, timeout=60)
+    assert time.monotonic() - start < 30, "the dead kernel was waited on as if alive"
+    assert outputs == ["KernelDied: 内核已退出，之后的测试未运行。/ The kernel died; later tests did not run."], outputs
+
+
+def test_a_calls_reply_later_than_its_end_on_iopub_is_awaited(tmp_path):
+    """As for a cell (test_a_reply_later_than_the_cells_end_on_iopub_is_awaited): a call whose time runs
+    out between its end on IOPub and its reply gets the reply, and its value."""
+    late = LATE_REPLY.replace('kind == "execute_reply" and "LATE" in parent["content"]["code"]',
+                              'kind == "course_call_reply"').replace("1.5", "1.5 + 0")
+    outputs = graded_call_outputs(late + "\ndef f(x):\n    return x + 1", tmp_path, timeout=1)
+    assert outputs == ["2 None\n"], outputs
