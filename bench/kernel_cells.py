@@ -1,11 +1,11 @@
-"""Benchmark: a forked kernel's CPU time per cell, as ipykernel runs it and with each of the three
+"""Benchmark: a forked kernel's CPU time per cell, as ipykernel runs it and with each of the four
 changes that course/kernel_fork.py makes to the kernels it forks, taking turns in one run.
 
     python bench/kernel_cells.py [--cells 300] [--rounds 5]
 
 Each round forks one kernel of each kind from this process (as the fork server does, after the same
-imports): ipykernel as it is; with flush_if_written; with flush_if_written and NO_HISTORY; and with
-debug_records_dropped as well, as graded kernels run. Each runs --cells cells, `x = 1` (nothing
+imports): ipykernel as it is; with flush_if_written; with flush_if_written and NO_HISTORY; with
+debug_records_dropped as well; and with control_queue_left as well, as graded kernels run. Each runs --cells cells, `x = 1` (nothing
 printed), then as many `print(1)`; the kernel's own CPU time (getrusage, read in the kernel before
 and after) is divided by the number of cells. Prints the median over the rounds of each kind, and
 how many times faster than ipykernel's.
@@ -20,17 +20,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as the fork server
-from ipykernel import iostream, kernelapp  # noqa: E402
+from ipykernel import iostream, kernelapp, kernelbase  # noqa: E402
 from jupyter_client import BlockingKernelClient  # noqa: E402
 from jupyter_client.connect import write_connection_file  # noqa: E402
 
-from course.kernel_fork import NO_HISTORY, NO_PICTURES, debug_records_dropped, flush_if_written  # noqa: E402
+from course.kernel_fork import (NO_HISTORY, NO_PICTURES, control_queue_left, debug_records_dropped,  # noqa: E402
+                                flush_if_written)
 
 CODES = ("x = 1", "print(1)")
 CPU = "import resource; r = resource.getrusage(resource.RUSAGE_SELF); print(r.ru_utime + r.ru_stime)"
 KINDS = {"ipykernel": ((), []), "flush_if_written": (("flush",), []),
          "flush_if_written + NO_HISTORY": (("flush",), NO_HISTORY),
-         "+ debug_records_dropped": (("flush", "debug"), NO_HISTORY)}
+         "+ debug_records_dropped": (("flush", "debug"), NO_HISTORY),
+         "+ control_queue_left": (("flush", "debug", "control"), NO_HISTORY)}
 
 
 def kernel_cpu_per_cell(patched, arguments, cells):
@@ -45,6 +47,8 @@ def kernel_cpu_per_cell(patched, arguments, cells):
             iostream.OutStream.flush = flush_if_written(iostream.OutStream.flush)
         if "debug" in patched:
             kernelapp.IPKernelApp.initialize = debug_records_dropped(kernelapp.IPKernelApp.initialize)
+        if "control" in patched:
+            kernelbase.Kernel._flush_control_queue = control_queue_left
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)

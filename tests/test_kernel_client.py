@@ -189,6 +189,18 @@ def test_a_forked_kernel_flushes_only_what_was_written(tmp_path):
     assert outputs == ["", "written 0 True\n", "tail"], outputs
 
 
+COUNT_CONTROL_WAKES = """k = get_ipython().kernel
+woken, loop = [], k.control_thread.io_loop
+add_callback = loop.add_callback
+loop.add_callback = lambda *args, **kwargs: (woken.append(args), add_callback(*args, **kwargs))[1]"""
+
+
+def test_a_forked_kernel_leaves_its_control_thread_asleep(tmp_path):
+    """ipykernel wakes the control thread before every shell message, to flush a channel the grader
+    never opens (kernel_fork.control_queue_left): two cells and a print later, nothing woke it."""
+    assert forked_outputs([COUNT_CONTROL_WAKES, "x = 1", "print(len(woken))"], tmp_path)[-1] == "0\n"
+
+
 def test_a_forked_kernel_keeps_its_history_in_memory_only(tmp_path):
     """No history database in a forked kernel (course/kernel_fork.py NO_HISTORY), yet In, _i1 and the
     session's %history are as in any kernel."""
