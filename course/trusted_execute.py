@@ -372,8 +372,8 @@ class TrustedExecute(Execute, Limits):
 
     def run_call(self, cell):
         """Run `cell` (a call, or code) in the kernel as nbclient's execute_cell runs a cell, without asyncio:
-        a notebook makes ~100 calls, and nbclient's tasks and pyzmq's asyncio futures took half of the
-        grader's time per call (1.7 of 3.4 ms). The same steps: the reply and IOPub's idle status, read by
+        a notebook makes ~100 calls, and nbclient's tasks and pyzmq's asyncio futures took nearly half of
+        the grader's CPU per call (bench/kernel_calls.py). The same steps: the reply and IOPub's idle status, read by
         PatientChannel's rules (a message that is not well formed, or not for this request, is skipped);
         the outputs through process_message (caps included); past the time limit, the kernel interrupted
         (_async_handle_timeout); a kernel found dead while waiting, DeadKernelError; after the reply, IOPub
