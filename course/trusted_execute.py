@@ -146,6 +146,7 @@ class TrustedExecute(Execute, Limits):
         self.test_namespace = {"__builtins__": builtins}  # shared by the test cells, like a kernel's
         self.output_sizes, self.notebook_output, self.awaiting_record, self.record = {}, 0, False, None
         self.answering = False  # the kernel answers calls once the first call set it to (kernel_record)
+        self.call_sockets_made, self.output_ended = None, lambda: False  # run_call's, for this notebook's kernel
         self.budget_left = float(self.call_budget)
         run = self.mark_trailing_cells()
         with contextlib.ExitStack() as kernel:
@@ -375,15 +376,18 @@ class TrustedExecute(Execute, Limits):
         a notebook makes ~100 calls, and nbclient's tasks and pyzmq's asyncio futures took nearly half of
         the grader's CPU per call (bench/kernel_calls.py). The same steps: the reply and IOPub's idle status, read by
         PatientChannel's rules (a message that is not well formed, or not for this request, is skipped);
-        the outputs through process_message (caps included); past the time limit, the kernel interrupted
-        (_async_handle_timeout); a kernel found dead while waiting, DeadKernelError; after the reply, IOPub
-        has iopub_timeout more. Each deadline holds however many messages are waiting."""
+        the outputs through process_message (caps included); the kernel's life checked each second and at
+        the time limit, DeadKernelError if it died; past the time limit, the kernel interrupted
+        (_async_handle_timeout); after the reply, IOPub has iopub_timeout more (raise_on_iopub_timeout).
+        Each deadline holds however many messages are waiting. nbclient's cell hooks and timeout_func are
+        not called: no call is a notebook's cell."""
         shell, iopub, poller = self.call_sockets()
         cell.metadata["execution"], self.clear_before_next_output = {}, False  # as execute_cell sets them
         msg_id = self.kc.execute(cell.source, store_history=False, stop_on_error=False)
         self.awaited_reply, ended, reply = msg_id, [False], None
         self.output_ended = lambda: ended[0]
         deadline = time.monotonic() + (self.timeout if self.timeout and self.timeout > 0 else math.inf)
+        alive_checked = time.monotonic()
         while reply is None or not ended[0]:
             ready = dict(poller.poll(1000 * min(1, max(0, deadline - time.monotonic()))))
             # a waiting message is always read (a late or extra one skipped), or the poll would spin
@@ -398,8 +402,9 @@ class TrustedExecute(Execute, Limits):
                     self.process_message(msg, cell, self.test_index)
                 except CellExecutionComplete:
                     ended[0] = True
-            if not ready:
+            if time.monotonic() - alive_checked >= 1 or time.monotonic() >= deadline:  # each second, as nbclient
                 run_sync(self._async_check_alive)()  # DeadKernelError
+                alive_checked = time.monotonic()
             if time.monotonic() < deadline or (reply is not None and ended[0]):
                 continue
             if reply is None:  # the time limit: an interrupt, and the error it gives (or the reply, late)
@@ -409,21 +414,25 @@ class TrustedExecute(Execute, Limits):
                     continue
                 reply["parent_header"] = {"msg_id": msg_id}
                 deadline = time.monotonic() + self.iopub_timeout
-            else:
+            elif self.raise_on_iopub_timeout:
                 raise CellTimeoutError.error_from_timeout_and_cell("Timeout waiting for IOPub output",
                                                                    self.iopub_timeout, cell)
+            else:
+                self.log.warning("Timeout waiting for IOPub output")
+                break
         self.on_cell_executed(cell=cell, cell_index=self.test_index, execute_reply=reply)
 
     def call_sockets(self):
-        """Blocking views of the kernel client's shell and IOPub sockets, and a poller of both (run_call)."""
-        if getattr(self, "_call_sockets", (None,))[0] is not self.kc:
+        """Blocking views of the kernel client's shell and IOPub sockets, and a poller of both (run_call),
+        made once per notebook (its kernel's client)."""
+        if self.call_sockets_made is None:
             shell = zmq.Socket.shadow(self.kc.shell_channel.socket.underlying)
             iopub = zmq.Socket.shadow(self.kc.iopub_channel.socket.underlying)
             poller = zmq.Poller()
             poller.register(shell, zmq.POLLIN)
             poller.register(iopub, zmq.POLLIN)
-            self._call_sockets = (self.kc, shell, iopub, poller)
-        return self._call_sockets[1:]
+            self.call_sockets_made = (shell, iopub, poller)
+        return self.call_sockets_made
 
     def message_for(self, msg_id, socket):
         """The message waiting on `socket` if it is well formed and answers `msg_id`, else None (skipped)."""
