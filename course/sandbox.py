@@ -116,8 +116,9 @@ class CappedKernelClient(AsyncKernelClient, Limits):
     """A kernel client whose sockets refuse any part of a message over Limits.kernel_message_bytes (a
     single huge printed line: ZeroMQ drops it before it reaches the grader's memory, and that channel
     stays closed: the notebook ends with OutputLost) and whose channels wait patiently
-    (PatientChannel; a call is read by TrustedExecute.run_call, by the same rules). The largest legitimate message is a returned array. A message of many parts is
-    stopped by the grading process's own cap (course/limits.py cap_grader_memory)."""
+    (PatientChannel; a call is read by TrustedExecute.run_call, by the same rules). The largest
+    legitimate message is a returned array. A message of many parts is stopped by the grading
+    process's own cap (course/limits.py cap_grader_memory)."""
 
     shell_channel_class = Type(PatientChannel)
     iopub_channel_class = Type(PatientChannel)

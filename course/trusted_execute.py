@@ -374,13 +374,13 @@ class TrustedExecute(Execute, Limits):
     def run_call(self, cell):
         """Run `cell` (a call, or code) in the kernel as nbclient's execute_cell runs a cell, without asyncio:
         a notebook makes ~100 calls, and nbclient's tasks and pyzmq's asyncio futures took nearly half of
-        the grader's CPU per call (bench/kernel_calls.py). The same steps: the reply and IOPub's idle status, read by
-        PatientChannel's rules (a message that is not well formed, or not for this request, is skipped);
-        the outputs through process_message (caps included); the kernel's life checked each second and at
-        the time limit, DeadKernelError if it died; past the time limit, the kernel interrupted
-        (_async_handle_timeout); after the reply, IOPub has iopub_timeout more (raise_on_iopub_timeout).
-        Each deadline holds however many messages are waiting. nbclient's cell hooks and timeout_func are
-        not called: no call is a notebook's cell."""
+        the grader's CPU per call (bench/kernel_calls.py). The same steps: the reply and IOPub's idle
+        status, read by PatientChannel's rules (a message that is not well formed, or not for this
+        request, is skipped); the outputs through process_message (caps included); the kernel's life
+        checked each second and at the time limit, DeadKernelError if it died; past the time limit, the
+        kernel interrupted (_async_handle_timeout); after the reply, IOPub has iopub_timeout more
+        (raise_on_iopub_timeout). Each deadline holds however many messages are waiting. nbclient's cell
+        hooks and timeout_func are not called: no call is a notebook's cell."""
         shell, iopub, poller = self.call_sockets()
         cell.metadata["execution"], self.clear_before_next_output = {}, False  # as execute_cell sets them
         msg_id = self.kc.execute(cell.source, store_history=False, stop_on_error=False)
