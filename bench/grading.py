@@ -34,6 +34,7 @@ from nbgrader.api import Gradebook
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from course import ROOT  # noqa: E402
 from course.build import course_copy  # noqa: E402
+from course.grade import default_jobs  # noqa: E402
 from course.nbgrader_setup import nbgrader  # noqa: E402
 from course.simulate import released, simulate  # noqa: E402
 
@@ -114,7 +115,7 @@ def main():
     parser.add_argument("--assignment", nargs="+", default=[], help="only these assignments (default: all)")
     parser.add_argument("--checks", type=int, default=3, help="runs of `course check` after the first (0: none)")
     args = parser.parse_args()
-    cores = os.cpu_count()
+    cores = default_jobs()  # the cores this run may use
     assignments = [a for a in released(ROOT) if not args.assignment or a in args.assignment]
     differ = []
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:

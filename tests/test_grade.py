@@ -10,6 +10,8 @@ import html
 import json
 import re
 import shutil
+import subprocess
+import sys
 from xml.etree import ElementTree
 
 import jsonschema
@@ -119,6 +121,15 @@ def graded(tmp_path_factory, built_course):
     summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
     return dict(course=course, run=run, students=students, scores=scores(course, ASSIGNMENT),
                 outcomes={o["student"]: o for o in summary["submissions"]})
+
+
+def test_one_worker_per_core_the_grader_may_use():
+    """Run on one of the machine's cores (as `taskset` or a container's cpuset allow), `course grade`
+    starts one worker, not one per core of the machine."""
+    code = ("import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+            "from course.grade import default_jobs; print(default_jobs())")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert run.stdout == "1\n", run.stdout
 
 
 def test_every_submission_has_a_score_or_a_reason(graded):
