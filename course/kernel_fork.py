@@ -187,7 +187,7 @@ async def control_queue_left(kernel):
     """Kernel._flush_control_queue, which ipykernel runs before every shell message (every cell and
     every call): it wakes the control thread, to handle first what came on the control channel. The
     grader never opens that channel (it interrupts with a signal, and kills the kernel at the end), so
-    there is nothing to flush; waking the thread cost about a tenth of a call's CPU in the kernel
+    there is nothing to flush; waking the thread cost a tenth to a fifth of a cell's CPU in the kernel
     (bench/kernel_cells.py)."""
 
 

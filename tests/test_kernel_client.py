@@ -3,6 +3,7 @@ one message can take (course/sandbox.py CappedKernelClient, course/limits.py cap
 what a forked kernel's flush sends and its history keeps (course/kernel_fork.py flush_if_written, NO_HISTORY),
 and the font list a sandboxed server is given (lay_font_list)."""
 import contextlib
+import copy
 import json
 import resource
 import subprocess
@@ -124,9 +125,10 @@ def test_forged_signatures_are_not_kept():
 
 
 def forked_outputs(cells, folder, timeout=60, modules=("IPython",), sandbox=None, notebooks=1):
-    """What each of the code cells `cells` printed, run in a kernel forked by a fork server that imported
-    `modules` (in `sandbox`, a SandboxedKernelManager, or none). With `notebooks` > 1, the cells run as
-    that many notebooks in turn, each in a new kernel of the same server; the last one's outputs."""
+    """What each of the code cells `cells` (sources, or cells such as a test cell) printed, or the error
+    it gave ("ename: evalue"), run in a kernel forked by a fork server that imported `modules` (in
+    `sandbox`, a SandboxedKernelManager, or none). With `notebooks` > 1, the cells run as that many
+    notebooks in turn, each in a new kernel of the same server; the last one's outputs."""
     from course.kernel_fork import ForkedKernelManager, ForkServer, remove_scratch, worker_scratch
     from course.trusted_execute import TrustedExecute
 
@@ -134,14 +136,15 @@ def forked_outputs(cells, folder, timeout=60, modules=("IPython",), sandbox=None
     server = ForkServer(modules, sandbox, scratch)
     try:
         for _ in range(notebooks):
-            nb = new_notebook(cells=[new_code_cell(source) for source in cells])
-            execute = TrustedExecute(sandbox=False, timeout=timeout, run_trailing_cells=True)  # no graded cell here
+            nb = new_notebook(cells=[new_code_cell(c) if isinstance(c, str) else copy.deepcopy(c) for c in cells])
+            execute = TrustedExecute(sandbox=False, timeout=timeout, run_trailing_cells=True)  # every cell, graded or not
             execute.kernel_manager_class = ForkedKernelManager.bound_to(server)
             execute.preprocess(nb, {"metadata": {"path": str(folder)}})
     finally:
         server.close()
         remove_scratch(scratch)
-    return ["".join(o.get("text", "") for o in cell.outputs) for cell in nb.cells]
+    return ["".join(o.get("text") or (f"{o.ename}: {o.evalue}" if o.output_type == "error" else "")
+                    for o in cell.outputs) for cell in nb.cells]
 
 
 LATE_REPLY = """import asyncio
@@ -275,22 +278,9 @@ def test_a_kernel_cannot_plant_code_for_the_next_server(tmp_path):
 def graded_call_outputs(answer, folder, timeout=5):
     """The outputs of a test cell that calls the student's `f(1)` and prints the call's value and error,
     after a cell `answer` that defines f, in a kernel forked as a graded one (TrustedExecute.run_call)."""
-    from course.kernel_fork import ForkedKernelManager, ForkServer, remove_scratch, worker_scratch
-    from course.trusted_execute import TrustedExecute
-
     test = new_code_cell("from course.checks import call\nr = call(f, 1)\nprint(r.value, r.error)",
                          metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "t", "points": 1}})
-    nb = new_notebook(cells=[new_code_cell(answer), test])
-    scratch = worker_scratch()
-    server = ForkServer(("IPython",), None, scratch)
-    try:
-        execute = TrustedExecute(sandbox=False, timeout=timeout, iopub_timeout=4, interrupt_on_timeout=True)
-        execute.kernel_manager_class = ForkedKernelManager.bound_to(server)
-        execute.preprocess(nb, {"metadata": {"path": str(folder)}})
-    finally:
-        server.close()
-        remove_scratch(scratch)
-    return [o.get("text") or f"{o.get('ename')}: {o.get('evalue')}" for o in nb.cells[1].outputs]
+    return forked_outputs([answer, test], folder, timeout=timeout)[-1:]
 
 
 CALL_FLOOD = """def f(x):
