@@ -23,7 +23,7 @@ from pathlib import Path
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-from . import CourseError  # noqa: E402
+from . import CourseError, default_jobs  # noqa: E402
 
 BROKER_ENV = "COURSE_BROKER_URL"
 
@@ -98,16 +98,20 @@ def run(args, course):
         from .demo import main
         main(course)
     elif args.command == "grade":
-        from .grade import main
-        main(args.assignment, course, args.jobs, args.student, args.force,
-             ([f"--CourseDirectory.db_url={args.db}"] if args.db else [])
-             + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []), with_feedback=not args.no_feedback,
-             broker=None if args.broker is None else broker_url(args.broker))
+        from .kernel_fork import EarlyServers
+
+        # launched before nbgrader is imported, they have imported by the time the workers need them
+        count = 0 if args.broker is not None else min(args.jobs or default_jobs(), len(args.student) or sys.maxsize)
+        with EarlyServers(course, args.assignment, count, sandboxed=not args.no_sandbox) as early:
+            from .grade import main
+            main(args.assignment, course, args.jobs, args.student, args.force,
+                 ([f"--CourseDirectory.db_url={args.db}"] if args.db else [])
+                 + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []), with_feedback=not args.no_feedback,
+                 broker=None if args.broker is None else broker_url(args.broker), early=early)
     elif args.command == "worker":
         import socket
 
         from .distributed import worker_main
-        from .grade import default_jobs
         worker_main(broker_url(args.broker), course, ([f"--CourseDirectory.db_url={args.db}"] if args.db else [])
                     + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []),
                     args.jobs or default_jobs(), args.name or f"{socket.gethostname()}-{os.getpid()}")

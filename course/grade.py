@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import CourseError
+from . import CourseError, default_jobs
 from .canary import BROKEN
 from .nbgrader_setup import nbgrader_app
 from .report import diagnosed_mistakes, write_grades, write_report
@@ -45,17 +45,6 @@ def summary_table(outcomes):
     return table(SUMMARY_HEADER, summary_rows(outcomes))
 
 
-def default_jobs():
-    """One worker per core this process may run on: a container or `taskset` may allow fewer than the
-    machine has (os.cpu_count), and more workers than cores would only take turns. Each worker starts
-    its own fork server, and all but one wait while the canary runs; once the grader's own work per
-    cell had shrunk, a third worker on 2 cores no longer paid for that. Measured here (course grade
-    --no-feedback, 6 assignments, 3 and 2 workers taking turns, 3 December): 10 students 132.5 and
-    130.5 s with 3, 119.1 and 126.0 s with 2; 40 students 329.7 and 304.8 s with 3, 329.1 and 309.8 s
-    with 2."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def require_assignment(app):
     """CourseError unless the gradebook has the assignment, with its notebooks."""
     with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
@@ -68,9 +57,10 @@ def require_assignment(app):
 
 
 def grade(assignment, course=".", jobs=None, students=(), force=False, overrides=(), progress=True, with_feedback=True,
-          broker=None):
+          broker=None, early=None):
     """Grade the class; return the outcomes (also written to reports/<assignment>/summary.json).
-    With `broker` (a Redis URL) the workers of course/distributed.py grade it, on any machine."""
+    With `broker` (a Redis URL) the workers of course/distributed.py grade it, on any machine.
+    `early`: fork servers launched for the workers before nbgrader was imported (EarlyServers)."""
     from tqdm import tqdm
 
     course = Path(course).resolve()
@@ -87,7 +77,7 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     (reports / "grading.log").write_text("")
     outcomes, start = [], time.perf_counter()
     jobs = jobs or default_jobs()
-    workers = Workers(app, force, with_feedback, jobs, todo, reports / "grading.log")
+    workers = Workers(app, force, with_feedback, jobs, todo, reports / "grading.log", early)
     bar = None
     try:
         found = workers.canary() if todo else []
@@ -146,9 +136,10 @@ def grade_distributed(app, course, reports, broker, students, force, progress, w
     return outcomes, seconds
 
 
-def main(assignment, course=".", jobs=None, students=(), force=False, overrides=(), with_feedback=True, broker=None):
+def main(assignment, course=".", jobs=None, students=(), force=False, overrides=(), with_feedback=True, broker=None,
+         early=None):
     outcomes, seconds = grade(assignment, course, jobs, students, force, overrides, with_feedback=with_feedback,
-                              broker=broker)
+                              broker=broker, early=early)
     print(summary_table(outcomes))
     problems = sum(bool(o.reasons) for o in outcomes)
     reports = Path(course).resolve() / "reports" / assignment

@@ -44,7 +44,8 @@ from traitlets import Unicode
 import course
 
 from .limits import Limits, uncapped
-from .sandbox import KernelManager, remove_cgroups, remove_cgroups_named, sandbox_env, sandbox_proven
+from .sandbox import (KernelManager, SandboxedKernelManager, remove_cgroups, remove_cgroups_named, sandbox_env,
+                      sandbox_proven)
 
 
 class ForkServerFailed(course.GraderFault, RuntimeError):
@@ -340,23 +341,24 @@ def keep_font_list(fonts):
 class ForkServer:
     """One worker's fork server; replaced when it dies or stops answering."""
 
-    def __init__(self, modules, sandbox=None, scratch=None, limits=None):
+    def __init__(self, modules, sandbox=None, scratch=None, limits=None, stderr=None):
         """`sandbox`: a configured SandboxedKernelManager (its limits apply), or None for no sandbox.
         `scratch`: the worker's folder, where the server's folder is made (default: the system's).
-        `limits`: a configured Limits (server_start_seconds, server_reply_seconds; default: the defaults)."""
-        self.modules, self.sandbox, self.limits = list(modules), sandbox, limits or Limits()
-        self.process, self.cgroups, self.starting = None, (), False
+        `limits`: a configured Limits (server_start_seconds, server_reply_seconds; default: the defaults).
+        `stderr`: where the server's own errors go (subprocess.Popen's; default: this process's stderr)."""
+        self.modules, self.sandbox, self.limits, self.stderr = list(modules), sandbox, limits or Limits(), stderr
+        self.process, self.cgroups, self.starting, self.launcher = None, (), False, None
         # Kernel folders: the only writable host path. Its name also names the server's cgroups.
         self.folder = Path(tempfile.mkdtemp(prefix="tf-forks-", dir=scratch))
 
     def take_over(self, earlier):
         """Use the process of `earlier`, a server launched before this configuration was read
-        (`course check` launches one before importing nbgrader), if its command line is the one this
-        server would launch; otherwise close `earlier`."""
+        (EarlyServers), if its command line is the one this server would launch; otherwise close
+        `earlier`."""
         if self.process is None and earlier.launch_settings() == self.launch_settings():
             shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder, self.process, self.cgroups, self.starting = (earlier.folder, earlier.process,
-                                                                      earlier.cgroups, earlier.starting)
+            self.folder, self.process, self.cgroups, self.starting, self.launcher = (
+                earlier.folder, earlier.process, earlier.cgroups, earlier.starting, earlier.launcher)
             earlier.process, earlier.cgroups, earlier.starting = None, (), False
         else:
             earlier.close()
@@ -398,7 +400,9 @@ class ForkServer:
                 command, self.cgroups = self.sandbox.command(command, self.folder, self.folder)
                 env = sandbox_env()
             self.process = subprocess.Popen(uncapped(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            cwd=self.folder, env=env, text=True, start_new_session=True)
+                                            stderr=self.stderr, cwd=self.folder, env=env, text=True,
+                                            start_new_session=True)
+            self.launcher = os.getpid()
         except OSError as error:  # e.g. bubblewrap gone, a cgroup that cannot be made
             raise ForkServerFailed(f"评分程序的fork服务器无法启动 / the grader's fork server did not start: "
                                    f"{type(error).__name__}: {error}") from error
@@ -454,7 +458,7 @@ class ForkServer:
     def clean(self):
         """A sandbox where nothing of an earlier kernel runs: the server is (re)started if it is not
         running, then kills everything else in it. Only then may the next kernel's folder be made."""
-        if self.process is None or self.process.poll() is not None:
+        if self.ended():
             self.stop()
             self.launch()
         if self.ask_anew(do="clean") is None:
@@ -467,7 +471,22 @@ class ForkServer:
             raise ForkServerFailed("评分程序的fork服务器无法启动内核 / the grader's fork server did not start a kernel")
         return ForkedKernel(self)
 
+    def ended(self):
+        """Whether the server is known to have ended. Only the process that launched it can poll it: a
+        worker's server that the command launched (EarlyServers) shows its end to the worker only by
+        closing its pipes, which `ask` sees."""
+        return self.process is None or (self.launcher == os.getpid() and self.process.poll() is not None)
+
+    def hand_over(self):
+        """Close this process's ends of the server's pipes: another process (a worker forked since) talks
+        to the server now. This one, its parent, may still stop it, and reaps it (`stop`)."""
+        if self.process is not None:
+            for pipe in (self.process.stdin, self.process.stdout):
+                pipe.close()
+
     def stop(self):
+        """Kill the server (and its kernels) and remove its cgroups. A worker cannot wait for a server the
+        command launched (Popen.wait returns at once): the command reaps it, after the worker."""
         process, self.process, self.starting = self.process, None, False
         if process is not None:
             with contextlib.suppress(ProcessLookupError):
@@ -482,6 +501,47 @@ class ForkServer:
     def close(self):
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class EarlyServers:
+    """Fork servers launched as `course grade` starts, before it imports nbgrader (1-1.5 s), each in a
+    new worker scratch folder: a worker forked later takes one (`take`) and its Grader takes the server
+    over (ForkServer.take_over) if the course's configuration asks for the same, so the canary need not
+    wait for its worker's server to import. Their errors go nowhere: a server that fails is launched
+    anew by its worker, whose errors go to the run's log. Closing closes the servers not taken."""
+
+    def __init__(self, course, assignment, count, sandboxed):
+        source, self.waiting = Path(course) / "source" / assignment, []
+        modules = imported_modules(source)
+        for _ in range(count if source.is_dir() else 0):  # else the command says what is wrong
+            scratch = worker_scratch()
+            server = ForkServer(modules, SandboxedKernelManager() if sandboxed else None, scratch, Limits(),
+                                stderr=subprocess.DEVNULL)
+            self.waiting.append((scratch, server))
+            try:
+                server.prewarm()
+            except ForkServerFailed:  # e.g. no bubblewrap: the grader says so in its own words
+                self.close()
+                return
+
+    def take(self):
+        """(scratch folder, server) for a new worker; (a new scratch folder, None) once none is left."""
+        return self.waiting.pop(0) if self.waiting else (worker_scratch(), None)
+
+    def servers(self):
+        return [server for _, server in self.waiting]
+
+    def close(self):
+        while self.waiting:
+            scratch, server = self.waiting.pop()
+            server.close()
+            remove_scratch(scratch)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 class ForkedKernel:

@@ -25,15 +25,18 @@ GRADER_FAILED_SEE_LOG = f"{GRADER_FAILED}: see reports/<assignment>/grading.log"
 CANARY = ("canary",)  # the task of running the canary (course/canary.py); a student's id is a string
 
 
-def work(app, force, with_feedback, log_path, scratch, conn):
+def work(app, force, with_feedback, log_path, scratch, conn, started, others):
     """A worker process: grade the students the coordinator sends (or run the canary) until it sends None.
     When the grader fails (GraderFault), the student's outcome says so and the worker retires: a fresh one
-    with a new fork server takes its place."""
+    with a new fork server takes its place. `started`: the fork server the coordinator launched for it
+    (course/kernel_fork.py EarlyServers), or None; `others`: those left for later workers."""
+    for server in others:  # theirs to talk to, not this worker's
+        server.hand_over()
     cap_grader_memory(Limits(parent=app))
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(log, 1)  # nbgrader's and the kernels' own output goes to the log, not over the progress bar
     os.dup2(log, 2)
-    grader = Grader(app, force, with_feedback, scratch)
+    grader = Grader(app, force, with_feedback, scratch, started)
     try:
         for task in iter(conn.recv, None):
             if task == CANARY:
@@ -51,8 +54,9 @@ def work(app, force, with_feedback, log_path, scratch, conn):
 
 
 class Worker:
-    def __init__(self, process, conn, scratch):
+    def __init__(self, process, conn, scratch, server):
         self.process, self.conn, self.scratch = process, conn, scratch
+        self.server = server  # the fork server launched for it, which only this process can reap (or None)
         self.student, self.since, self.stuck = None, None, False
         self.began, self.entry = False, None  # nbgrader started on the student, whose entry was `entry`
 
@@ -68,8 +72,9 @@ class Workers:
     once (their fork servers import meanwhile); one runs the canary (`canary`), and they get their
     first student when `outcomes` begins."""
 
-    def __init__(self, app, force, with_feedback, jobs, students, log_path):
+    def __init__(self, app, force, with_feedback, jobs, students, log_path, early=None):
         self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
+        self.early = early  # fork servers launched before nbgrader was imported (EarlyServers), or None
         self.app, self.args = app, (app, force, with_feedback, str(log_path))
         # nbgrader's Execute already stops a looping cell (Execute.timeout); this only catches a worker
         # stuck outside a cell, e.g. on a kernel that ignores interrupts and never dies.
@@ -78,14 +83,19 @@ class Workers:
         self.spares = len(students) + jobs  # replacements before the grader itself is taken to be broken
         for _ in range(min(jobs, len(students))):
             self.spawn(assign=False)
+        if early is not None:
+            early.close()  # more than the workers: a replacement worker starts its own
 
     def spawn(self, assign=True):
         ours, theirs = self.context.Pipe()
-        scratch = worker_scratch()
-        process = self.context.Process(target=work, args=(*self.args, scratch, theirs), daemon=True)
+        scratch, server = self.early.take() if self.early is not None else (worker_scratch(), None)
+        others = self.early.servers() if self.early is not None else []
+        process = self.context.Process(target=work, args=(*self.args, scratch, theirs, server, others), daemon=True)
         process.start()
         theirs.close()  # the worker holds the only other end: its death is our end's EOF
-        worker = self.workers[ours] = Worker(process, ours, scratch)
+        if server is not None:
+            server.hand_over()  # the worker's alone: it sees EOF once the worker is gone, as its own server would
+        worker = self.workers[ours] = Worker(process, ours, scratch, server)
         if assign:
             self.assign(worker)
 
@@ -188,7 +198,7 @@ class Workers:
         del self.workers[worker.conn]
         worker.conn.close()
         end(worker.process)
-        remove_scratch(worker.scratch)
+        self.clean_up(worker)
 
     def abandon(self):
         """Every submission not yet graded, with the reason that the grader failed (not the student)."""
@@ -211,7 +221,15 @@ class Workers:
             if worker.student is not None:
                 self.undo_attempt(worker)
             worker.conn.close()
-            remove_scratch(worker.scratch)
+            self.clean_up(worker)
+
+    @staticmethod
+    def clean_up(worker):
+        """What an ended worker leaves: its fork server if the coordinator launched it (alive if the
+        worker was killed; else reaped here), its scratch folder and cgroups."""
+        if worker.server is not None:
+            worker.server.stop()
+        remove_scratch(worker.scratch)
 
 
 def end(process):

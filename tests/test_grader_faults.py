@@ -35,6 +35,12 @@ def cgroups():
     return {p.name for parent in _cgroup_parents().values() for p in parent.glob("tf-forks-*")}
 
 
+def working_in(process, folder):
+    with contextlib.suppress(psutil.Error, ValueError):
+        return Path(process.cwd()).is_relative_to(folder)
+    return False
+
+
 def test_a_broken_grader_stops_before_any_grade(tmp_path):
     """Kernels that cannot start (here: 40 MB of address space, too little for Python) must not
     become a zero for every student."""
@@ -212,25 +218,34 @@ def test_an_attempt_the_grader_failed_leaves_the_entry_as_it_was(tmp_path):
 
 def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
     """SIGKILL one grading process as soon as it exists (idle or busy): the run still ends with
-    every submission graded or given a reason, and its scratch folders and cgroups are gone."""
+    every submission graded or given a reason, and its scratch folders and cgroups are gone, and so is
+    the fork server launched for it before nbgrader was imported (course/kernel_fork.py EarlyServers),
+    which the grading process could not take with it."""
     students = {f"s{i}": notebooks(ASSIGNMENT) for i in range(4)}
     course = class_copy(tmp_path / "course", ASSIGNMENT, students)
     scratch = Path(tempfile.mkdtemp(prefix="faults-"))  # short: the kernels' socket paths are below it
     with open(tmp_path / "grade.log", "w+") as log:  # not a pipe: nobody reads it while the grader runs
         grader = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", *sandbox_args()),
                                   stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, TMPDIR=str(scratch)))
-        parent, killed, forks = psutil.Process(grader.pid), None, set()
+        parent, killed, forks, early = psutil.Process(grader.pid), None, set(), set()
         while grader.poll() is None:  # the fork servers' folders are watched to the end: their cgroups bear their names
             forks |= {p.name for p in scratch.glob("tf-worker-*/tf-forks-*")}
-            workers = [p for p in parent.children() if p.name().startswith("python")]  # after the canary's
+            children = []
+            for child in parent.children():
+                with contextlib.suppress(psutil.Error):  # it may end while it is looked at
+                    children.append((child.pid, child.name(), " ".join(child.cmdline())))
+            early |= {pid for pid, _, command in children if "course.kernel_fork" in command}
+            workers = [pid for pid, name, command in children  # after the canary's; not a server launched early
+                       if name.startswith("python") and "course.kernel_fork" not in command]
             if killed is None and workers and forks:
-                killed = workers[0].pid
+                killed = workers[0]
                 os.kill(killed, signal.SIGKILL)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 grader.wait(timeout=0.05)
         log.seek(0)
         assert grader.returncode == 0, log.read()[-3000:]
     assert killed is not None, "no worker was seen"
+    assert early, "no fork server was launched by the command itself"
     summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
     outcomes = {o["student"]: o for o in summary["submissions"]}
     assert set(outcomes) == set(students)
@@ -238,8 +253,10 @@ def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
     died = {s for s, o in outcomes.items() if any(r.startswith(WORKER_DIED) for r in o["reasons"])}
     assert not died & set(scores(course, ASSIGNMENT)), "a grading process that died left a score"  # when it was busy
     left = list(scratch.iterdir())
+    running = [p.pid for p in psutil.process_iter() if working_in(p, scratch)]
     shutil.rmtree(scratch)
     assert not left, f"left behind: {left}"
+    assert not running, f"still running there: {running}"
     assert not cgroups() & forks, cgroups() & forks  # other tests' graders may run meanwhile
 
 
