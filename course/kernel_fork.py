@@ -482,7 +482,8 @@ class ForkServer:
         to the server now. This one, its parent, may still stop it, and reaps it (`stop`)."""
         if self.process is not None:
             for pipe in (self.process.stdin, self.process.stdout):
-                pipe.close()
+                with contextlib.suppress(OSError):  # a line left unsent to a server that died
+                    pipe.close()
 
     def stop(self):
         """Kill the server (and its kernels) and remove its cgroups. A worker cannot wait for a server the
@@ -512,17 +513,20 @@ class EarlyServers:
 
     def __init__(self, course, assignment, count, sandboxed):
         source, self.waiting = Path(course) / "source" / assignment, []
-        modules = imported_modules(source)
-        for _ in range(count if source.is_dir() else 0):  # else the command says what is wrong
-            scratch = worker_scratch()
-            server = ForkServer(modules, SandboxedKernelManager() if sandboxed else None, scratch, Limits(),
-                                stderr=subprocess.DEVNULL)
-            self.waiting.append((scratch, server))
-            try:
+        try:
+            modules = imported_modules(source) if count > 0 and source.is_dir() else None  # else the command says why
+            for _ in range(count if modules is not None else 0):
+                scratch = worker_scratch()
+                self.waiting.append((scratch, None))  # the folder is removed by `close` even if no server is made
+                server = ForkServer(modules, SandboxedKernelManager() if sandboxed else None, scratch, Limits(),
+                                    stderr=subprocess.DEVNULL)
+                self.waiting[-1] = (scratch, server)
                 server.prewarm()
-            except Exception:  # noqa: BLE001 (e.g. no bubblewrap: a worker's own server says why, in the log)
-                self.close()
-                return
+        except Exception:  # noqa: BLE001 (e.g. no bubblewrap: a worker's own server says why, in the log)
+            self.close()
+        except BaseException:  # interrupted: nothing of them is left
+            self.close()
+            raise
 
     def take(self):
         """(scratch folder, server) for a new worker; (a new scratch folder, None) once none is left."""
@@ -534,7 +538,8 @@ class EarlyServers:
     def close(self):
         while self.waiting:
             scratch, server = self.waiting.pop()
-            server.close()
+            if server is not None:
+                server.close()
             remove_scratch(scratch)
 
     def __enter__(self):
