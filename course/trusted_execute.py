@@ -34,8 +34,9 @@ from queue import Empty
 
 import zmq
 from jupyter_core.utils import ensure_async, run_sync
-from nbclient.exceptions import CellControlSignal, CellExecutionComplete, CellTimeoutError, DeadKernelError
-from nbclient.client import NotebookClient
+from nbclient.client import NotebookClient, timestamp
+from nbclient.exceptions import (CellControlSignal, CellExecutionComplete, CellExecutionError, CellTimeoutError,
+                                DeadKernelError)
 from nbformat import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_task
@@ -357,7 +358,7 @@ class TrustedExecute(Execute, Limits):
         self.kc.call = request
         self.past_time_limit = False  # per call: an earlier call's interrupt may have worked
         try:
-            self.run_call(cell)
+            self.run_call(cell, self.test_index, self.timeout)
         finally:
             self.awaiting_record, self.timeout, self.kc.call = False, timeout, None
             self.budget_left -= time.monotonic() - start
@@ -371,35 +372,58 @@ class TrustedExecute(Execute, Limits):
         reason = f"{errors[0].ename}: {errors[0].evalue}" if errors else "no result / 没有结果"
         return {"value": encode(None), "error": reason, "warnings": [], "modified": []}
 
-    def run_call(self, cell):
-        """Run `cell` (a call, or code) in the kernel as nbclient's execute_cell runs a cell, without asyncio:
-        a notebook makes ~100 calls, and nbclient's tasks and pyzmq's asyncio futures took nearly half of
-        the grader's CPU per call (bench/kernel_calls.py). The same steps: the reply and IOPub's idle
-        status, read by PatientChannel's rules (a message that is not well formed, or not for this
-        request, is skipped); the outputs through process_message (caps included); the kernel's life
-        checked each second and at the time limit, DeadKernelError if it died; past the time limit, the
-        kernel interrupted (_async_handle_timeout); after the reply, IOPub has iopub_timeout more
-        (raise_on_iopub_timeout). Each deadline holds however many messages are waiting. nbclient's cell
-        hooks and timeout_func are not called: no call is a notebook's cell."""
+    def execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        """nbclient's execute_cell, its wait done by run_call without asyncio (bench/kernel_calls.py: the
+        grader's CPU per cell). nbclient's own runs the cell when a setting run_call does not follow is
+        on: a cell hook, or coalesce_streams."""
+        hooks = (self.on_cell_start, self.on_cell_execute, self.on_cell_complete, self.on_cell_error)
+        if self.coalesce_streams or any(hook is not None for hook in hooks):
+            return super().execute_cell(cell, cell_index, execution_count, store_history)
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or not cell.source.strip() or self.skip_cells_with_tag in tags:
+            return cell
+        allows_errors = not self.force_raise_errors and (self.allow_errors or "raises-exception" in tags)
+        self.code_cells_executed += 1
+        reply = self.run_call(cell, cell_index, self._get_timeout(cell), store_history, not allows_errors)
+        if execution_count:
+            cell["execution_count"] = execution_count
+        content = reply["content"]
+        if content["status"] == "error" and not allows_errors and content.get("ename") not in self.allow_error_names:
+            raise CellExecutionError.from_cell_and_msg(cell, content)
+        self.nb.cells[cell_index] = cell
+        return cell
+
+    def run_call(self, cell, cell_index, timeout, store_history=False, stop_on_error=False):
+        """Run `cell` (a notebook's cell, a call, or code) in the kernel as nbclient's execute_cell waits for
+        it, without asyncio: nbclient's tasks and pyzmq's asyncio futures took nearly half of the grader's
+        CPU per call (bench/kernel_calls.py), and a notebook makes ~100 calls and runs ~40 cells. The same
+        steps: the reply and IOPub's idle status, read by PatientChannel's rules (a message that is not
+        well formed, or not for this request, is skipped); the outputs through process_message (caps
+        included); the kernel's life checked each second and at the time limit (`timeout`, None: none),
+        DeadKernelError if it died; past the time limit, the kernel interrupted (_async_handle_timeout);
+        after the reply, IOPub has iopub_timeout more (raise_on_iopub_timeout). Each deadline holds
+        however many messages are waiting. Then on_cell_executed, as nbclient; returns the reply."""
         shell, iopub, poller = self.call_sockets()
-        cell.metadata["execution"], self.clear_before_next_output = {}, False  # as execute_cell sets them
-        msg_id = self.kc.execute(cell.source, store_history=False, stop_on_error=False)
+        cell.outputs, self.clear_before_next_output = [], False  # as execute_cell sets them
+        if self.record_timing:
+            cell.metadata["execution"] = {}
+        msg_id = self.kc.execute(cell.source, store_history=store_history, stop_on_error=stop_on_error)
         self.awaited_reply, ended, reply = msg_id, [False], None
         self.output_ended = lambda: ended[0]
-        deadline = time.monotonic() + (self.timeout if self.timeout and self.timeout > 0 else math.inf)
+        deadline = time.monotonic() + (timeout if timeout and timeout > 0 else math.inf)
         alive_checked = time.monotonic()
         while reply is None or not ended[0]:
             ready = dict(poller.poll(1000 * min(1, max(0, deadline - time.monotonic()))))
             # a waiting message is always read (a late or extra one skipped), or the poll would spin
             msg = self.message_for(msg_id, shell) if shell in ready else None
             if msg is not None and reply is None:
-                reply = msg
+                reply = self.replied(msg, cell)
                 if not ended[0]:
                     deadline = time.monotonic() + self.iopub_timeout
             msg = self.message_for(msg_id, iopub) if iopub in ready else None
             if msg is not None and not ended[0]:
                 try:
-                    self.process_message(msg, cell, self.test_index)
+                    self.process_message(msg, cell, cell_index)
                 except CellExecutionComplete:
                     ended[0] = True
             if time.monotonic() - alive_checked >= 1 or time.monotonic() >= deadline:  # each second, as nbclient
@@ -408,11 +432,12 @@ class TrustedExecute(Execute, Limits):
             if time.monotonic() < deadline or (reply is not None and ended[0]):
                 continue
             if reply is None:  # the time limit: an interrupt, and the error it gives (or the reply, late)
-                reply = run_sync(self._async_handle_timeout)(self.timeout, cell)
+                reply = run_sync(self._async_handle_timeout)(timeout, cell)
                 if reply is None:  # no error_on_timeout: the kernel's own reply, another time limit on
-                    deadline = time.monotonic() + self.timeout
+                    deadline = time.monotonic() + timeout
                     continue
                 reply["parent_header"] = {"msg_id": msg_id}
+                reply = self.replied(reply, cell)
                 deadline = time.monotonic() + self.iopub_timeout
             elif self.raise_on_iopub_timeout:
                 raise CellTimeoutError.error_from_timeout_and_cell("Timeout waiting for IOPub output",
@@ -420,7 +445,14 @@ class TrustedExecute(Execute, Limits):
             else:
                 self.log.warning("Timeout waiting for IOPub output")
                 break
-        self.on_cell_executed(cell=cell, cell_index=self.test_index, execute_reply=reply)
+        self.on_cell_executed(cell=cell, cell_index=cell_index, execute_reply=reply)
+        return reply
+
+    def replied(self, reply, cell):
+        """The reply, its time kept in the cell's metadata as nbclient keeps it."""
+        if self.record_timing:
+            cell.metadata["execution"]["shell.execute_reply"] = timestamp(reply)
+        return reply
 
     def call_sockets(self):
         """Blocking views of the kernel client's shell and IOPub sockets, and a poller of both (run_call),

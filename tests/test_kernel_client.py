@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from classroom import sandbox_args
 from course.sandbox import KernelManager
@@ -129,6 +129,13 @@ def forked_outputs(cells, folder, timeout=60, modules=("IPython",), sandbox=None
     it gave ("ename: evalue"), run in a kernel forked by a fork server that imported `modules` (in
     `sandbox`, a SandboxedKernelManager, or none). With `notebooks` > 1, the cells run as that many
     notebooks in turn, each in a new kernel of the same server; the last one's outputs."""
+    nb = forked_notebook(cells, folder, timeout, modules, sandbox, notebooks)
+    return ["".join(o.get("text") or (f"{o.ename}: {o.evalue}" if o.output_type == "error" else "")
+                    for o in cell.outputs) for cell in nb.cells]
+
+
+def forked_notebook(cells, folder, timeout=60, modules=("IPython",), sandbox=None, notebooks=1, **settings):
+    """The last notebook of forked_outputs, graded by a TrustedExecute with `settings` too."""
     from course.kernel_fork import ForkedKernelManager, ForkServer, remove_scratch, worker_scratch
     from course.trusted_execute import TrustedExecute
 
@@ -137,14 +144,14 @@ def forked_outputs(cells, folder, timeout=60, modules=("IPython",), sandbox=None
     try:
         for _ in range(notebooks):
             nb = new_notebook(cells=[new_code_cell(c) if isinstance(c, str) else copy.deepcopy(c) for c in cells])
-            execute = TrustedExecute(sandbox=False, timeout=timeout, run_trailing_cells=True)  # every cell, graded or not
+            # every cell, graded or not
+            execute = TrustedExecute(sandbox=False, timeout=timeout, run_trailing_cells=True, **settings)
             execute.kernel_manager_class = ForkedKernelManager.bound_to(server)
             execute.preprocess(nb, {"metadata": {"path": str(folder)}})
     finally:
         server.close()
         remove_scratch(scratch)
-    return ["".join(o.get("text") or (f"{o.ename}: {o.evalue}" if o.output_type == "error" else "")
-                    for o in cell.outputs) for cell in nb.cells]
+    return nb
 
 
 LATE_REPLY = """import asyncio
@@ -318,3 +325,34 @@ def test_a_calls_reply_later_than_its_end_on_iopub_is_awaited(tmp_path):
                               'kind == "course_call_reply"').replace("1.5", "1.5 + 0")
     outputs = graded_call_outputs(late + "\ndef f(x):\n    return x + 1", tmp_path, timeout=1)
     assert outputs == ["2 None\n"], outputs
+
+
+STALE = [new_output("stream", name="stdout", text="from an earlier run")]
+CELLS_OF_EVERY_KIND = [new_code_cell(source, outputs=STALE) for source in [
+    "import sys\nprint('out')\nprint('err', file=sys.stderr)\n41 + 1",
+    "from IPython.display import display, clear_output\ndisplay({'a': 1}, raw=True)\nprint('gone')\n"
+    "clear_output(wait=True)\nprint('kept')",
+    "h = display('first', display_id=True)\nh.update('second')\n'last'",
+    "1 / 0",
+    "raise ValueError('tagged')",
+    "   ",
+    "print('after the errors', end='')",
+]]
+CELLS_OF_EVERY_KIND[4].metadata["tags"] = ["raises-exception"]
+
+
+def test_a_cell_run_without_asyncio_ends_as_nbclient_leaves_it(tmp_path):
+    """A graded kernel's cells run through TrustedExecute.run_call, not nbclient's execute_cell: every
+    kind of output (streams, displays, a result, errors, a cleared output, a display updated in place,
+    an earlier run's output replaced), the execution counts and the timing metadata end as nbclient's
+    execute_cell leaves them (which still runs them when a cell hook is set)."""
+    def ran(**settings):
+        nb = forked_notebook(CELLS_OF_EVERY_KIND, tmp_path, **settings)
+        return [(cell.execution_count, cell.outputs, sorted(cell.metadata.get("execution", {}))) for cell in nb.cells]
+
+    without_asyncio, by_nbclient = ran(), ran(on_cell_start=lambda **kw: None)
+    assert without_asyncio == by_nbclient
+    assert [count for count, _, _ in by_nbclient] == [1, 2, 3, 4, 5, None, 6]
+    assert by_nbclient[0][2] == ["iopub.execute_input", "iopub.status.busy", "iopub.status.idle", "shell.execute_reply"]
+    assert [o.get("ename") for _, outputs, _ in by_nbclient[3:5] for o in outputs] == ["ZeroDivisionError", "ValueError"]
+    assert by_nbclient[5][1] == STALE  # a blank cell is not run
