@@ -84,16 +84,16 @@ def call(fn, *args, **kwargs):
     return _call(fn, args, kwargs)
 
 
-def _call(fn, args, kwargs, max_steps=None):
+def _call(fn, args, kwargs, max_steps=None, steps_only=False):
     name = getattr(fn, "__name__", None) or getattr(fn, "name", "function")
     label_zh, label = _labels(name, args, kwargs)
     before = (args, kwargs) if isinstance(fn, Remote) else copy.deepcopy((args, kwargs))  # as they were
     if isinstance(fn, Remote):
-        result = Call.from_record(label, fn.invoke(args, kwargs, max_steps), fn.budget)
+        result = Call.from_record(label, fn.invoke(args, kwargs, max_steps, steps_only), fn.budget)
     elif not callable(fn):
         result = Call(label, error=f"TypeError: {name} is not a function / 不是函数")
     else:
-        result = Call.from_record(label, invoke(fn, args, kwargs, max_steps=max_steps))
+        result = Call.from_record(label, invoke(fn, args, kwargs, max_steps=max_steps, steps_only=steps_only))
     result.label_zh, result.function, (result.args, result.kwargs) = label_zh, name, before
     result.max_steps = max_steps
     diagnosis.remember(result)
@@ -241,9 +241,10 @@ def expect_type(result, kind):
 
 
 def expect_vectorised(fn, *args, max_steps, **kwargs):
-    """The call ran within `max_steps` Python steps (see course/wire.py StepCounter); returns the Call."""
+    """The call ran within `max_steps` Python steps (see course/wire.py StepCounter); returns the Call,
+    whose value is None: only its steps, error, warnings and modified inputs come back (wire.invoke)."""
     __tracebackhide__ = True
-    result = _call(fn, args, kwargs, max_steps=max_steps)
+    result = _call(fn, args, kwargs, max_steps=max_steps, steps_only=True)
     if result.error is not None:
         _fail(f"调用{result.label_zh}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}")
     if result.steps is None or result.steps > max_steps:

@@ -106,16 +106,18 @@ class KernelName(Remote):
     def __init__(self, executor, name):
         self.executor, self.name, self.budget = executor, name, Budget.of(executor)
 
-    def invoke(self, args, kwargs, max_steps=None):
+    def invoke(self, args, kwargs, max_steps=None, steps_only=False):
         return self._request(args=[encode(a, self.budget) for a in args],
-                             kwargs={k: encode(v, self.budget) for k, v in kwargs.items()}, max_steps=max_steps)
+                             kwargs={k: encode(v, self.budget) for k, v in kwargs.items()}, max_steps=max_steps,
+                             steps_only=steps_only)
 
     def fetch(self):
         return self._request(args=[], kwargs={}, fetch=True)
 
-    def _request(self, args, kwargs, fetch=False, max_steps=None):
+    def _request(self, args, kwargs, fetch=False, max_steps=None, steps_only=False):
         return self.executor.kernel_record({"name": self.name, "args": args, "kwargs": kwargs, "fetch": fetch,
-                                            "budget": asdict(self.budget), "max_steps": max_steps})
+                                            "budget": asdict(self.budget), "max_steps": max_steps,
+                                            "steps_only": steps_only})
 
 
 def within(timeout, seconds_left):

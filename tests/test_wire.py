@@ -135,3 +135,23 @@ def test_a_call_sees_what_a_cell_sees():
     TrustedExecute(sandbox=False, timeout=60).preprocess(nb, {})
     as_called, as_in_a_cell, again = nb.cells[2].outputs[0]["text"].splitlines()
     assert as_called == as_in_a_cell == again == repr(["StdinNotImplementedError", True, True, True, ["post", "pre"]])
+
+
+def test_a_vectorisation_check_gets_the_steps_without_the_value():
+    """expect_vectorised reads a call's steps, never its value (up to 12 MB on its large input): the
+    kernel leaves the value out, here and in the student's own kernel; other calls still bring it."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from course.checks import expect_vectorised
+    from course.trusted_execute import TrustedExecute
+
+    def double(x):
+        return x * 2
+    assert expect_vectorised(double, np.ones(3), max_steps=100).value is None
+    test = new_code_cell("import numpy as np\nfrom course.checks import call, expect_vectorised\n"
+                         "r = expect_vectorised(double, np.ones(3), max_steps=100)\nprint(r.value, r.steps)\n"
+                         "print(call(double, np.ones(3)).value)")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "steps", "points": 1}
+    nb = new_notebook(cells=[new_code_cell("def double(x):\n    return x * 2"), test])
+    TrustedExecute(sandbox=False, timeout=60).preprocess(nb, {})
+    assert nb.cells[1].outputs[0]["text"].splitlines() == ["None 2", "[2. 2. 2.]"]

@@ -1,0 +1,92 @@
+"""Benchmark: the CPU a submission costs with and without the values of its vectorisation checks,
+taking turns in one run.
+
+    python bench/vectorised_values.py [--students 8] [--assignment 04_attention ...] [--rounds 3]
+
+expect_vectorised reads a call's Python steps, never its value, so the kernel leaves the value out
+(`steps_only`, course/wire.py invoke); on a check's large input the value was up to 12 MB to encode,
+sign, send, check and decode. Each round grades the class of every assignment with one Grader in
+this process (bench/cpu_per_submission.py: the first student left out, the machine's CPU from
+/proc/stat, so the machine should be quiet), once with the values sent as before and once without.
+Prints, per assignment and kind, the median over the rounds of: the wall time of the vectorisation
+checks' calls per submission (the kernel's work and the grader's, one after the other) and the
+machine's CPU time per submission; and the ratios.
+"""
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.cpu_per_submission import graded_by_one_grader  # noqa: E402
+from course import ROOT  # noqa: E402
+from course.build import course_copy  # noqa: E402
+from course.simulate import released, simulate  # noqa: E402
+from course.trusted_execute import KernelName, TrustedExecute  # noqa: E402
+
+STEPS_ONLY, KERNEL_RECORD = KernelName.invoke, TrustedExecute.kernel_record
+
+
+def with_values(self, args, kwargs, max_steps=None, steps_only=False):
+    """KernelName.invoke as before steps_only: the kernel sends every call's value."""
+    return STEPS_ONLY(self, args, kwargs, max_steps, False)
+
+
+KINDS = {"values sent": with_values, "steps only": STEPS_ONLY}
+
+
+def timed(counted):
+    """TrustedExecute.kernel_record, the wall time of counted calls (vectorisation checks) added to `counted`."""
+    def kernel_record(self, request):
+        start = time.perf_counter()
+        try:
+            return KERNEL_RECORD(self, request)
+        finally:
+            if request.get("max_steps") is not None:
+                counted[0] += time.perf_counter() - start
+    return kernel_record
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=8)
+    parser.add_argument("--assignment", nargs="+", default=[], help="only these assignments (default: all)")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    assignments = [a for a in released(ROOT) if not args.assignment or a in args.assignment]
+    runs = {kind: {a: [] for a in assignments} for kind in KINDS}  # (checks' wall, machine CPU) per submission
+    with tempfile.TemporaryDirectory(prefix="bench-values-") as tmp:
+        course = Path(tmp) / "course"
+        course_copy(course, assignments, ROOT)
+        simulate(args.students, 0, course)
+        for _ in range(args.rounds):
+            for kind, invoke in KINDS.items():
+                KernelName.invoke = invoke
+                try:
+                    for assignment in assignments:
+                        counted = [0.0]
+                        TrustedExecute.kernel_record = timed(counted)
+                        machine = graded_by_one_grader(course, assignment)[2]
+                        # the first student's checks are counted too: their time is over all students
+                        runs[kind][assignment].append((counted[0] / args.students, machine))
+                finally:
+                    KernelName.invoke, TrustedExecute.kernel_record = STEPS_ONLY, KERNEL_RECORD
+    print(f"{args.students} students, one grader; per submission (s), median of {args.rounds} rounds: the "
+          "vectorisation checks' calls (wall), the machine's CPU (the first student left out)")
+    print(f"{'':<24}{'checks':>34}{'machine CPU':>34}")
+    print(f"{'assignment':<24}" + 2 * ("".join(f"{kind:>12}" for kind in KINDS) + f"{'ratio':>10}"))
+    medians = {kind: {a: [statistics.median(r[i] for r in rounds) for i in range(2)] for a, rounds in per.items()}
+               for kind, per in runs.items()}
+    for assignment in assignments + ["all (sum)"]:
+        line = f"{assignment:<24}"
+        for i in range(2):
+            row = [sum(m[i] for m in medians[kind].values()) if assignment == "all (sum)" else medians[kind][assignment][i]
+                   for kind in KINDS]
+            line += "".join(f"{v:12.3f}" for v in row) + f"{row[0] / row[1]:8.2f} ×"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
