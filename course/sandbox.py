@@ -123,7 +123,7 @@ class CappedKernelClient(AsyncKernelClient, Limits):
     shell_channel_class = Type(PatientChannel)
     iopub_channel_class = Type(PatientChannel)
 
-    call = None  # set by the grader for one call (course/trusted_execute.py run_in_kernel)
+    call, call_frames = None, []  # set by the grader for one call (course/trusted_execute.py run_in_kernel)
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -176,6 +176,7 @@ class CappedKernelClient(AsyncKernelClient, Limits):
                 "allow_stdin": self.allow_stdin if allow_stdin is None else allow_stdin, "stop_on_error": stop_on_error})
         else:
             msg = self.session.msg(CALL, self.call)
+            msg["buffers"] = self.call_frames  # its arrays (course/wire.py encode)
         # jupyter_client numbers its requests (session, pid, counter): a kernel could predict the next
         # one and send messages for it in advance
         msg["header"]["msg_id"] = msg["msg_id"] = uuid.uuid4().hex

@@ -107,17 +107,18 @@ class KernelName(Remote):
         self.executor, self.name, self.budget = executor, name, Budget.of(executor)
 
     def invoke(self, args, kwargs, max_steps=None, steps_only=False):
-        return self._request(args=[encode(a, self.budget) for a in args],
-                             kwargs={k: encode(v, self.budget) for k, v in kwargs.items()}, max_steps=max_steps,
-                             steps_only=steps_only)
+        frames = []  # the arrays' bytes, sent as the message's binary frames (wire.encode)
+        return self._request(args=[encode(a, self.budget, frames) for a in args],
+                             kwargs={k: encode(v, self.budget, frames) for k, v in kwargs.items()}, max_steps=max_steps,
+                             steps_only=steps_only, frames=frames)
 
     def fetch(self):
         return self._request(args=[], kwargs={}, fetch=True)
 
-    def _request(self, args, kwargs, fetch=False, max_steps=None, steps_only=False):
+    def _request(self, args, kwargs, fetch=False, max_steps=None, steps_only=False, frames=()):
         return self.executor.kernel_record({"name": self.name, "args": args, "kwargs": kwargs, "fetch": fetch,
                                             "budget": asdict(self.budget), "max_steps": max_steps,
-                                            "steps_only": steps_only})
+                                            "steps_only": steps_only}, frames)
 
 
 def within(timeout, seconds_left):
@@ -338,31 +339,32 @@ class TrustedExecute(Execute, Limits):
         shorten_error(content)
         super().on_cell_executed(**kwargs)
 
-    def kernel_record(self, request):
-        """Run one call in the kernel (`request`: course/wire.py `record`); return its record (a
-        failure record if there is none). The notebook's first call sets the kernel to answer calls."""
+    def kernel_record(self, request, frames=()):
+        """Run one call in the kernel (`request`: course/wire.py `record`, its arrays in `frames`); return
+        its record (a failure record if there is none). The notebook's first call sets the kernel to
+        answer calls."""
         if not self.answering:
             failure = self.run_in_kernel(ANSWER_CALLS)
             if failure:
                 return failure
             self.answering = True
-        return self.run_in_kernel(request["name"], request)
+        return self.run_in_kernel(request["name"], request, frames)
 
-    def run_in_kernel(self, code, request=None):
-        """Run `code` in the kernel, or with a `request` send it as a call; the call's record, or a
-        failure record if the kernel sent none (with no request, None if the code ran)."""
+    def run_in_kernel(self, code, request=None, frames=()):
+        """Run `code` in the kernel, or with a `request` send it as a call (with `frames`); the call's
+        record, or a failure record if the kernel sent none (with no request, None if the code ran)."""
         if self.budget_left <= 0:
             raise BudgetSpent
         # new_code_cell's cell without its schema validation (about 1 ms, and a notebook makes ~100 calls)
         cell = NotebookNode(cell_type="code", metadata=NotebookNode(), execution_count=None, source=code, outputs=[])
         self.awaiting_record, self.record, timeout, start = True, None, self.timeout, time.monotonic()
         self.timeout = within(timeout, self.budget_left)  # a slow call ends with the budget
-        self.kc.call = request
+        self.kc.call, self.kc.call_frames = request, list(frames)
         self.past_time_limit = False  # per call: an earlier call's interrupt may have worked
         try:
             self.run_call(cell, self.test_index, self.timeout)
         finally:
-            self.awaiting_record, self.timeout, self.kc.call = False, timeout, None
+            self.awaiting_record, self.timeout, self.kc.call, self.kc.call_frames = False, timeout, None, []
             self.budget_left -= time.monotonic() - start
         if self.budget_left <= 0:
             raise BudgetSpent

@@ -53,13 +53,16 @@ def shorten(text, limit):
 
 
 # ---------------------------------------------------------------- values
-def encode(value, budget=BUDGET):
+def encode(value, budget=BUDGET, frames=None):
     """Turn a returned value into JSON-safe plain data; odd objects become a description, and so does
     a tuple, list or dict of more values than the budget allows (decode would refuse it anyway): a
-    list of a million values would make a message over the cap, and the notebook would end there."""
+    list of a million values would make a message over the cap, and the notebook would end there.
+    With `frames` (a list), each array's npy bytes are appended there, to travel as the message's
+    binary frames, and the data names its frame: base64 in JSON, then the message's signature over
+    it, cost about 10 ms per MB at each end, and a call's arguments are up to 5 MB."""
     if type(value) in (tuple, list, dict) and _values(value, budget.items) > budget.items:
         return {"kind": "odd", "type": f"{type(value).__name__} of more than {budget.items} values / 元素过多"}
-    return _encode(value, budget)
+    return _encode(value, budget, frames)
 
 
 def _values(value, limit):
@@ -76,15 +79,15 @@ def _values(value, limit):
     return count
 
 
-def _encode(value, budget):
+def _encode(value, budget, frames=None):
     if value is None or type(value) in (bool, int, str):
         return {"kind": "plain", "value": value}
     if type(value) is float:
         return {"kind": "float", "value": repr(value)}
     if type(value) in (tuple, list):
-        return {"kind": type(value).__name__, "items": [_encode(v, budget) for v in value]}
+        return {"kind": type(value).__name__, "items": [_encode(v, budget, frames) for v in value]}
     if type(value) is dict and all(type(k) is str for k in value):  # e.g. a dict of parameters
-        return {"kind": "dict", "items": {k: _encode(v, budget) for k, v in value.items()}}
+        return {"kind": "dict", "items": {k: _encode(v, budget, frames) for k, v in value.items()}}
     if type(value) is _ndarray or isinstance(value, _generic):
         array = _asarray(value)
         if array.dtype.hasobject or array.nbytes > budget.array_bytes:
@@ -92,6 +95,9 @@ def _encode(value, budget):
         buffer = io.BytesIO()
         _save(buffer, array, allow_pickle=False)
         kind = "array" if type(value) is _ndarray else "numpy_scalar"
+        if frames is not None:
+            frames.append(buffer.getvalue())
+            return {"kind": kind, "frame": len(frames) - 1}
         return {"kind": kind, "npy": base64.b64encode(buffer.getvalue()).decode("ascii")}
     return {"kind": "odd", "type": f"{type(value).__module__}.{type(value).__qualname__}"}
 
@@ -110,18 +116,19 @@ class Oversized(ValueError):
     """A record from the kernel over the grader's budget, or not of encode's form."""
 
 
-def decode(data, budget=BUDGET):
-    """The value that `encode` described. The record comes from the student's kernel, which can
-    forge it: anything malformed or over budget becomes an Odd that names the problem."""
+def decode(data, budget=BUDGET, frames=()):
+    """The value that `encode` described (`frames`: the message's binary frames, if it sent any). The
+    record comes from the student's kernel, which can forge it: anything malformed or over budget
+    becomes an Odd that names the problem."""
     try:
-        return _decode(data, [budget.items], budget.depth, budget)
+        return _decode(data, [budget.items], budget.depth, budget, frames)
     except Oversized as problem:
         return Odd(str(problem))
     except Exception as error:  # any other malformed record
         return Odd(f"malformed result / 无法解析的结果 ({type(error).__name__})")
 
 
-def _decode(data, items_left, depth, budget):
+def _decode(data, items_left, depth, budget, frames):
     items_left[0] -= 1
     if items_left[0] < 0 or depth < 0:
         raise Oversized(f"value with more than {budget.items} items or {budget.depth} levels / 值过大或嵌套过深")
@@ -139,13 +146,21 @@ def _decode(data, items_left, depth, budget):
         if len(data["items"]) > items_left[0]:
             raise Oversized(f"{kind} of {len(data['items'])} items / 元素过多")
         if kind == "dict":
-            return {str(k)[:200]: _decode(v, items_left, depth - 1, budget) for k, v in data["items"].items()}
-        items = [_decode(item, items_left, depth - 1, budget) for item in data["items"]]
+            return {str(k)[:200]: _decode(v, items_left, depth - 1, budget, frames) for k, v in data["items"].items()}
+        items = [_decode(item, items_left, depth - 1, budget, frames) for item in data["items"]]
         return tuple(items) if kind == "tuple" else items
     if kind in ("array", "numpy_scalar"):
-        if len(data["npy"]) > budget.array_bytes * 4 // 3 + 2**16:
-            raise Oversized(f"array of more than {budget.array_bytes} bytes / 数组过大")
-        array = _load(io.BytesIO(base64.b64decode(data["npy"], validate=True)), allow_pickle=False)
+        if "frame" in data:
+            if type(data["frame"]) is not int or not 0 <= data["frame"] < len(frames):
+                raise IndexError(data["frame"])
+            npy = memoryview(frames[data["frame"]])
+            if npy.nbytes > budget.array_bytes + 2**16:
+                raise Oversized(f"array of more than {budget.array_bytes} bytes / 数组过大")
+        else:
+            if len(data["npy"]) > budget.array_bytes * 4 // 3 + 2**16:
+                raise Oversized(f"array of more than {budget.array_bytes} bytes / 数组过大")
+            npy = base64.b64decode(data["npy"], validate=True)
+        array = _load(io.BytesIO(npy), allow_pickle=False)
         if type(array) is not _ndarray or array.dtype.hasobject:
             raise TypeError("not a plain array")
         return array if kind == "array" else array[()]
@@ -314,7 +329,7 @@ def _answer(shell, stream, ident, parent):
     excepthook, sys.excepthook = sys.excepthook, shell.excepthook
     try:
         with shell.builtin_trap, shell.display_trap:
-            reply["record"] = record(request, lambda: eval(request["name"], shell.user_ns))
+            reply["record"] = record(request, lambda: eval(request["name"], shell.user_ns), parent.get("buffers", ()))
     except BaseException as exc:  # noqa: BLE001
         result.error_in_exec = exc
         shell.showtraceback()
@@ -327,9 +342,9 @@ def _answer(shell, stream, ident, parent):
     kernel.session.send(stream, "course_call_reply", reply, parent, ident)
 
 
-def record(request, get_fn):
+def record(request, get_fn, frames=()):
     """The record of one call: the function `get_fn` returns, called with the request's arguments
-    (or, for a fetch, the value itself)."""
+    (their arrays in the message's binary `frames`), or, for a fetch, the value itself."""
     budget = Budget(**request.get("budget", {}))
     try:
         target = get_fn()
@@ -337,6 +352,6 @@ def record(request, get_fn):
         return {"value": encode(None), "error": f"NameError: {exc}", "warnings": [], "modified": []}
     if request["fetch"]:
         return {"value": encode(target, budget), "error": None, "warnings": [], "modified": []}
-    args = [decode(a, budget) for a in request["args"]]
-    kwargs = {k: decode(v, budget) for k, v in request["kwargs"].items()}
+    args = [decode(a, budget, frames) for a in request["args"]]
+    kwargs = {k: decode(v, budget, frames) for k, v in request["kwargs"].items()}
     return invoke(target, args, kwargs, budget, request.get("max_steps"), request.get("steps_only") is True)

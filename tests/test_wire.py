@@ -15,6 +15,22 @@ def test_encoding_round_trips_plain_data_and_refuses_pickles():
     assert repr(decode(encode(np.array([object()], dtype=object)))).startswith("<ndarray of dtype object")
 
 
+def test_arrays_can_travel_as_binary_frames():
+    """With frames, each array's npy bytes go to a frame of their own (no base64 in the JSON), and decode
+    finds them there; a frame that is missing, negative, not a number or over budget is an Odd."""
+    frames = []
+    value = {"x": np.arange(6.0).reshape(2, 3), "pair": (np.int64(4), [np.ones(2, dtype=bool)])}
+    data = encode(value, frames=frames)
+    assert len(frames) == 3 and "npy" not in json.dumps(data)
+    back = decode(data, frames=[memoryview(f) for f in frames])  # as the kernel receives them
+    assert np.array_equal(back["x"], value["x"]) and back["pair"][0] == 4 and back["pair"][1][0].dtype == bool
+    for index in (3, -1, "0", None):
+        assert type(decode({"kind": "array", "frame": index}, frames=frames)).__name__ == "Odd"
+    assert type(decode({"kind": "array", "frame": 0})).__name__ == "Odd"  # a record the kernel sent: no frames
+    big = encode(np.zeros(2**20), frames=(big_frames := []))
+    assert type(decode(big, Budget(array_bytes=2**20), big_frames)).__name__ == "Odd"
+
+
 def nested(depth):
     record = {"kind": "tuple", "items": []}
     for _ in range(depth):

@@ -1,16 +1,18 @@
-"""Benchmark: the CPU a submission costs with and without the values of its vectorisation checks,
+"""Benchmark: the CPU a submission costs as the large payloads of its calls travel three ways,
 taking turns in one run.
 
-    python bench/vectorised_values.py [--students 8] [--assignment 04_attention ...] [--rounds 3]
+    python bench/call_payloads.py [--students 8] [--assignment 04_attention ...] [--rounds 3]
 
-expect_vectorised reads a call's Python steps, never its value, so the kernel leaves the value out
-(`steps_only`, course/wire.py invoke); on a check's large input the value was up to 12 MB to encode,
-sign, send, check and decode. Each round grades the class of every assignment with one Grader in
-this process (bench/cpu_per_submission.py: the first student left out, the machine's CPU from
-/proc/stat, so the machine should be quiet), once with the values sent as before and once without.
-Prints, per assignment and kind, the median over the rounds of: the wall time of the vectorisation
-checks' calls per submission (the kernel's work and the grader's, one after the other) and the
-machine's CPU time per submission; and the ratios.
+A vectorisation check calls the student's function on a large input: its arguments go to the kernel
+and, before `steps_only` (course/wire.py invoke), its value came back, up to 12 MB each way. The three
+kinds: "as before" (arrays as base64 in the message's JSON, every value sent back), "steps only" (the
+checks' values left out) and "frames" (the arguments' arrays as the message's binary frames too, as
+the grader now sends them). Each round grades the class of every assignment with one Grader in this
+process per kind (bench/cpu_per_submission.py: the first student left out, the machine's CPU from
+/proc/stat, so the machine should be quiet). Prints, per assignment and kind, the median over the
+rounds of: the wall time of the vectorisation checks' calls per submission (the kernel's work and
+the grader's, one after the other) and the machine's CPU time per submission; then the ratios of
+"as before" to "frames".
 """
 import argparse
 import statistics
@@ -25,24 +27,31 @@ from course import ROOT  # noqa: E402
 from course.build import course_copy  # noqa: E402
 from course.simulate import released, simulate  # noqa: E402
 from course.trusted_execute import KernelName, TrustedExecute  # noqa: E402
+from course.wire import encode  # noqa: E402
 
-STEPS_ONLY, KERNEL_RECORD = KernelName.invoke, TrustedExecute.kernel_record
-
-
-def with_values(self, args, kwargs, max_steps=None, steps_only=False):
-    """KernelName.invoke as before steps_only: the kernel sends every call's value."""
-    return STEPS_ONLY(self, args, kwargs, max_steps, False)
+INVOKE, KERNEL_RECORD = KernelName.invoke, TrustedExecute.kernel_record
 
 
-KINDS = {"values sent": with_values, "steps only": STEPS_ONLY}
+def invoke_sending(values, frames):
+    """KernelName.invoke, sending every call's value back (`values`) or not, the arrays in frames or not."""
+    def invoke(self, args, kwargs, max_steps=None, steps_only=False):
+        sent = [] if frames else None
+        return self._request(args=[encode(a, self.budget, sent) for a in args],
+                             kwargs={k: encode(v, self.budget, sent) for k, v in kwargs.items()},
+                             max_steps=max_steps, steps_only=steps_only and not values, frames=sent or ())
+    return invoke
+
+
+KINDS = {"as before": invoke_sending(values=True, frames=False),
+         "steps only": invoke_sending(values=False, frames=False), "frames": INVOKE}
 
 
 def timed(counted):
     """TrustedExecute.kernel_record, the wall time of counted calls (vectorisation checks) added to `counted`."""
-    def kernel_record(self, request):
+    def kernel_record(self, request, frames=()):
         start = time.perf_counter()
         try:
-            return KERNEL_RECORD(self, request)
+            return KERNEL_RECORD(self, request, frames)
         finally:
             if request.get("max_steps") is not None:
                 counted[0] += time.perf_counter() - start
@@ -57,7 +66,7 @@ def main():
     args = parser.parse_args()
     assignments = [a for a in released(ROOT) if not args.assignment or a in args.assignment]
     runs = {kind: {a: [] for a in assignments} for kind in KINDS}  # (checks' wall, machine CPU) per submission
-    with tempfile.TemporaryDirectory(prefix="bench-values-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-payloads-") as tmp:
         course = Path(tmp) / "course"
         course_copy(course, assignments, ROOT)
         simulate(args.students, 0, course)
@@ -72,10 +81,10 @@ def main():
                         # the first student's checks are counted too: their time is over all students
                         runs[kind][assignment].append((counted[0] / args.students, machine))
                 finally:
-                    KernelName.invoke, TrustedExecute.kernel_record = STEPS_ONLY, KERNEL_RECORD
+                    KernelName.invoke, TrustedExecute.kernel_record = INVOKE, KERNEL_RECORD
     print(f"{args.students} students, one grader; per submission (s), median of {args.rounds} rounds: the "
           "vectorisation checks' calls (wall), the machine's CPU (the first student left out)")
-    print(f"{'':<24}{'checks':>34}{'machine CPU':>34}")
+    print(f"{'':<24}{'checks':>46}{'machine CPU':>46}")
     print(f"{'assignment':<24}" + 2 * ("".join(f"{kind:>12}" for kind in KINDS) + f"{'ratio':>10}"))
     medians = {kind: {a: [statistics.median(r[i] for r in rounds) for i in range(2)] for a, rounds in per.items()}
                for kind, per in runs.items()}
@@ -84,7 +93,7 @@ def main():
         for i in range(2):
             row = [sum(m[i] for m in medians[kind].values()) if assignment == "all (sum)" else medians[kind][assignment][i]
                    for kind in KINDS]
-            line += "".join(f"{v:12.3f}" for v in row) + f"{row[0] / row[1]:8.2f} ×"
+            line += "".join(f"{v:12.3f}" for v in row) + f"{row[0] / row[-1]:8.2f} ×"
         print(line)
 
 
