@@ -5,8 +5,8 @@ for as nbclient waits for a cell (execute_cell) and as TrustedExecute.run_call w
 
 A class of --students (`course simulate`) is graded by `course grade --no-feedback --jobs 1`
 in this process, --rounds times with each kind, the kinds taking turns. Every call
-(TrustedExecute.run_in_kernel) and every cell run in the kernel (lessons, answers:
-TrustedExecute.execute_cell) is timed: its wall time, and the worker's CPU time in it. Prints each
+(TrustedExecute.run_in_kernel) and every code cell run in the kernel (lessons, answers:
+TrustedExecute.execute_cell, which nbconvert also hands markdown and blank cells: not counted) is timed: its wall time, and the worker's CPU time in it. Prints each
 kind's median per call and per cell over the rounds (with the class's wall time), and how many
 times less run_call takes. Exits 1 if the two kinds' scores differ.
 """
@@ -45,10 +45,12 @@ KINDS = {"nbclient execute_cell": {"run_call": call_through_nbclient, "execute_c
          "run_call": {}}
 
 
-def timed(method, spent, times_folder):
-    """`method`, its calls counted and timed into `spent`, written to a file per worker process in
-    `times_folder` (the worker, forked, starts from this `spent`)."""
+def timed(method, spent, times_folder, counted=lambda *args: True):
+    """`method`, its calls (those `counted`, given the same arguments) counted and timed into `spent`,
+    written to a file per worker process in `times_folder` (the worker, forked, starts from this `spent`)."""
     def run_timed(self, *args, **kwargs):
+        if not counted(*args):
+            return method(self, *args, **kwargs)
         wall, cpu = time.perf_counter(), time.process_time()
         try:
             return method(self, *args, **kwargs)
@@ -67,7 +69,8 @@ def one_round(kind, course, assignment, tmp):
     methods = {**ORIGINAL, **KINDS[kind]}
     TrustedExecute.run_call = methods["run_call"]
     TrustedExecute.run_in_kernel = timed(methods["run_in_kernel"], {"n": 0, "wall": 0.0, "cpu": 0.0}, times["calls"])
-    TrustedExecute.execute_cell = timed(methods["execute_cell"], {"n": 0, "wall": 0.0, "cpu": 0.0}, times["cells"])
+    TrustedExecute.execute_cell = timed(methods["execute_cell"], {"n": 0, "wall": 0.0, "cpu": 0.0}, times["cells"],
+                                        lambda cell, *rest: cell.cell_type == "code" and bool(cell.source.strip()))
     try:
         outcomes, seconds = grade(assignment, course, jobs=1, force=True, progress=False, with_feedback=False)
     finally:

@@ -123,7 +123,7 @@ class CappedKernelClient(AsyncKernelClient, Limits):
     shell_channel_class = Type(PatientChannel)
     iopub_channel_class = Type(PatientChannel)
 
-    call, call_frames = None, []  # set by the grader for one call (course/trusted_execute.py run_in_kernel)
+    call, call_frames = None, ()  # set by the grader for one call (course/trusted_execute.py run_in_kernel)
 
     def __init__(self, **kw):
         super().__init__(**kw)

@@ -364,7 +364,7 @@ class TrustedExecute(Execute, Limits):
         try:
             self.run_call(cell, self.test_index, self.timeout)
         finally:
-            self.awaiting_record, self.timeout, self.kc.call, self.kc.call_frames = False, timeout, None, []
+            self.awaiting_record, self.timeout, self.kc.call, self.kc.call_frames = False, timeout, None, ()
             self.budget_left -= time.monotonic() - start
         if self.budget_left <= 0:
             raise BudgetSpent
@@ -392,7 +392,8 @@ class TrustedExecute(Execute, Limits):
         if execution_count:
             cell["execution_count"] = execution_count
         content = reply["content"]
-        if content["status"] == "error" and not allows_errors and content.get("ename") not in self.allow_error_names:
+        if content["status"] == "error" and not (allows_errors or not self.force_raise_errors
+                                                 and content.get("ename") in self.allow_error_names):
             raise CellExecutionError.from_cell_and_msg(cell, content)
         self.nb.cells[cell_index] = cell
         return cell

@@ -356,3 +356,14 @@ def test_a_cell_run_without_asyncio_ends_as_nbclient_leaves_it(tmp_path):
     assert by_nbclient[0][2] == ["iopub.execute_input", "iopub.status.busy", "iopub.status.idle", "shell.execute_reply"]
     assert [o.get("ename") for _, outputs, _ in by_nbclient[3:5] for o in outputs] == ["ZeroDivisionError", "ValueError"]
     assert by_nbclient[5][1] == STALE  # a blank cell is not run
+
+
+@pytest.mark.parametrize("settings", [{}, {"on_cell_start": lambda **kw: None}], ids=["without asyncio", "nbclient"])
+def test_forced_errors_raise_whatever_errors_are_allowed(settings, tmp_path):
+    """force_raise_errors overrides allow_errors and allow_error_names, as nbclient decides: the
+    notebook stops at the error, run without asyncio as by nbclient."""
+    from nbclient.exceptions import CellExecutionError
+
+    with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
+        forked_notebook(["1 / 0", "print('not reached')"], tmp_path, force_raise_errors=True,
+                        allow_error_names=["ZeroDivisionError"], **settings)

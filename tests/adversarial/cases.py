@@ -442,7 +442,7 @@ def {fn}(x, *args, **kwargs):
 """
 HUGE_RECORD = """
 import course.wire as wire
-def forged(request, get_fn):
+def forged(request, get_fn, *frames):
     return {{'value': {{'kind': 'list', 'items': [{{'kind': 'plain', 'value': 0}}] * 300_000}},
             'error': 'e' * 5_000_000, 'warnings': ['w' * 1_000_000] * 3, 'modified': ['#1' * 500_000]}}
 wire.record = forged
@@ -494,7 +494,7 @@ PATCH_CHECKS = """
 import numpy as np
 import course.checks as checks
 import course.wire as wire
-def lie(request, get_fn):
+def lie(request, get_fn, *frames):
     return {{'value': wire.encode(np.ones(3) / 3), 'error': None, 'warnings': [], 'modified': []}}
 wire.record = lie
 checks.expect_close = checks.expect = checks.partial_credit = lambda *a, **k: None
