@@ -26,24 +26,23 @@ from bench.cpu_per_submission import graded_by_one_grader  # noqa: E402
 from course import ROOT  # noqa: E402
 from course.build import course_copy  # noqa: E402
 from course.simulate import released, simulate  # noqa: E402
+import course.trusted_execute as trusted_execute  # noqa: E402
 from course.trusted_execute import KernelName, TrustedExecute  # noqa: E402
-from course.wire import encode  # noqa: E402
 
-INVOKE, KERNEL_RECORD = KernelName.invoke, TrustedExecute.kernel_record
-
-
-def invoke_sending(values, frames):
-    """KernelName.invoke, sending every call's value back (`values`) or not, the arrays in frames or not."""
-    def invoke(self, args, kwargs, max_steps=None, steps_only=False):
-        sent = [] if frames else None
-        return self._request(args=[encode(a, self.budget, sent) for a in args],
-                             kwargs={k: encode(v, self.budget, sent) for k, v in kwargs.items()},
-                             max_steps=max_steps, steps_only=steps_only and not values, frames=sent or ())
-    return invoke
+INVOKE, KERNEL_RECORD, ENCODE = KernelName.invoke, TrustedExecute.kernel_record, trusted_execute.encode
 
 
-KINDS = {"as before": invoke_sending(values=True, frames=False),
-         "steps only": invoke_sending(values=False, frames=False), "frames": INVOKE}
+def with_values(self, args, kwargs, max_steps=None, steps_only=False):
+    """KernelName.invoke as before steps_only: the kernel sends every call's value back."""
+    return INVOKE(self, args, kwargs, max_steps, False)
+
+
+def in_json(value, budget, frames=None):
+    """wire.encode as before frames: every array as base64 in the message's JSON."""
+    return ENCODE(value, budget)
+
+
+KINDS = {"as before": (with_values, in_json), "steps only": (INVOKE, in_json), "frames": (INVOKE, ENCODE)}
 
 
 def timed(counted):
@@ -71,8 +70,8 @@ def main():
         course_copy(course, assignments, ROOT)
         simulate(args.students, 0, course)
         for _ in range(args.rounds):
-            for kind, invoke in KINDS.items():
-                KernelName.invoke = invoke
+            for kind, (invoke, encode) in KINDS.items():
+                KernelName.invoke, trusted_execute.encode = invoke, encode
                 try:
                     for assignment in assignments:
                         counted = [0.0]
@@ -81,7 +80,8 @@ def main():
                         # the first student's checks are counted too: their time is over all students
                         runs[kind][assignment].append((counted[0] / args.students, machine))
                 finally:
-                    KernelName.invoke, TrustedExecute.kernel_record = INVOKE, KERNEL_RECORD
+                    KernelName.invoke, TrustedExecute.kernel_record, trusted_execute.encode = (
+                        INVOKE, KERNEL_RECORD, ENCODE)
     print(f"{args.students} students, one grader; per submission (s), median of {args.rounds} rounds: the "
           "vectorisation checks' calls (wall), the machine's CPU (the first student left out)")
     print(f"{'':<24}{'checks':>46}{'machine CPU':>46}")

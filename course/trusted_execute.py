@@ -359,7 +359,7 @@ class TrustedExecute(Execute, Limits):
         cell = NotebookNode(cell_type="code", metadata=NotebookNode(), execution_count=None, source=code, outputs=[])
         self.awaiting_record, self.record, timeout, start = True, None, self.timeout, time.monotonic()
         self.timeout = within(timeout, self.budget_left)  # a slow call ends with the budget
-        self.kc.call, self.kc.call_frames = request, list(frames)
+        self.kc.call, self.kc.call_frames = request, frames
         self.past_time_limit = False  # per call: an earlier call's interrupt may have worked
         try:
             self.run_call(cell, self.test_index, self.timeout)

@@ -79,7 +79,7 @@ def _values(value, limit):
     return count
 
 
-def _encode(value, budget, frames=None):
+def _encode(value, budget, frames):
     if value is None or type(value) in (bool, int, str):
         return {"kind": "plain", "value": value}
     if type(value) is float:
