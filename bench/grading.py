@@ -51,8 +51,8 @@ def seconds(run):
     return time.perf_counter() - start
 
 
-def course_command(*args, cwd=None, **environment):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), **environment)  # this checkout's course package
+def course_command(*args, cwd=None, root=ROOT, **environment):
+    env = dict(os.environ, PYTHONPATH=str(root), **environment)  # the course package of `root` (this checkout's)
     result = subprocess.run([sys.executable, "-m", "course", *args], capture_output=True, text=True, cwd=cwd, env=env)
     if result.returncode != 0:
         sys.exit(f"course {args[0]} failed / 失败:\n{result.stderr[-3000:]}")

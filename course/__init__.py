@@ -21,8 +21,8 @@ class GraderFault(CourseError):
 def default_jobs():
     """One worker per core this process may run on: a container or `taskset` may allow fewer than the
     machine has (os.cpu_count), and more workers than cores would only take turns. Each worker has
-    its own fork server, and all but one wait while the canary runs; once the grader's own work per
-    cell had shrunk, a third worker on 2 cores no longer paid for that. Measured here (course grade
+    its own fork server; when all but one waited while the canary ran, a third worker on 2 cores
+    had stopped paying for itself, once the grader's own work per cell had shrunk. Measured here (course grade
     --no-feedback, 6 assignments, 3 and 2 workers taking turns, 3 December): 10 students 132.5 and
     130.5 s with 3, 119.1 and 126.0 s with 2; 40 students 329.7 and 304.8 s with 3, 329.1 and 309.8 s
     with 2."""

@@ -3,7 +3,9 @@ a submission would be, and must pass every test.
 
 If they do not, the grader's set-up is broken (no usable sandbox, kernels that cannot start, limits
 too tight for Python, a course package the kernel cannot import), not the students' work: grading
-stops with the reason before any student is recorded, instead of giving every student a zero."""
+stops with the reason and no student's grade is kept, instead of every student getting a zero. (While
+it runs, `course grade` grades only students with nothing yet of the assignment, and undoes them if it
+fails: course/workers.py.)"""
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,9 +15,9 @@ import nbformat
 from . import grade_id
 from .preprocessors import is_test_cell
 
-BROKEN = ("评分环境有问题：课程自己的答案（source/）没有通过全部测试，因此没有为任何学生评分，成绩册未改动。\n"
+BROKEN = ("评分环境有问题：课程自己的答案（source/）没有通过全部测试，因此没有保留任何学生的评分，成绩册保持原样。\n"
           "The grader's own set-up is broken: the course's own answers (source/) did not pass every test, so no "
-          "student was graded and the gradebook is unchanged.")
+          "student's grade was kept and the gradebook is as it was.")
 
 
 def problems(execute_class, app, source, scratch):

@@ -21,7 +21,7 @@ from .sandbox import require_sandbox
 from .table import table
 from .trusted_execute import TrustedExecute
 from .verdict import KEPT, MISSING, SUMMARY_HEADER, summary_rows
-from .workers import Workers
+from .workers import SetUpBroken, Workers
 
 
 def submissions(course, assignment, students=()):
@@ -78,21 +78,18 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     outcomes, start = [], time.perf_counter()
     jobs = jobs or default_jobs()
     workers = Workers(app, force, with_feedback, jobs, todo, reports / "grading.log", early)
-    bar = None
+    bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
     try:
-        found = workers.canary() if todo else []
-        if found:  # nobody has graded: the gradebook is untouched
-            if sandboxed:
-                require_sandbox()  # the sandbox's own reason, if the sandbox is what failed
-            raise CourseError(BROKEN + "\n" + "\n".join(found[:10]))
-        bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
         for outcome in workers.outcomes():
             outcomes.append(outcome)
             bar.update()
             bar.set_postfix_str(f"问题 / problems: {sum(bool(o.reasons) for o in outcomes)}", refresh=False)
+    except SetUpBroken as broken:  # the students begun meanwhile are undone: the gradebook is as it was
+        if sandboxed:
+            require_sandbox()  # the sandbox's own reason, if the sandbox is what failed
+        raise CourseError(BROKEN + "\n" + "\n".join(broken.problems[:10])) from None
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
         workers.close()
     seconds = time.perf_counter() - start
     finish(app, course, reports, outcomes, seconds, {"jobs": jobs})

@@ -13,6 +13,7 @@ course's nbgrader_config.py (TrustedExecute included), so the gradebook ends up 
   (course/verdict.py), instead of one exception that hides which submission failed;
 - the student's feedback HTML, generated right after grading (unless --no-feedback).
 """
+import contextlib
 import gc
 import logging
 import sys
@@ -130,15 +131,19 @@ def entry_state(app, student):
                              for nb in submission.notebooks for c in nb.comments}}
 
 
-def restore_entry(app, student, entry):
+def restore_entry(app, student, entry, forget_student=False):
     """Put the student's gradebook entry back as entry_state found it before an attempt the grader failed:
     removed if there was none (it would count as a zero), else its earlier grades and comments (nbgrader
-    saves each notebook's as it goes: not a mix of new and old). Raises GraderFault if the gradebook
-    stays locked."""
+    saves each notebook's as it goes: not a mix of new and old). `forget_student`: the gradebook did not
+    know the student before (nbgrader adds her): she goes too. Raises GraderFault if the gradebook stays locked."""
     assignment = app.coursedir.assignment_id
     for attempt in range(LOCK_RETRIES):
         try:
             with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+                if forget_student:
+                    with contextlib.suppress(MissingEntry):
+                        gb.remove_student(student)  # her submissions with her: she had none before
+                    return
                 try:
                     submission = gb.find_submission(assignment, student)
                 except MissingEntry:

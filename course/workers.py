@@ -2,7 +2,12 @@
 (course/grader.py) and talking to the coordinator over its own pipe. A dead or stuck worker's
 submission gets a reason, the worker is replaced, and what it left (its scratch folder, its
 sandbox's cgroups) is removed. No queue or lock is shared: a worker killed at any moment cannot
-leave one held and stall the others."""
+leave one held and stall the others.
+
+One worker first runs the canary (course/canary.py). Meanwhile the others grade only the students who
+have nothing yet of the assignment (no gradebook entry, no autograded or feedback folder), whose
+outcomes are held back: if the canary fails, what those attempts wrote is removed, and the gradebook
+and folders are as they were."""
 import contextlib
 import multiprocessing
 import os
@@ -11,8 +16,11 @@ import time
 from collections import deque
 from dataclasses import asdict
 from multiprocessing.connection import wait
+from pathlib import Path
 
 import psutil
+
+from nbgrader.api import Gradebook
 
 from . import GraderFault
 from .grader import Grader, restore_entry
@@ -23,6 +31,14 @@ from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
 GRADER_FAILED_SEE_LOG = f"{GRADER_FAILED}: see reports/<assignment>/grading.log"
 CANARY = ("canary",)  # the task of running the canary (course/canary.py); a student's id is a string
+
+
+class SetUpBroken(Exception):
+    """The canary failed: `problems` says why (course/canary.py)."""
+
+    def __init__(self, problems):
+        super().__init__(problems)
+        self.problems = problems
 
 
 def work(app, force, with_feedback, log_path, scratch, conn, started, others):
@@ -58,6 +74,7 @@ class Worker:
         self.process, self.conn, self.scratch = process, conn, scratch
         self.server = server  # the fork server launched for it, which only this process can reap (or None)
         self.student, self.since, self.stuck = None, None, False
+        self.waiting = False  # for the canary to pass: it has nothing to grade until then
         self.began, self.entry = False, None  # nbgrader started on the student, whose entry was `entry`
 
     def began_message(self, data):
@@ -69,8 +86,8 @@ class Worker:
 
 class Workers:
     """Worker processes given one student at a time (see the module's docstring). They start at
-    once (their fork servers import meanwhile); one runs the canary (`canary`), and they get their
-    first student when `outcomes` begins."""
+    once (their fork servers import meanwhile) and get their first task when `outcomes` begins:
+    the first, the canary."""
 
     def __init__(self, app, force, with_feedback, jobs, students, log_path, early=None):
         self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
@@ -81,6 +98,9 @@ class Workers:
         self.deadline = Limits(parent=app).worker_deadline
         self.todo, self.remaining, self.workers = deque(students), len(students), {}
         self.spares = len(students) + jobs  # replacements before the grader itself is taken to be broken
+        self.canary = DUE if students else PASSED
+        self.known, self.blank = known_and_blank(app, students)
+        self.early_tries, self.held = [], []  # students begun before the canary passed; their outcomes
         for _ in range(min(jobs, len(students))):
             self.spawn(assign=False)
         if early is not None:
@@ -101,57 +121,92 @@ class Workers:
 
     def assign(self, worker):
         worker.began, worker.entry = False, None
-        worker.student = self.todo.popleft() if self.todo else None
+        worker.student, worker.waiting = self.next_task(), False
+        if worker.student is None and self.canary != PASSED and self.todo:
+            worker.waiting = True  # its students may not be graded before the canary passes
+            return
         worker.since = time.monotonic()
         try:
             worker.conn.send(worker.student)
         except OSError:
             pass  # it died already: its end of the pipe says so next
 
-    def canary(self):
-        """The canary's problems, found by the oldest worker with its own kernels while the others
-        start. A worker that dies or is stuck meanwhile is replaced, and the next one runs it."""
-        while self.workers:
-            worker = next(iter(self.workers.values()))
-            with contextlib.suppress(OSError):  # it died already: its end of the pipe says so next
-                worker.conn.send(CANARY)
-            if wait([worker.conn], timeout=self.deadline):
-                with contextlib.suppress(EOFError, OSError):
-                    return worker.conn.recv()
-            else:
-                kill_tree(worker.process.pid)
-            self.remove(worker)
-            if self.spares:
-                self.spares -= 1
-                self.spawn(assign=False)
-        return [GRADER_FAILED_SEE_LOG]
+    def next_task(self):
+        """The canary, if no worker runs it; until it passes, a blank student; then any (None: none left)."""
+        if self.canary == DUE:
+            self.canary = RUNNING
+            return CANARY
+        if self.canary == PASSED:
+            return self.todo.popleft() if self.todo else None
+        student = next((s for s in self.todo if s in self.blank), None)
+        if student is not None:
+            self.todo.remove(student)
+            self.early_tries.append(student)
+        return student
 
     def outcomes(self):
-        """Yield an Outcome per submission as workers finish them."""
+        """Yield an Outcome per submission as workers finish them; those finished before the canary
+        passed, once it has. Raises SetUpBroken if it fails, once the students begun meanwhile are undone."""
         for worker in list(self.workers.values()):
             if worker.since is None:
                 self.assign(worker)
-        while self.remaining:
+        while self.remaining or self.canary != PASSED:
             for conn in wait(list(self.workers), timeout=1):
                 worker = self.workers[conn]
                 try:
                     data = conn.recv()
                 except (EOFError, OSError):
-                    yield from self.bury(worker)
+                    yield from self.released(self.bury(worker))
+                    continue
+                if worker.student == CANARY:
+                    yield from self.canary_said(worker, data)
                     continue
                 if worker.began_message(data):
                     continue
                 self.remaining -= 1
                 retired = data.pop("retired", False)
-                yield Outcome(**data)
+                yield from self.released([Outcome(**data)])
                 if retired:
                     self.remove(worker)
                     self.take_spare()
                 else:
                     self.assign(worker)
             self.stop_stuck()
-            if not self.workers and self.remaining:  # workers die as soon as they start: the grader is broken
+            if not self.workers:  # workers die as soon as they start: the grader is broken
+                if self.canary != PASSED:
+                    self.refuse([GRADER_FAILED_SEE_LOG])
                 yield from self.abandon()
+
+    def released(self, outcomes):
+        """The outcomes to report now: none before the canary has passed (they are held till then)."""
+        if self.canary != PASSED:
+            self.held.extend(outcomes)
+            return []
+        return outcomes
+
+    def canary_said(self, worker, problems):
+        """The canary's answer, from `worker`: if it passed, the held outcomes, and every worker gets a student."""
+        worker.student, worker.waiting = None, True
+        if problems:
+            self.refuse(problems)
+        self.canary = PASSED
+        yield from self.held
+        self.held = []
+        for worker in list(self.workers.values()):
+            if worker.waiting:
+                self.assign(worker)
+
+    def refuse(self, problems):
+        """The canary failed: stop the students begun meanwhile and undo them; raise SetUpBroken."""
+        for worker in self.workers.values():
+            if worker.student not in (None, CANARY):
+                kill_tree(worker.process.pid)
+                end(worker.process)
+                worker.student = None  # undone below; close() need not
+        # the gradebook as it was: without the student, if it did not know her
+        undone = [why for student in self.early_tries
+                  for why in self.undo(student, None, forget_student=student not in self.known)]
+        raise SetUpBroken(undone + problems)  # a student left as she was not, first
 
     def stop_stuck(self):
         now = time.monotonic()
@@ -161,8 +216,15 @@ class Workers:
                 kill_tree(worker.process.pid)  # its pipe's EOF comes next
 
     def bury(self, worker):
-        """A worker that died: its submission gets a reason, its leftovers go, a spare takes over."""
+        """A worker that died: its submission gets a reason, its leftovers go, a spare takes over
+        (the canary's: the canary is run by a new worker)."""
         self.remove(worker)
+        if worker.student == CANARY:
+            if not self.spares:
+                self.refuse([GRADER_FAILED_SEE_LOG])
+            self.canary, self.spares = DUE, self.spares - 1
+            self.spawn()
+            return
         if worker.student is not None:
             self.remaining -= 1
             if worker.stuck:  # the student's: her code would not stop
@@ -176,13 +238,20 @@ class Workers:
         """What the unfinished attempt of a dead or stopped worker left, if nbgrader had begun: its
         student's gradebook entry as it was, and no autograded/ folder (nbgrader would skip a half-made one
         as graded). A reason if the gradebook stays locked."""
-        if not worker.began:
-            return []
-        coursedir = self.app.coursedir
-        shutil.rmtree(coursedir.format_path(coursedir.autograded_directory, worker.student, coursedir.assignment_id),
-                      ignore_errors=True)
+        return self.undo(worker.student, worker.entry) if worker.began else []
+
+    def undo(self, student, entry, forget_student=False):
+        """Remove what an attempt at the student wrote: its autograded/ folder (and, for a blank student,
+        the feedback folder) and its gradebook entry, put back as `entry` (restore_entry; with
+        `forget_student`, her row goes too). A reason if the gradebook stays locked."""
+        coursedir, assignment = self.app.coursedir, self.app.coursedir.assignment_id
+        for kind in ("autograded_directory", "feedback_directory")[:1 + (student in self.blank)]:
+            folder = Path(coursedir.format_path(getattr(coursedir, kind), student, assignment))
+            shutil.rmtree(folder, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                folder.parent.rmdir()  # the student's, if nbgrader made it for this assignment only
         try:
-            restore_entry(self.app, worker.student, worker.entry)
+            restore_entry(self.app, student, entry, forget_student)
             return []
         except GraderFault as fault:
             return [f"{GRADER_FAILED}: {fault}"]
@@ -208,7 +277,7 @@ class Workers:
 
     def close(self):
         for worker in self.workers.values():
-            if worker.since is None:  # never given a student (the canary failed): it stops on None
+            if worker.since is None or worker.waiting:  # never given a task, or waiting: it stops on None
                 with contextlib.suppress(OSError):
                     worker.conn.send(None)
             elif worker.student is not None:  # still grading: the run was interrupted
@@ -230,6 +299,21 @@ class Workers:
         if worker.server is not None:
             worker.server.stop()
         remove_scratch(worker.scratch)
+
+
+DUE, RUNNING, PASSED = "due", "running", "passed"  # the canary's state in Workers
+
+
+def known_and_blank(app, students):
+    """The students the gradebook knows, and those of `students` with nothing yet of the assignment:
+    no gradebook entry, no autograded or feedback folder (they may be graded before the canary passes)."""
+    coursedir, assignment = app.coursedir, app.coursedir.assignment_id
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        known = {student.id for student in gb.students}
+        entered = {submission.student_id for submission in gb.assignment_submissions(assignment)}
+    folders = (coursedir.autograded_directory, coursedir.feedback_directory)
+    return known, {s for s in students if s not in entered
+                   and not any(os.path.lexists(coursedir.format_path(f, s, assignment)) for f in folders)}
 
 
 def end(process):

@@ -8,18 +8,20 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+import nbformat
 import psutil
 import pytest
 from nbgrader.api import Gradebook
 
 from classroom import class_copy, course_command, sandbox_args, scores
 from course.kernel_fork import ForkServer
-from course.sample_class import notebooks
+from course.sample_class import notebooks, write_submission
 from course.sandbox import SandboxedKernelManager, _cgroup_parents, make_cgroups, remove_cgroups
 from course.verdict import GRADER_FAILED, KEPT, KERNEL_DIED, WORKER_DIED
 
@@ -29,6 +31,17 @@ ASSIGNMENT = "02_sigmoid"
 
 def digest(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def gradebook_dump(course):
+    """The SQLite gradebook's tables and rows (a removed row leaves other bytes in the file)."""
+    with contextlib.closing(sqlite3.connect(course / "gradebook.db")) as db:
+        return list(db.iterdump())
+
+
+def files(folder):
+    """{path: digest} of every file under `folder`."""
+    return {str(p.relative_to(folder)): digest(p) for p in sorted(Path(folder).rglob("*")) if p.is_file()}
 
 
 def cgroups():
@@ -48,13 +61,14 @@ def test_a_broken_grader_stops_before_any_grade(tmp_path):
         pytest.skip("needs the sandbox, whose memory limit breaks the kernels here")
     students = {f"s{i}": notebooks(ASSIGNMENT) for i in range(3)}
     course = class_copy(tmp_path / "course", ASSIGNMENT, students, "c.SandboxedKernelManager.memory = 40 * 2**20")
-    before = digest(course / "gradebook.db")
+    before = gradebook_dump(course)
     run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "2"),
                          capture_output=True, text=True, timeout=900)
     assert run.returncode != 0
     assert "评分环境有问题" in run.stderr and "The grader's own set-up is broken" in run.stderr, run.stderr[-2000:]
-    assert digest(course / "gradebook.db") == before, "the gradebook was changed"
-    assert not (course / "autograded").exists() or not any((course / "autograded").iterdir())
+    assert gradebook_dump(course) == before, "the gradebook was changed"
+    for folder in ("autograded", "feedback"):
+        assert not (course / folder).exists() or not any((course / folder).iterdir()), folder
 
 
 def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
@@ -70,7 +84,7 @@ def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
     (tmp_path / "bin" / "bwrap").write_text(f"#!/bin/sh\necho \"$*\" >> {calls}\n"
                                             "echo 'bwrap: cannot set up the namespace' >&2\nexit 1\n")
     (tmp_path / "bin" / "bwrap").chmod(0o755)
-    before = digest(course / "gradebook.db")
+    before = gradebook_dump(course)
     run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "2"), capture_output=True, text=True,
                          timeout=900, env=dict(os.environ, PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"))
     assert run.returncode != 0
@@ -79,8 +93,40 @@ def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
     assert "The grader's own set-up is broken" not in run.stderr, "the reason is the sandbox, said as such"
     started = calls.read_text().splitlines()
     assert "course.kernel_fork" in started[0] and "import ipykernel, numpy" in started[-1], started
-    assert digest(course / "gradebook.db") == before, "the gradebook was changed"
-    assert not (course / "autograded").exists() or not any((course / "autograded").iterdir())
+    assert gradebook_dump(course) == before, "the gradebook was changed"
+    for folder in ("autograded", "feedback"):
+        assert not (course / folder).exists() or not any((course / folder).iterdir()), folder
+
+
+def test_students_graded_while_the_canary_runs_are_undone_when_it_fails(tmp_path):
+    """While one worker runs the canary, the other grades only students with nothing yet of the
+    assignment. Here s0 was graded before and s1 is new; the canary (the source's answer, edited) waits
+    until s1's feedback is written, then fails. s1's grade, folders and gradebook row are gone; s0's
+    entry and files are as they were (with --force she would be regraded, but only after the canary)."""
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
+    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, *sandbox_args()),
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0 and set(scores(course, ASSIGNMENT)) == {"s0"}, first.stderr[-2000:]
+    before, graded = gradebook_dump(course), {f: files(course / f) for f in ("autograded", "feedback")}
+    write_submission(course, "s1", ASSIGNMENT, notebooks(ASSIGNMENT))
+    source = course / "source" / ASSIGNMENT / "sigmoid.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
+    feedback = course / "feedback" / "s1" / ASSIGNMENT
+    # the kernel sees the course's folders: the canary runs unsandboxed here
+    answer.source = (f"import pathlib, time\nfor _ in range(500):\n"
+                     f"    if list(pathlib.Path({str(feedback)!r}).glob('*.html')):\n        break\n"
+                     f"    time.sleep(0.05)\nelse:\n    raise TimeoutError('s1 was not graded while the canary ran')\n"
+                     f"{answer.source}\nsigmoid = None  # broken: every test of it fails\n")
+    nbformat.write(nb, source)
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--force", "--no-sandbox"),
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode != 0
+    assert "The grader's own set-up is broken" in run.stderr and "sigmoid" in run.stderr, run.stderr[-2000:]
+    assert "s1 was not graded while the canary ran" not in run.stderr, "no student was graded meanwhile"
+    assert gradebook_dump(course) == before, "the gradebook was changed"
+    assert {f: files(course / f) for f in ("autograded", "feedback")} == graded, "s1's files stayed, or s0's changed"
+    assert not (course / "reports" / ASSIGNMENT / "summary.json").read_text().count('"s1"')
 
 
 def test_a_fork_server_lost_after_the_canary_costs_nobody_a_zero(tmp_path):
