@@ -5,13 +5,15 @@
 
 Each commit's `course` package is checked out (`git worktree`) into a temporary folder; AFTER
 defaults to this checkout as it is, uncommitted changes included. The class (`course simulate`) is
-made once in a course copy built by this checkout; each run grades a fresh copy of it, every
+made once in a course copy built by this checkout (its notebooks and nbgrader_config.py, which the
+package of an older commit must understand); each run grades a fresh copy of it, every
 assignment as its own command, as an instructor would. The two take turns, the first alternating
 from round to round. Printed per run: the wall time and the machine's CPU time (/proc/stat: every
 process, so the machine should be quiet); then the medians and BEFORE ÷ AFTER. Exits 1 if the
 two disagree on any score.
 """
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -33,8 +35,8 @@ def graded(package, course, assignments):
     """(wall, machine CPU) seconds of grading every assignment of `course` with the `course` package
     in the folder `package`."""
     wall, cpu = time.perf_counter(), machine_cpu()
-    for assignment in assignments:
-        course_command("grade", assignment, "--course", str(course), "--no-feedback", root=package)
+    for assignment in assignments:  # in `package`: `python -m course` finds the package of its folder first
+        course_command("grade", assignment, "--course", str(course), "--no-feedback", cwd=package, root=package)
     return time.perf_counter() - wall, machine_cpu() - cpu
 
 
@@ -48,15 +50,17 @@ def main():
     parser.add_argument("--assignment", nargs="+", default=[], help="only these assignments (default: all)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="two-commits-") as tmp:
-        packages = {}
-        for name, commit in (("before", args.before), ("after", args.after)):
-            if commit is None:
-                packages[name] = ROOT
-                continue
-            packages[name] = Path(tmp) / name
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(packages[name]), commit],
-                           check=True, capture_output=True)
+        packages = {"before": Path(tmp) / "before", "after": Path(tmp) / "after" if args.after else ROOT}
         try:
+            for name, commit in (("before", args.before), ("after", args.after)):
+                if packages[name] != ROOT:
+                    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(packages[name]), commit],
+                                   check=True, capture_output=True)
+            for name, package in packages.items():  # which `course` each side's commands import
+                found_at = subprocess.run([sys.executable, "-c", "import course; print(course.__file__)"], cwd=package,
+                                          env=dict(os.environ, PYTHONPATH=str(package)), capture_output=True, text=True)
+                if not Path(found_at.stdout.strip()).is_relative_to(package):
+                    sys.exit(f"{name}: the course package found is not {package}: {found_at.stdout}{found_at.stderr}")
             base = Path(tmp) / "class"
             assignments = args.assignment or released(ROOT)
             course_copy(base, assignments, ROOT)
@@ -69,13 +73,14 @@ def main():
                     course = Path(tmp) / f"{name}-{round_}"
                     shutil.copytree(base, course)
                     runs[name].append(graded(packages[name], course, assignments))
-                    found.setdefault(name, {a: scores(course, a) for a in assignments})
+                    if name not in found:
+                        found[name] = {a: scores(course, a) for a in assignments}
                     print(f"round {round_ + 1} {name:<6} {runs[name][-1][0]:7.1f} s wall "
                           f"{runs[name][-1][1]:7.1f} s machine CPU", flush=True)
                     shutil.rmtree(course)
         finally:
             for name in ("before", "after"):
-                if packages.get(name, ROOT) != ROOT:
+                if packages[name] != ROOT and packages[name].exists():
                     subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(packages[name])],
                                    capture_output=True)
     medians = {name: [statistics.median(r[i] for r in runs[name]) for i in (0, 1)] for name in runs}

@@ -84,10 +84,10 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
             outcomes.append(outcome)
             bar.update()
             bar.set_postfix_str(f"问题 / problems: {sum(bool(o.reasons) for o in outcomes)}", refresh=False)
-    except SetUpBroken as broken:  # the students begun meanwhile are undone: the gradebook is as it was
+    except SetUpBroken as broken:  # the students begun meanwhile are undone (not_undone: unless locked)
         if sandboxed:
             require_sandbox()  # the sandbox's own reason, if the sandbox is what failed
-        raise CourseError(BROKEN + "\n" + "\n".join(broken.problems[:10])) from None
+        raise CourseError("\n".join([BROKEN, *broken.problems[:10], *broken.not_undone])) from None
     finally:
         bar.close()
         workers.close()

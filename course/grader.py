@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.preprocessors import Execute
 from sqlalchemy.exc import OperationalError
@@ -135,21 +135,25 @@ def restore_entry(app, student, entry, forget_student=False):
     """Put the student's gradebook entry back as entry_state found it before an attempt the grader failed:
     removed if there was none (it would count as a zero), else its earlier grades and comments (nbgrader
     saves each notebook's as it goes: not a mix of new and old). `forget_student`: the gradebook did not
-    know the student before (nbgrader adds her): she goes too. Raises GraderFault if the gradebook stays locked."""
+    know the student before the run (nbgrader adds her): her row goes too, if she has no other submission
+    by then. Raises GraderFault if the gradebook stays locked."""
     assignment = app.coursedir.assignment_id
     for attempt in range(LOCK_RETRIES):
         try:
             with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
-                if forget_student:
-                    with contextlib.suppress(MissingEntry):
-                        gb.remove_student(student)  # her submissions with her: she had none before
-                    return
                 try:
                     submission = gb.find_submission(assignment, student)
                 except MissingEntry:
-                    return
+                    submission = None
                 if entry is None:
-                    gb.remove_submission(assignment, student)
+                    if submission is not None:
+                        gb.remove_submission(assignment, student)
+                    if forget_student:
+                        with contextlib.suppress(MissingEntry):
+                            if not gb.find_student(student).submissions:
+                                gb.remove_student(student)
+                    return
+                if submission is None:
                     return
                 submission.timestamp = entry["timestamp"]
                 for nb in submission.notebooks:
@@ -162,8 +166,8 @@ def restore_entry(app, student, entry, forget_student=False):
                             c.auto_comment, c.manual_comment = entry["comments"][nb.name, c.name]
                 gb.db.commit()
                 return
-        except OperationalError:  # formgrader can hold the SQLite gradebook for a moment
-            time.sleep(1 + attempt)
+        except (OperationalError, InvalidEntry):  # formgrader can hold the SQLite gradebook for a moment
+            time.sleep(1 + attempt)  # (nbgrader's remove_* turn a failed commit into InvalidEntry)
     raise GraderFault(f"成绩册被锁定，{shown(student)}的记录可能有误 / the gradebook is locked: "
                       f"{shown(student)}'s entry may be wrong")
 

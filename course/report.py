@@ -36,7 +36,7 @@ def test_results(gb, assignment):
 def course_notebook(path):
     """A notebook of the course's own or written by nbgrader, read without validating it again
     (7.5 -> 3 ms a notebook, and the command builds no validator)."""
-    return nbformat.v4.reads(Path(path).read_text())  # nbformat.read without its validation
+    return nbformat.v4.reads(Path(path).read_text(encoding="utf-8"))  # nbformat.read without its validation
 
 
 def cell_order(course, assignment):

@@ -12,6 +12,7 @@ import contextlib
 import multiprocessing
 import os
 import shutil
+import sys
 import time
 from collections import deque
 from dataclasses import asdict
@@ -34,11 +35,12 @@ CANARY = ("canary",)  # the task of running the canary (course/canary.py); a stu
 
 
 class SetUpBroken(Exception):
-    """The canary failed: `problems` says why (course/canary.py)."""
+    """The canary failed: `problems` says why (course/canary.py); `not_undone`, which students begun
+    meanwhile could not be undone (the gradebook stayed locked)."""
 
-    def __init__(self, problems):
-        super().__init__(problems)
-        self.problems = problems
+    def __init__(self, problems, not_undone):
+        super().__init__(problems, not_undone)
+        self.problems, self.not_undone = problems, not_undone
 
 
 def work(app, force, with_feedback, log_path, scratch, conn, started, others):
@@ -120,7 +122,7 @@ class Workers:
             self.assign(worker)
 
     def assign(self, worker):
-        worker.began, worker.entry = False, None
+        worker.began, worker.entry, worker.stuck = False, None, False  # stuck: killed as it answered, say
         worker.student, worker.waiting = self.next_task(), False
         if worker.student is None and self.canary != PASSED and self.todo:
             worker.waiting = True  # its students may not be graded before the canary passes
@@ -203,10 +205,13 @@ class Workers:
                 kill_tree(worker.process.pid)
                 end(worker.process)
                 worker.student = None  # undone below; close() need not
-        # the gradebook as it was: without the student, if it did not know her
-        undone = [why for student in self.early_tries
-                  for why in self.undo(student, None, forget_student=student not in self.known)]
-        raise SetUpBroken(undone + problems)  # a student left as she was not, first
+        raise SetUpBroken(problems, self.undo_early_tries())
+
+    def undo_early_tries(self):
+        """Undo every student begun before the canary passed, whose workers have ended: the gradebook as
+        it was, without the student if it did not know her. The reasons of those that could not be."""
+        tries, self.early_tries = self.early_tries, []
+        return [why for student in tries for why in self.undo(student, None, forget_student=student not in self.known)]
 
     def stop_stuck(self):
         now = time.monotonic()
@@ -291,6 +296,9 @@ class Workers:
                 self.undo_attempt(worker)
             worker.conn.close()
             self.clean_up(worker)
+        if self.canary != PASSED:  # interrupted before it passed: the students graded meanwhile do not count
+            for why in self.undo_early_tries():
+                print(why, file=sys.stderr)
 
     @staticmethod
     def clean_up(worker):

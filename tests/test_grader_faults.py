@@ -40,8 +40,9 @@ def gradebook_dump(course):
 
 
 def files(folder):
-    """{path: digest} of every file under `folder`."""
-    return {str(p.relative_to(folder)): digest(p) for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+    """{path: (digest, modification time)} of every file under `folder`."""
+    return {str(p.relative_to(folder)): (digest(p), p.stat().st_mtime_ns)
+            for p in sorted(Path(folder).rglob("*")) if p.is_file()}
 
 
 def cgroups():
@@ -98,35 +99,54 @@ def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
         assert not (course / folder).exists() or not any((course / folder).iterdir()), folder
 
 
-def test_students_graded_while_the_canary_runs_are_undone_when_it_fails(tmp_path):
+@pytest.mark.parametrize("ending", ["fails", "interrupted"])
+def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_path, ending):
     """While one worker runs the canary, the other grades only students with nothing yet of the
     assignment. Here s0 was graded before and s1 is new; the canary (the source's answer, edited) waits
-    until s1's feedback is written, then fails. s1's grade, folders and gradebook row are gone; s0's
-    entry and files are as they were (with --force she would be regraded, but only after the canary)."""
+    until s1's feedback is written, then fails, or the instructor interrupts the run (SIGINT, as Ctrl-C).
+    s1's grade, folders and gradebook row are gone; s0's entry and files, and the reports, are as they
+    were (with --force she would be regraded, but only after the canary)."""
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
     first = subprocess.run(course_command(course, "grade", ASSIGNMENT, *sandbox_args()),
                            capture_output=True, text=True, timeout=900)
     assert first.returncode == 0 and set(scores(course, ASSIGNMENT)) == {"s0"}, first.stderr[-2000:]
-    before, graded = gradebook_dump(course), {f: files(course / f) for f in ("autograded", "feedback")}
+
+    def kept():
+        found = {f: files(course / f) for f in ("autograded", "feedback", "reports")}
+        del found["reports"][f"{ASSIGNMENT}/grading.log"]  # each run begins its own
+        return found
+    before, graded = gradebook_dump(course), kept()
     write_submission(course, "s1", ASSIGNMENT, notebooks(ASSIGNMENT))
     source = course / "source" / ASSIGNMENT / "sigmoid.ipynb"
     nb = nbformat.read(source, as_version=4)
     answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
-    feedback = course / "feedback" / "s1" / ASSIGNMENT
+    feedback, saw = course / "feedback" / "s1" / ASSIGNMENT, tmp_path / "the canary saw s1 graded"
     # the kernel sees the course's folders: the canary runs unsandboxed here
     answer.source = (f"import pathlib, time\nfor _ in range(500):\n"
-                     f"    if list(pathlib.Path({str(feedback)!r}).glob('*.html')):\n        break\n"
-                     f"    time.sleep(0.05)\nelse:\n    raise TimeoutError('s1 was not graded while the canary ran')\n"
-                     f"{answer.source}\nsigmoid = None  # broken: every test of it fails\n")
+                     f"    if list(pathlib.Path({str(feedback)!r}).glob('*.html')):\n"
+                     f"        pathlib.Path({str(saw)!r}).touch()\n        break\n"
+                     f"    time.sleep(0.05)\n{answer.source}\n"
+                     + ("sigmoid = None  # broken: every test of it fails\n" if ending == "fails" else
+                        "time.sleep(25)  # till the run is interrupted\n"))
     nbformat.write(nb, source)
-    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--force", "--no-sandbox"),
-                         capture_output=True, text=True, timeout=900)
+    command = course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--force", "--no-sandbox")
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # a child inherits an ignored SIGINT
+    try:
+        run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if ending == "interrupted":
+        while not saw.exists() and run.poll() is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                run.wait(timeout=0.05)
+        run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=900)
     assert run.returncode != 0
-    assert "The grader's own set-up is broken" in run.stderr and "sigmoid" in run.stderr, run.stderr[-2000:]
-    assert "s1 was not graded while the canary ran" not in run.stderr, "no student was graded meanwhile"
+    if ending == "fails":
+        assert "The grader's own set-up is broken" in stderr and "sigmoid" in stderr, stderr[-2000:]
+    assert saw.exists(), "no student was graded while the canary ran"
     assert gradebook_dump(course) == before, "the gradebook was changed"
-    assert {f: files(course / f) for f in ("autograded", "feedback")} == graded, "s1's files stayed, or s0's changed"
-    assert not (course / "reports" / ASSIGNMENT / "summary.json").read_text().count('"s1"')
+    assert kept() == graded, "s1's files stayed, or s0's or the reports changed"
 
 
 def test_a_fork_server_lost_after_the_canary_costs_nobody_a_zero(tmp_path):
