@@ -3,9 +3,9 @@ a submission would be, and must pass every test.
 
 If they do not, the grader's set-up is broken (no usable sandbox, kernels that cannot start, limits
 too tight for Python, a course package the kernel cannot import), not the students' work: grading
-stops with the reason and no student's grade is kept, instead of every student getting a zero. (While
-it runs, `course grade` grades only students with nothing yet of the assignment, and undoes them if it
-fails: course/workers.py.)"""
+stops with the reason and no student's grade is kept, instead of every student getting a zero.
+`course grade` runs it only when no student's submission has shown the same first (one that passes
+every test), and undoes the students graded meanwhile if it fails (course/workers.py)."""
 import shutil
 import tempfile
 from pathlib import Path

@@ -4,10 +4,13 @@ submission gets a reason, the worker is replaced, and what it left (its scratch 
 sandbox's cgroups) is removed. No queue or lock is shared: a worker killed at any moment cannot
 leave one held and stall the others.
 
-One worker first runs the canary (course/canary.py). Meanwhile the others grade only the students who
-have nothing yet of the assignment (no gradebook entry, no autograded or feedback folder), whose
-outcomes are held back: if the canary fails, what those attempts wrote is removed, and the gradebook
-and folders are as they were."""
+Before any grade counts, the set-up must be shown to work (course/canary.py). The workers first grade
+the students who have nothing yet of the assignment (no gradebook entry, no autograded or feedback
+folder), and hold their outcomes back. The first of them whose submission passes every test shows
+what the canary would (kernels start, the course imports, the limits let a correct notebook pass):
+the held outcomes count, and the other students are graded. If none does by the time those
+students are handed out, a worker runs the canary; if it fails, what those attempts wrote is
+removed, and the gradebook and folders are as they were."""
 import contextlib
 import multiprocessing
 import os
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import psutil
 
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 
 from . import GraderFault
 from .grader import Grader, restore_entry
@@ -88,8 +91,7 @@ class Worker:
 
 class Workers:
     """Worker processes given one student at a time (see the module's docstring). They start at
-    once (their fork servers import meanwhile) and get their first task when `outcomes` begins:
-    the first, the canary."""
+    once (their fork servers import meanwhile) and get their first task when `outcomes` begins."""
 
     def __init__(self, app, force, with_feedback, jobs, students, log_path, early=None):
         self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
@@ -102,7 +104,7 @@ class Workers:
         self.spares = len(students) + jobs  # replacements before the grader itself is taken to be broken
         self.canary = DUE if students else PASSED
         self.known, self.blank = known_and_blank(app, students)
-        self.early_tries, self.held = [], []  # students begun before the canary passed; their outcomes
+        self.early_tries, self.held = [], []  # students begun before the set-up was shown to work; their outcomes
         for _ in range(min(jobs, len(students))):
             self.spawn(assign=False)
         if early is not None:
@@ -134,17 +136,19 @@ class Workers:
             pass  # it died already: its end of the pipe says so next
 
     def next_task(self):
-        """The canary, if no worker runs it; until it passes, a blank student; then any (None: none left)."""
-        if self.canary == DUE:
-            self.canary = RUNNING
-            return CANARY
+        """Once the set-up has been shown to work, any student; until then a blank one, else the canary if
+        no worker runs it (None: nothing for now, or none left)."""
         if self.canary == PASSED:
             return self.todo.popleft() if self.todo else None
         student = next((s for s in self.todo if s in self.blank), None)
         if student is not None:
             self.todo.remove(student)
             self.early_tries.append(student)
-        return student
+            return student
+        if self.canary == DUE:
+            self.canary = RUNNING
+            return CANARY
+        return None
 
     def outcomes(self):
         """Yield an Outcome per submission as workers finish them; those finished before the canary
@@ -166,8 +170,10 @@ class Workers:
                 if worker.began_message(data):
                     continue
                 self.remaining -= 1
-                retired = data.pop("retired", False)
-                yield from self.released([Outcome(**data)])
+                retired, outcome = data.pop("retired", False), Outcome(**data)
+                yield from self.released([outcome])
+                if self.canary != PASSED and self.passed_every_test(outcome):
+                    yield from self.set_up_works()
                 if retired:
                     self.remove(worker)
                     self.take_spare()
@@ -186,12 +192,36 @@ class Workers:
             return []
         return outcomes
 
+    def passed_every_test(self, outcome):
+        """Whether the student's submission passed every test, as the canary's must (and with no note)."""
+        if not outcome.graded or outcome.reasons:
+            return False
+        coursedir = self.app.coursedir
+        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+            try:
+                submission = gb.find_submission(coursedir.assignment_id, outcome.student)
+            except MissingEntry:
+                return False
+            return submission.max_score > 0 and submission.score >= submission.max_score
+
     def canary_said(self, worker, problems):
-        """The canary's answer, from `worker`: if it passed, the held outcomes, and every worker gets a student."""
+        """The canary's answer, from `worker`, which is free again."""
         worker.student, worker.waiting = None, True
+        if self.canary == PASSED:  # a student's submission showed it first
+            if problems:
+                print("注意：课程自己的答案（source/）没有通过全部测试，但有学生的提交通过了 / note: the course's own answers "
+                      "(source/) did not pass every test, though a student's submission did:\n" + "\n".join(problems[:10]),
+                      file=sys.stderr)
+            self.assign(worker)
+            return
         if problems:
             self.refuse(problems)
+        yield from self.set_up_works()
+
+    def set_up_works(self):
+        """The set-up has been shown to work: the held outcomes, and every waiting worker gets a student."""
         self.canary = PASSED
+        self.early_tries = []
         yield from self.held
         self.held = []
         for worker in list(self.workers.values()):
@@ -224,6 +254,9 @@ class Workers:
         """A worker that died: its submission gets a reason, its leftovers go, a spare takes over
         (the canary's: the canary is run by a new worker)."""
         self.remove(worker)
+        if worker.student == CANARY and self.canary == PASSED:
+            self.take_spare()
+            return
         if worker.student == CANARY:
             if not self.spares:
                 self.refuse([GRADER_FAILED_SEE_LOG])
@@ -262,8 +295,8 @@ class Workers:
             return [f"{GRADER_FAILED}: {fault}"]
 
     def take_spare(self):
-        """A new worker in place of one removed, while students are left."""
-        if self.todo and self.spares:
+        """A new worker in place of one removed, while students are left or the canary is due."""
+        if (self.todo or self.canary == DUE) and self.spares:
             self.spares -= 1
             self.spawn()
 

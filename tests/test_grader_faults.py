@@ -45,6 +45,37 @@ def files(folder):
             for p in sorted(Path(folder).rglob("*")) if p.is_file()}
 
 
+def failing_a_test():
+    """A submission of ASSIGNMENT whose sigmoid_derivative is wrong: sigmoid's tests pass, not all."""
+    found = notebooks(ASSIGNMENT)
+    answer = next(c for nb in found.values() for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid_derivative")
+    answer.source += "\n\ndef sigmoid_derivative(z):\n    return sigmoid(z)\n"
+    return found
+
+
+@pytest.mark.parametrize("s1_passes", [True, False])
+def test_a_student_who_passes_every_test_spares_the_canary(tmp_path, s1_passes):
+    """A blank submission that passes every test (s1's) shows what the canary would: the run needs no
+    canary (the source's answer, edited, leaves a mark when it runs). When the blank ones each fail a
+    test, the canary runs, then the class counts as graded."""
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s1": notebooks(ASSIGNMENT) if s1_passes else failing_a_test(),
+                                                           "s2": failing_a_test()})
+    source, ran = course / "source" / ASSIGNMENT / "sigmoid.ipynb", tmp_path / "the canary ran"
+    nb = nbformat.read(source, as_version=4)
+    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
+    answer.source += f"\nimport pathlib\npathlib.Path({str(ran)!r}).touch()  # the kernel sees it: unsandboxed\n"
+    nbformat.write(nb, source)
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-sandbox", "--no-feedback"),
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-2000:]
+    totals = {student: [sum(points) for points in zip(*grades.values())]
+              for student, grades in scores(course, ASSIGNMENT).items()}
+    assert totals.keys() == {"s1", "s2"} and 0 < totals["s2"][0] < totals["s2"][1], totals
+    assert (totals["s1"][0] == totals["s1"][1]) == s1_passes, totals
+    assert ran.exists() != s1_passes, "the canary ran" if ran.exists() else "the canary did not run"
+
+
 def cgroups():
     return {p.name for parent in _cgroup_parents().values() for p in parent.glob("tf-forks-*")}
 
@@ -101,11 +132,12 @@ def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
 
 @pytest.mark.parametrize("ending", ["fails", "interrupted"])
 def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_path, ending):
-    """While one worker runs the canary, the other grades only students with nothing yet of the
-    assignment. Here s0 was graded before and s1 is new; the canary (the source's answer, edited) waits
-    until s1's feedback is written, then fails, or the instructor interrupts the run (SIGINT, as Ctrl-C).
-    s1's grade, folders and gradebook row are gone; s0's entry and files, and the reports, are as they
-    were (with --force she would be regraded, but only after the canary)."""
+    """Until the set-up is shown to work, only students with nothing yet of the assignment are graded.
+    Here s0 was graded before, and s1 is new and fails a test (so she shows nothing): one worker grades
+    her while the other runs the canary (the source's answer, edited), which waits until s1's feedback is
+    written, then fails, or the instructor interrupts the run (SIGINT, as Ctrl-C). s1's grade, folders
+    and gradebook row are gone; s0's entry and files, and the reports, are as they were (with --force
+    she would be regraded, but only once the set-up had been shown to work)."""
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
     first = subprocess.run(course_command(course, "grade", ASSIGNMENT, *sandbox_args()),
                            capture_output=True, text=True, timeout=900)
@@ -116,7 +148,7 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
         del found["reports"][f"{ASSIGNMENT}/grading.log"]  # each run begins its own
         return found
     before, graded = gradebook_dump(course), kept()
-    write_submission(course, "s1", ASSIGNMENT, notebooks(ASSIGNMENT))
+    write_submission(course, "s1", ASSIGNMENT, failing_a_test())
     source = course / "source" / ASSIGNMENT / "sigmoid.ipynb"
     nb = nbformat.read(source, as_version=4)
     answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
@@ -149,11 +181,12 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
     assert kept() == graded, "s1's files stayed, or s0's or the reports changed"
 
 
-def test_a_fork_server_lost_after_the_canary_costs_nobody_a_zero(tmp_path):
-    """s0's answer kills the worker's fork server, and the sandbox breaks after the canary (bwrap works
-    once, then exits 1), so the server cannot start again. s0 pays for her own answer; s1 and s2 are the
-    grader's failure: no score in the gradebook, a blank in grades.csv, the reason in the summary. Run
-    again with a working sandbox, they are graded and s0's grade is kept."""
+def test_a_fork_server_lost_after_the_set_up_was_shown_to_work_costs_nobody_a_zero(tmp_path):
+    """a0's submission passes every test (the set-up works: no canary is needed); then s0's answer kills
+    the worker's fork server, and the sandbox breaks (bwrap works once, then exits 1), so the server
+    cannot start again. s0 pays for her own answer; s1 and s2 are the grader's failure: no score in the
+    gradebook, a blank in grades.csv, the reason in the summary. Run again with a working sandbox, they
+    are graded and the grades of a0 and s0 are kept."""
     if sandbox_args():
         pytest.skip("needs bubblewrap")
     hostile = notebooks(ASSIGNMENT)
@@ -162,8 +195,8 @@ def test_a_fork_server_lost_after_the_canary_costs_nobody_a_zero(tmp_path):
     # machine it could answer a test or two first (seen in CI). It waits for its death in the cell instead.
     cell.source += ("\nimport os, signal, time\n"
                     "os.kill(os.getppid(), signal.SIGKILL)  # the fork server\ntime.sleep(600)\n")
-    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": hostile, "s1": notebooks(ASSIGNMENT),
-                                                           "s2": notebooks(ASSIGNMENT)})
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"a0": notebooks(ASSIGNMENT), "s0": hostile,
+                                                           "s1": notebooks(ASSIGNMENT), "s2": notebooks(ASSIGNMENT)})
     (tmp_path / "bin").mkdir()
     used = tmp_path / "bwrap-used"
     (tmp_path / "bin" / "bwrap").write_text(f"#!/bin/sh\nif [ -e {used} ]; then echo 'bwrap: broken now' >&2; exit 1; fi\n"
@@ -181,7 +214,8 @@ def test_a_fork_server_lost_after_the_canary_costs_nobody_a_zero(tmp_path):
         assert [r[:len(GRADER_FAILED)] for r in outcomes[student]["reasons"]] == [GRADER_FAILED], outcomes[student]
     assert "fork server did not clean its sandbox" in outcomes["s1"]["reasons"][0]
     assert "bwrap: broken now" in outcomes["s2"]["reasons"][0], "a new worker's server: the sandbox's own reason"
-    assert set(scores(course, ASSIGNMENT)) == {"s0"}, "a grader failure left a score in the gradebook"
+    assert outcomes["a0"]["reasons"] == [] and outcomes["a0"]["score"] == outcomes["a0"]["max_score"], outcomes["a0"]
+    assert set(scores(course, ASSIGNMENT)) == {"a0", "s0"}, "a grader failure left a score in the gradebook"
     with open(reports / "grades.csv", newline="") as f:
         rows = {row["student_id"]: row for row in csv.DictReader(f)}
     assert rows["s0"]["score"] == "0.0" and rows["s1"]["score"] == rows["s2"]["score"] == "", rows
@@ -192,7 +226,7 @@ def test_a_fork_server_lost_after_the_canary_costs_nobody_a_zero(tmp_path):
     graded = scores(course, ASSIGNMENT)
     assert all(score == most for student in ("s1", "s2") for score, most in graded[student].values()), graded
     outcomes = {o["student"]: o for o in json.loads((reports / "summary.json").read_text())["submissions"]}
-    assert outcomes["s0"]["reasons"] == [KEPT], outcomes["s0"]
+    assert outcomes["a0"]["reasons"] == outcomes["s0"]["reasons"] == [KEPT], outcomes
 
 
 def test_a_grading_process_that_dies_costs_its_student_no_zero(tmp_path):
