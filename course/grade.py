@@ -85,9 +85,12 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
             bar.update()
             bar.set_postfix_str(f"问题 / problems: {sum(bool(o.reasons) for o in outcomes)}", refresh=False)
     except SetUpBroken as broken:  # the students begun meanwhile are undone (not_undone: unless locked)
-        if sandboxed:
-            require_sandbox()  # the sandbox's own reason, if the sandbox is what failed
-        raise CourseError("\n".join([BROKEN, *broken.problems[:10], *broken.not_undone])) from None
+        try:
+            if sandboxed:
+                require_sandbox()  # the sandbox's own reason, if the sandbox is what failed
+            raise CourseError("\n".join([BROKEN, *broken.problems[:10]]))
+        except CourseError as error:
+            raise CourseError("\n".join([str(error), *broken.not_undone])) from None
     finally:
         bar.close()
         workers.close()

@@ -35,7 +35,7 @@ from .limits import Limits
 from .sandbox import SandboxedKernelManager
 from .table import shown, shown_lines
 from .trusted_execute import TrustedExecute
-from .verdict import FAILED, KEPT, Outcome, after_grading, before_grading, last_error
+from .verdict import FAILED, KEPT, Outcome, after_grading, before_grading, last_error, whole_lesson
 from .vet import vetted_copy
 
 LOCK_RETRIES = 3  # another program (formgrader) can hold the SQLite gradebook for a moment
@@ -190,6 +190,7 @@ class Grader:
         self.submitted, self.scratch = app.coursedir.submitted_directory, scratch
         app.coursedir.submitted_directory = str(Path(scratch) / "vetted")
         self.settled = False  # see grade
+        self.whole_lesson = False  # whether the last submission graded ran the lesson's code unchanged
 
     def canary(self):
         """The problems of the course's own answers graded with this worker's kernels (course/canary.py)."""
@@ -225,6 +226,8 @@ class Grader:
         kept = bool(before) and before == {p.name: p.stat().st_mtime_ns for p in graded.glob("*.ipynb")}
         outcome.reasons = left_out + self.verdict(student, converted, kept)
         outcome.graded = converted and KEPT not in outcome.reasons
+        self.whole_lesson = outcome.graded and not outcome.reasons and whole_lesson(
+            self.folder("submitted_directory", student), self.folder("release_directory"))
         if outcome.graded and self.with_feedback:
             self.records.clear()
             if not self.write_feedback(student):

@@ -117,17 +117,46 @@ def grade_cells(folder):
 def course_cells(folder):
     """grade_cells of the release or the source folder, read once per process while its notebooks
     stay as they are: every submission is compared with them."""
+    return _course_cells(str(folder), notebooks_stamp(folder))
+
+
+def notebooks_stamp(folder):
+    """What says that the notebooks in `folder` are as they were: names, modification times, sizes."""
     stamp = []
     for path in sorted(Path(folder).glob("*.ipynb")):
-        with contextlib.suppress(OSError):  # gone since: grade_cells passes it over too
+        with contextlib.suppress(OSError):  # gone since: the readers pass it over too
             info = path.stat()
             stamp.append((path.name, info.st_mtime_ns, info.st_size))
-    return _course_cells(str(folder), tuple(stamp))
+    return tuple(stamp)
 
 
 @functools.lru_cache(maxsize=8)
 def _course_cells(folder, stamp):
     return grade_cells(folder)
+
+
+def lesson_code(folder):
+    """{notebook: its code cells in order}, each an nbgrader cell's grade id (nbgrader puts the locked
+    and test cells back as they were; an answer is the student's) or a plain cell's source."""
+    found = {}
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        with contextlib.suppress(Exception):  # an unreadable notebook is left out
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            found[path.stem] = [("cell", c["metadata"]["nbgrader"]["grade_id"]) if "grade_id" in
+                                c.get("metadata", {}).get("nbgrader", {}) else ("code", "".join(c["source"]))
+                                for c in cells if c["cell_type"] == "code"]
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _release_code(folder, stamp):
+    return lesson_code(folder)
+
+
+def whole_lesson(submitted, release):
+    """Whether the submission has every notebook of the release, each with the same code cells in the
+    same order, the plain ones as they are, and nothing more: grading it ran all of the lesson's code."""
+    return lesson_code(submitted) == _release_code(str(release), notebooks_stamp(release))
 
 
 def tampered_cells(submitted, release, source):

@@ -6,11 +6,13 @@ leave one held and stall the others.
 
 Before any grade counts, the set-up must be shown to work (course/canary.py). The workers first grade
 the students who have nothing yet of the assignment (no gradebook entry, no autograded or feedback
-folder), and hold their outcomes back. The first of them whose submission passes every test shows
-what the canary would (kernels start, the course imports, the limits let a correct notebook pass):
-the held outcomes count, and the other students are graded. If none does by the time those
-students are handed out, a worker runs the canary; if it fails, what those attempts wrote is
-removed, and the gradebook and folders are as they were."""
+folder), and hold their outcomes back. The first of them whose submission ran all of the lesson's
+code unchanged and passed every test shows what the canary would (kernels start, the course
+imports, the limits let the lesson and a correct answer run): the held outcomes count, and the
+other students are graded. Once as many of them as there are workers have not shown it, or one has a
+note (a timeout, a kernel that died, the grader's failure...), or none is left to hand out, a worker
+runs the canary; if it fails, what those attempts wrote is removed, and the gradebook and folders
+are as they were."""
 import contextlib
 import multiprocessing
 import os
@@ -25,6 +27,7 @@ from pathlib import Path
 import psutil
 
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import OperationalError
 
 from . import GraderFault
 from .grader import Grader, restore_entry
@@ -64,7 +67,8 @@ def work(app, force, with_feedback, log_path, scratch, conn, started, others):
                 conn.send(grader.canary())
                 continue
             try:
-                conn.send(asdict(grader.grade(task, began=lambda entry: conn.send({"began": entry}))))
+                outcome = grader.grade(task, began=lambda entry: conn.send({"began": entry}))
+                conn.send({**asdict(outcome), "whole_lesson": grader.whole_lesson})
             except GraderFault as fault:  # Grader.grade logged what nbgrader said
                 conn.send({**asdict(Outcome(task, reasons=[f"{GRADER_FAILED}: {' '.join(str(fault).split())}"])),
                            "retired": True})
@@ -94,7 +98,7 @@ class Workers:
     once (their fork servers import meanwhile) and get their first task when `outcomes` begins."""
 
     def __init__(self, app, force, with_feedback, jobs, students, log_path, early=None):
-        self.context = multiprocessing.get_context("fork")  # workers inherit the configured nbgrader
+        self.context, self.jobs = multiprocessing.get_context("fork"), jobs  # workers inherit the configured nbgrader
         self.early = early  # fork servers launched before nbgrader was imported (EarlyServers), or None
         self.app, self.args = app, (app, force, with_feedback, str(log_path))
         # nbgrader's Execute already stops a looping cell (Execute.timeout); this only catches a worker
@@ -105,6 +109,7 @@ class Workers:
         self.canary = DUE if students else PASSED
         self.known, self.blank = known_and_blank(app, students)
         self.early_tries, self.held = [], []  # students begun before the set-up was shown to work; their outcomes
+        self.unshown, self.noted = 0, False  # outcomes held that did not show it; whether one had a note
         for _ in range(min(jobs, len(students))):
             self.spawn(assign=False)
         if early is not None:
@@ -141,14 +146,13 @@ class Workers:
         if self.canary == PASSED:
             return self.todo.popleft() if self.todo else None
         student = next((s for s in self.todo if s in self.blank), None)
+        if self.canary == DUE and (student is None or self.noted or self.unshown >= self.jobs):
+            self.canary = RUNNING
+            return CANARY
         if student is not None:
             self.todo.remove(student)
             self.early_tries.append(student)
-            return student
-        if self.canary == DUE:
-            self.canary = RUNNING
-            return CANARY
-        return None
+        return student
 
     def outcomes(self):
         """Yield an Outcome per submission as workers finish them; those finished before the canary
@@ -170,10 +174,14 @@ class Workers:
                 if worker.began_message(data):
                     continue
                 self.remaining -= 1
-                retired, outcome = data.pop("retired", False), Outcome(**data)
+                retired, whole_lesson = data.pop("retired", False), data.pop("whole_lesson", False)
+                outcome = Outcome(**data)
                 yield from self.released([outcome])
-                if self.canary != PASSED and self.passed_every_test(outcome):
-                    yield from self.set_up_works()
+                if self.canary != PASSED:
+                    if whole_lesson and self.passed_every_test(outcome):
+                        yield from self.set_up_works()
+                    else:
+                        self.unshown, self.noted = self.unshown + 1, self.noted or bool(outcome.reasons)
                 if retired:
                     self.remove(worker)
                     self.take_spare()
@@ -197,12 +205,12 @@ class Workers:
         if not outcome.graded or outcome.reasons:
             return False
         coursedir = self.app.coursedir
-        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
-            try:
+        try:
+            with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
                 submission = gb.find_submission(coursedir.assignment_id, outcome.student)
-            except MissingEntry:
-                return False
-            return submission.max_score > 0 and submission.score >= submission.max_score
+                return submission.max_score > 0 and submission.score >= submission.max_score
+        except (MissingEntry, OperationalError):  # locked for a moment (formgrader): the canary will tell
+            return False
 
     def canary_said(self, worker, problems):
         """The canary's answer, from `worker`, which is free again."""
@@ -240,8 +248,12 @@ class Workers:
     def undo_early_tries(self):
         """Undo every student begun before the canary passed, whose workers have ended: the gradebook as
         it was, without the student if it did not know her. The reasons of those that could not be."""
-        tries, self.early_tries = self.early_tries, []
-        return [why for student in tries for why in self.undo(student, None, forget_student=student not in self.known)]
+        not_undone = []
+        while self.early_tries:  # each off the list once undone: an interrupted undo goes on in close()
+            student = self.early_tries[0]
+            not_undone += self.undo(student, None, forget_student=student not in self.known)
+            self.early_tries.pop(0)
+        return not_undone
 
     def stop_stuck(self):
         now = time.monotonic()

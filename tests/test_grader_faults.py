@@ -54,13 +54,23 @@ def failing_a_test():
     return found
 
 
-@pytest.mark.parametrize("s1_passes", [True, False])
-def test_a_student_who_passes_every_test_spares_the_canary(tmp_path, s1_passes):
-    """A blank submission that passes every test (s1's) shows what the canary would: the run needs no
-    canary (the source's answer, edited, leaves a mark when it runs). When the blank ones each fail a
-    test, the canary runs, then the class counts as graded."""
-    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s1": notebooks(ASSIGNMENT) if s1_passes else failing_a_test(),
-                                                           "s2": failing_a_test()})
+def without_a_lesson_cell():
+    """A submission of ASSIGNMENT that passes every test, with the lesson's first plain code cell deleted."""
+    found = notebooks(ASSIGNMENT)
+    nb = next(iter(found.values()))
+    nb.cells.remove(next(c for c in nb.cells if c.cell_type == "code" and "nbgrader" not in c.metadata))
+    return found
+
+
+@pytest.mark.parametrize("s1", ["passes", "fails a test", "passes without a lesson cell"])
+def test_a_student_who_passes_every_test_spares_the_canary(tmp_path, s1):
+    """A blank submission that ran the whole lesson and passed every test (s1's) shows what the canary
+    would: the run needs no canary (the source's answer, edited, leaves a mark when it runs). When s1
+    fails a test, or passes having deleted some of the lesson's code (lighter than the canary's
+    notebook), the canary runs, then the class counts as graded."""
+    submission = {"passes": lambda: notebooks(ASSIGNMENT), "fails a test": failing_a_test,
+                  "passes without a lesson cell": without_a_lesson_cell}[s1]()
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s1": submission, "s2": failing_a_test()})
     source, ran = course / "source" / ASSIGNMENT / "sigmoid.ipynb", tmp_path / "the canary ran"
     nb = nbformat.read(source, as_version=4)
     answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
@@ -72,8 +82,8 @@ def test_a_student_who_passes_every_test_spares_the_canary(tmp_path, s1_passes):
     totals = {student: [sum(points) for points in zip(*grades.values())]
               for student, grades in scores(course, ASSIGNMENT).items()}
     assert totals.keys() == {"s1", "s2"} and 0 < totals["s2"][0] < totals["s2"][1], totals
-    assert (totals["s1"][0] == totals["s1"][1]) == s1_passes, totals
-    assert ran.exists() != s1_passes, "the canary ran" if ran.exists() else "the canary did not run"
+    assert (totals["s1"][0] == totals["s1"][1]) == (s1 != "fails a test"), totals
+    assert ran.exists() == (s1 != "passes"), "the canary ran" if ran.exists() else "the canary did not run"
 
 
 def cgroups():
