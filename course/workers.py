@@ -132,7 +132,7 @@ class Workers:
         worker.began, worker.entry, worker.stuck = False, None, False  # stuck: killed as it answered, say
         worker.student, worker.waiting = self.next_task(), False
         if worker.student is None and self.canary != PASSED and self.todo:
-            worker.waiting = True  # its students may not be graded before the canary passes
+            worker.waiting = True  # its students may not be graded before the set-up is shown to work
             return
         worker.since = time.monotonic()
         try:
@@ -155,8 +155,9 @@ class Workers:
         return student
 
     def outcomes(self):
-        """Yield an Outcome per submission as workers finish them; those finished before the canary
-        passed, once it has. Raises SetUpBroken if it fails, once the students begun meanwhile are undone."""
+        """Yield an Outcome per submission as workers finish them; those finished before the set-up was
+        shown to work, once it has. Raises SetUpBroken if the canary fails, once the students begun meanwhile
+        are undone."""
         for worker in list(self.workers.values()):
             if worker.since is None:
                 self.assign(worker)
@@ -194,7 +195,7 @@ class Workers:
                 yield from self.abandon()
 
     def released(self, outcomes):
-        """The outcomes to report now: none before the canary has passed (they are held till then)."""
+        """The outcomes to report now: none before the set-up has been shown to work (held till then)."""
         if self.canary != PASSED:
             self.held.extend(outcomes)
             return []
