@@ -15,6 +15,7 @@ exit status 1; `check` exits with 2 when it cannot grade the notebook.
 """
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -100,6 +101,10 @@ def run(args, course):
     elif args.command == "grade":
         from .kernel_fork import EarlyServers
 
+        # A closed terminal (SIGHUP) or a `kill` (SIGTERM) stops the run as Ctrl-C does: the workers are
+        # stopped and what their unfinished attempts wrote is undone, instead of the process just ending.
+        for stop in (signal.SIGHUP, signal.SIGTERM):
+            signal.signal(stop, signal.default_int_handler)
         # launched before nbgrader is imported, they have imported by the time the workers need them
         count = 0 if args.broker is not None else min(args.jobs or default_jobs(), len(args.student) or sys.maxsize)
         with EarlyServers(course, args.assignment, count, sandboxed=not args.no_sandbox) as early:

@@ -140,12 +140,12 @@ def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
         assert not (course / folder).exists() or not any((course / folder).iterdir()), folder
 
 
-@pytest.mark.parametrize("ending", ["fails", "interrupted"])
+@pytest.mark.parametrize("ending", ["fails", "interrupted", "terminated"])
 def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_path, ending):
     """Until the set-up is shown to work, only students with nothing yet of the assignment are graded.
     Here s0 was graded before, and s1 is new and fails a test (so she shows nothing): one worker grades
     her while the other runs the canary (the source's answer, edited), which waits until s1's feedback is
-    written, then fails, or the instructor interrupts the run (SIGINT, as Ctrl-C). s1's grade, folders
+    written, then fails, or the instructor interrupts the run (SIGINT, as Ctrl-C; or SIGTERM). s1's grade, folders
     and gradebook row are gone; s0's entry and files, and the reports, are as they were (with --force
     she would be regraded, but only once the set-up had been shown to work)."""
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
@@ -177,11 +177,11 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
         run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     finally:
         signal.signal(signal.SIGINT, previous)
-    if ending == "interrupted":
+    if ending != "fails":
         while not saw.exists() and run.poll() is None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 run.wait(timeout=0.05)
-        run.send_signal(signal.SIGINT)
+        run.send_signal(signal.SIGINT if ending == "interrupted" else signal.SIGTERM)
     _, stderr = run.communicate(timeout=900)
     assert run.returncode != 0
     if ending == "fails":
