@@ -49,11 +49,14 @@ class SetUpBroken(Exception):
         self.problems, self.not_undone = problems, not_undone
 
 
-def work(app, force, with_feedback, log_path, scratch, conn, started, others):
+def work(app, force, with_feedback, log_path, scratch, conn, started, others, coordinator_ends):
     """A worker process: grade the students the coordinator sends (or run the canary) until it sends None.
     When the grader fails (GraderFault), the student's outcome says so and the worker retires: a fresh one
     with a new fork server takes its place. `started`: the fork server the coordinator launched for it
-    (course/kernel_fork.py EarlyServers), or None; `others`: those left for later workers."""
+    (course/kernel_fork.py EarlyServers), or None; `others`: those left for later workers;
+    `coordinator_ends`: the coordinator's ends of the pipes (its own and the other workers'), inherited."""
+    for end in coordinator_ends:  # held here, they would keep a pipe open after the coordinator died: no EOF
+        end.close()
     for server in others:  # theirs to talk to, not this worker's
         server.hand_over()
     cap_grader_memory(Limits(parent=app))
@@ -119,7 +122,8 @@ class Workers:
         ours, theirs = self.context.Pipe()
         scratch, server = self.early.take() if self.early is not None else (worker_scratch(), None)
         others = self.early.servers() if self.early is not None else []
-        process = self.context.Process(target=work, args=(*self.args, scratch, theirs, server, others), daemon=True)
+        process = self.context.Process(target=work, args=(*self.args, scratch, theirs, server, others,
+                                                          [ours, *self.workers]), daemon=True)
         process.start()
         theirs.close()  # the worker holds the only other end: its death is our end's EOF
         if server is not None:

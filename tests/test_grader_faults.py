@@ -239,6 +239,47 @@ def test_a_fork_server_lost_after_the_set_up_was_shown_to_work_costs_nobody_a_ze
     assert outcomes["a0"]["reasons"] == outcomes["s0"]["reasons"] == [KEPT], outcomes
 
 
+def test_workers_end_when_the_run_is_killed(tmp_path):
+    """SIGKILL `course grade` (no handler runs): its workers, their fork servers and kernels must not
+    wait for it forever. s0 was graded before; s1 (new, failing a test) goes to one worker, the canary
+    to the other, which waits for s1's feedback: then the first waits for a task and the second ends
+    the canary; both must see their pipe close. Each worker used to hold the run's ends of the pipes."""
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": failing_a_test()})
+    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-2000:]
+    write_submission(course, "s1", ASSIGNMENT, failing_a_test())
+    source, saw = course / "source" / ASSIGNMENT / "sigmoid.ipynb", tmp_path / "the canary saw s1 graded"
+    nb = nbformat.read(source, as_version=4)
+    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
+    feedback = course / "feedback" / "s1" / ASSIGNMENT
+    answer.source += (f"\nimport pathlib, time\nfor _ in range(500):\n"  # the kernel sees it: unsandboxed
+                      f"    if list(pathlib.Path({str(feedback)!r}).glob('*.html')):\n"
+                      f"        pathlib.Path({str(saw)!r}).touch()\n        break\n    time.sleep(0.05)\n")
+    nbformat.write(nb, source)
+    run = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--no-sandbox"),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not saw.exists() and run.poll() is None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            run.wait(timeout=0.05)
+    family = psutil.Process(run.pid).children(recursive=True)
+    assert saw.exists() and run.poll() is None, "s1 graded while the canary ran"
+    run.kill()
+    run.wait()
+    _, alive = psutil.wait_procs(family, timeout=60)
+    alive = [process for process in alive if not ended(process)]  # a zombie has ended (its parent may not reap it)
+    for process in alive:
+        process.kill()
+    assert not alive, f"{[p.pid for p in alive]} still waiting for the killed run"
+
+
+def ended(process):
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
 def test_a_grading_process_that_dies_costs_its_student_no_zero(tmp_path):
     """SIGKILL the grading process while it grades s0 (her answer sleeps 8 s, so it is busy with her): her
     note says it died, the gradebook holds no score of hers, grades.csv a blank, and autograded/ nothing
