@@ -45,6 +45,24 @@ def files(folder):
             for p in sorted(Path(folder).rglob("*")) if p.is_file()}
 
 
+def add_to_source_answer(course, code):
+    """Append `code` to the source's sigmoid answer, which only the canary runs (unsandboxed in these
+    tests, its kernel sees the course's folders and tmp_path)."""
+    source = course / "source" / ASSIGNMENT / "sigmoid.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
+    answer.source += "\n" + code
+    nbformat.write(nb, source)
+
+
+def waiting_for_feedback(course, student, saw):
+    """Code that waits (25 s at most) until the student's feedback HTML is written, then touches `saw`."""
+    feedback = course / "feedback" / student / ASSIGNMENT
+    return (f"import pathlib, time\nfor _ in range(500):\n"
+            f"    if list(pathlib.Path({str(feedback)!r}).glob('*.html')):\n"
+            f"        pathlib.Path({str(saw)!r}).touch()\n        break\n    time.sleep(0.05)\n")
+
+
 def failing_a_test():
     """A submission of ASSIGNMENT whose sigmoid_derivative is wrong: sigmoid's tests pass, not all."""
     found = notebooks(ASSIGNMENT)
@@ -71,11 +89,8 @@ def test_a_student_who_passes_every_test_spares_the_canary(tmp_path, s1):
     submission = {"passes": lambda: notebooks(ASSIGNMENT), "fails a test": failing_a_test,
                   "passes without a lesson cell": without_a_lesson_cell}[s1]()
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s1": submission, "s2": failing_a_test()})
-    source, ran = course / "source" / ASSIGNMENT / "sigmoid.ipynb", tmp_path / "the canary ran"
-    nb = nbformat.read(source, as_version=4)
-    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
-    answer.source += f"\nimport pathlib\npathlib.Path({str(ran)!r}).touch()  # the kernel sees it: unsandboxed\n"
-    nbformat.write(nb, source)
+    ran = tmp_path / "the canary ran"
+    add_to_source_answer(course, f"import pathlib\npathlib.Path({str(ran)!r}).touch()\n")
     run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-sandbox", "--no-feedback"),
                          capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-2000:]
@@ -159,18 +174,10 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
         return found
     before, graded = gradebook_dump(course), kept()
     write_submission(course, "s1", ASSIGNMENT, failing_a_test())
-    source = course / "source" / ASSIGNMENT / "sigmoid.ipynb"
-    nb = nbformat.read(source, as_version=4)
-    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
-    feedback, saw = course / "feedback" / "s1" / ASSIGNMENT, tmp_path / "the canary saw s1 graded"
-    # the kernel sees the course's folders: the canary runs unsandboxed here
-    answer.source = (f"import pathlib, time\nfor _ in range(500):\n"
-                     f"    if list(pathlib.Path({str(feedback)!r}).glob('*.html')):\n"
-                     f"        pathlib.Path({str(saw)!r}).touch()\n        break\n"
-                     f"    time.sleep(0.05)\n{answer.source}\n"
-                     + ("sigmoid = None  # broken: every test of it fails\n" if ending == "fails" else
-                        "time.sleep(25)  # till the run is interrupted\n"))
-    nbformat.write(nb, source)
+    saw = tmp_path / "the canary saw s1 graded"
+    add_to_source_answer(course, waiting_for_feedback(course, "s1", saw)
+                         + ("sigmoid = None  # broken: every test of it fails\n" if ending == "fails" else
+                            "time.sleep(25)  # till the run is interrupted\n"))
     command = course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--force", "--no-sandbox")
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # a child inherits an ignored SIGINT
     try:
@@ -249,14 +256,8 @@ def test_workers_end_when_the_run_is_killed(tmp_path):
                            capture_output=True, text=True, timeout=900)
     assert first.returncode == 0, first.stderr[-2000:]
     write_submission(course, "s1", ASSIGNMENT, failing_a_test())
-    source, saw = course / "source" / ASSIGNMENT / "sigmoid.ipynb", tmp_path / "the canary saw s1 graded"
-    nb = nbformat.read(source, as_version=4)
-    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
-    feedback = course / "feedback" / "s1" / ASSIGNMENT
-    answer.source += (f"\nimport pathlib, time\nfor _ in range(500):\n"  # the kernel sees it: unsandboxed
-                      f"    if list(pathlib.Path({str(feedback)!r}).glob('*.html')):\n"
-                      f"        pathlib.Path({str(saw)!r}).touch()\n        break\n    time.sleep(0.05)\n")
-    nbformat.write(nb, source)
+    saw = tmp_path / "the canary saw s1 graded"
+    add_to_source_answer(course, waiting_for_feedback(course, "s1", saw))
     run = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--no-sandbox"),
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while not saw.exists() and run.poll() is None:
