@@ -12,8 +12,11 @@ imports, the limits let the lesson and a correct answer run): the held outcomes 
 other students are graded. Once as many of them as there are workers have not shown it, or one has a
 note (a timeout, a kernel that died, the grader's failure...), or none is left to hand out, a worker
 runs the canary; if it fails, what those attempts wrote is removed, and the gradebook and folders
-are as they were."""
+are as they were. Those students are also listed in reports/<assignment>/unproven.json until the set-up
+is shown to work or they are undone: a run killed meanwhile (SIGKILL, a power cut) cannot undo them, so
+the next run does first."""
 import contextlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -29,7 +32,7 @@ import psutil
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import OperationalError
 
-from . import GraderFault
+from . import CourseError, GraderFault
 from .grader import Grader, restore_entry
 from .kernel_fork import remove_scratch, worker_scratch
 from .limits import Limits, cap_grader_memory
@@ -110,6 +113,8 @@ class Workers:
         self.todo, self.remaining, self.workers = deque(students), len(students), {}
         self.spares = len(students) + jobs  # replacements before the grader itself is taken to be broken
         self.canary = DUE if students else PASSED
+        self.journal = Path(log_path).with_name("unproven.json")  # the early tries, while unproven
+        self.undo_unproven()
         self.known, self.blank = known_and_blank(app, students)
         self.early_tries, self.held = [], []  # students begun before the set-up was shown to work; their outcomes
         self.unshown, self.noted = 0, False  # outcomes held that did not show it; whether one had a note
@@ -156,6 +161,7 @@ class Workers:
         if student is not None:
             self.todo.remove(student)
             self.early_tries.append(student)
+            self.write_journal(self.early_tries)  # before nbgrader begins on her
         return student
 
     def outcomes(self):
@@ -235,6 +241,7 @@ class Workers:
         """The set-up has been shown to work: the held outcomes, and every waiting worker gets a student."""
         self.canary = PASSED
         self.early_tries = []
+        self.write_journal([])
         yield from self.held
         self.held = []
         for worker in list(self.workers.values()):
@@ -253,12 +260,46 @@ class Workers:
     def undo_early_tries(self):
         """Undo every student begun before the canary passed, whose workers have ended: the gradebook as
         it was, without the student if it did not know her. The reasons of those that could not be."""
-        not_undone = []
+        not_undone, left = [], []
         while self.early_tries:  # each off the list once undone: an interrupted undo goes on in close()
             student = self.early_tries[0]
-            not_undone += self.undo(student, None, forget_student=student not in self.known)
+            why = self.undo(student, None, blank=True, forget_student=student not in self.known)
+            not_undone, left = not_undone + why, left + [student] * bool(why)
             self.early_tries.pop(0)
+        self.write_journal(left)  # those the locked gradebook kept: the next run tries again
         return not_undone
+
+    def write_journal(self, students):
+        """List the early tries `students` in the journal (none: remove it), with whether the gradebook knew
+        each before. Written whole, then renamed: a crash leaves the old list or the new one."""
+        if not students:
+            self.journal.unlink(missing_ok=True)
+            return
+        draft = self.journal.with_suffix(".tmp")
+        with open(draft, "w") as f:
+            json.dump([{"student": s, "known": s in self.known} for s in students], f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(draft, self.journal)
+
+    def undo_unproven(self):
+        """Undo the early tries an earlier run listed in the journal and could not undo (it was killed);
+        CourseError if the gradebook stays locked (the journal stays for the next run)."""
+        if not self.journal.exists():
+            return
+        try:
+            listed = [(entry["student"], entry["known"]) for entry in json.loads(self.journal.read_text())]
+        except (ValueError, TypeError, KeyError) as error:
+            raise CourseError(f"无法读取{self.journal}（{error}）：请检查或删除它 / cannot read {self.journal} "
+                              f"({error}): check or remove it") from None
+        not_undone = [why for student, known in listed
+                      for why in self.undo(student, None, blank=True, forget_student=not known)]
+        if not_undone:
+            raise CourseError("\n".join(not_undone))
+        self.journal.unlink()
+        print(f"上次运行在确认评分环境可用之前中止，它对 {len(listed)} 名学生的评分已撤销，本次重新评分 / "
+              f"the last run stopped before the set-up was shown to work: its attempts at {len(listed)} "
+              f"student(s) are undone and graded again now: {', '.join(s for s, _ in listed)}", file=sys.stderr)
 
     def stop_stuck(self):
         now = time.monotonic()
@@ -293,14 +334,14 @@ class Workers:
         """What the unfinished attempt of a dead or stopped worker left, if nbgrader had begun: its
         student's gradebook entry as it was, and no autograded/ folder (nbgrader would skip a half-made one
         as graded). A reason if the gradebook stays locked."""
-        return self.undo(worker.student, worker.entry) if worker.began else []
+        return self.undo(worker.student, worker.entry, blank=worker.student in self.blank) if worker.began else []
 
-    def undo(self, student, entry, forget_student=False):
-        """Remove what an attempt at the student wrote: its autograded/ folder (and, for a blank student,
+    def undo(self, student, entry, blank, forget_student=False):
+        """Remove what an attempt at the student wrote: its autograded/ folder (and, for a `blank` student,
         the feedback folder) and its gradebook entry, put back as `entry` (restore_entry; with
         `forget_student`, her row goes too). A reason if the gradebook stays locked."""
         coursedir, assignment = self.app.coursedir, self.app.coursedir.assignment_id
-        for kind in ("autograded_directory", "feedback_directory")[:1 + (student in self.blank)]:
+        for kind in ("autograded_directory", "feedback_directory")[:1 + blank]:
             folder = Path(coursedir.format_path(getattr(coursedir, kind), student, assignment))
             shutil.rmtree(folder, ignore_errors=True)
             with contextlib.suppress(OSError):

@@ -155,14 +155,15 @@ def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
         assert not (course / folder).exists() or not any((course / folder).iterdir()), folder
 
 
-@pytest.mark.parametrize("ending", ["fails", "interrupted", "terminated"])
+@pytest.mark.parametrize("ending", ["fails", "interrupted", "terminated", "killed"])
 def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_path, ending):
     """Until the set-up is shown to work, only students with nothing yet of the assignment are graded.
     Here s0 was graded before, and s1 is new and fails a test (so she shows nothing): one worker grades
     her while the other runs the canary (the source's answer, edited), which waits until s1's feedback is
     written, then fails, or the instructor interrupts the run (SIGINT, as Ctrl-C; or SIGTERM). s1's grade, folders
     and gradebook row are gone; s0's entry and files, and the reports, are as they were (with --force
-    she would be regraded, but only once the set-up had been shown to work)."""
+    she would be regraded, but only once the set-up had been shown to work). A run killed outright (SIGKILL)
+    cannot undo s1: the next run does first, grades her again while its canary runs, and that canary fails."""
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
     first = subprocess.run(course_command(course, "grade", ASSIGNMENT, *sandbox_args()),
                            capture_output=True, text=True, timeout=900)
@@ -175,9 +176,11 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
     before, graded = gradebook_dump(course), kept()
     write_submission(course, "s1", ASSIGNMENT, failing_a_test())
     saw = tmp_path / "the canary saw s1 graded"
-    add_to_source_answer(course, waiting_for_feedback(course, "s1", saw)
-                         + ("sigmoid = None  # broken: every test of it fails\n" if ending == "fails" else
-                            "time.sleep(25)  # till the run is interrupted\n"))
+    again = tmp_path / "the run was killed"
+    add_to_source_answer(course, waiting_for_feedback(course, "s1", saw) + {
+        "fails": "sigmoid = None  # broken: every test of it fails\n",
+        "killed": f"if not pathlib.Path({str(again)!r}).exists():\n    time.sleep(25)  # till the run is killed\n"
+                  "sigmoid = None  # the next run's canary fails\n"}.get(ending, "time.sleep(25)  # till the run is interrupted\n"))
     command = course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--force", "--no-sandbox")
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # a child inherits an ignored SIGINT
     try:
@@ -188,11 +191,25 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
         while not saw.exists() and run.poll() is None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 run.wait(timeout=0.05)
-        run.send_signal(signal.SIGINT if ending == "interrupted" else signal.SIGTERM)
+        if ending == "killed":
+            family = psutil.Process(run.pid).children(recursive=True)
+            run.kill()
+            for process in family:  # the canary's kernel would sleep on
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    process.kill()
+            journal = course / "reports" / ASSIGNMENT / "unproven.json"
+            assert json.loads(journal.read_text()) == [{"student": "s1", "known": False}]
+            again.touch()
+            saw.unlink()
+            run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        else:
+            run.send_signal(signal.SIGINT if ending == "interrupted" else signal.SIGTERM)
     _, stderr = run.communicate(timeout=900)
     assert run.returncode != 0
-    if ending == "fails":
+    if ending in ("fails", "killed"):
         assert "The grader's own set-up is broken" in stderr and "sigmoid" in stderr, stderr[-2000:]
+    if ending == "killed":
+        assert "its attempts at 1 student(s) are undone" in stderr, stderr[-2000:]
     assert saw.exists(), "no student was graded while the canary ran"
     assert gradebook_dump(course) == before, "the gradebook was changed"
     assert kept() == graded, "s1's files stayed, or s0's or the reports changed"
