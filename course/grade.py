@@ -21,7 +21,7 @@ from .sandbox import require_sandbox
 from .table import table
 from .trusted_execute import TrustedExecute
 from .verdict import KEPT, MISSING, SUMMARY_HEADER, summary_rows
-from .workers import SetUpBroken, Workers
+from .workers import SetUpBroken, Workers, undo_unproven
 
 
 def submissions(course, assignment, students=()):
@@ -67,6 +67,7 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     reports = course / "reports" / assignment
     reports.mkdir(parents=True, exist_ok=True)
     app = nbgrader_app(assignment, course, overrides)
+    undo_unproven(app)  # what a run killed before its set-up was shown to work left
     if broker is not None:
         return grade_distributed(app, course, reports, broker, students, force, progress, with_feedback)
     sandboxed = TrustedExecute(parent=app).sandbox

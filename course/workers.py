@@ -113,8 +113,7 @@ class Workers:
         self.todo, self.remaining, self.workers = deque(students), len(students), {}
         self.spares = len(students) + jobs  # replacements before the grader itself is taken to be broken
         self.canary = DUE if students else PASSED
-        self.journal = Path(log_path).with_name("unproven.json")  # the early tries, while unproven
-        self.undo_unproven()
+        self.journal = journal(app)  # undo_unproven, called first, has undone what it listed
         self.known, self.blank = known_and_blank(app, students)
         self.early_tries, self.held = [], []  # students begun before the set-up was shown to work; their outcomes
         self.unshown, self.noted = 0, False  # outcomes held that did not show it; whether one had a note
@@ -263,7 +262,7 @@ class Workers:
         not_undone, left = [], []
         while self.early_tries:  # each off the list once undone: an interrupted undo goes on in close()
             student = self.early_tries[0]
-            why = self.undo(student, None, blank=True, forget_student=student not in self.known)
+            why = undo(self.app, student, None, blank=True, forget_student=student not in self.known)
             not_undone, left = not_undone + why, left + [student] * bool(why)
             self.early_tries.pop(0)
         self.write_journal(left)  # those the locked gradebook kept: the next run tries again
@@ -281,25 +280,6 @@ class Workers:
             f.flush()
             os.fsync(f.fileno())
         os.replace(draft, self.journal)
-
-    def undo_unproven(self):
-        """Undo the early tries an earlier run listed in the journal and could not undo (it was killed);
-        CourseError if the gradebook stays locked (the journal stays for the next run)."""
-        if not self.journal.exists():
-            return
-        try:
-            listed = [(entry["student"], entry["known"]) for entry in json.loads(self.journal.read_text())]
-        except (ValueError, TypeError, KeyError) as error:
-            raise CourseError(f"无法读取{self.journal}（{error}）：请检查或删除它 / cannot read {self.journal} "
-                              f"({error}): check or remove it") from None
-        not_undone = [why for student, known in listed
-                      for why in self.undo(student, None, blank=True, forget_student=not known)]
-        if not_undone:
-            raise CourseError("\n".join(not_undone))
-        self.journal.unlink()
-        print(f"上次运行在确认评分环境可用之前中止，它对 {len(listed)} 名学生的评分已撤销，本次重新评分 / "
-              f"the last run stopped before the set-up was shown to work: its attempts at {len(listed)} "
-              f"student(s) are undone and graded again now: {', '.join(s for s, _ in listed)}", file=sys.stderr)
 
     def stop_stuck(self):
         now = time.monotonic()
@@ -334,23 +314,7 @@ class Workers:
         """What the unfinished attempt of a dead or stopped worker left, if nbgrader had begun: its
         student's gradebook entry as it was, and no autograded/ folder (nbgrader would skip a half-made one
         as graded). A reason if the gradebook stays locked."""
-        return self.undo(worker.student, worker.entry, blank=worker.student in self.blank) if worker.began else []
-
-    def undo(self, student, entry, blank, forget_student=False):
-        """Remove what an attempt at the student wrote: its autograded/ folder (and, for a `blank` student,
-        the feedback folder) and its gradebook entry, put back as `entry` (restore_entry; with
-        `forget_student`, her row goes too). A reason if the gradebook stays locked."""
-        coursedir, assignment = self.app.coursedir, self.app.coursedir.assignment_id
-        for kind in ("autograded_directory", "feedback_directory")[:1 + blank]:
-            folder = Path(coursedir.format_path(getattr(coursedir, kind), student, assignment))
-            shutil.rmtree(folder, ignore_errors=True)
-            with contextlib.suppress(OSError):
-                folder.parent.rmdir()  # the student's, if nbgrader made it for this assignment only
-        try:
-            restore_entry(self.app, student, entry, forget_student)
-            return []
-        except GraderFault as fault:
-            return [f"{GRADER_FAILED}: {fault}"]
+        return undo(self.app, worker.student, worker.entry, blank=worker.student in self.blank) if worker.began else []
 
     def take_spare(self):
         """A new worker in place of one removed, while students are left or the canary is due."""
@@ -413,6 +377,50 @@ def known_and_blank(app, students):
     folders = (coursedir.autograded_directory, coursedir.feedback_directory)
     return known, {s for s in students if s not in entered
                    and not any(os.path.lexists(coursedir.format_path(f, s, assignment)) for f in folders)}
+
+
+def journal(app):
+    """Where the students begun before the set-up was shown to work are listed until it is, or they are
+    undone: a run killed meanwhile leaves them to the next (`undo_unproven`)."""
+    return Path(app.coursedir.root) / "reports" / app.coursedir.assignment_id / "unproven.json"
+
+
+def undo_unproven(app):
+    """Undo the early tries an earlier run listed in the journal and could not undo (it was killed);
+    CourseError if the gradebook stays locked (the journal stays for the next run)."""
+    path = journal(app)
+    if not path.exists():
+        return
+    try:
+        listed = [(entry["student"], entry["known"]) for entry in json.loads(path.read_text())]
+    except (ValueError, TypeError, KeyError) as error:
+        raise CourseError(f"无法读取{path}（{error}）：请检查或删除它 / cannot read {path} "
+                          f"({error}): check or remove it") from None
+    not_undone = [why for student, known in listed
+                  for why in undo(app, student, None, blank=True, forget_student=not known)]
+    if not_undone:
+        raise CourseError("\n".join(not_undone))
+    path.unlink()
+    print(f"上次运行在确认评分环境可用之前中止，它对 {len(listed)} 名学生的评分已撤销，本次重新评分 / "
+          f"the last run stopped before the set-up was shown to work: its attempts at {len(listed)} "
+          f"student(s) are undone and graded again now: {', '.join(s for s, _ in listed)}", file=sys.stderr)
+
+
+def undo(app, student, entry, blank, forget_student=False):
+    """Remove what an attempt at the student wrote: its autograded/ folder (and, for a `blank` student,
+    the feedback folder) and its gradebook entry, put back as `entry` (restore_entry; with
+    `forget_student`, her row goes too). A reason if the gradebook stays locked."""
+    coursedir, assignment = app.coursedir, app.coursedir.assignment_id
+    for kind in ("autograded_directory", "feedback_directory")[:1 + blank]:
+        folder = Path(coursedir.format_path(getattr(coursedir, kind), student, assignment))
+        shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            folder.parent.rmdir()  # the student's, if nbgrader made it for this assignment only
+    try:
+        restore_entry(app, student, entry, forget_student)
+        return []
+    except GraderFault as fault:
+        return [f"{GRADER_FAILED}: {fault}"]
 
 
 def end(process):
