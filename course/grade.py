@@ -6,7 +6,6 @@ shows progress, then writes the grades CSV, the summary and the instructor's rep
 """
 import contextlib
 import json
-import os
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -14,7 +13,6 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from . import CourseError, default_jobs
-from .canary import BROKEN
 from .nbgrader_setup import nbgrader_app
 from .report import diagnosed_mistakes, write_grades, write_report
 from .sandbox import require_sandbox
@@ -22,6 +20,11 @@ from .table import table
 from .trusted_execute import TrustedExecute
 from .verdict import KEPT, MISSING, SUMMARY_HEADER, summary_rows
 from .workers import SetUpBroken, Workers, undo_unproven
+
+
+NOT_UNDONE = ("但成绩册被锁定，以下学生这次的记录未能撤销；下一次course grade会先撤销它们：\n"
+              "But the gradebook was locked: what this run wrote for these students could not be undone; the next "
+              "course grade undoes it first:")
 
 
 def submissions(course, assignment, students=()):
@@ -89,9 +92,10 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
         try:
             if sandboxed:
                 require_sandbox()  # the sandbox's own reason, if the sandbox is what failed
-            raise CourseError("\n".join([BROKEN, *broken.problems[:10]]))
+            raise CourseError("\n".join([broken.headline, *broken.problems[:10]]))
         except CourseError as error:
-            raise CourseError("\n".join([str(error), *broken.not_undone])) from None
+            raise CourseError("\n".join([str(error), *([NOT_UNDONE] if broken.not_undone else []),
+                                          *broken.not_undone])) from None
     finally:
         bar.close()
         workers.close()

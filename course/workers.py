@@ -33,6 +33,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import OperationalError
 
 from . import CourseError, GraderFault
+from .canary import BROKEN
 from .grader import Grader, restore_entry
 from .kernel_fork import remove_scratch, worker_scratch
 from .limits import Limits, cap_grader_memory
@@ -40,16 +41,20 @@ from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
 
 GRADER_FAILED_SEE_LOG = f"{GRADER_FAILED}: see reports/<assignment>/grading.log"
+WORKERS_DIED = ("评分程序无法运行：评分进程刚启动就退出了（原因见reports/{assignment}/grading.log），因此没有保留任何学生的评分，"
+                "成绩册保持原样。\nThe grader cannot run: its grading processes died as they started (see "
+                "reports/{assignment}/grading.log), so no student's grade was kept and the gradebook is as it was.")
 CANARY = ("canary",)  # the task of running the canary (course/canary.py); a student's id is a string
 
 
 class SetUpBroken(Exception):
-    """The canary failed: `problems` says why (course/canary.py); `not_undone`, which students begun
-    meanwhile could not be undone (the gradebook stayed locked)."""
+    """The set-up was not shown to work: `headline` says so (the canary failed: BROKEN; the workers died:
+    WORKERS_DIED), `problems` why (course/canary.py); `not_undone`, which students begun meanwhile could
+    not be undone (the gradebook stayed locked)."""
 
-    def __init__(self, problems, not_undone):
-        super().__init__(problems, not_undone)
-        self.problems, self.not_undone = problems, not_undone
+    def __init__(self, headline, problems, not_undone):
+        super().__init__(headline, problems, not_undone)
+        self.headline, self.problems, self.not_undone = headline, problems, not_undone
 
 
 def work(app, force, with_feedback, log_path, scratch, conn, started, others, coordinator_ends):
@@ -200,7 +205,7 @@ class Workers:
             self.stop_stuck()
             if not self.workers:  # workers die as soon as they start: the grader is broken
                 if self.canary != PASSED:
-                    self.refuse([GRADER_FAILED_SEE_LOG])
+                    self.refuse([], WORKERS_DIED)
                 yield from self.abandon()
 
     def released(self, outcomes):
@@ -247,14 +252,16 @@ class Workers:
             if worker.waiting:
                 self.assign(worker)
 
-    def refuse(self, problems):
-        """The canary failed: stop the students begun meanwhile and undo them; raise SetUpBroken."""
+    def refuse(self, problems, headline=BROKEN):
+        """The canary failed (or the workers died: `headline`): stop the students begun meanwhile and undo
+        them; raise SetUpBroken."""
         for worker in self.workers.values():
             if worker.student not in (None, CANARY):
                 kill_tree(worker.process.pid)
                 end(worker.process)
                 worker.student = None  # undone below; close() need not
-        raise SetUpBroken(problems, self.undo_early_tries())
+        raise SetUpBroken(headline.format(assignment=self.app.coursedir.assignment_id), problems,
+                          self.undo_early_tries())
 
     def undo_early_tries(self):
         """Undo every student begun before the canary passed, whose workers have ended: the gradebook as
@@ -297,7 +304,7 @@ class Workers:
             return
         if worker.student == CANARY:
             if not self.spares:
-                self.refuse([GRADER_FAILED_SEE_LOG])
+                self.refuse([], WORKERS_DIED)
             self.canary, self.spares = DUE, self.spares - 1
             self.spawn()
             return

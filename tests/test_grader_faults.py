@@ -128,6 +128,22 @@ def test_a_broken_grader_stops_before_any_grade(tmp_path):
         assert not (course / folder).exists() or not any((course / folder).iterdir()), folder
 
 
+def test_grading_processes_that_die_as_they_start_are_named_not_the_course_answers(tmp_path):
+    """Every grading process dies as it starts (a memory cap it cannot start under): the run stops with
+    that reason, not "the course's own answers did not pass", and the gradebook as it was."""
+    students = {f"s{i}": notebooks(ASSIGNMENT) for i in range(3)}
+    course = class_copy(tmp_path / "course", ASSIGNMENT, students, "c.Limits.grader_memory = 2**20")
+    before = gradebook_dump(course)
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--no-sandbox"),
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode != 0
+    assert "评分进程刚启动就退出了" in run.stderr and "its grading processes died as they started" in run.stderr \
+        and f"reports/{ASSIGNMENT}/grading.log" in run.stderr, run.stderr[-2000:]
+    assert "course's own answers" not in run.stderr, run.stderr[-2000:]
+    assert "MemoryError" in (course / "reports" / ASSIGNMENT / "grading.log").read_text()
+    assert gradebook_dump(course) == before, "the gradebook was changed"
+
+
 def test_a_sandbox_that_cannot_start_python_is_named_before_any_grade(tmp_path):
     """`course grade` checks only that bwrap exists before its workers start; that Python starts in the
     sandbox, their fork servers show. A bwrap that fails (here: a script that exits 1) stops the run
