@@ -266,6 +266,8 @@ class Workers:
     def undo_early_tries(self):
         """Undo every student begun before the canary passed, whose workers have ended: the gradebook as
         it was, without the student if it did not know her. The reasons of those that could not be."""
+        if not self.early_tries:  # none, or undone already (close() after refuse): the journal says what is left
+            return []
         not_undone, left = [], []
         while self.early_tries:  # each off the list once undone: an interrupted undo goes on in close()
             student = self.early_tries[0]

@@ -231,6 +231,46 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
     assert kept() == graded, "s1's files stayed, or s0's or the reports changed"
 
 
+def test_an_early_try_the_locked_gradebook_kept_is_undone_by_the_next_run(tmp_path):
+    """The canary fails while another program holds the gradebook (here the test, once s1, new and failing
+    a test, has been graded meanwhile): s1's entry cannot be undone. The message says so after "as it
+    was", and names her; the next run, with the course's answers mended, undoes her first and grades her."""
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
+    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-2000:]
+    write_submission(course, "s1", ASSIGNMENT, failing_a_test())
+    source = course / "source" / ASSIGNMENT / "sigmoid.ipynb"
+    mended = source.read_bytes()
+    saw, locked = tmp_path / "the canary saw s1 graded", tmp_path / "the gradebook is locked"
+    add_to_source_answer(course, waiting_for_feedback(course, "s1", saw)
+                         + f"while not pathlib.Path({str(locked)!r}).exists():\n    time.sleep(0.05)\n"
+                         + "sigmoid = None  # broken: every test of it fails\n")
+    run = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--no-sandbox"),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    while not saw.exists() and run.poll() is None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            run.wait(timeout=0.05)
+    with contextlib.closing(sqlite3.connect(course / "gradebook.db", isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        locked.touch()
+        _, stderr = run.communicate(timeout=900)
+    assert run.returncode != 0 and "The grader's own set-up is broken" in stderr, stderr[-2000:]
+    assert "But the gradebook was locked" in stderr and "s1" in stderr.split("But the gradebook was locked")[1], \
+        stderr[-2000:]
+    journal = course / "reports" / ASSIGNMENT / "unproven.json"
+    assert json.loads(journal.read_text()) == [{"student": "s1", "known": False}]
+    assert "s1" in scores(course, ASSIGNMENT), "s1's entry stayed while the gradebook was locked"
+    source.write_bytes(mended)
+    again = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
+                           capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0 and "its attempts at 1 student(s) are undone" in again.stderr, again.stderr[-2000:]
+    assert not journal.exists()
+    outcomes = {o["student"]: o for o in json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]}
+    assert set(outcomes) == {"s0", "s1"} and outcomes["s1"]["score"] is not None, outcomes
+    assert KEPT not in outcomes["s1"]["reasons"] and KEPT in outcomes["s0"]["reasons"], outcomes
+
+
 def test_a_fork_server_lost_after_the_set_up_was_shown_to_work_costs_nobody_a_zero(tmp_path):
     """a0's submission passes every test (the set-up works: no canary is needed); then s0's answer kills
     the worker's fork server, and the sandbox breaks (bwrap works once, then exits 1), so the server
