@@ -19,12 +19,7 @@ from .sandbox import require_sandbox
 from .table import table
 from .trusted_execute import TrustedExecute
 from .verdict import KEPT, MISSING, SUMMARY_HEADER, summary_rows
-from .workers import SetUpBroken, Workers, undo_unproven
-
-
-NOT_UNDONE = ("但成绩册被锁定，以下学生这次的记录未能撤销；下一次course grade会先撤销它们：\n"
-              "But the gradebook was locked: what this run wrote for these students could not be undone; the next "
-              "course grade undoes it first:")
+from .workers import NOT_UNDONE, SetUpBroken, Workers, run_lock, undo_unproven
 
 
 def submissions(course, assignment, students=()):
@@ -70,6 +65,7 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     reports = course / "reports" / assignment
     reports.mkdir(parents=True, exist_ok=True)
     app = nbgrader_app(assignment, course, overrides)
+    lock = run_lock(app)  # noqa: F841 (held, with the workers, till the run ends)
     undo_unproven(app)  # what a run killed before its set-up was shown to work left
     if broker is not None:
         return grade_distributed(app, course, reports, broker, students, force, progress, with_feedback)

@@ -6,6 +6,7 @@ another machine against the same (PostgreSQL) gradebook. The mistakes the checks
 """
 import csv
 import re
+import sys
 from html import escape
 from pathlib import Path
 
@@ -269,3 +270,9 @@ def main(assignment, course=".", db_url=None):
     app = nbgrader_app(assignment, course, [f"--CourseDirectory.db_url={db_url}"] if db_url else [])
     path = write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment)
     print(f"报告 / report: {path}")
+    from .workers import journal  # the grading machinery, only for this check
+    listed = journal(course, assignment)
+    if listed.exists():
+        print(f"注意：{listed}列出的学生的评分是在确认评分环境可用之前做的，下一次course grade会撤销并重新评分 / "
+              f"note: the students listed in {listed} were graded before the set-up was shown to "
+              "work; the next course grade undoes and regrades them", file=sys.stderr)

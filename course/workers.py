@@ -16,6 +16,8 @@ are as they were. Those students are also listed in reports/<assignment>/unprove
 is shown to work or they are undone: a run killed meanwhile (SIGKILL, a power cut) cannot undo them, so
 the next run does first."""
 import contextlib
+import fcntl
+import hashlib
 import json
 import multiprocessing
 import os
@@ -41,9 +43,15 @@ from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
 
 GRADER_FAILED_SEE_LOG = f"{GRADER_FAILED}: see reports/<assignment>/grading.log"
-WORKERS_DIED = ("评分程序无法运行：评分进程刚启动就退出了（原因见reports/{assignment}/grading.log），因此没有保留任何学生的评分，"
-                "成绩册保持原样。\nThe grader cannot run: its grading processes died as they started (see "
+WORKERS_DIED = ("评分程序无法运行：评分进程一再退出（原因见reports/{assignment}/grading.log），因此没有保留任何学生的评分，"
+                "成绩册保持原样。\nThe grader cannot run: its grading processes kept dying (see "
                 "reports/{assignment}/grading.log), so no student's grade was kept and the gradebook is as it was.")
+NOT_UNDONE = ("但成绩册被锁定，以下学生这次的记录未能撤销；下一次course grade会先撤销它们：\n"
+              "But the gradebook was locked: what this run wrote for these students could not be undone; the next "
+              "course grade undoes it first:")
+WAITING = ("另一个course grade正在评这个作业，或者一个被中止的运行的评分进程还在评完手上的提交：等它们结束…… / "
+           "Another course grade is grading this assignment, or the grading processes of a run that was killed are "
+           "finishing their submissions: waiting for them to end...")
 CANARY = ("canary",)  # the task of running the canary (course/canary.py); a student's id is a string
 
 
@@ -118,7 +126,7 @@ class Workers:
         self.todo, self.remaining, self.workers = deque(students), len(students), {}
         self.spares = len(students) + jobs  # replacements before the grader itself is taken to be broken
         self.canary = DUE if students else PASSED
-        self.journal = journal(app)  # undo_unproven, called first, has undone what it listed
+        self.journal = journal(app.coursedir.root, app.coursedir.assignment_id)  # undo_unproven emptied it
         self.known, self.blank = known_and_blank(app, students)
         self.early_tries, self.held = [], []  # students begun before the set-up was shown to work; their outcomes
         self.unshown, self.noted = 0, False  # outcomes held that did not show it; whether one had a note
@@ -285,7 +293,8 @@ class Workers:
             return
         draft = self.journal.with_suffix(".tmp")
         with open(draft, "w") as f:
-            json.dump([{"student": s, "known": s in self.known} for s in students], f)
+            json.dump({"gradebook": gradebook_digest(self.app),
+                       "students": [{"student": s, "known": s in self.known} for s in students]}, f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(draft, self.journal)
@@ -361,8 +370,9 @@ class Workers:
             worker.conn.close()
             self.clean_up(worker)
         if self.canary != PASSED:  # interrupted before it passed: the students graded meanwhile do not count
-            for why in self.undo_early_tries():
-                print(why, file=sys.stderr)
+            not_undone = self.undo_early_tries()
+            if not_undone:
+                print("\n".join([NOT_UNDONE, *not_undone]), file=sys.stderr)
 
     @staticmethod
     def clean_up(worker):
@@ -388,31 +398,60 @@ def known_and_blank(app, students):
                    and not any(os.path.lexists(coursedir.format_path(f, s, assignment)) for f in folders)}
 
 
-def journal(app):
+def run_lock(app):
+    """Hold the assignment for this run, and for the workers it forks (they inherit the lock), until the last
+    of them has ended: the workers of a run killed outright finish their submission first, and another run
+    must not undo or grade what they are still writing. Waits, saying so, while another run holds it.
+    Keep the returned file open for the run."""
+    held = open(Path(app.coursedir.root) / "reports" / app.coursedir.assignment_id / ".grading.lock", "a")
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(WAITING, file=sys.stderr, flush=True)
+        fcntl.flock(held, fcntl.LOCK_EX)
+    return held
+
+
+def journal(root, assignment):
     """Where the students begun before the set-up was shown to work are listed until it is, or they are
     undone: a run killed meanwhile leaves them to the next (`undo_unproven`)."""
-    return Path(app.coursedir.root) / "reports" / app.coursedir.assignment_id / "unproven.json"
+    return Path(root) / "reports" / assignment / "unproven.json"
+
+
+def gradebook_digest(app):
+    """Which gradebook a journal's students are in (its URL holds a password: only a digest is kept)."""
+    return hashlib.sha256(app.coursedir.db_url.encode()).hexdigest()[:16]
 
 
 def undo_unproven(app):
-    """Undo the early tries an earlier run listed in the journal and could not undo (it was killed);
-    CourseError if the gradebook stays locked (the journal stays for the next run)."""
-    path = journal(app)
+    """Undo the early tries an earlier run listed in the journal and could not undo (it was killed, or the
+    gradebook was locked); CourseError if the journal is of another gradebook, or this one stays locked
+    (the journal stays for the next run). Call with the run lock held."""
+    path = journal(app.coursedir.root, app.coursedir.assignment_id)
     if not path.exists():
         return
     try:
-        listed = [(entry["student"], entry["known"]) for entry in json.loads(path.read_text())]
+        found = json.loads(path.read_text())
+        gradebook, listed = found["gradebook"], [(entry["student"], entry["known"]) for entry in found["students"]]
     except (ValueError, TypeError, KeyError) as error:
         raise CourseError(f"无法读取{path}（{error}）：请检查或删除它 / cannot read {path} "
                           f"({error}): check or remove it") from None
+    if gradebook != gradebook_digest(app):
+        raise CourseError(f"{path}列出了另一个成绩册中确认评分环境可用之前的评分：请用那次运行的--db再运行一次course grade，"
+                          f"先撤销它们\n{path} lists attempts made in another gradebook before the set-up was shown to "
+                          "work: run course grade again with that run's --db, which undoes them first.")
     not_undone = [why for student, known in listed
                   for why in undo(app, student, None, blank=True, forget_student=not known)]
     if not_undone:
-        raise CourseError("\n".join(not_undone))
+        raise CourseError("\n".join([
+            "更早的一次运行在确认评分环境可用之前的评分无法撤销（成绩册被锁定），因此这次没有评分：请稍后再运行。\n"
+            "The attempts an earlier run made before the set-up was shown to work could not be undone (the "
+            "gradebook is locked), so nothing was graded: run again later.", *not_undone]))
     path.unlink()
-    print(f"上次运行在确认评分环境可用之前中止，它对 {len(listed)} 名学生的评分已撤销，本次重新评分 / "
-          f"the last run stopped before the set-up was shown to work: its attempts at {len(listed)} "
-          f"student(s) are undone and graded again now: {', '.join(s for s, _ in listed)}", file=sys.stderr)
+    print(f"更早的一次运行留下了确认评分环境可用之前的评分（它被中止，或者成绩册被锁定），现已撤销，重新评分后才算数：{'、'.join(s for s, _ in listed)}\n"
+          f"An earlier run left attempts made before the set-up was shown to work (it was killed, or the gradebook "
+          f"was locked): they are undone, and count only once graded again: {', '.join(s for s, _ in listed)}",
+          file=sys.stderr)
 
 
 def undo(app, student, entry, blank, forget_student=False):

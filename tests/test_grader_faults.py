@@ -137,10 +137,11 @@ def test_grading_processes_that_die_as_they_start_are_named_not_the_course_answe
     run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--no-sandbox"),
                          capture_output=True, text=True, timeout=900)
     assert run.returncode != 0
-    assert "评分进程刚启动就退出了" in run.stderr and "its grading processes died as they started" in run.stderr \
+    assert "评分进程一再退出" in run.stderr and "its grading processes kept dying" in run.stderr \
         and f"reports/{ASSIGNMENT}/grading.log" in run.stderr, run.stderr[-2000:]
     assert "course's own answers" not in run.stderr, run.stderr[-2000:]
     assert "MemoryError" in (course / "reports" / ASSIGNMENT / "grading.log").read_text()
+    assert not (course / "reports" / ASSIGNMENT / "unproven.json").exists()
     assert gradebook_dump(course) == before, "the gradebook was changed"
 
 
@@ -214,7 +215,7 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
                 with contextlib.suppress(psutil.NoSuchProcess):
                     process.kill()
             journal = course / "reports" / ASSIGNMENT / "unproven.json"
-            assert json.loads(journal.read_text()) == [{"student": "s1", "known": False}]
+            assert json.loads(journal.read_text())["students"] == [{"student": "s1", "known": False}]
             again.touch()
             saw.unlink()
             run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -225,7 +226,7 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
     if ending in ("fails", "killed"):
         assert "The grader's own set-up is broken" in stderr and "sigmoid" in stderr, stderr[-2000:]
     if ending == "killed":
-        assert "its attempts at 1 student(s) are undone" in stderr, stderr[-2000:]
+        assert "they are undone, and count only once graded again: s1" in stderr, stderr[-2000:]
     assert saw.exists(), "no student was graded while the canary ran"
     assert gradebook_dump(course) == before, "the gradebook was changed"
     assert kept() == graded, "s1's files stayed, or s0's or the reports changed"
@@ -259,16 +260,22 @@ def test_an_early_try_the_locked_gradebook_kept_is_undone_by_the_next_run(tmp_pa
     assert "But the gradebook was locked" in stderr and "s1" in stderr.split("But the gradebook was locked")[1], \
         stderr[-2000:]
     journal = course / "reports" / ASSIGNMENT / "unproven.json"
-    assert json.loads(journal.read_text()) == [{"student": "s1", "known": False}]
+    assert json.loads(journal.read_text())["students"] == [{"student": "s1", "known": False}]
     assert "s1" in scores(course, ASSIGNMENT), "s1's entry stayed while the gradebook was locked"
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # a mark a regrade alone would not remove
+        [leftover] = [g for nb in gb.find_submission(ASSIGNMENT, "s1").notebooks for g in nb.grades][:1]
+        leftover.manual_score = 0.5
+        gb.db.commit()
     source.write_bytes(mended)
     again = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
                            capture_output=True, text=True, timeout=900)
-    assert again.returncode == 0 and "its attempts at 1 student(s) are undone" in again.stderr, again.stderr[-2000:]
+    assert again.returncode == 0 and "count only once graded again: s1" in again.stderr, again.stderr[-2000:]
     assert not journal.exists()
     outcomes = {o["student"]: o for o in json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]}
     assert set(outcomes) == {"s0", "s1"} and outcomes["s1"]["score"] is not None, outcomes
     assert KEPT not in outcomes["s1"]["reasons"] and KEPT in outcomes["s0"]["reasons"], outcomes
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert all(g.manual_score is None for nb in gb.find_submission(ASSIGNMENT, "s1").notebooks for g in nb.grades)
 
 
 def test_a_fork_server_lost_after_the_set_up_was_shown_to_work_costs_nobody_a_zero(tmp_path):
@@ -345,6 +352,69 @@ def test_workers_end_when_the_run_is_killed(tmp_path):
     for process in alive:
         process.kill()
     assert not alive, f"{[p.pid for p in alive]} still waiting for the killed run"
+
+
+def test_a_run_started_after_a_killed_one_waits_for_its_workers(tmp_path):
+    """SIGKILL only `course grade` while a worker grades s1 (new: an early try) and the other runs the canary:
+    both go on until their cell ends, and s1's worker writes the gradebook. The next run must wait for them
+    (the run lock, which they inherited) before it undoes s1 and grades her; here both wait on a file."""
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
+    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-2000:]
+    started, go = tmp_path / "s1 started", tmp_path / "go"
+    waits = (f"import pathlib, time\nwith open({str(started)!r}, 'a') as f:\n    f.write('started\\n')\n"
+             f"while not pathlib.Path({str(go)!r}).exists():\n    time.sleep(0.05)\n")
+    s1 = notebooks(ASSIGNMENT)
+    answer = next(c for nb in s1.values() for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
+    answer.source += "\n" + waits
+    write_submission(course, "s1", ASSIGNMENT, s1)
+    add_to_source_answer(course, f"import pathlib, time\nwhile not pathlib.Path({str(go)!r}).exists():\n    time.sleep(0.05)\n")
+    command = course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--no-sandbox", "--no-feedback")
+    killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not started.exists() and killed.poll() is None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            killed.wait(timeout=0.05)
+    assert killed.poll() is None, "the run ended before s1 was begun"
+    orphans = psutil.Process(killed.pid).children()  # its workers
+    killed.kill()
+    killed.wait()
+    with open(tmp_path / "next.log", "w+") as log:
+        following = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True)
+        while "waiting for them to end" not in (tmp_path / "next.log").read_text() and following.poll() is None \
+                and started.read_text().count("started") < 2:  # without the lock it would grade s1 at once
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                following.wait(timeout=0.05)
+        waited = "waiting for them to end" in (tmp_path / "next.log").read_text()
+        go.touch()
+        following.wait(timeout=900)
+        log.seek(0)
+        stderr = log.read()
+    psutil.wait_procs(orphans, timeout=60)
+    assert waited, stderr[-2000:]
+    assert following.returncode == 0 and "count only once graded again: s1" in stderr, stderr[-2000:]
+    outcomes = {o["student"]: o for o in json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]}
+    assert outcomes["s1"]["score"] == outcomes["s1"]["max_score"] and not outcomes["s1"]["reasons"], outcomes
+    assert not (course / "reports" / ASSIGNMENT / "unproven.json").exists()
+
+
+def test_a_journal_of_another_gradebook_is_not_undone_here(tmp_path):
+    """A journal left by a run on another gradebook (--db) names students of that gradebook: a run on this
+    one refuses, saying which --db to use, and changes nothing; `course report` warns while it is there."""
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
+    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-2000:]
+    journal = course / "reports" / ASSIGNMENT / "unproven.json"
+    journal.write_text(json.dumps({"gradebook": "0" * 16, "students": [{"student": "s0", "known": False}]}))
+    before = gradebook_dump(course)
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode != 0 and "lists attempts made in another gradebook" in run.stderr \
+        and "run course grade again with that run's --db" in run.stderr, run.stderr[-2000:]
+    assert gradebook_dump(course) == before and journal.exists()
+    report = subprocess.run(course_command(course, "report", ASSIGNMENT), capture_output=True, text=True, timeout=900)
+    assert report.returncode == 0 and "were graded before the set-up was shown to work" in report.stderr, report.stderr
 
 
 def ended(process):
