@@ -417,6 +417,70 @@ def test_a_journal_of_another_gradebook_is_not_undone_here(tmp_path):
     assert report.returncode == 0 and "were graded before the set-up was shown to work" in report.stderr, report.stderr
 
 
+def test_a_canary_whose_worker_dies_runs_again_on_a_new_worker(tmp_path):
+    """With one worker, s0 (new, failing a test: she shows nothing) is graded first and held, then the
+    same worker runs the canary, which waits on a file; the test kills that worker. A new worker runs the
+    canary again, which passes this time, and s0's held grade counts: nobody's grade is lost to it."""
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": failing_a_test()})
+    started, go = tmp_path / "canary started", tmp_path / "go"
+    add_to_source_answer(course, f"import pathlib, time\nwith open({str(started)!r}, 'a') as f:\n    f.write('started\\n')\n"
+                                 f"while not pathlib.Path({str(go)!r}).exists():\n    time.sleep(0.05)\n")
+    run = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-sandbox", "--no-feedback"),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    while not started.exists() and run.poll() is None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            run.wait(timeout=0.05)
+    [worker] = [p for p in psutil.Process(run.pid).children() if "kernel_fork" not in " ".join(p.cmdline())]
+    worker.kill()
+    while started.read_text().count("started") < 2 and run.poll() is None:  # the canary again, on a new worker
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            run.wait(timeout=0.05)
+    go.touch()
+    _, stderr = run.communicate(timeout=900)
+    assert run.returncode == 0 and started.read_text().count("started") == 2, stderr[-2000:]
+    [outcome] = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]
+    assert outcome["student"] == "s0" and not outcome["reasons"] and 0 < outcome["score"] < outcome["max_score"], outcome
+    assert set(scores(course, ASSIGNMENT)) == {"s0"}
+
+
+def test_a_canary_that_fails_after_a_student_showed_the_set_up_works_is_only_a_note(tmp_path):
+    """s0 (new) passes every test: her grade shows the set-up works. The canary, run meanwhile by the other
+    worker (no new student is left), fails only once that proof is in (the journal of unproven tries is
+    gone), while s1 (graded before, regraded with --force) waits until the run has said so: the grades
+    count, and the run ends normally with a note that the course's own answers failed."""
+    go = tmp_path / "go"
+    s1 = notebooks(ASSIGNMENT)
+    answer = next(c for nb in s1.values() for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
+    answer.source += f"\nimport pathlib, time\nwhile not pathlib.Path({str(go)!r}).exists():\n    time.sleep(0.05)\n"
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s1": s1})
+    go.touch()
+    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-2000:]
+    go.unlink()
+    write_submission(course, "s0", ASSIGNMENT, notebooks(ASSIGNMENT))
+    saw = tmp_path / "the canary saw s0 graded"
+    journal = course / "reports" / ASSIGNMENT / "unproven.json"
+    add_to_source_answer(course, waiting_for_feedback(course, "s0", saw)
+                         + f"while pathlib.Path({str(journal)!r}).exists():\n    time.sleep(0.05)\n"
+                         + "sigmoid = None  # broken: every test of it fails\n")
+    note = "did not pass every test, though a student's submission did"
+    with open(tmp_path / "run.log", "w+") as log:
+        run = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--force", "--no-sandbox"),
+                               stdout=subprocess.DEVNULL, stderr=log, text=True)
+        while note not in (tmp_path / "run.log").read_text() and run.poll() is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                run.wait(timeout=0.05)
+        go.touch()
+        run.wait(timeout=900)
+        log.seek(0)
+        stderr = log.read()
+    assert run.returncode == 0 and saw.exists() and note in stderr, stderr[-2000:]
+    outcomes = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]
+    assert {o["student"] for o in outcomes} == {"s0", "s1"}, outcomes
+    assert all(not o["reasons"] and o["score"] == o["max_score"] > 0 for o in outcomes), outcomes
+
+
 def ended(process):
     try:
         return process.status() == psutil.STATUS_ZOMBIE
