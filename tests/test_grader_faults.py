@@ -45,14 +45,55 @@ def files(folder):
             for p in sorted(Path(folder).rglob("*")) if p.is_file()}
 
 
+def sigmoid_answer(found):
+    """The sigmoid answer cell among the notebooks `found`."""
+    return next(c for nb in found for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
+
+
 def add_to_source_answer(course, code):
     """Append `code` to the source's sigmoid answer, which only the canary runs (unsandboxed in these
     tests, its kernel sees the course's folders and tmp_path)."""
     source = course / "source" / ASSIGNMENT / "sigmoid.ipynb"
     nb = nbformat.read(source, as_version=4)
-    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
-    answer.source += "\n" + code
+    sigmoid_answer([nb]).source += "\n" + code
     nbformat.write(nb, source)
+
+
+def answering_with(code):
+    """A submission of ASSIGNMENT that passes every test, with `code` appended to its sigmoid answer."""
+    found = notebooks(ASSIGNMENT)
+    sigmoid_answer(found.values()).source += "\n" + code
+    return found
+
+
+def waiting_for(path):
+    """Code that waits until `path` exists (the test makes it)."""
+    return f"import pathlib, time\nwhile not pathlib.Path({str(path)!r}).exists():\n    time.sleep(0.05)\n"
+
+
+def noting_start(path):
+    """Code that adds a line to `path` each time it runs."""
+    return f"with open({str(path)!r}, 'a') as f:\n    f.write('started\\n')\n"
+
+
+def until(done, run):
+    """Wait until `done()` or the run (a Popen) has ended: on its end, or every 50 ms."""
+    while not done() and run.poll() is None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            run.wait(timeout=0.05)
+
+
+def graded_once(course):
+    """Grade the class as it is (no sandbox, no feedback); the run must succeed."""
+    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-2000:]
+
+
+def summary(course):
+    """{student: outcome} of the last run's summary.json."""
+    found = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]
+    return {o["student"]: o for o in found}
 
 
 def waiting_for_feedback(course, student, saw):
@@ -205,9 +246,7 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
     finally:
         signal.signal(signal.SIGINT, previous)
     if ending != "fails":
-        while not saw.exists() and run.poll() is None:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                run.wait(timeout=0.05)
+        until(lambda: saw.exists(), run)
         if ending == "killed":
             family = psutil.Process(run.pid).children(recursive=True)
             run.kill()
@@ -237,21 +276,17 @@ def test_an_early_try_the_locked_gradebook_kept_is_undone_by_the_next_run(tmp_pa
     a test, has been graded meanwhile): s1's entry cannot be undone. The message says so after "as it
     was", and names her; the next run, with the course's answers mended, undoes her first and grades her."""
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
-    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
-                           capture_output=True, text=True, timeout=900)
-    assert first.returncode == 0, first.stderr[-2000:]
+    graded_once(course)
     write_submission(course, "s1", ASSIGNMENT, failing_a_test())
     source = course / "source" / ASSIGNMENT / "sigmoid.ipynb"
     mended = source.read_bytes()
     saw, locked = tmp_path / "the canary saw s1 graded", tmp_path / "the gradebook is locked"
     add_to_source_answer(course, waiting_for_feedback(course, "s1", saw)
-                         + f"while not pathlib.Path({str(locked)!r}).exists():\n    time.sleep(0.05)\n"
+                         + waiting_for(locked)
                          + "sigmoid = None  # broken: every test of it fails\n")
     run = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--no-sandbox"),
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    while not saw.exists() and run.poll() is None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            run.wait(timeout=0.05)
+    until(lambda: saw.exists(), run)
     with contextlib.closing(sqlite3.connect(course / "gradebook.db", isolation_level=None)) as holder:
         holder.execute("BEGIN EXCLUSIVE")
         locked.touch()
@@ -271,7 +306,7 @@ def test_an_early_try_the_locked_gradebook_kept_is_undone_by_the_next_run(tmp_pa
                            capture_output=True, text=True, timeout=900)
     assert again.returncode == 0 and "count only once graded again: s1" in again.stderr, again.stderr[-2000:]
     assert not journal.exists()
-    outcomes = {o["student"]: o for o in json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]}
+    outcomes = summary(course)
     assert set(outcomes) == {"s0", "s1"} and outcomes["s1"]["score"] is not None, outcomes
     assert KEPT not in outcomes["s1"]["reasons"] and KEPT in outcomes["s0"]["reasons"], outcomes
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -304,7 +339,7 @@ def test_a_fork_server_lost_after_the_set_up_was_shown_to_work_costs_nobody_a_ze
                          env=dict(os.environ, PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"))
     assert run.returncode == 0, run.stderr[-3000:]
     reports = course / "reports" / ASSIGNMENT
-    outcomes = {o["student"]: o for o in json.loads((reports / "summary.json").read_text())["submissions"]}
+    outcomes = summary(course)
     assert outcomes["s0"]["reasons"] == [KERNEL_DIED] and outcomes["s0"]["score"] == 0, outcomes["s0"]
     for student in ("s1", "s2"):
         assert outcomes[student]["score"] is None and not outcomes[student]["graded"], outcomes[student]
@@ -322,7 +357,7 @@ def test_a_fork_server_lost_after_the_set_up_was_shown_to_work_costs_nobody_a_ze
     assert again.returncode == 0, again.stderr[-3000:]
     graded = scores(course, ASSIGNMENT)
     assert all(score == most for student in ("s1", "s2") for score, most in graded[student].values()), graded
-    outcomes = {o["student"]: o for o in json.loads((reports / "summary.json").read_text())["submissions"]}
+    outcomes = summary(course)
     assert outcomes["a0"]["reasons"] == outcomes["s0"]["reasons"] == [KEPT], outcomes
 
 
@@ -332,17 +367,13 @@ def test_workers_end_when_the_run_is_killed(tmp_path):
     to the other, which waits for s1's feedback: then the first waits for a task and the second ends
     the canary; both must see their pipe close. Each worker used to hold the run's ends of the pipes."""
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": failing_a_test()})
-    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
-                           capture_output=True, text=True, timeout=900)
-    assert first.returncode == 0, first.stderr[-2000:]
+    graded_once(course)
     write_submission(course, "s1", ASSIGNMENT, failing_a_test())
     saw = tmp_path / "the canary saw s1 graded"
     add_to_source_answer(course, waiting_for_feedback(course, "s1", saw))
     run = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--no-sandbox"),
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while not saw.exists() and run.poll() is None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            run.wait(timeout=0.05)
+    until(lambda: saw.exists(), run)
     family = psutil.Process(run.pid).children(recursive=True)
     assert saw.exists() and run.poll() is None, "s1 graded while the canary ran"
     run.kill()
@@ -359,32 +390,21 @@ def test_a_run_started_after_a_killed_one_waits_for_its_workers(tmp_path):
     both go on until their cell ends, and s1's worker writes the gradebook. The next run must wait for them
     (the run lock, which they inherited) before it undoes s1 and grades her; here both wait on a file."""
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
-    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
-                           capture_output=True, text=True, timeout=900)
-    assert first.returncode == 0, first.stderr[-2000:]
+    graded_once(course)
     started, go = tmp_path / "s1 started", tmp_path / "go"
-    waits = (f"import pathlib, time\nwith open({str(started)!r}, 'a') as f:\n    f.write('started\\n')\n"
-             f"while not pathlib.Path({str(go)!r}).exists():\n    time.sleep(0.05)\n")
-    s1 = notebooks(ASSIGNMENT)
-    answer = next(c for nb in s1.values() for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
-    answer.source += "\n" + waits
-    write_submission(course, "s1", ASSIGNMENT, s1)
-    add_to_source_answer(course, f"import pathlib, time\nwhile not pathlib.Path({str(go)!r}).exists():\n    time.sleep(0.05)\n")
+    write_submission(course, "s1", ASSIGNMENT, answering_with(noting_start(started) + waiting_for(go)))
+    add_to_source_answer(course, waiting_for(go))
     command = course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--no-sandbox", "--no-feedback")
     killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while not started.exists() and killed.poll() is None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            killed.wait(timeout=0.05)
+    until(lambda: started.exists(), killed)
     assert killed.poll() is None, "the run ended before s1 was begun"
     orphans = psutil.Process(killed.pid).children()  # its workers
     killed.kill()
     killed.wait()
     with open(tmp_path / "next.log", "w+") as log:
         following = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True)
-        while "waiting for them to end" not in (tmp_path / "next.log").read_text() and following.poll() is None \
-                and started.read_text().count("started") < 2:  # without the lock it would grade s1 at once
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                following.wait(timeout=0.05)
+        until(lambda: "waiting for them to end" in (tmp_path / "next.log").read_text()
+              or started.read_text().count("started") >= 2, following)  # without the lock it would grade s1 at once
         waited = "waiting for them to end" in (tmp_path / "next.log").read_text()
         go.touch()
         following.wait(timeout=900)
@@ -393,7 +413,7 @@ def test_a_run_started_after_a_killed_one_waits_for_its_workers(tmp_path):
     psutil.wait_procs(orphans, timeout=60)
     assert waited, stderr[-2000:]
     assert following.returncode == 0 and "count only once graded again: s1" in stderr, stderr[-2000:]
-    outcomes = {o["student"]: o for o in json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]}
+    outcomes = summary(course)
     assert outcomes["s1"]["score"] == outcomes["s1"]["max_score"] and not outcomes["s1"]["reasons"], outcomes
     assert not (course / "reports" / ASSIGNMENT / "unproven.json").exists()
 
@@ -402,9 +422,7 @@ def test_a_journal_of_another_gradebook_is_not_undone_here(tmp_path):
     """A journal left by a run on another gradebook (--db) names students of that gradebook: a run on this
     one refuses, saying which --db to use, and changes nothing; `course report` warns while it is there."""
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
-    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
-                           capture_output=True, text=True, timeout=900)
-    assert first.returncode == 0, first.stderr[-2000:]
+    graded_once(course)
     journal = course / "reports" / ASSIGNMENT / "unproven.json"
     journal.write_text(json.dumps({"gradebook": "0" * 16, "students": [{"student": "s0", "known": False}]}))
     before = gradebook_dump(course)
@@ -423,22 +441,17 @@ def test_a_canary_whose_worker_dies_runs_again_on_a_new_worker(tmp_path):
     canary again, which passes this time, and s0's held grade counts: nobody's grade is lost to it."""
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": failing_a_test()})
     started, go = tmp_path / "canary started", tmp_path / "go"
-    add_to_source_answer(course, f"import pathlib, time\nwith open({str(started)!r}, 'a') as f:\n    f.write('started\\n')\n"
-                                 f"while not pathlib.Path({str(go)!r}).exists():\n    time.sleep(0.05)\n")
+    add_to_source_answer(course, noting_start(started) + waiting_for(go))
     run = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-sandbox", "--no-feedback"),
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    while not started.exists() and run.poll() is None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            run.wait(timeout=0.05)
+    until(lambda: started.exists(), run)
     [worker] = [p for p in psutil.Process(run.pid).children() if "kernel_fork" not in " ".join(p.cmdline())]
     worker.kill()
-    while started.read_text().count("started") < 2 and run.poll() is None:  # the canary again, on a new worker
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            run.wait(timeout=0.05)
+    until(lambda: started.read_text().count("started") >= 2, run)  # the canary again, on a new worker
     go.touch()
     _, stderr = run.communicate(timeout=900)
     assert run.returncode == 0 and started.read_text().count("started") == 2, stderr[-2000:]
-    [outcome] = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]
+    [outcome] = summary(course).values()
     assert outcome["student"] == "s0" and not outcome["reasons"] and 0 < outcome["score"] < outcome["max_score"], outcome
     assert set(scores(course, ASSIGNMENT)) == {"s0"}
 
@@ -449,14 +462,9 @@ def test_a_canary_that_fails_after_a_student_showed_the_set_up_works_is_only_a_n
     gone), while s1 (graded before, regraded with --force) waits until the run has said so: the grades
     count, and the run ends normally with a note that the course's own answers failed."""
     go = tmp_path / "go"
-    s1 = notebooks(ASSIGNMENT)
-    answer = next(c for nb in s1.values() for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
-    answer.source += f"\nimport pathlib, time\nwhile not pathlib.Path({str(go)!r}).exists():\n    time.sleep(0.05)\n"
-    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s1": s1})
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s1": answering_with(waiting_for(go))})
     go.touch()
-    first = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
-                           capture_output=True, text=True, timeout=900)
-    assert first.returncode == 0, first.stderr[-2000:]
+    graded_once(course)
     go.unlink()
     write_submission(course, "s0", ASSIGNMENT, notebooks(ASSIGNMENT))
     saw = tmp_path / "the canary saw s0 graded"
@@ -468,17 +476,15 @@ def test_a_canary_that_fails_after_a_student_showed_the_set_up_works_is_only_a_n
     with open(tmp_path / "run.log", "w+") as log:
         run = subprocess.Popen(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--force", "--no-sandbox"),
                                stdout=subprocess.DEVNULL, stderr=log, text=True)
-        while note not in (tmp_path / "run.log").read_text() and run.poll() is None:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                run.wait(timeout=0.05)
+        until(lambda: note in (tmp_path / "run.log").read_text(), run)
         go.touch()
         run.wait(timeout=900)
         log.seek(0)
         stderr = log.read()
     assert run.returncode == 0 and saw.exists() and note in stderr, stderr[-2000:]
-    outcomes = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]
-    assert {o["student"] for o in outcomes} == {"s0", "s1"}, outcomes
-    assert all(not o["reasons"] and o["score"] == o["max_score"] > 0 for o in outcomes), outcomes
+    outcomes = summary(course)
+    assert set(outcomes) == {"s0", "s1"}, outcomes
+    assert all(not o["reasons"] and o["score"] == o["max_score"] > 0 for o in outcomes.values()), outcomes
 
 
 def ended(process):
@@ -528,7 +534,7 @@ def test_a_grading_process_that_dies_costs_its_student_no_zero(tmp_path):
     status, stopped, log = stopped_while_grading(kill_worker)
     assert status == 0 and stopped, log
     reports = course / "reports" / ASSIGNMENT
-    [outcome] = json.loads((reports / "summary.json").read_text())["submissions"]
+    [outcome] = summary(course).values()
     assert outcome["score"] is None and outcome["reasons"][0].startswith(WORKER_DIED), outcome
     assert "s0" not in scores(course, ASSIGNMENT) and not graded.exists()
     with open(reports / "grades.csv", newline="") as f:
@@ -605,8 +611,7 @@ def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
         assert grader.returncode == 0, log.read()[-3000:]
     assert killed is not None, "no worker was seen"
     assert early, "no fork server was launched by the command itself"
-    summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
-    outcomes = {o["student"]: o for o in summary["submissions"]}
+    outcomes = summary(course)
     assert set(outcomes) == set(students)
     assert all(o["score"] == o["max_score"] or o["reasons"] for o in outcomes.values()), outcomes
     died = {s for s, o in outcomes.items() if any(r.startswith(WORKER_DIED) for r in o["reasons"])}
