@@ -22,11 +22,17 @@ def nbgrader_app(assignment, course=".", overrides=(), app_class=AutogradeApp):
     app.config_file = str(course / "nbgrader_config")
     app.initialize([assignment, *overrides], root=str(course))
     app.coursedir.assignment_id = assignment
-    url = app.coursedir.db_url
-    if url.startswith(SQLITE) and not os.path.isabs(url[len(SQLITE):]):  # e.g. sqlite:///gradebook.db
-        app.update_config(Config(CourseDirectory={"db_url": SQLITE + str(course / url[len(SQLITE):])}))
+    if app.coursedir.db_url != absolute_db_url(app.coursedir.db_url, course):  # e.g. sqlite:///gradebook.db
+        app.update_config(Config(CourseDirectory={"db_url": absolute_db_url(app.coursedir.db_url, course)}))
     app.log.setLevel(logging.WARNING)  # the progress bar and the summary say what happened
     return app
+
+
+def absolute_db_url(url, course):
+    """The gradebook's URL, a relative SQLite file taken relative to the course folder."""
+    if url.startswith(SQLITE) and not os.path.isabs(url[len(SQLITE):]):
+        return SQLITE + str(Path(course).resolve() / url[len(SQLITE):])
+    return url
 
 
 def nbgrader(*args, root=".", check=True):

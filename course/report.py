@@ -17,6 +17,7 @@ from nbgrader.plugins import ExportPlugin
 
 from . import grade_id
 from .diagnosis import MARK, catalogue
+from .journal import journal, unproven_students
 from .preprocessors import is_test_cell
 from .nbgrader_setup import nbgrader_app
 from .table import table
@@ -114,14 +115,27 @@ def awaiting_grade(coursedir, assignment, student_id):
 def grade_rows(gb, assignment, students, coursedir):
     """nbgrader export's rows of one assignment, one per student, formula-like text made inert. A student
     without a submission in the gradebook scores 0, as in nbgrader's, unless a notebook of theirs awaits
-    a grade (`awaiting_grade`; e.g. the grader failed on it): no score yet is a blank, not a zero."""
+    a grade (`awaiting_grade`; e.g. the grader failed on it): no score yet is a blank, not a zero. So is
+    the grade of a student graded by a run killed before it showed its set-up works (course/journal.py)."""
+    unproven = unproven_students(coursedir, assignment.name)
+    if unproven:
+        print(f"注意：作业{assignment.name}中{'、'.join(sorted(unproven))}的评分是在确认评分环境可用之前做的，"
+              f"这里留空；运行course grade {assignment.name}撤销并重新评分\n"
+              f"note: in {assignment.name}, {', '.join(sorted(unproven))} were graded before the set-up was shown "
+              f"to work, so their grades are left blank here: run course grade {assignment.name}, which undoes "
+              "and regrades them", file=sys.stderr)
     for student in students:
         try:
-            submission = gb.find_submission(assignment.name, student.id)
+            submission = None if student.id in unproven else gb.find_submission(assignment.name, student.id)
+        except MissingEntry:
+            submission = None
+        if submission is not None:
             penalty = submission.late_submission_penalty
             scores = [submission.timestamp, submission.score, penalty, max(0.0, submission.score - (penalty or 0))]
-        except MissingEntry:
-            scores = ["", "", "", ""] if awaiting_grade(coursedir, assignment, student.id) else ["", 0.0, 0.0, 0.0]
+        elif student.id in unproven or awaiting_grade(coursedir, assignment, student.id):
+            scores = ["", "", "", ""]
+        else:
+            scores = ["", 0.0, 0.0, 0.0]
         yield [spreadsheet_safe(v) for v in (assignment.name, assignment.duedate, scores[0], student.id,
                                              student.last_name, student.first_name, student.email, *scores[1:],
                                              assignment.max_score)]
@@ -270,7 +284,6 @@ def main(assignment, course=".", db_url=None):
     app = nbgrader_app(assignment, course, [f"--CourseDirectory.db_url={db_url}"] if db_url else [])
     path = write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment)
     print(f"报告 / report: {path}")
-    from .workers import journal  # the grading machinery, only for this check
     listed = journal(course, assignment)
     if listed.exists():
         print(f"注意：{listed}列出的学生的评分是在确认评分环境可用之前做的，下一次course grade会撤销并重新评分 / "

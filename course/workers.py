@@ -17,8 +17,6 @@ is shown to work or they are undone: a run killed meanwhile (SIGKILL, a power cu
 the next run does first."""
 import contextlib
 import fcntl
-import hashlib
-import json
 import multiprocessing
 import os
 import shutil
@@ -37,6 +35,7 @@ from sqlalchemy.exc import OperationalError
 from . import CourseError, GraderFault
 from .canary import BROKEN
 from .grader import Grader, restore_entry
+from .journal import gradebook_digest, journal, read_journal, write_journal
 from .kernel_fork import remove_scratch, worker_scratch
 from .limits import Limits, cap_grader_memory
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
@@ -286,18 +285,8 @@ class Workers:
         return not_undone
 
     def write_journal(self, students):
-        """List the early tries `students` in the journal (none: remove it), with whether the gradebook knew
-        each before. Written whole, then renamed: a crash leaves the old list or the new one."""
-        if not students:
-            self.journal.unlink(missing_ok=True)
-            return
-        draft = self.journal.with_suffix(".tmp")
-        with open(draft, "w") as f:
-            json.dump({"gradebook": gradebook_digest(self.app),
-                       "students": [{"student": s, "known": s in self.known} for s in students]}, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(draft, self.journal)
+        """List the early tries `students` in the journal (none: remove it)."""
+        write_journal(self.journal, self.app.coursedir, students, self.known)
 
     def stop_stuck(self):
         now = time.monotonic()
@@ -412,31 +401,16 @@ def run_lock(app):
     return held
 
 
-def journal(root, assignment):
-    """Where the students begun before the set-up was shown to work are listed until it is, or they are
-    undone: a run killed meanwhile leaves them to the next (`undo_unproven`)."""
-    return Path(root) / "reports" / assignment / "unproven.json"
-
-
-def gradebook_digest(app):
-    """Which gradebook a journal's students are in (its URL holds a password: only a digest is kept)."""
-    return hashlib.sha256(app.coursedir.db_url.encode()).hexdigest()[:16]
-
-
 def undo_unproven(app):
     """Undo the early tries an earlier run listed in the journal and could not undo (it was killed, or the
     gradebook was locked); CourseError if the journal is of another gradebook, or this one stays locked
     (the journal stays for the next run). Call with the run lock held."""
     path = journal(app.coursedir.root, app.coursedir.assignment_id)
-    if not path.exists():
+    found = read_journal(path)
+    if found is None:
         return
-    try:
-        found = json.loads(path.read_text())
-        gradebook, listed = found["gradebook"], [(entry["student"], entry["known"]) for entry in found["students"]]
-    except (ValueError, TypeError, KeyError) as error:
-        raise CourseError(f"无法读取{path}（{error}）：请检查或删除它 / cannot read {path} "
-                          f"({error}): check or remove it") from None
-    if gradebook != gradebook_digest(app):
+    gradebook, listed = found
+    if gradebook != gradebook_digest(app.coursedir):
         raise CourseError(f"{path}列出了另一个成绩册中确认评分环境可用之前的评分：请用那次运行的--db再运行一次course grade，"
                           f"先撤销它们\n{path} lists attempts made in another gradebook before the set-up was shown to "
                           "work: run course grade again with that run's --db, which undoes them first.")

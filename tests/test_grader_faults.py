@@ -21,6 +21,7 @@ from nbgrader.api import Gradebook
 
 from classroom import class_copy, course_command, sandbox_args, scores
 from course.kernel_fork import ForkServer
+from course.nbgrader_setup import nbgrader
 from course.sample_class import notebooks, write_submission
 from course.sandbox import SandboxedKernelManager, _cgroup_parents, make_cgroups, remove_cgroups
 from course.verdict import GRADER_FAILED, KEPT, KERNEL_DIED, WORKER_DIED
@@ -271,10 +272,18 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
     assert kept() == graded, "s1's files stayed, or s0's or the reports changed"
 
 
+def exported(course):
+    """`nbgrader export` of the course: ({student: score as written}, what it printed on stderr)."""
+    run = nbgrader("export", "--to", "exported.csv", root=course)
+    with open(course / "exported.csv", newline="") as f:
+        return {row["student_id"]: row["score"] for row in csv.DictReader(f)}, run.stderr
+
+
 def test_an_early_try_the_locked_gradebook_kept_is_undone_by_the_next_run(tmp_path):
     """The canary fails while another program holds the gradebook (here the test, once s1, new and failing
     a test, has been graded meanwhile): s1's entry cannot be undone. The message says so after "as it
-    was", and names her; the next run, with the course's answers mended, undoes her first and grades her."""
+    was", and names her; `nbgrader export` leaves her grade blank, saying why, until the next run, with
+    the course's answers mended, undoes her first and grades her."""
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
     graded_once(course)
     write_submission(course, "s1", ASSIGNMENT, failing_a_test())
@@ -297,6 +306,9 @@ def test_an_early_try_the_locked_gradebook_kept_is_undone_by_the_next_run(tmp_pa
     journal = course / "reports" / ASSIGNMENT / "unproven.json"
     assert json.loads(journal.read_text())["students"] == [{"student": "s1", "known": False}]
     assert "s1" in scores(course, ASSIGNMENT), "s1's entry stayed while the gradebook was locked"
+    given, stderr = exported(course)
+    assert given["s1"] == "" and float(given["s0"]) > 0, given
+    assert "s1 were graded before the set-up was shown to work, so their grades are left blank" in stderr, stderr
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # a mark a regrade alone would not remove
         [leftover] = [g for nb in gb.find_submission(ASSIGNMENT, "s1").notebooks for g in nb.grades][:1]
         leftover.manual_score = 0.5
@@ -306,6 +318,8 @@ def test_an_early_try_the_locked_gradebook_kept_is_undone_by_the_next_run(tmp_pa
                            capture_output=True, text=True, timeout=900)
     assert again.returncode == 0 and "count only once graded again: s1" in again.stderr, again.stderr[-2000:]
     assert not journal.exists()
+    given, stderr = exported(course)
+    assert given["s1"] != "" and "left blank" not in stderr, (given, stderr)
     outcomes = summary(course)
     assert set(outcomes) == {"s0", "s1"} and outcomes["s1"]["score"] is not None, outcomes
     assert KEPT not in outcomes["s1"]["reasons"] and KEPT in outcomes["s0"]["reasons"], outcomes
