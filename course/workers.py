@@ -41,16 +41,17 @@ from .limits import Limits, cap_grader_memory
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
 
-GRADER_FAILED_SEE_LOG = f"{GRADER_FAILED}: see reports/<assignment>/grading.log"
+GRADER_FAILED_SEE_LOG = GRADER_FAILED + ": see reports/{assignment}/grading.log"
 WORKERS_DIED = ("评分程序无法运行：评分进程一再退出（原因见reports/{assignment}/grading.log），因此没有保留任何学生的评分，"
                 "成绩册保持原样。\nThe grader cannot run: its grading processes kept dying (see "
                 "reports/{assignment}/grading.log), so no student's grade was kept and the gradebook is as it was.")
 NOT_UNDONE = ("但成绩册被锁定，以下学生这次的记录未能撤销；下一次course grade会先撤销它们：\n"
               "But the gradebook was locked: what this run wrote for these students could not be undone; the next "
               "course grade undoes it first:")
-WAITING = ("另一个course grade正在评这个作业，或者一个被中止的运行的评分进程还在评完手上的提交：等它们结束…… / "
-           "Another course grade is grading this assignment, or the grading processes of a run that was killed are "
-           "finishing their submissions: waiting for them to end...")
+WAITING = ("另一个course grade正在评这个作业，或者一个被中止的运行的评分进程还在评完手上的提交：等它们结束（进程{processes}；"
+           "卡住的可以用kill结束）…… / Another course grade is grading this assignment, or the grading processes of a run "
+           "that was killed are finishing their submissions: waiting for them to end (processes {processes}; kill one "
+           "that is stuck)...")
 CANARY = ("canary",)  # the task of running the canary (course/canary.py); a student's id is a string
 
 
@@ -340,7 +341,8 @@ class Workers:
         """Every submission not yet graded, with the reason that the grader failed (not the student)."""
         while self.todo:
             self.remaining -= 1
-            yield Outcome(self.todo.popleft(), reasons=[GRADER_FAILED_SEE_LOG])
+            yield Outcome(self.todo.popleft(),
+                          reasons=[GRADER_FAILED_SEE_LOG.format(assignment=self.app.coursedir.assignment_id)])
 
     def close(self):
         for worker in self.workers.values():
@@ -392,13 +394,24 @@ def run_lock(app):
     of them has ended: the workers of a run killed outright finish their submission first, and another run
     must not undo or grade what they are still writing. Waits, saying so, while another run holds it.
     Keep the returned file open for the run."""
-    held = open(Path(app.coursedir.root) / "reports" / app.coursedir.assignment_id / ".grading.lock", "a")
+    path = Path(app.coursedir.root).resolve() / "reports" / app.coursedir.assignment_id / ".grading.lock"
+    held = open(path, "a")
     try:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        print(WAITING, file=sys.stderr, flush=True)
+        print(WAITING.format(processes=", ".join(map(str, holders(path)))), file=sys.stderr, flush=True)
         fcntl.flock(held, fcntl.LOCK_EX)
     return held
+
+
+def holders(path):
+    """The processes other than this one that have `path` open (whoever holds the run lock is among them)."""
+    found = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if process.pid != os.getpid() and any(f.path == str(path) for f in process.open_files()):
+                found.append(process.pid)
+    return found
 
 
 def undo_unproven(app):

@@ -412,7 +412,8 @@ def test_a_run_started_after_a_killed_one_waits_for_its_workers(tmp_path):
     killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     until(lambda: started.exists(), killed)
     assert killed.poll() is None, "the run ended before s1 was begun"
-    orphans = psutil.Process(killed.pid).children()  # its workers
+    orphans = psutil.Process(killed.pid).children()  # its workers (forked: its command line) and fork servers
+    workers = [p.pid for p in orphans if p.cmdline() == psutil.Process(killed.pid).cmdline()]
     killed.kill()
     killed.wait()
     with open(tmp_path / "next.log", "w+") as log:
@@ -426,6 +427,8 @@ def test_a_run_started_after_a_killed_one_waits_for_its_workers(tmp_path):
         stderr = log.read()
     psutil.wait_procs(orphans, timeout=60)
     assert waited, stderr[-2000:]
+    named = stderr.split("waiting for them to end (processes ")[1].split(";")[0]
+    assert workers and sorted(map(int, named.split(", "))) == sorted(workers), (named, workers)
     assert following.returncode == 0 and "count only once graded again: s1" in stderr, stderr[-2000:]
     outcomes = summary(course)
     assert outcomes["s1"]["score"] == outcomes["s1"]["max_score"] and not outcomes["s1"]["reasons"], outcomes
