@@ -327,6 +327,46 @@ def test_an_early_try_the_locked_gradebook_kept_is_undone_by_the_next_run(tmp_pa
         assert all(g.manual_score is None for nb in gb.find_submission(ASSIGNMENT, "s1").notebooks for g in nb.grades)
 
 
+def killing_the_server():
+    """Notebooks whose answer kills the kernel's fork server."""
+    hostile = notebooks(ASSIGNMENT)
+    cell = next(c for nb in hostile.values() for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    # The kernel dies with its server (PR_SET_PDEATHSIG) once the server has run to its end: on a busy
+    # machine it could answer a test or two first (seen in CI). It waits for its death in the cell instead.
+    cell.source += ("\nimport os, signal, time\n"
+                    "os.kill(os.getppid(), signal.SIGKILL)  # the fork server\ntime.sleep(600)\n")
+    return hostile
+
+
+def bwrap_that_breaks(tmp_path):
+    """An environment whose bubblewrap works once, then exits 1 saying 'bwrap: broken now'."""
+    (tmp_path / "bin").mkdir()
+    used = tmp_path / "bwrap-used"
+    (tmp_path / "bin" / "bwrap").write_text(f"#!/bin/sh\nif [ -e {used} ]; then echo 'bwrap: broken now' >&2; exit 1; fi\n"
+                                            f"touch {used}\nexec {shutil.which('bwrap')} \"$@\"\n")
+    (tmp_path / "bin" / "bwrap").chmod(0o755)
+    return dict(os.environ, PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+
+
+def test_a_sandbox_that_breaks_before_the_set_up_was_shown_to_work_keeps_no_grade(tmp_path):
+    """h0, the first student tried (new), kills the worker's fork server, and the sandbox breaks (bwrap
+    works once): nothing can show the set-up works, neither a student nor the canary. The run refuses,
+    saying why in the sandbox's own words, and what it wrote for h0 is undone: the gradebook, the folders
+    and the reports are as before, and no journal is left."""
+    if sandbox_args():
+        pytest.skip("needs bubblewrap")
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
+    graded_once(course)
+    write_submission(course, "h0", ASSIGNMENT, killing_the_server())
+    write_submission(course, "s1", ASSIGNMENT, notebooks(ASSIGNMENT))
+    before = gradebook_dump(course), {f: files(course / f) for f in ("autograded", "feedback")}
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-feedback"),
+                         capture_output=True, text=True, timeout=900, env=bwrap_that_breaks(tmp_path))
+    assert run.returncode != 0 and "bwrap: broken now" in run.stderr, run.stderr[-3000:]
+    assert (gradebook_dump(course), {f: files(course / f) for f in ("autograded", "feedback")}) == before
+    assert not (course / "reports" / ASSIGNMENT / "unproven.json").exists()
+
+
 def test_a_fork_server_lost_after_the_set_up_was_shown_to_work_costs_nobody_a_zero(tmp_path):
     """a0's submission passes every test (the set-up works: no canary is needed); then s0's answer kills
     the worker's fork server, and the sandbox breaks (bwrap works once, then exits 1), so the server
@@ -335,22 +375,10 @@ def test_a_fork_server_lost_after_the_set_up_was_shown_to_work_costs_nobody_a_ze
     are graded and the grades of a0 and s0 are kept."""
     if sandbox_args():
         pytest.skip("needs bubblewrap")
-    hostile = notebooks(ASSIGNMENT)
-    cell = next(c for nb in hostile.values() for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
-    # The kernel dies with its server (PR_SET_PDEATHSIG) once the server has run to its end: on a busy
-    # machine it could answer a test or two first (seen in CI). It waits for its death in the cell instead.
-    cell.source += ("\nimport os, signal, time\n"
-                    "os.kill(os.getppid(), signal.SIGKILL)  # the fork server\ntime.sleep(600)\n")
-    course = class_copy(tmp_path / "course", ASSIGNMENT, {"a0": notebooks(ASSIGNMENT), "s0": hostile,
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"a0": notebooks(ASSIGNMENT), "s0": killing_the_server(),
                                                            "s1": notebooks(ASSIGNMENT), "s2": notebooks(ASSIGNMENT)})
-    (tmp_path / "bin").mkdir()
-    used = tmp_path / "bwrap-used"
-    (tmp_path / "bin" / "bwrap").write_text(f"#!/bin/sh\nif [ -e {used} ]; then echo 'bwrap: broken now' >&2; exit 1; fi\n"
-                                            f"touch {used}\nexec {shutil.which('bwrap')} \"$@\"\n")
-    (tmp_path / "bin" / "bwrap").chmod(0o755)
     run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-feedback"),
-                         capture_output=True, text=True, timeout=900,
-                         env=dict(os.environ, PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"))
+                         capture_output=True, text=True, timeout=900, env=bwrap_that_breaks(tmp_path))
     assert run.returncode == 0, run.stderr[-3000:]
     reports = course / "reports" / ASSIGNMENT
     outcomes = summary(course)
