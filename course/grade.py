@@ -6,6 +6,7 @@ shows progress, then writes the grades CSV, the summary and the instructor's rep
 """
 import contextlib
 import json
+import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -23,8 +24,19 @@ from .workers import NOT_UNDONE, SetUpBroken, Workers, run_lock, undo_unproven
 
 
 def submissions(course, assignment, students=()):
+    """The students with a submission of the assignment in submitted/: all, or those of `students` (a
+    name without one is named on stderr; CourseError if none of them has one)."""
     found = sorted(p.parent.name for p in (Path(course) / "submitted").glob(f"*/{assignment}") if p.is_dir())
-    return [s for s in found if s in students] if students else found
+    if not students:
+        return found
+    chosen, unknown = [s for s in found if s in students], sorted(set(students) - set(found))
+    if unknown:
+        message = (f"submitted/中没有这些学生的{assignment}：{'、'.join(unknown)}\n"
+                   f"No submission of {assignment} in submitted/ from: {', '.join(unknown)}")
+        if not chosen:
+            raise CourseError(message)
+        print(message, file=sys.stderr)
+    return chosen
 
 
 def read_scores(app, outcomes):

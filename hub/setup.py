@@ -11,7 +11,8 @@
   hub/'s settings, the lab settings): a student's terminal read source/ (answers, hidden tests),
   samples/ and .git. A default entry closes what is made in it later (the demo's gradebook.db).
 - The instructor's course directory ~INSTRUCTOR/transformer-foundations: a copy of this course
-  (source/, release/, the course package, nbgrader_config.py ...), made once and never overwritten.
+  (source/, samples/ (the classic mistakes that feedback names), release/, the course package,
+  nbgrader_config.py ...), made once and never overwritten.
 - nbgrader's exchange: EXCHANGE (0777 as nbgrader requires, plus the sticky bit), and the course's
   folders in it made now, owned by the instructor and the tf-instructors group: outbound/ 0755,
   inbound/ 3733 (students write but cannot list, nor rename or remove another's), feedback/ 0711.
@@ -34,7 +35,7 @@ ROOT = HUB.parent
 sys.path.insert(0, str(HUB))
 from settings import COURSE_ID, COURSE_FOLDER, INSTRUCTORS, STUDENTS, settings  # noqa: E402
 
-COPIED = ["course", "source", "release", "lab-settings", "nbgrader_config.py", "jupyter_lab_config.py",
+COPIED = ["course", "source", "samples", "release", "lab-settings", "nbgrader_config.py", "jupyter_lab_config.py",
           "index.ipynb", "pyproject.toml"]
 STUDENT_NEEDS = {".venv", "course", "hub", "lab-settings",
                  "transformer_foundations.egg-info"}  # pkg_resources reads it: the checkout is on their PYTHONPATH

@@ -425,9 +425,13 @@ def test_rerun_is_idempotent_and_keeps_hand_grades(graded, tmp_path):
     for chart in stale:  # as an earlier version of the report left them
         chart.write_bytes(b"\x89PNG")
 
-    again = course_grade(course, ASSIGNMENT, "--student", "ada-correct", "ben-mistakes")
-    assert again.returncode == 0, again.stderr[-3000:]
+    nobody = course_grade(course, ASSIGNMENT, "--student", "ada", "ben")  # not names of this class
+    assert nobody.returncode != 0 and f"No submission of {ASSIGNMENT} in submitted/ from: ada, ben" in nobody.stderr, \
+        nobody.stderr[-3000:]
+    again = course_grade(course, ASSIGNMENT, "--student", "ada-correct", "ben-mistakes", "ada")
+    assert again.returncode == 0 and "from: ada\n" in again.stderr, again.stderr[-3000:]
     summary = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())
+    assert sorted(o["student"] for o in summary["submissions"]) == ["ada-correct", "ben-mistakes"]
     assert all(o["reasons"] == [KEPT] for o in summary["submissions"])
     assert not any(chart.exists() for chart in stale) and (course / "reports" / ASSIGNMENT / "scores.svg").exists()
     forced = course_grade(course, ASSIGNMENT, "--force", "--student", "ada-correct", "ben-mistakes")

@@ -340,9 +340,11 @@ def cannot(hub, user, *command):
 
 # ---------------------------------------------------------------- the round trip
 def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shots):
-    # 1. The instructor releases the assignment (as in their JupyterLab's terminal: runuser, same environment).
-    hub.instructor("nbgrader", "generate_assignment", ASSIGNMENT, "--force")
+    # 1. The instructor releases the assignment (as in their JupyterLab's terminal: runuser, same environment),
+    # with the table of classic mistakes the students' checks name (`course build` writes it from samples/).
+    hub.instructor("python", "-m", "course", "build", ASSIGNMENT)
     hub.instructor("nbgrader", "release_assignment", ASSIGNMENT)
+    assert (hub.exchange / "outbound" / ASSIGNMENT / "mistakes.json").is_file()
 
     # 2. Student A: logs in, fetches, writes a correct softmax, runs the visible check, validates, submits.
     context_a, page_a = log_in(browser, hub, A)
@@ -351,9 +353,10 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
     # Validate lists what is still unfinished (the other two exercises), in both languages.
     assert "请完成这个函数 / implement this function" in validated, validated
 
-    # 3. Student B submits a classic mistake.
+    # 3. Student B submits a classic mistake, which the visible check names, in both languages.
     context_b, page_b = log_in(browser, hub, B)
-    fetch_and_submit(page_b, hub, B, MISTAKE, check=False)
+    output, _ = fetch_and_submit(page_b, hub, B, MISTAKE, check=True)
+    assert "求和时没有keepdims=True" in output and "the sum lacks keepdims=True" in output, output
 
     # Isolation: B cannot read A's submission, through the contents API or in a terminal.
     inbound = hub.exchange / "inbound"
@@ -455,6 +458,7 @@ def test_class_round_trip_on_the_hub_with_students_kept_apart(hub, browser, shot
             assert "✗ 未通过 / failed" in text and "✓ 通过 / passed" not in text.split("log_softmax")[0]
             assert "调用softmax(" in text and "Calling softmax(" in text and "could not be broadcast" in text
             assert "的形状不对" in text and "has the wrong shape" in text
+            assert "求和时没有keepdims=True" in text and "the sum lacks keepdims=True" in text, "the mistake is not named"
             shot(page, shots, "hub-feedback-mistake.png", page.locator("pre", has_text="has the wrong shape").first)
     context_a.close()
     context_b.close()
