@@ -1,5 +1,6 @@
-"""Before a class is graded, the assignment's own source notebooks are run by the grader exactly as
-a submission would be, and must pass every test.
+"""Before a class is graded, the assignment's own source notebooks are run by the grader's configured
+Execute step, as a submission's are (the same sandbox, forked kernels and test cells run in the grader;
+nothing is saved in the gradebook), and must pass every test.
 
 If they do not, the grader's set-up is broken (no usable sandbox, kernels that cannot start, limits
 too tight for Python, a course package the kernel cannot import), not the students' work: grading
