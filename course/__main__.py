@@ -55,23 +55,23 @@ def main(argv=None):
     grade.add_argument("--jobs", type=int, help="worker processes (default: one per core) / 并行进程数（默认每个核心一个）")
     grade.add_argument("--student", nargs="+", action="extend", default=[], help="only these students / 只评这些学生")
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too / 重新评已评过的提交")
-    grade.add_argument("--db", help="gradebook URL, e.g. postgresql+psycopg2://user@host/db / 成绩册地址")
+    grade.add_argument("--db", help="gradebook URL, e.g. postgresql+psycopg2://user@host/db / 成绩册地址，例如postgresql+psycopg2://user@host/db")
     grade.add_argument("--no-feedback", action="store_true",
-                       help="skip the students' feedback HTML (nbgrader generate_feedback can write it later) / 不生成学生反馈HTML")
+                       help="skip the students' feedback HTML (nbgrader generate_feedback can write it later) / 不生成学生反馈HTML（之后可用nbgrader generate_feedback生成）")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without bubblewrap (it gets your permissions) / 不用沙箱运行学生代码（它将拥有你的权限）")
     grade.add_argument("--broker", nargs="?", const="", help="Redis URL with its password, redis://:PASSWORD@HOST:PORT/N: "
                        f"grade on the workers of several machines (python -m course worker); without URL: ${BROKER_ENV} "
-                       "/ 任务代理地址：由多台机器上的评分机评分")
+                       f"/ 含密码的Redis地址redis://:PASSWORD@HOST:PORT/N：由多台机器上的评分机（python -m course worker）评分；不给地址时用${BROKER_ENV}")
 
     worker = commands.add_parser("worker", parents=[common],
                                  help="grade tasks from a broker, for `grade --broker` / 为grade --broker评分的评分机")
-    worker.add_argument("--broker", default="", help=f"Redis URL with its password (default: ${BROKER_ENV}) / 任务代理地址（含密码）")
-    worker.add_argument("--db", help="the shared gradebook, postgresql+psycopg2://user:password@host/db / 共享成绩册地址")
+    worker.add_argument("--broker", default="", help=f"Redis URL with its password (default: ${BROKER_ENV}) / 含密码的Redis地址（默认：${BROKER_ENV}）")
+    worker.add_argument("--db", help="the shared gradebook, postgresql+psycopg2://user:password@host/db / 共享成绩册地址，postgresql+psycopg2://user:password@host/db")
     worker.add_argument("--jobs", type=int, help="submissions graded at once (default: one per core) / 同时评分的提交数（默认每个核心一个）")
-    worker.add_argument("--name", help="this worker's name (default: host name and process id) / 评分机名称")
+    worker.add_argument("--name", help="this worker's name (default: host name and process id) / 评分机名称（默认：主机名和进程号）")
     worker.add_argument("--no-sandbox", action="store_true",
-                        help="run student code without bubblewrap (it gets your permissions) / 不用沙箱运行学生代码")
+                        help="run student code without bubblewrap (it gets your permissions) / 不用沙箱运行学生代码（它将拥有你的权限）")
 
     report = commands.add_parser("report", parents=[common],
                                  help="rewrite the class report from the gradebook / 由成绩册重新生成班级报告")

@@ -91,7 +91,7 @@ def _call(fn, args, kwargs, max_steps=None, steps_only=False):
     if isinstance(fn, Remote):
         result = Call.from_record(label, fn.invoke(args, kwargs, max_steps, steps_only), fn.budget)
     elif not callable(fn):
-        result = Call(label, error=f"TypeError: {name} is not a function / 不是函数")
+        result = Call(label, error=f"TypeError: {name} is not a function / {name}不是函数")
     else:
         result = Call.from_record(label, invoke(fn, args, kwargs, max_steps=max_steps, steps_only=steps_only))
     result.label_zh, result.function, (result.args, result.kwargs) = label_zh, name, before

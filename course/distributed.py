@@ -50,10 +50,13 @@ RESULT_TTL = 30 * 24 * 3600
 NO_WORKER_SECONDS = 60  # workers connected, none of this course version: the coordinator stops waiting
 
 REFUSED = "课程版本不同，拒绝评分 / another course version, task refused"
+WORKER_BROKEN = ("这台评分机的评分环境有问题：课程自己的答案（source/）在它上面没有通过全部测试，所以它不评这个作业。\n"
+                 "This worker's set-up is broken: the course's own answers (source/) did not pass every test on it, "
+                 "so it grades nothing of this assignment.")
 NO_WORKER = ("未评分：已连接的评分机都是另一课程版本 / "
              "not graded: every connected worker has another course version")
 SQLITE_REFUSED = ("多台机器评分需要共享的成绩册（PostgreSQL）：请用 --db postgresql+psycopg2://… "
-                  "或在nbgrader_config.py中设置\n"
+                  "或在nbgrader_config.py中设置c.CourseDirectory.db_url\n"
                   "Grading on several machines needs a shared gradebook (PostgreSQL): pass --db "
                   "postgresql+psycopg2://… or set c.CourseDirectory.db_url in nbgrader_config.py.")
 
@@ -256,7 +259,7 @@ def handle(payload):
     if attempts > MAX_ATTEMPTS:
         last = redis.get(key("error", task))
         store(payload, {"student": payload["student"], "reasons": [
-            f"{GRADER_FAILED}: {MAX_ATTEMPTS} attempts / 次尝试" + (f": {last.decode()}" if last else "")]}, {}, {})
+            f"{GRADER_FAILED}: {MAX_ATTEMPTS}次尝试 / {MAX_ATTEMPTS} attempts" + (f": {last.decode()}" if last else "")]}, {}, {})
         return
     try:
         outcome, autograded, feedback = grade_here(payload)
@@ -276,7 +279,6 @@ def handle(payload):
 def grader_for(assignment):
     """This process's Grader for `assignment`, made on first use after the canary passed."""
     from . import CourseError
-    from .canary import BROKEN
     from .grader import Grader
     from .nbgrader_setup import nbgrader_app
     from .kernel_fork import remove_scratch, worker_scratch
@@ -293,7 +295,7 @@ def grader_for(assignment):
         if found:
             grader.close()
             remove_scratch(scratch)
-            raise CourseError(BROKEN + "\n" + "\n".join(found[:10]))
+            raise CourseError(WORKER_BROKEN + "\n" + "\n".join(found[:10]))
         WorkerState.graders[assignment] = (grader, scratch)
     return WorkerState.graders[assignment][0]
 

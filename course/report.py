@@ -120,9 +120,9 @@ def grade_rows(gb, assignment, students, coursedir):
     unproven = unproven_students(coursedir, assignment.name)
     if unproven:
         print(f"注意：作业{assignment.name}中{'、'.join(sorted(unproven))}的评分是在确认评分环境可用之前做的，"
-              f"这里留空；运行course grade {assignment.name}撤销并重新评分\n"
+              f"这里留空；运行python -m course grade {assignment.name}撤销并重新评分\n"
               f"note: in {assignment.name}, {', '.join(sorted(unproven))} were graded before the set-up was shown "
-              f"to work, so their grades are left blank here: run course grade {assignment.name}, which undoes "
+              f"to work, so their grades are left blank here: run python -m course grade {assignment.name}, which undoes "
               "and regrades them", file=sys.stderr)
     for student in students:
         try:
@@ -286,6 +286,6 @@ def main(assignment, course=".", db_url=None):
     print(f"报告 / report: {path}")
     listed = journal(course, assignment)
     if listed.exists():
-        print(f"注意：{listed}列出的学生的评分是在确认评分环境可用之前做的，下一次course grade会撤销并重新评分 / "
+        print(f"注意：{listed}列出的学生的评分是在确认评分环境可用之前做的，下一次python -m course grade会撤销并重新评分 / "
               f"note: the students listed in {listed} were graded before the set-up was shown to "
-              "work; the next course grade undoes and regrades them", file=sys.stderr)
+              "work; the next python -m course grade undoes and regrades them", file=sys.stderr)

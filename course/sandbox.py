@@ -47,9 +47,10 @@ from course.wire import CALL
 SANDBOX_UID = 1000
 CGROUPS = Path("/sys/fs/cgroup")
 
-HOW_TO = ("请安装bubblewrap（apt-get install bubblewrap），或者明确使用--no-sandbox（学生代码将拥有评分者的全部权限）。\n"
-          "Install bubblewrap (apt-get install bubblewrap), or pass --no-sandbox explicitly (student code then "
-          "runs with all of the grader's permissions).")
+NO_SANDBOX = ("`python -m course grade --no-sandbox`可以明确地不用沙箱评分（学生代码将拥有评分者的全部权限）。\n"
+              "`python -m course grade --no-sandbox` grades without the sandbox, if you say so (student code then "
+              "runs with all of the grader's permissions).")
+HOW_TO = "请安装bubblewrap（apt-get install bubblewrap）。\nInstall bubblewrap (apt-get install bubblewrap).\n" + NO_SANDBOX
 
 
 class SandboxUnavailable(GraderFault, RuntimeError):
@@ -380,9 +381,9 @@ def sandbox_missing():
         return "没有找到bubblewrap（bwrap），无法在沙箱中运行学生代码。\nbubblewrap (bwrap) was not found, " \
                "so student code cannot run sandboxed.\n" + HOW_TO
     if os.geteuid() == 0 and "pids" not in _cgroup_parents():
-        return ("以root评分时需要pids cgroup来限制进程数，但无法创建；请以普通用户评分。\nGrading as root needs a pids "
-                "cgroup to cap processes (RLIMIT_NPROC does not bind root), and none can be made; grade as an "
-                "ordinary user.\n" + HOW_TO)
+        return ("以root评分时需要pids cgroup来限制进程数（RLIMIT_NPROC对root无效），但无法创建；请以普通用户评分。\n"
+                "Grading as root needs a pids cgroup to cap processes (RLIMIT_NPROC does not bind root), and none can "
+                "be made; grade as an ordinary user.\n" + NO_SANDBOX)
     return None
 
 
@@ -398,10 +399,10 @@ def sandbox_problem():
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=120)
         except subprocess.TimeoutExpired:
-            return f"沙箱在120秒内没能启动Python。\nThe sandbox did not start Python within 120 s.\n{HOW_TO}"
+            return f"沙箱在120秒内没能启动Python。\nThe sandbox did not start Python within 120 s.\n{NO_SANDBOX}"
     if result.returncode != 0:
-        return (f"沙箱无法启动Python。\nThe sandbox cannot start Python (bwrap exit {result.returncode}):\n"
-                f"{result.stderr[-2000:]}\n{HOW_TO}")
+        return (f"沙箱无法启动Python（bwrap退出码{result.returncode}）。\n"
+                f"The sandbox cannot start Python (bwrap exit {result.returncode}):\n{result.stderr[-2000:]}\n{NO_SANDBOX}")
     return None
 
 

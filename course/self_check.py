@@ -126,8 +126,11 @@ def generated(assignment, copy, course):
 def main(path, course="."):
     notebook, course = Path(path).resolve(), Path(course).resolve()
     assignment = find_assignment(notebook, course)
-    if not notebook.is_file() or assignment is None:
-        print(f"找不到这门课的笔记本：{shown(path)}\nNot a notebook of this course: {shown(path)}\n"
+    if not notebook.is_file():
+        print(f"找不到这个文件：{shown(path)}\nNo such file: {shown(path)}")
+        return 2
+    if assignment is None:
+        print(f"不是这门课的笔记本：{shown(path)}\nNot a notebook of this course: {shown(path)}\n"
               f"(expected one of / 应为: {', '.join(p.name for a in assignments(course) for p in (course / 'source' / a).glob('*.ipynb'))})")
         return 2
     scratch = worker_scratch()

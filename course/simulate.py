@@ -87,5 +87,7 @@ def main(students, seed=0, course="."):
     for per_assignment in made.values():
         for kind in per_assignment.values():
             counts[kind] = counts.get(kind, 0) + 1
-    print(f"{students} 名模拟学生 / simulated students in {Path(course).resolve() / 'submitted'}: "
+    folder = Path(course).resolve() / "submitted"
+    print(f"{students}名模拟学生，在{folder}中；各类提交的份数（每人每个作业一份） / {students} simulated students in "
+          f"{folder}; submissions of each kind (one per student and assignment): "
           + ", ".join(f"{kind} {counts.get(kind, 0)}" for kind in MIX))

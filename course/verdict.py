@@ -27,7 +27,7 @@ TAMPERED = "单元格被改动 / cells tampered"  # nbgrader restores changed lo
 WORKER_DIED = "评分进程退出 / grading process died"
 GRADER_FAILED = "评分程序故障，未评分 / the grader failed, not graded"
 FAILED = "评分出错 / grading error"
-KEPT = "未改动，沿用已有评分 / unchanged, earlier grade kept (--force regrades)"
+KEPT = "未改动，沿用已有评分（--force重新评分） / unchanged, earlier grade kept (--force regrades)"
 
 
 @dataclass

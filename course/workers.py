@@ -41,13 +41,13 @@ from .limits import Limits, cap_grader_memory
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
 
-GRADER_FAILED_SEE_LOG = GRADER_FAILED + ": see reports/{assignment}/grading.log"
+GRADER_FAILED_SEE_LOG = GRADER_FAILED + "（原因见reports/{assignment}/grading.log / see reports/{assignment}/grading.log）"
 WORKERS_DIED = ("评分程序无法运行：评分进程一再退出（原因见reports/{assignment}/grading.log），因此没有保留任何学生的评分，"
                 "成绩册保持原样。\nThe grader cannot run: its grading processes kept dying (see "
                 "reports/{assignment}/grading.log), so no student's grade was kept and the gradebook is as it was.")
-NOT_UNDONE = ("但成绩册被锁定，以下学生这次的记录未能撤销；下一次course grade会先撤销它们：\n"
+NOT_UNDONE = ("但成绩册被锁定，以下学生这次的记录未能撤销；下一次python -m course grade会先撤销它们：\n"
               "But the gradebook was locked: what this run wrote for these students could not be undone; the next "
-              "course grade undoes it first:")
+              "python -m course grade undoes it first:")
 WAITING = ("另一个course grade正在评这个作业，或者一个被中止的运行的评分进程还在评完手上的提交：等它们结束（进程{processes}；"
            "卡住的可以用kill结束）…… / Another course grade is grading this assignment, or the grading processes of a run "
            "that was killed are finishing their submissions: waiting for them to end (processes {processes}; kill one "
@@ -424,9 +424,9 @@ def undo_unproven(app):
         return
     gradebook, listed = found
     if gradebook != gradebook_digest(app.coursedir):
-        raise CourseError(f"{path}列出了另一个成绩册中确认评分环境可用之前的评分：请用那次运行的--db再运行一次course grade，"
+        raise CourseError(f"{path}列出了另一个成绩册中确认评分环境可用之前的评分：请用那次运行的--db再运行一次python -m course grade，"
                           f"先撤销它们\n{path} lists attempts made in another gradebook before the set-up was shown to "
-                          "work: run course grade again with that run's --db, which undoes them first.")
+                          "work: run python -m course grade again with that run's --db, which undoes them first.")
     not_undone = [why for student, known in listed
                   for why in undo(app, student, None, blank=True, forget_student=not known)]
     if not_undone:

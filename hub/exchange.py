@@ -44,8 +44,8 @@ FORGED = "!forged:"  # collect: a record whose folder is not its student's own
 class PrivateSubmit(ExchangeSubmit):
     def init_dest(self):
         if self.coursedir.student_id not in ("*", "", get_username()):
-            self.fail(f"只能以自己的名义提交 / you can submit only as yourself ({get_username()}), "
-                      f"not as {self.coursedir.student_id}")
+            self.fail(f"只能以自己的名义（{get_username()}）提交，不能以{self.coursedir.student_id}的名义 / "
+                      f"you can submit only as yourself ({get_username()}), not as {self.coursedir.student_id}")
         super().init_dest()
 
     def copy_files(self):
@@ -73,8 +73,11 @@ class OwnerCheckedCollect(ExchangeCollect):
         except KeyError:
             owner = None
         if owner != record["username"] or not os.path.isdir(path) or os.path.islink(path):
-            self.log.warning("Ignoring %s: it belongs to %s, not to %s / 忽略：提交者与学生名不符",
-                             path, owner, record["username"])
+            if owner != record["username"]:
+                self.log.warning("Ignoring %s: it belongs to %s, not to %s / 忽略：提交者%s与学生名%s不符",
+                                 path, owner, record["username"], owner, record["username"])
+            else:
+                self.log.warning("Ignoring %s: not a folder / 忽略：不是文件夹", path)
             record["username"] = FORGED + record["username"]
         else:  # the time in the name is the student's to write: which submission is the latest, and
             # which came before the due date (--before-duedate), go by when it last changed

@@ -143,7 +143,7 @@ def main(argv=None):
     parser.add_argument("--state", default=config["state"])
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
-        raise SystemExit("hub/setup.py must run as root (it creates Unix users) / 需要以root运行")
+        raise SystemExit("hub/setup.py must run as root (it creates Unix users) / 需要以root运行（它要创建Unix用户）")
     for group in (INSTRUCTORS, STUDENTS):
         ensure_group(group)
     state = Path(args.state)

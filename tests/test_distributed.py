@@ -251,7 +251,7 @@ def test_a_grader_failure_is_retried_a_bounded_number_of_times_then_reported(bro
         assert not client.exists(key("result", payload["key"])) and not client.exists(key("claim", payload["key"]))
     distributed.handle(payload)
     result = json.loads(client.get(key("result", payload["key"])))
-    assert result["outcome"]["reasons"] == [f"{GRADER_FAILED}: {MAX_ATTEMPTS} attempts / 次尝试: OSError: disk full"]
+    assert result["outcome"]["reasons"] == [f"{GRADER_FAILED}: {MAX_ATTEMPTS}次尝试 / {MAX_ATTEMPTS} attempts: OSError: disk full"]
     distributed.handle(payload)  # delivered once more: the result stands, nothing is attempted
     assert int(client.get(key("attempts", payload["key"]))) == MAX_ATTEMPTS + 1
 
@@ -333,7 +333,7 @@ def test_a_rerun_grades_again_what_the_grader_failed_and_collects_the_rest(broke
         course / "submitted" / s / ASSIGNMENT, coordinator.limits)[0], False) for s in students}
     client = coordinator.redis
     client.set(key("result", tasks["ada"]), json.dumps({"outcome": {"student": "ada", "reasons": [
-        f"{GRADER_FAILED}: {MAX_ATTEMPTS} attempts / 次尝试: OSError: disk full"]}, "collected": True}))
+        f"{GRADER_FAILED}: {MAX_ATTEMPTS}次尝试 / {MAX_ATTEMPTS} attempts: OSError: disk full"]}, "collected": True}))
     client.set(key("attempts", tasks["ada"]), MAX_ATTEMPTS + 1)
     client.set(key("result", tasks["bob"]), json.dumps({"outcome": {"student": "bob", "graded": True, "reasons": []}}))
     try:

@@ -473,7 +473,7 @@ def test_a_journal_of_another_gradebook_is_not_undone_here(tmp_path):
     run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
                          capture_output=True, text=True, timeout=900)
     assert run.returncode != 0 and "lists attempts made in another gradebook" in run.stderr \
-        and "run course grade again with that run's --db" in run.stderr, run.stderr[-2000:]
+        and "run python -m course grade again with that run's --db" in run.stderr, run.stderr[-2000:]
     assert gradebook_dump(course) == before and journal.exists()
     report = subprocess.run(course_command(course, "report", ASSIGNMENT), capture_output=True, text=True, timeout=900)
     assert report.returncode == 0 and "were graded before the set-up was shown to work" in report.stderr, report.stderr
