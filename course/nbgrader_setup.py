@@ -22,8 +22,9 @@ def nbgrader_app(assignment, course=".", overrides=(), app_class=AutogradeApp):
     app.config_file = str(course / "nbgrader_config")
     app.initialize([assignment, *overrides], root=str(course))
     app.coursedir.assignment_id = assignment
-    if app.coursedir.db_url != absolute_db_url(app.coursedir.db_url, course):  # e.g. sqlite:///gradebook.db
-        app.update_config(Config(CourseDirectory={"db_url": absolute_db_url(app.coursedir.db_url, course)}))
+    url = absolute_db_url(app.coursedir.db_url, course)
+    if url != app.coursedir.db_url:  # e.g. sqlite:///gradebook.db
+        app.update_config(Config(CourseDirectory={"db_url": url}))
     app.log.setLevel(logging.WARNING)  # the progress bar and the summary say what happened
     return app
 
