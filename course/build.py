@@ -23,7 +23,7 @@ def build(lang="both", root=".", release_dir="release", only=(), verbose=False, 
             build_table(folder / "source" / assignment, folder / "samples" / assignment,
                         folder / release_dir / assignment, previous)
         if verbose:
-            print(f"{release_dir}/{assignment}: ok ({lang})")
+            print(f"{release_dir}/{assignment}: 完成 / done ({lang})")
 
 
 def course_files(folder, only, root="."):

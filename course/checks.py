@@ -271,10 +271,12 @@ def expect_equal(got, expected, what):
 
 
 def expect_error(result, error_type, what):
-    """The call raised `error_type` (a name such as 'ValueError') with a bilingual message."""
+    """The call raised `error_type` (a name such as 'ValueError') with a bilingual message; `what` says
+    why it should, the same in both languages (shapes, names) or as a pair (Chinese, English)."""
     __tracebackhide__ = True
+    what_zh, what_en = what if isinstance(what, tuple) else (what, what)
     if result.error is None or not result.error.startswith(error_type + ":"):
-        _fail(f"{result.label_zh}应抛出{error_type}（{what}）。", f"{result.label} should raise {error_type} ({what}).",
+        _fail(f"{result.label_zh}应抛出{error_type}（{what_zh}）。", f"{result.label} should raise {error_type} ({what_en}).",
               f"  实际 / got: {result.error or describe_type(result.value)}", result=result)
     if not diagnosis.bilingual(result.error.split(":", 1)[1]):
         _fail(f"{result.label_zh}抛出的{error_type}应同时用中文和英文说明原因。",

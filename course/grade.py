@@ -90,7 +90,7 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     outcomes, start = [], time.perf_counter()
     jobs = jobs or default_jobs()
     workers = Workers(app, force, with_feedback, jobs, todo, reports / "grading.log", early)
-    bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
+    bar = tqdm(total=len(todo), desc=assignment, unit="", disable=not progress, dynamic_ncols=True)
     try:
         for outcome in workers.outcomes():
             outcomes.append(outcome)
@@ -137,7 +137,7 @@ def grade_distributed(app, course, reports, broker, students, force, progress, w
     require_assignment(app)
     todo = submissions(course, assignment, students)
     start = time.perf_counter()
-    bar = tqdm(total=len(todo), desc=assignment, unit="sub", disable=not progress, dynamic_ncols=True)
+    bar = tqdm(total=len(todo), desc=assignment, unit="", disable=not progress, dynamic_ncols=True)
     try:
         outcomes, refusals = distributed_outcomes(app, broker, force, with_feedback, todo, bar)
     finally:

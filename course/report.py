@@ -218,7 +218,7 @@ def plot_scores(scores, max_score, path):
     counts = [0] * bins
     for score in scores:
         counts[max(0, min(bins - 1, int(score / step)))] += 1  # a hand-entered grade may lie outside
-    bar_chart(path, f"分数分布 / score distribution (max {max_score:g})", "学生人数 / students",
+    bar_chart(path, f"分数分布（满分{max_score:g}）/ score distribution (max {max_score:g})", "学生人数 / students",
               [(f"{i * step:.3g} – {(i + 1) * step:.3g}", n, str(n), "#1f77b4") for i, n in enumerate(counts)],
               max(counts, default=0))
 
@@ -256,7 +256,7 @@ def write_report(db_url, course_id, course, assignment, outcomes=None, named=Non
             f"{len(submissions)} 名学生 / students · 平均分 / mean score {mean:.2f} / {max_score:g}", "",
             "## 每个测试的通过率 / Pass rate per test", "",
             "通过率最低的测试指出全班最常出错的概念。/ The tests with the lowest pass rate show what the class misses.", "",
-            table(["notebook", "test / 测试", "points / 分值", "passed / 通过", "rate / 通过率", "mean / 平均"],
+            table(["notebook / 笔记本", "test / 测试", "points / 分值", "passed / 通过", "rate / 通过率", "mean / 平均"],
                   [(r["notebook"], r["test"], f"{r['points']:g}", f"{r['passed']}/{r['students']}",
                     f"{100 * r['rate']:.0f}%", f"{r['mean']:.2f}") for r in rows], markdown=True),
             "", "![pass rates](pass_rates.svg)", "",

@@ -52,7 +52,7 @@ SUMMARY_HEADER = ("student / 学生", "score / 得分", "notes / 说明")
 
 def summary_rows(outcomes):
     """A row per outcome, by student: (student, score, notes) for the printed summary and the report."""
-    return [(o.student, "—" if o.score is None else f"{o.score:.4g}/{o.max_score:.4g}", "; ".join(o.reasons) or "ok")
+    return [(o.student, "—" if o.score is None else f"{o.score:.4g}/{o.max_score:.4g}", "; ".join(o.reasons) or "正常 / ok")
             for o in sorted(outcomes, key=lambda o: o.student)]
 
 

@@ -91,7 +91,7 @@ def _encode(value, budget, frames):
     if type(value) is _ndarray or isinstance(value, _generic):
         array = _asarray(value)
         if array.dtype.hasobject or array.nbytes > budget.array_bytes:
-            return {"kind": "odd", "type": f"ndarray of dtype {array.dtype}, {array.nbytes} bytes"}
+            return {"kind": "odd", "type": f"numpy.ndarray {array.shape} {array.dtype}, {array.nbytes} B"}
         buffer = io.BytesIO()
         _save(buffer, array, allow_pickle=False)
         kind = "array" if type(value) is _ndarray else "numpy_scalar"

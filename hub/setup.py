@@ -158,7 +158,9 @@ def main(argv=None):
     close_checkout()
     course_copy(home, args.instructor)
     exchange(args.exchange, args.instructor)
-    print(f"hub class: instructor {args.instructor}, students {' '.join(args.students)}; "
+    print(f"班级已建好：教师{args.instructor}，学生{'、'.join(args.students)}；密码在{state / 'passwords'}（仅root可读）；"
+          f"交换目录{args.exchange}\n"
+          f"hub class: instructor {args.instructor}, students {' '.join(args.students)}; "
           f"passwords in {state / 'passwords'} (root only); exchange {args.exchange}")
 
 

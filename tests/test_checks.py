@@ -237,8 +237,10 @@ def test_expect_error_and_expect_equal():
         raise ValueError("not divisible")
     with pytest.raises(CheckFailure, match="in Chinese and in English"):
         expect_error(call(english_only, 3), "ValueError", "not divisible")
-    with pytest.raises(CheckFailure):
-        expect_error(call(lambda n: n, 3), "ValueError", "not divisible")
+    with pytest.raises(CheckFailure) as info:
+        expect_error(call(lambda n: n, 3), "ValueError", ("不能整除", "not divisible"))
+    zh, en = str(info.value).splitlines()[:2]  # a pair: each language's half says why in its own words
+    assert zh.endswith("ValueError（不能整除）。") and en.endswith("should raise ValueError (not divisible)."), info.value
     expect_equal(fetch((2, 3)), (2, 3), "shape")
     with pytest.raises(CheckFailure):
         expect_equal(fetch([2, 3]), (2, 3), "shape")
