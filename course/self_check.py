@@ -22,9 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import CourseError, assignments, course_version, grade_id, user_cache
-from .kernel_fork import ForkServer, imported_modules, remove_scratch, worker_scratch
-from .limits import Limits
-from .sandbox import SandboxedKernelManager
+from .kernel_fork import EarlyServers, remove_scratch
 from .table import shown, shown_lines
 
 STUDENT = "self-check"
@@ -133,15 +131,16 @@ def main(path, course="."):
         print(f"不是这门课的笔记本：{shown(path)}\nNot a notebook of this course: {shown(path)}\n"
               f"(expected one of / 应为: {', '.join(p.name for a in assignments(course) for p in (course / 'source' / a).glob('*.ipynb'))})")
         return 2
-    scratch = worker_scratch()
     # Launched with the default settings before nbgrader is imported; the grader takes it over if
-    # the course's configuration asks for the same server (course/kernel_fork.py take_over).
-    started = ForkServer(imported_modules(course / "source" / assignment), SandboxedKernelManager(), scratch, Limits())
+    # the course's configuration asks for the same server (course/kernel_fork.py take_over), else
+    # launches its own, whose errors it reports.
+    with EarlyServers(course, assignment, 1, sandboxed=True) as early:
+        scratch, started = early.take()
     try:
-        started.prewarm()
         return check(notebook, assignment, course, scratch, started)
     finally:
-        started.close()
+        if started is not None:
+            started.close()
         remove_scratch(scratch)
 
 

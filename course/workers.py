@@ -130,8 +130,12 @@ class Workers:
         self.known, self.blank = known_and_blank(app, students)
         self.early_tries, self.held = [], []  # students begun before the set-up was shown to work; their outcomes
         self.unshown, self.noted = 0, False  # outcomes held that did not show it; whether one had a note
-        for _ in range(min(jobs, len(students))):
-            self.spawn(assign=False)
+        try:
+            for _ in range(min(jobs, len(students))):
+                self.spawn(assign=False)
+        except BaseException:  # e.g. no fork left: the workers already started stop, not wait for EOF
+            self.close()
+            raise
         if early is not None:
             early.close()  # more than the workers: a replacement worker starts its own
 

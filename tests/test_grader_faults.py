@@ -426,6 +426,33 @@ def test_workers_end_when_the_run_is_killed(tmp_path):
     assert not alive, f"{[p.pid for p in alive]} still waiting for the killed run"
 
 
+def test_workers_already_started_end_when_the_next_cannot_start(tmp_path, monkeypatch):
+    """The second worker cannot be forked (say, no process left): the run stops with the error, and
+    the first worker (idle, its fork server started) ends then, not when the command exits."""
+    from course.grade import grade
+    from course.workers import Workers
+
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": failing_a_test(), "s1": failing_a_test()})
+    spawn, spawned = Workers.spawn, []
+
+    def one_then_none(self, assign=True):
+        if spawned:
+            raise OSError("no fork left / 无法再创建进程")
+        spawned.append(psutil.Process().children(recursive=True))
+        spawn(self, assign)
+        spawned.append(psutil.Process().children(recursive=True))
+
+    monkeypatch.setattr(Workers, "spawn", one_then_none)
+    with pytest.raises(OSError, match="no fork left") as raised:  # held: its frames keep the pool (no GC to close it)
+        grade(ASSIGNMENT, course, jobs=2, overrides=["--TrustedExecute.sandbox=False"], progress=False)
+    before, after = {p.pid for p in spawned[0]}, spawned[1]
+    started = [p for p in after if p.pid not in before]
+    assert started, "the first worker was started"
+    _, alive = psutil.wait_procs(started, timeout=60)
+    assert all(ended(p) for p in alive), f"{[p.pid for p in alive]} still running after the run stopped"
+    del raised
+
+
 def test_a_run_started_after_a_killed_one_waits_for_its_workers(tmp_path):
     """SIGKILL only `course grade` while a worker grades s1 (new: an early try) and the other runs the canary:
     both go on until their cell ends, and s1's worker writes the gradebook. The next run must wait for them
