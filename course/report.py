@@ -17,7 +17,7 @@ from nbgrader.plugins import ExportPlugin
 
 from . import grade_id
 from .diagnosis import MARK, catalogue
-from .journal import journal, unproven_students
+from .journal import gradebook_digest, journal, read_journal, unproven_students
 from .preprocessors import is_test_cell
 from .nbgrader_setup import nbgrader_app
 from .table import table
@@ -285,7 +285,15 @@ def main(assignment, course=".", db_url=None):
     path = write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment)
     print(f"报告 / report: {path}")
     listed = journal(course, assignment)
-    if listed.exists():
-        print(f"注意：{listed}列出的学生的评分是在确认评分环境可用之前做的，下一次python -m course grade会撤销并重新评分 / "
-              f"note: the students listed in {listed} were graded before the set-up was shown to "
-              "work; the next python -m course grade undoes and regrades them", file=sys.stderr)
+    found = read_journal(listed)
+    if found is None:
+        return
+    if found[0] == gradebook_digest(app.coursedir):
+        then_zh, then_en = "下一次python -m course grade会撤销并重新评分", "the next python -m course grade undoes and regrades them"
+    else:  # undo_unproven refuses to grade here until that gradebook's run undid them
+        then_zh, then_en = ("它们在另一个成绩册中：请用那次运行的--db再运行python -m course grade，撤销并重新评分",
+                            "they are in another gradebook: run python -m course grade with that run's --db, which "
+                            "undoes and regrades them")
+    print(f"注意：{listed}列出的学生的评分是在确认评分环境可用之前做的；{then_zh}\n"
+          f"note: the students listed in {listed} were graded before the set-up was shown to work; {then_en}",
+          file=sys.stderr)

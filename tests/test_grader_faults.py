@@ -308,6 +308,9 @@ def test_an_early_try_the_locked_gradebook_kept_is_undone_by_the_next_run(tmp_pa
     given, stderr = exported(course)
     assert given["s1"] == "" and float(given["s0"]) > 0, given
     assert "s1 were graded before the set-up was shown to work, so their grades are left blank" in stderr, stderr
+    report = subprocess.run(course_command(course, "report", ASSIGNMENT), capture_output=True, text=True, timeout=900)
+    assert report.returncode == 0 and "the next python -m course grade undoes and regrades them" in report.stderr \
+        and "another gradebook" not in report.stderr, report.stderr
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # a mark a regrade alone would not remove
         [leftover] = [g for nb in gb.find_submission(ASSIGNMENT, "s1").notebooks for g in nb.grades][:1]
         leftover.manual_score = 0.5
@@ -503,7 +506,9 @@ def test_a_journal_of_another_gradebook_is_not_undone_here(tmp_path):
         and "run python -m course grade again with that run's --db" in run.stderr, run.stderr[-2000:]
     assert gradebook_dump(course) == before and journal.exists()
     report = subprocess.run(course_command(course, "report", ASSIGNMENT), capture_output=True, text=True, timeout=900)
-    assert report.returncode == 0 and "were graded before the set-up was shown to work" in report.stderr, report.stderr
+    assert report.returncode == 0 and "were graded before the set-up was shown to work" in report.stderr \
+        and "they are in another gradebook: run python -m course grade with that run's --db" in report.stderr \
+        and "the next python -m course grade" not in report.stderr, report.stderr
 
 
 def test_a_canary_whose_worker_dies_runs_again_on_a_new_worker(tmp_path):
