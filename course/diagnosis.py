@@ -99,8 +99,10 @@ def _error_type(call):
     return call.error.split(":", 1)[0] if call.error else None
 
 
-def matches(student, mistake, aspect):
-    """The mistake's call failed the way the student's did, in the aspect a check found wrong."""
+def matches(student, mistake, aspect, expected=None):
+    """The mistake's call failed the way the student's did, in the aspect a check found wrong; values
+    within the failed check's tolerance (`expected`) where it is finer than matching's own: a value
+    the check tells from the right one is not the same as a mistake's that differs from it as much."""
     if aspect == "modified":
         return bool(mistake.modified) and set(mistake.modified) == set(student.modified)
     if aspect == "warnings":
@@ -114,7 +116,9 @@ def matches(student, mistake, aspect):
         return _error_type(student) == _error_type(mistake)
     if aspect == "type":
         return _type_of(student.value) == _type_of(mistake.value)
-    return _close(student.value, mistake.value)
+    if expected is None:
+        return _close(student.value, mistake.value)
+    return _close(student.value, mistake.value, min(1e-10, expected.atol), min(1e-7, expected.rtol))
 
 
 # Names in a message (d_model, num_heads, W1) are not English: a Chinese-only message may hold them.
@@ -225,7 +229,7 @@ class Diagnoser:
         found = []
         for mistake in self.of(result.function, vectorised=result.max_steps is not None):
             theirs = self.outcome(mistake, result)
-            if theirs is None or not matches(result, theirs, aspect):
+            if theirs is None or not matches(result, theirs, aspect, expected):
                 continue
             if expected is not None and aspect == "values" and not theirs.error and expected.met_by(theirs.value):
                 continue  # the mistake passes this very check: it cannot be what failed it

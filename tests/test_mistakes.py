@@ -12,6 +12,7 @@ import subprocess
 import sys
 import weakref
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import numpy as np
@@ -308,6 +309,19 @@ def test_no_mistake_with_right_values_is_named_for_a_near_miss():
     finally:
         diagnosis.use(None)
     assert "has wrong values" in str(failure.value) and "diagnosis" not in str(failure.value), str(failure.value)
+
+
+def test_a_mistake_is_named_only_within_the_failed_checks_tolerance(tmp_path):
+    """σ'(-400) ≈ 1.9e-174 off by a relative 1e-8 fails a check with rtol 1e-9 and atol 0. A catalogued
+    mistake that gives 0 there (tanh_cancellation, "becomes 0") was within matching's own atol of 1e-10,
+    and was named in the student's kernel though her value is not 0: matching uses the check's
+    tolerance where it is finer."""
+    answer = tmp_path / "almost.py"
+    answer.write_text("import numpy as np\n\n\ndef sigmoid_derivative(z):\n    s = sigmoid(z)\n"
+                      "    return s * (1 - s) * np.where(np.asarray(z) < -300, 1 + 1e-8, 1.0)\n")
+    table = json.loads((ROOT / "release" / "02_sigmoid" / diagnosis.TABLE).read_text(encoding="utf-8"))
+    said = visible_check_messages("02_sigmoid", SimpleNamespace(path=answer, exercise="sigmoid_derivative"), table)
+    assert "sigmoid_derivative(-400.0) has wrong values" in said and "diagnosis" not in said, said[-3000:]
 
 
 def test_a_cached_diagnosis_belongs_to_its_own_call():

@@ -1,4 +1,4 @@
-"""Wrong: the inner product without keepdims, so it broadcasts against the wrong axis (or fails)."""
+"""Wrong: the inner product without keepdims, so along any axis but 0 it broadcasts against the wrong axis (or fails)."""
 import numpy as np
 
 
