@@ -48,6 +48,9 @@ class ForkedKernels:
     kept in `state.fault` (nbgrader logs it as the submission's failure, Grader.grade raises it)."""
 
     kernel_manager = state = None  # set on the class that forked_steps makes
+    # a forked kernel has imported all it needs before the submission's folder is its own: if it does not
+    # start, the grader failed (a folder of modules named like ipykernel's, numpy, zmq... changed nothing)
+    kernel_start_is_the_graders = True
 
     def __init__(self, **kw):
         super().__init__(**kw)

@@ -225,8 +225,9 @@ def end_all(kernel, sandboxed, home_dirs):
     """Kill the kernel and all it started; in a sandbox, every process but the server and PID 1."""
     if not sandboxed:
         if kernel is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(kernel, signal.SIGKILL)
+            for kill in (os.killpg, os.kill):  # a kernel just forked has no group of its own yet (setsid)
+                with contextlib.suppress(ProcessLookupError):
+                    kill(kernel, signal.SIGKILL)
     else:
         keep = {1, os.getpid()}
         for _ in range(1000):

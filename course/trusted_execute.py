@@ -140,6 +140,10 @@ class TrustedExecute(Execute, Limits):
         self.kernel_name = "python3"  # the course's kernel, whatever kernel or language the notebook names
         self.shutdown_kernel = "immediate"  # a grading kernel has nothing to save
 
+    # A kernel launched as a new Python starts in the submission's folder, whose files can stop it (a module
+    # named like one it imports): that is the student's. A forked one (course/grader.py) is not.
+    kernel_start_is_the_graders = False
+
     def preprocess(self, nb, resources=None, km=None):
         if self.sandbox:
             require_sandbox()  # refuse to grade rather than run student code unsandboxed
@@ -159,6 +163,8 @@ class TrustedExecute(Execute, Limits):
             except GraderFault:  # the grader's failure, not the student's: no score (course/grader.py)
                 raise
             except Exception as error:  # e.g. the student's own files stop Python starting, or no such kernel
+                if self.kernel_start_is_the_graders:
+                    raise GraderFault(f"内核无法启动 / the kernel did not start: {type(error).__name__}: {error}") from error
                 self.log.error("kernel did not start: %s: %s", type(error).__name__, error)
                 self.fail_remaining(0, "KernelNotStarted", NO_KERNEL)
             else:

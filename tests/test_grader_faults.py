@@ -456,6 +456,36 @@ def test_workers_already_started_end_when_the_next_cannot_start(tmp_path, monkey
     del raised
 
 
+def test_a_forked_kernel_that_does_not_start_costs_its_student_no_zero(tmp_path, monkeypatch):
+    """A forked kernel has imported all it needs before it starts in the folder that holds the
+    submission's files: s0's files named like the modules a kernel imports change nothing. So when one
+    does not start (s1's, the second kernel forked by the one worker, is ended before it answers),
+    the grader failed: s1 has no grade, not a zero for "kernel did not start"."""
+    from course.grade import grade
+
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT), "s1": notebooks(ASSIGNMENT)})
+    for name in ("ipykernel_launcher", "ipykernel", "IPython", "numpy", "zmq", "jedi", "sqlite3", "asyncio", "json"):
+        (course / "submitted" / "s0" / ASSIGNMENT / f"{name}.py").write_text("raise SystemExit('the student stops it')\n")
+    fork, forks = ForkServer.fork, tmp_path / "forks"  # counted in a file: the worker is a process of its own
+
+    def ending_the_second(self, argv, cwd):
+        kernel = fork(self, argv, cwd)
+        with open(forks, "a") as f:
+            f.write("fork\n")
+        if forks.read_text().count("fork") == 2:
+            kernel.kill()
+        return kernel
+
+    monkeypatch.setattr(ForkServer, "fork", ending_the_second)
+    outcomes, _ = grade(ASSIGNMENT, course, jobs=1, overrides=["--TrustedExecute.sandbox=False"], progress=False,
+                        with_feedback=False)
+    s0, s1 = sorted(outcomes, key=lambda o: o.student)
+    assert s0.reasons == [] and s0.score == s0.max_score > 0, s0
+    assert s1.score is None and [r[:len(GRADER_FAILED)] for r in s1.reasons] == [GRADER_FAILED], s1
+    assert "the kernel did not start" in s1.reasons[0], s1
+    assert "s1" not in scores(course, ASSIGNMENT), "no grade, rather than a zero"
+
+
 def test_a_run_started_after_a_killed_one_waits_for_its_workers(tmp_path):
     """SIGKILL only `course grade` while a worker grades s1 (new: an early try) and the other runs the canary:
     both go on until their cell ends, and s1's worker writes the gradebook. The next run must wait for them
