@@ -36,7 +36,7 @@ from . import CourseError, GraderFault
 from .canary import BROKEN
 from .grader import Grader, restore_entry
 from .journal import gradebook_digest, journal, read_journal, write_journal
-from .kernel_fork import remove_scratch, worker_scratch
+from .kernel_fork import EarlyServers, remove_scratch
 from .limits import Limits, cap_grader_memory
 from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
 
@@ -118,7 +118,8 @@ class Workers:
 
     def __init__(self, app, force, with_feedback, jobs, students, log_path, early=None):
         self.context, self.jobs = multiprocessing.get_context("fork"), jobs  # workers inherit the configured nbgrader
-        self.early = early  # fork servers launched before nbgrader was imported (EarlyServers), or None
+        # fork servers launched before nbgrader was imported; none: each worker launches its own
+        self.early = early or EarlyServers(app.coursedir.root, app.coursedir.assignment_id, count=0, sandboxed=False)
         self.app, self.args = app, (app, force, with_feedback, str(log_path))
         # nbgrader's Execute already stops a looping cell (Execute.timeout); this only catches a worker
         # stuck outside a cell, e.g. on a kernel that ignores interrupts and never dies.
@@ -136,13 +137,12 @@ class Workers:
         except BaseException:  # e.g. no fork left: the workers already started stop, not wait for EOF
             self.close()
             raise
-        if early is not None:
-            early.close()  # more than the workers: a replacement worker starts its own
+        self.early.close()  # more than the workers: a replacement worker starts its own
 
     def spawn(self, assign=True):
         ours, theirs = self.context.Pipe()
-        scratch, server = self.early.take() if self.early is not None else (worker_scratch(), None)
-        others = self.early.servers() if self.early is not None else []
+        scratch, server = self.early.take()  # (a new scratch folder, None) once none is left
+        others = self.early.servers()
         process = self.context.Process(target=work, args=(*self.args, scratch, theirs, server, others,
                                                           [ours, *self.workers]), daemon=True)
         process.start()
