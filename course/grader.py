@@ -48,8 +48,9 @@ class ForkedKernels:
     kept in `state.fault` (nbgrader logs it as the submission's failure, Grader.grade raises it)."""
 
     kernel_manager = state = None  # set on the class that forked_steps makes
-    # a forked kernel has imported all it needs before the submission's folder is its own: if it does not
-    # start, the grader failed (a folder of modules named like ipykernel's, numpy, zmq... changed nothing)
+    # a forked kernel has imported all it needs (its server did) before it starts in the folder with the
+    # submission's files: if it does not start, the grader failed (modules there named like ipykernel_launcher,
+    # numpy, zmq... change nothing: tests/test_grader_faults.py)
     kernel_start_is_the_graders = True
 
     def __init__(self, **kw):
