@@ -100,9 +100,9 @@ def _error_type(call):
 
 
 def matches(student, mistake, aspect, expected=None):
-    """The mistake's call failed the way the student's did, in the aspect a check found wrong; values
-    within the failed check's tolerance (`expected`) where it is finer than matching's own: a value
-    the check tells from the right one is not the same as a mistake's that differs from it as much."""
+    """The mistake's call failed the way the student's did, in the aspect a check found wrong. Values:
+    the same answer, and, given the failed check's `expected`, nearer the mistake's than the right one
+    (a tiny right value and a mistake's 0 are alike to matching, not to a check with atol = 0)."""
     if aspect == "modified":
         return bool(mistake.modified) and set(mistake.modified) == set(student.modified)
     if aspect == "warnings":
@@ -116,9 +116,28 @@ def matches(student, mistake, aspect, expected=None):
         return _error_type(student) == _error_type(mistake)
     if aspect == "type":
         return _type_of(student.value) == _type_of(mistake.value)
-    if expected is None:
-        return _close(student.value, mistake.value)
-    return _close(student.value, mistake.value, min(1e-10, expected.atol), min(1e-7, expected.rtol))
+    return _close(student.value, mistake.value) and (expected is None or _nearer(student.value, mistake.value, expected))
+
+
+def _nearer(student, mistake, expected):
+    """Whether the student's value (the part a check failed) is at least as near the mistake's as the right one."""
+    if expected.part is not None:
+        if not all(type(v) in (tuple, list) and len(v) > expected.part for v in (student, mistake)):
+            return True
+        student, mistake = student[expected.part], mistake[expected.part]
+    try:
+        s, m, r = (np.asarray(v, dtype=float) for v in (student, mistake, expected.value))
+        return _distance(s, m) <= _distance(s, r)
+    except (ValueError, TypeError):  # not numbers, or shapes that do not broadcast: matching's answer stands
+        return True
+
+
+def _distance(a, b):
+    """The largest difference between two arrays; equal values (infinities, NaN and NaN) differ by 0."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        d = np.abs(a - b)
+    same = (a == b) | (np.isnan(a) & np.isnan(b))
+    return float(np.max(np.where(same, 0.0, np.where(np.isnan(d), np.inf, d)), initial=0.0))
 
 
 # Names in a message (d_model, num_heads, W1) are not English: a Chinese-only message may hold them.

@@ -113,7 +113,7 @@ def serve(sandboxed, modules):
     for line in requests:
         request = json.loads(line)
         if request["do"] == "start":
-            end_all(kernel, sandboxed, home_dirs)
+            end_all(kernel, sandboxed, home_dirs, reaped=status is not None)
             kernel, status = os.fork(), None
             if kernel == 0:
                 requests.close()
@@ -125,7 +125,7 @@ def serve(sandboxed, modules):
                 pid, code = os.waitpid(kernel, os.WNOHANG)
                 if pid:  # it ended by itself: whatever it started ends with it, now
                     status = os.waitstatus_to_exitcode(code)
-                    end_all(kernel, sandboxed, home_dirs)
+                    end_all(kernel, sandboxed, home_dirs, reaped=True)
             reply = {"exit": status}
         elif request["do"] == "signal":
             if kernel is not None and status is None:
@@ -133,11 +133,11 @@ def serve(sandboxed, modules):
                     os.kill(kernel, request["signal"])
             reply = {}
         elif request["do"] == "clean":  # before the grader prepares the next kernel's folder
-            end_all(kernel, sandboxed, home_dirs)
+            end_all(kernel, sandboxed, home_dirs, reaped=status is not None)
             kernel, status = None, None
             reply = {"clean": True}
         else:  # end
-            end_all(kernel, sandboxed, home_dirs)
+            end_all(kernel, sandboxed, home_dirs, reaped=status is not None)
             kernel, status = None, status if status is not None else -signal.SIGKILL
             reply = {"exit": status}
         replies.write(json.dumps(reply) + "\n")
@@ -221,11 +221,13 @@ def run_kernel(kernelapp, argv, cwd):
         os._exit(code)
 
 
-def end_all(kernel, sandboxed, home_dirs):
-    """Kill the kernel and all it started; in a sandbox, every process but the server and PID 1."""
+def end_all(kernel, sandboxed, home_dirs, reaped=False):
+    """Kill the kernel and all it started; in a sandbox, every process but the server and PID 1. A
+    `reaped` kernel's id may be another process's by now: only its group is killed."""
     if not sandboxed:
         if kernel is not None:
-            for kill in (os.killpg, os.kill):  # a kernel just forked has no group of its own yet (setsid)
+            # a kernel just forked has no group of its own yet (setsid): the process too, unless reaped
+            for kill in (os.killpg,) if reaped else (os.killpg, os.kill):
                 with contextlib.suppress(ProcessLookupError):
                     kill(kernel, signal.SIGKILL)
     else:

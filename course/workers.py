@@ -145,7 +145,13 @@ class Workers:
         others = self.early.servers()
         process = self.context.Process(target=work, args=(*self.args, scratch, theirs, server, others,
                                                           [ours, *self.workers]), daemon=True)
-        process.start()
+        try:
+            process.start()
+        except BaseException:  # no worker: what it was to take goes (close() sees only the workers)
+            for end in (ours, theirs):
+                end.close()
+            self.clean_up(Worker(process, ours, scratch, server))
+            raise
         theirs.close()  # the worker holds the only other end: its death is our end's EOF
         if server is not None:
             server.hand_over()  # the worker's alone: it sees EOF once the worker is gone, as its own server would

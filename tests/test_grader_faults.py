@@ -430,30 +430,38 @@ def test_workers_end_when_the_run_is_killed(tmp_path):
 
 
 def test_workers_already_started_end_when_the_next_cannot_start(tmp_path, monkeypatch):
-    """The second worker cannot be forked (say, no process left): the run stops with the error, and
-    the first worker (idle, its fork server started) ends then, not when the command exits."""
+    """The second worker cannot be forked (say, no process left): the run stops with the error, the
+    first worker (idle, its fork server started) ends then, not when the command exits, and the scratch
+    folder the second was given is removed."""
+    from multiprocessing.context import ForkProcess
+
     from course.grade import grade
-    from course.workers import Workers
 
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": failing_a_test(), "s1": failing_a_test()})
-    spawn, spawned = Workers.spawn, []
+    scratch = Path(tempfile.mkdtemp(prefix="tf-t-"))  # short: worker scratch folders go here (socket paths)
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    start, spawned = ForkProcess.start, []
 
-    def one_then_none(self, assign=True):
+    def one_then_none(self):
         if spawned:
             raise OSError("no fork left / 无法再创建进程")
         spawned.append(psutil.Process().children(recursive=True))
-        spawn(self, assign)
+        start(self)
         spawned.append(psutil.Process().children(recursive=True))
 
-    monkeypatch.setattr(Workers, "spawn", one_then_none)
-    with pytest.raises(OSError, match="no fork left") as raised:  # held: its frames keep the pool (no GC to close it)
-        grade(ASSIGNMENT, course, jobs=2, overrides=["--TrustedExecute.sandbox=False"], progress=False)
-    before, after = {p.pid for p in spawned[0]}, spawned[1]
-    started = [p for p in after if p.pid not in before]
-    assert started, "the first worker was started"
-    _, alive = psutil.wait_procs(started, timeout=60)
-    assert all(ended(p) for p in alive), f"{[p.pid for p in alive]} still running after the run stopped"
-    del raised
+    monkeypatch.setattr(ForkProcess, "start", one_then_none)
+    try:
+        with pytest.raises(OSError, match="no fork left") as raised:  # held: its frames keep the pool (no GC)
+            grade(ASSIGNMENT, course, jobs=2, overrides=["--TrustedExecute.sandbox=False"], progress=False)
+        before, after = {p.pid for p in spawned[0]}, spawned[1]
+        started = [p for p in after if p.pid not in before]
+        assert started, "the first worker was started"
+        _, alive = psutil.wait_procs(started, timeout=60)
+        assert all(ended(p) for p in alive), f"{[p.pid for p in alive]} still running after the run stopped"
+        assert not list(scratch.iterdir()), f"left behind: {list(scratch.iterdir())}"
+        del raised
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def test_a_forked_kernel_that_does_not_start_costs_its_student_no_zero(tmp_path, monkeypatch):

@@ -314,14 +314,35 @@ def test_no_mistake_with_right_values_is_named_for_a_near_miss():
 def test_a_mistake_is_named_only_within_the_failed_checks_tolerance(tmp_path):
     """σ'(-400) ≈ 1.9e-174 off by a relative 1e-8 fails a check with rtol 1e-9 and atol 0. A catalogued
     mistake that gives 0 there (tanh_cancellation, "becomes 0") was within matching's own atol of 1e-10,
-    and was named in the student's kernel though her value is not 0: matching uses the check's
-    tolerance where it is finer."""
+    and was named in the student's kernel though her value is not 0: a mistake is named only when the
+    student's value is at least as near its value as the right one (finite_difference is not either)."""
     answer = tmp_path / "almost.py"
     answer.write_text("import numpy as np\n\n\ndef sigmoid_derivative(z):\n    s = sigmoid(z)\n"
                       "    return s * (1 - s) * np.where(np.asarray(z) < -300, 1 + 1e-8, 1.0)\n")
     table = json.loads((ROOT / "release" / "02_sigmoid" / diagnosis.TABLE).read_text(encoding="utf-8"))
     said = visible_check_messages("02_sigmoid", SimpleNamespace(path=answer, exercise="sigmoid_derivative"), table)
     assert "sigmoid_derivative(-400.0) has wrong values" in said and "diagnosis" not in said, said[-3000:]
+
+
+def test_a_mistake_is_matched_through_rounding_under_a_tight_check():
+    """The same mistake computed another way differs in the last bits: under a check with rtol 0 and
+    atol 1e-15 it is still that mistake, its values far from the right ones. A value nearer the right
+    one than the mistake's is not (the -400 case above), even where matching's own atol calls them alike."""
+    rng = np.random.default_rng(0)
+    right, wrong = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    theirs = SimpleNamespace(error=None, value=wrong)
+    rounded = SimpleNamespace(error=None, value=wrong + 4e-15 * rng.choice([-1, 1], size=(3, 4)))
+    tight = diagnosis.Expected(right, rtol=0.0, atol=1e-15)
+    assert not tight.met_by(rounded.value) and diagnosis.matches(rounded, theirs, "values", tight)
+    tiny = 1.9151695967140057e-174
+    near_right = SimpleNamespace(error=None, value=np.float64(tiny * (1 + 1e-8)))
+    zero = SimpleNamespace(error=None, value=np.float64(0.0))
+    assert diagnosis.matches(near_right, zero, "values")  # matching's own atol 1e-10
+    assert not diagnosis.matches(near_right, zero, "values", diagnosis.Expected(tiny, rtol=1e-9, atol=0.0))
+    # a tuple: only the part the check failed is weighed
+    pair = diagnosis.Expected(right, part=1, rtol=0.0, atol=1e-15)
+    assert diagnosis.matches(SimpleNamespace(error=None, value=(right, rounded.value)),
+                             SimpleNamespace(error=None, value=(right, wrong)), "values", pair)
 
 
 def test_a_cached_diagnosis_belongs_to_its_own_call():
