@@ -33,25 +33,27 @@ def main(argv=None):
     # nbgrader runs `alembic` from PATH when it creates a gradebook: this Python's bin/ (the venv's) goes
     # first, for nbgrader in this process and in every process it starts, activated venv or not.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    parser = argparse.ArgumentParser(prog="python -m course", description="Transformer Foundations")
+    parser = argparse.ArgumentParser(prog="python -m course", description="Transformer Foundations · Transformer基础")
     commands = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--course", default=".", help="course directory (default: here) / 课程目录（默认当前目录）")
 
     build = commands.add_parser("build", parents=[common], help="regenerate release/ from source/ / 由source/重新生成release/")
-    build.add_argument("--lang", choices=["both", "zh", "en"], default="both")
-    build.add_argument("--release-dir", default="release")
+    build.add_argument("--lang", choices=["both", "zh", "en"], default="both",
+                       help="languages of the release notebooks (default: both) / 学生版笔记本的语言（默认两种）")
+    build.add_argument("--release-dir", default="release", help="where to write (default: release) / 输出目录（默认release）")
     build.add_argument("assignment", nargs="*", help="default: all / 默认全部")
 
     check = commands.add_parser("check", parents=[common],
                                 help="grade one notebook against the hidden tests / 用隐藏测试检查一个笔记本")
-    check.add_argument("notebook")
+    check.add_argument("notebook", help="a notebook of an assignment, e.g. release/01_softmax/softmax.ipynb / "
+                       "一个作业的笔记本，例如release/01_softmax/softmax.ipynb")
 
     commands.add_parser("demo", parents=[common], help="grade the bundled sample class / 为示例班级自动评分")
 
     grade = commands.add_parser("grade", parents=[common],
                                 help="autograde a class in parallel, then report / 并行为全班自动评分并生成报告")
-    grade.add_argument("assignment")
+    grade.add_argument("assignment", help="e.g. 01_softmax / 作业名，例如01_softmax")
     grade.add_argument("--jobs", type=int, help="worker processes (default: one per core) / 并行进程数（默认每个核心一个）")
     grade.add_argument("--student", nargs="+", action="extend", default=[], help="only these students / 只评这些学生")
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too / 重新评已评过的提交")
@@ -75,13 +77,13 @@ def main(argv=None):
 
     report = commands.add_parser("report", parents=[common],
                                  help="rewrite the class report from the gradebook / 由成绩册重新生成班级报告")
-    report.add_argument("assignment")
+    report.add_argument("assignment", help="e.g. 01_softmax / 作业名，例如01_softmax")
     report.add_argument("--db", help="gradebook URL / 成绩册地址")
 
     simulate = commands.add_parser("simulate", parents=[common],
                                    help="make a synthetic class in submitted/ / 在submitted/中生成模拟班级")
-    simulate.add_argument("students", type=int)
-    simulate.add_argument("--seed", type=int, default=0)
+    simulate.add_argument("students", type=int, help="how many students / 学生人数")
+    simulate.add_argument("--seed", type=int, default=0, help="random seed (default: 0) / 随机种子（默认0）")
 
     args = parser.parse_args(argv)
     course = Path(args.course).resolve()
