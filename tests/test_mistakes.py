@@ -101,12 +101,17 @@ class VectorisationChecks(diagnosis.Live):
 
 
 class CorrectAnswerSteps(diagnosis.Diagnoser):
-    """Counts the steps each correct sample takes on each vectorisation check's call."""
+    """Counts the steps each correct sample, and the source's own solution, takes on each
+    vectorisation check's call."""
 
     def __init__(self, assignment):
         super().__init__({})
         source = ROOT / "source" / assignment
         self.answers = {}  # exercise -> [namespace with that sample's definition]
+        given = diagnosis.given_namespace(source)
+        for exercise in solution_ids(notebooks(assignment, root=ROOT)):
+            if callable(given.get(exercise)):
+                self.answers[exercise] = [given]
         for sample in samples(assignment, root=ROOT):
             if sample.kind == "correct":
                 namespace = dict(diagnosis.given_namespace(source))
