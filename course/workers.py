@@ -150,7 +150,7 @@ class Workers:
         except BaseException:  # no worker: what it was to take goes (close() sees only the workers)
             for end in (ours, theirs):
                 end.close()
-            self.clean_up(Worker(process, ours, scratch, server))
+            self.clean_up(scratch, server)
             raise
         theirs.close()  # the worker holds the only other end: its death is our end's EOF
         if server is not None:
@@ -346,7 +346,7 @@ class Workers:
         del self.workers[worker.conn]
         worker.conn.close()
         end(worker.process)
-        self.clean_up(worker)
+        self.clean_up(worker.scratch, worker.server)
 
     def abandon(self):
         """Every submission not yet graded, with the reason that the grader failed (not the student)."""
@@ -370,19 +370,19 @@ class Workers:
             if worker.student is not None:
                 self.undo_attempt(worker)
             worker.conn.close()
-            self.clean_up(worker)
+            self.clean_up(worker.scratch, worker.server)
         if self.canary != PASSED:  # interrupted before it passed: the students graded meanwhile do not count
             not_undone = self.undo_early_tries()
             if not_undone:
                 print("\n".join([NOT_UNDONE, *not_undone]), file=sys.stderr)
 
     @staticmethod
-    def clean_up(worker):
-        """What an ended worker leaves: its fork server if the coordinator launched it (alive if the
-        worker was killed; else reaped here), its scratch folder and cgroups."""
-        if worker.server is not None:
-            worker.server.stop()
-        remove_scratch(worker.scratch)
+    def clean_up(scratch, server):
+        """What an ended (or never started) worker leaves: `server`, its fork server if the coordinator
+        launched it (alive if the worker was killed; else reaped here), and its `scratch` folder and cgroups."""
+        if server is not None:
+            server.stop()
+        remove_scratch(scratch)
 
 
 DUE, RUNNING, PASSED = "due", "running", "passed"  # the canary's state in Workers
