@@ -218,8 +218,8 @@ PLAIN_HTML = bleach.Cleaner(
     protocols={"http", "https", "mailto", "data"})  # data: only where image_attribute allows it
 SAFE_OUTPUTS = {"text/plain", "text/latex", "image/png", "image/jpeg", "image/gif"}
 
-# Markdown the grader renders: a lesson's longest markdown cell has 3,510 characters, its longest line's
-# count of "[" times its length is 2,448, and a lesson notebook has at most 54,517 characters of markdown.
+# Markdown the grader renders: a lesson's longest markdown cell has 3,604 characters, its longest line's
+# count of "[" times its length is 2,448, and a lesson notebook has at most 55,921 characters of markdown.
 MARKDOWN_CELL_CHARS, BRACKET_WORK, MARKDOWN_NOTEBOOK_CHARS = 10_000, 200_000, 200_000
 # Markdown a notebook shows, rendered or as text: 18 times a lesson's, and formgrader (which blocks the
 # instructor's Jupyter server while it renders a submission) renders it in a second or two more than a lesson.
