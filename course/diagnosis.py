@@ -121,10 +121,9 @@ def matches(student, mistake, aspect, expected=None):
 
 def _nearer(student, mistake, expected):
     """Whether the student's value (the part a check failed) is at least as near the mistake's as the right one."""
-    if expected.part is not None:
-        if not all(type(v) in (tuple, list) and len(v) > expected.part for v in (student, mistake)):
-            return True
-        student, mistake = student[expected.part], mistake[expected.part]
+    student, mistake = expected.checked(student), expected.checked(mistake)
+    if student is _MISSING or mistake is _MISSING:
+        return True
     try:
         s, m, r = (np.asarray(v, dtype=float) for v in (student, mistake, expected.value))
         return _distance(s, m) <= _distance(s, r)
@@ -279,11 +278,16 @@ class Expected:
     rtol: float = 1e-7
     atol: float = 0.0
 
+    def checked(self, result):
+        """The part of a whole returned value that the check compared (_MISSING: a tuple has no such part)."""
+        if self.part is None:
+            return result
+        return result[self.part] if type(result) in (tuple, list) and len(result) > self.part else _MISSING
+
     def met_by(self, result):
         """Whether a whole returned value would have passed the check."""
-        item = result if self.part is None else \
-            result[self.part] if type(result) in (tuple, list) and len(result) > self.part else None
-        return _close(item, self.value, self.atol, self.rtol)
+        item = self.checked(result)
+        return _close(None if item is _MISSING else item, self.value, self.atol, self.rtol)
 
 
 MARK = "诊断 / diagnosis ["  # how the report finds a named mistake (course/report.py)
