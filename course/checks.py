@@ -72,7 +72,7 @@ def _labels(name, args, kwargs):
         if isinstance(a, np.ndarray) and a.size > 6:
             return f"形状为{a.shape}的数组" if zh else f"an array of shape {a.shape}"
         if isinstance(a, np.ndarray):
-            return np.array2string(a, separator=", ").replace("\n", "")
+            return " ".join(line.strip() for line in np.array2string(a, separator=", ").splitlines())
         text = _plain(a)
         return text if len(text) <= 40 else text[:37] + "..."
     return tuple(f"{name}({', '.join([short(a, zh) for a in args] + [f'{k}={short(v, zh)}' for k, v in kwargs.items()])})"
