@@ -24,6 +24,7 @@ from pathlib import Path
 from . import CourseError, assignments, course_version, grade_id, user_cache
 from .kernel_fork import EarlyServers, remove_scratch
 from .table import shown, shown_lines
+from .verdict import MISSING
 
 STUDENT = "self-check"
 GRADEBOOK = "gradebook.db"
@@ -187,5 +188,6 @@ def check(notebook, assignment, course, scratch, started):
             print(textwrap.indent(shown_lines(message), "      "))
     print(f"总分 / total: {total:g}/{most:g}")
     for reason in outcome.reasons:  # e.g. tampered cells: what the instructor's summary will say too
-        print(f"说明 / note: {shown(reason)}")
+        if reason != MISSING:  # the assignment's other notebooks: a check grades only this one
+            print(f"说明 / note: {shown(reason)}")
     return 0

@@ -53,6 +53,12 @@ def test_the_source_scores_full_marks():
     assert score == most > 0
 
 
+def test_one_notebook_of_two_is_checked_without_a_note_about_the_other():
+    run = check(ROOT / "source" / "04_attention" / "04a_shapes.ipynb")
+    score, most = total(run)
+    assert score == most > 0 and "说明 / note" not in run.stdout, run.stdout
+
+
 def test_the_release_scores_zero_with_messages():
     run = check(ROOT / "release" / NOTEBOOK)
     assert total(run)[0] == 0
