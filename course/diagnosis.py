@@ -3,7 +3,9 @@
 The catalogue (samples/<assignment>/mistakes.toml) lists each exercise's classic mistakes with a
 wrong implementation in samples/. When a check fails, `advice` repeats the failing call with every
 mistake of that function: if the student's result matches one (and the right answer does not), the
-message names it, explains it and points to the lesson's section and hint.
+message names it, explains it and points to the lesson's section and hint. If the function uses
+another of the student's functions that failed its own tests before, the message instead says to fix
+that one first.
 
 Wrong implementations never reach students: during grading and `course check` they run in the
 grader (`Live`); in a student's own kernel the visible checks use `Table`, the mistakes' outputs on
@@ -30,6 +32,8 @@ HISTORY = 30  # calls remembered per function, to count on how many cases a mist
 LARGE = 100_000  # values: larger calls are not repeated with the mistakes (loops among them are slow)
 MISTAKE_STEPS = 2_000_000  # a looping mistake is stopped there, in the grader
 KEPT_RECORDS_CHARS = 32_000_000  # Live keeps the mistakes' records up to this size (JSON characters)
+# Failures of a function that another function using it inherits (a wrong type or a loop need not be)
+PASSED_ON = ("values", "warnings", "modified")
 
 
 class Mistake:
@@ -219,6 +223,9 @@ class Diagnoser:
     def __init__(self, mistakes):
         self.mistakes = mistakes  # key -> Mistake (or its public dict, as a Mistake)
         self.history = {}
+        self.failed = {}  # function -> how many sources had run when a check of it failed (PASSED_ON)
+        self.sources = ipython_sources  # the code run so far, in order (the grader sets its own)
+        self.parsed = {}  # source -> the functions it defines (definitions)
 
     def of(self, function, vectorised=False):
         """The function's mistakes; for a vectorisation check (a call with max_steps) only those that
@@ -236,14 +243,38 @@ class Diagnoser:
         """The mistake's Call on the same arguments, or None when unknown."""
         raise NotImplementedError
 
+    def failed_uses(self, function):
+        """Says which of the student's functions that `function` uses, directly or through others, failed
+        their own tests (and were not defined again since); "" if none."""
+        if not self.failed.keys() - {function}:
+            return ""
+        defined = definitions(self.sources(), self.parsed)
+        used, todo = set(), [function]
+        while todo:
+            for name in defined.get(todo.pop(), (0, set()))[1] & defined.keys() - used:
+                used.add(name)
+                todo.append(name)
+        failed = sorted(name for name in used - {function} if defined[name][0] < self.failed.get(name, -1))
+        if not failed:
+            return ""
+        it_zh, its, it = ("它", "its", "it") if len(failed) == 1 else ("它们", "their", "them")
+        return (f"`{function}`用到了你的{'、'.join(f'`{name}`' for name in failed)}，而{it_zh}自己的测试在前面没有"
+                f"通过：请先改正{it_zh}。/ `{function}` uses your {' and '.join(f'`{name}`' for name in failed)}, "
+                f"which failed {its} own tests above: fix {it} first.")
+
     def hint_pointer(self, function):
         if not self.of(function):
             return ""
         return f"卡住了？打开`{function}`下面的提示1。/ Stuck? Open hint 1 under `{function}`."
 
     def advice(self, result, aspect, expected=None):
-        if not self.of(result.function):
-            return ""
+        if aspect in PASSED_ON:
+            self.failed[result.function] = len(self.sources())
+        # The catalogue's mistakes run with the source's own helpers: when the student's function uses a
+        # helper of theirs that failed, its failure may be the helper's, whatever mistake it resembles.
+        inherited = self.failed_uses(result.function)
+        if inherited or not self.of(result.function):
+            return inherited
         found = []
         for mistake in self.of(result.function, vectorised=result.max_steps is not None):
             theirs = self.outcome(mistake, result)
@@ -403,8 +434,41 @@ def for_grading(source_folder, samples_folder, _cache={}):
     if key not in _cache:
         _cache[key] = Live(source_folder, samples_folder)
     live = _cache[key]
-    live.history, live._outcomes = {}, {}
+    live.history, live._outcomes, live.failed, live.parsed = {}, {}, {}, {}
     return live
+
+
+def definitions(sources, parsed=None):
+    """{name: (index of the source that last defined the function, the names its code uses)} of the
+    functions that `sources` (code run in that order) define at their top level. `parsed`: a dict that
+    keeps each source's functions, for the next call."""
+    parsed = {} if parsed is None else parsed
+    defined = {}
+    for index, source in enumerate(sources):
+        if source not in parsed:
+            parsed[source] = _defined_in(source)
+        for name, uses in parsed[source]:
+            defined[name] = (index, uses)
+    return defined
+
+
+def _defined_in(source):
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # e.g. a cell with %magic
+        return ()
+    return [(node.name, {n.id for n in ast.walk(node) if isinstance(n, ast.Name)})
+            for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def ipython_sources():
+    """The cells this IPython has run, in order (a student's kernel); none outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return []
+    shell = get_ipython()
+    return list(shell.history_manager.input_hist_parsed) if shell is not None else []
 
 
 def given_namespace(source_folder, _cache={}):

@@ -156,6 +156,7 @@ class TrustedExecute(Execute, Limits):
         self.answering = False  # the kernel answers calls once the first call set it to (kernel_record)
         self.call_sockets_made, self.output_ended = None, lambda: False  # run_call's, for this notebook's kernel
         self.budget_left = float(self.call_budget)
+        self.test_index = 0  # the test cell running (preprocess_cell)
         run = self.mark_trailing_cells()
         with contextlib.ExitStack() as kernel:
             try:
@@ -183,7 +184,14 @@ class TrustedExecute(Execute, Limits):
             return diagnosis.use(None)
         coursedir = owner.coursedir
         source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
-        diagnosis.use(diagnosis.for_grading(source, Path(coursedir.root) / "samples" / assignment))
+        live = diagnosis.for_grading(source, Path(coursedir.root) / "samples" / assignment)
+        live.sources = self.sources_run
+        diagnosis.use(live)
+
+    def sources_run(self):
+        """The code the kernel has run in this notebook: the code cells before the test cell running."""
+        return [cell.source for cell in self.nb.cells[:self.test_index]
+                if cell.cell_type == "code" and not is_test_cell(cell)]
 
     def mark_trailing_cells(self):
         """Mark the code cells after the last graded cell NOT_RUN (unless run_trailing_cells); return

@@ -457,3 +457,97 @@ def test_a_mistakes_record_is_kept_for_equal_arguments_only(monkeypatch):
     before, y, z = len(ran), x + 1, x + 2
     assert all(np.array_equal(outcome(value), namespace["softmax"](value, axis=0)) for value in (y, z, y, x))
     assert len(ran) - before == 4  # each new record made room for itself alone
+
+
+GRADIENT = "def mse_gradient(X, y, theta):\n    return {gradient}\n"
+WRONG_GRADIENT = GRADIENT.format(gradient="np.mean(X, axis=0) * 0")
+DESCENT = ("def step(X, y, theta, alpha):\n    return theta - alpha * mse_gradient(X, y, theta)\n\n\n"
+           "def linear_regression_gradient_descent(X, y, alpha, iterations):\n"
+           "    theta = np.zeros(np.shape(X)[1])\n    for _ in range(iterations):\n"
+           "        theta = step(X, y, theta, alpha)\n    return theta\n")
+
+
+def dependency_advice(before, between=(), gradient_aspect="values"):
+    """The message of a failed gradient descent check after a failed mse_gradient check, with the
+    grader's diagnosis: `before` is the code run before the mse_gradient check, `between` after it."""
+    from course.checks import call, expect_close, expect_type
+    folder = ROOT / "source" / "03_linear_regression"
+    live = diagnosis.for_grading(folder, ROOT / "samples" / "03_linear_regression")
+    sources, namespace = list(before), {"np": np}
+    live.sources = lambda: sources
+    X, y = np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]]), np.array([1.0, 2.0, 3.0])
+    diagnosis.use(live)
+    try:
+        for source in sources:
+            exec(source, namespace)
+        with pytest.raises(CheckFailure) as failure:
+            if gradient_aspect == "type":
+                expect_type(call(namespace["mse_gradient"], X, y, np.zeros(2)), "scalar")
+            else:
+                expect_close(call(namespace["mse_gradient"], X, y, np.zeros(2)), [-2.0, -14 / 3])
+        assert "uses your" not in str(failure.value)
+        for source in between:
+            exec(source, namespace)
+            sources.append(source)
+        with pytest.raises(CheckFailure) as failure:
+            expect_close(call(namespace["linear_regression_gradient_descent"], X, y, 0.1, 3), [0.2, 0.45])
+    finally:
+        diagnosis.use(None)
+    return str(failure.value)
+
+
+def test_a_function_that_uses_a_failed_one_says_to_fix_that_first():
+    """Gradient descent built on the student's own mse_gradient inherits its failure: its message names
+    mse_gradient, found through a helper (step) in the code run before; not when mse_gradient was defined again after its check failed, nor when mse_gradient failed
+    only its type (a list or a scalar need not make the descent wrong), nor when nothing used it."""
+    note = "uses your `mse_gradient`, which failed its own tests above: fix it first"
+    said = dependency_advice([WRONG_GRADIENT, DESCENT])
+    assert "`linear_regression_gradient_descent` uses your" in said and note in said, said
+    assert "`linear_regression_gradient_descent`用到了你的`mse_gradient`，而它自己的测试在前面没有通过" in said, said
+    assert "has wrong values" in dependency_advice([WRONG_GRADIENT, DESCENT], between=[WRONG_GRADIENT])
+    assert note not in dependency_advice([WRONG_GRADIENT, DESCENT], between=[WRONG_GRADIENT])
+    assert note in dependency_advice([WRONG_GRADIENT], between=[DESCENT])
+    assert note not in dependency_advice([WRONG_GRADIENT, DESCENT], gradient_aspect="type")
+    alone = DESCENT.replace("mse_gradient(X, y, theta)", "0")
+    assert note not in dependency_advice([WRONG_GRADIENT, alone])
+
+
+def test_a_helpers_failure_is_not_taken_for_a_mistake_it_resembles():
+    """A derivative that calls the student's sigmoid, which fails on arrays (math.exp), raises the same
+    TypeError as the catalogued derivative written with math.exp: the message says to fix sigmoid, and
+    names no mistake of the derivative, whose catalogue runs with the lesson's own sigmoid."""
+    from course.checks import call, expect_close
+    samples = ROOT / "samples" / "02_sigmoid"
+    sources = [(samples / "sigmoid" / "wrong_math_exp.py").read_text(),
+               (samples / "sigmoid_derivative" / "correct_sigmoid_product.py").read_text()]
+    live = diagnosis.for_grading(ROOT / "source" / "02_sigmoid", samples)
+    live.sources, namespace = lambda: sources, {}
+    for source in sources:
+        exec(source, namespace)
+    z = np.array([-2.0, 0.5, 3.0])
+    right = np.exp(-z) / (1 + np.exp(-z)) ** 2
+    said = []
+    diagnosis.use(live)
+    try:
+        for name, expected in (("sigmoid", 1 / (1 + np.exp(-z))), ("sigmoid_derivative", right)):
+            with pytest.raises(CheckFailure) as failure:
+                expect_close(call(namespace[name], z), expected)
+            said.append(str(failure.value))
+    finally:
+        diagnosis.use(None)
+    assert "diagnosis [sigmoid." in said[0], said[0]
+    assert "TypeError" in said[1] and "uses your `sigmoid`" in said[1] and "diagnosis" not in said[1], said[1]
+
+
+def test_a_students_kernel_knows_the_code_it_ran():
+    """In a student's own kernel the code run so far is IPython's input history, in order."""
+    from IPython.core.interactiveshell import InteractiveShell
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell(WRONG_GRADIENT, store_history=True)
+        shell.run_cell(DESCENT, store_history=True)
+        defined = diagnosis.definitions(diagnosis.ipython_sources())
+    finally:
+        InteractiveShell.clear_instance()
+    assert "mse_gradient" in defined["step"][1] and "step" in defined["linear_regression_gradient_descent"][1]
+    assert defined["mse_gradient"][0] < defined["step"][0] == defined["linear_regression_gradient_descent"][0]

@@ -18,6 +18,7 @@ from course.build import course_files
 from course.kernel_fork import ForkServer, imported_modules
 from course.limits import Limits
 from course.nbgrader_setup import nbgrader_app
+from course.sample_class import notebooks, with_answer
 from course.sandbox import SandboxedKernelManager
 from course.verdict import TAMPERED
 
@@ -57,6 +58,19 @@ def test_one_notebook_of_two_is_checked_without_a_note_about_the_other():
     run = check(ROOT / "source" / "04_attention" / "04a_shapes.ipynb")
     score, most = total(run)
     assert score == most > 0 and "说明 / note" not in run.stdout, run.stdout
+
+
+def test_a_function_built_on_a_failed_one_says_to_fix_that_first(tmp_path):
+    """The lesson's gradient descent calls mse_gradient: with a wrong mse_gradient, its tests name that one."""
+    wrong = (ROOT / "samples" / "03_linear_regression" / "mse_gradient" / "wrong_product_of_means.py").read_text()
+    [(name, nb)] = with_answer(notebooks("03_linear_regression", root=ROOT), "mse_gradient", wrong).items()
+    nbformat.write(nb, tmp_path / name)
+    run = check(tmp_path / name)
+    descent = run.stdout.split("test_linear_regression_gradient_descent_basic")[1].split("✗ test_")[0]
+    assert "`linear_regression_gradient_descent` uses your `mse_gradient`, which failed its own tests above" in descent, \
+        run.stdout[-3000:]
+    gradient = run.stdout.split("test_mse_gradient_basic")[1].split("✗ test_")[0]
+    assert "[mse_gradient.product_of_means]" in gradient and "uses your" not in gradient, gradient
 
 
 def test_the_release_scores_zero_with_messages():
