@@ -1,4 +1,4 @@
-"""Wrong: clips the scores to [-500, 500] against overflow, which changes the weights (and kills the gradient) of large scores."""
+"""Wrong: clips the scores to [-500, 500] against overflow, which changes the weights of large scores and the gradients computed from them."""
 import numpy as np
 
 
