@@ -257,10 +257,11 @@ class Diagnoser:
         failed = sorted(name for name in used - {function} if defined[name][0] < self.failed.get(name, -1))
         if not failed:
             return ""
+        names = [f"`{name}`" for name in failed]
+        listed = " and ".join(filter(None, (", ".join(names[:-1]), names[-1])))
         it_zh, its, it = ("它", "its", "it") if len(failed) == 1 else ("它们", "their", "them")
-        return (f"`{function}`用到了你的{'、'.join(f'`{name}`' for name in failed)}，而{it_zh}自己的测试在前面没有"
-                f"通过：请先改正{it_zh}。/ `{function}` uses your {' and '.join(f'`{name}`' for name in failed)}, "
-                f"which failed {its} own tests above: fix {it} first.")
+        return (f"`{function}`用到了你的{'、'.join(names)}，而{it_zh}自己的测试在前面没有通过：请先改正{it_zh}。/ "
+                f"`{function}` uses your {listed}, which failed {its} own tests above: fix {it} first.")
 
     def hint_pointer(self, function):
         if not self.of(function):
