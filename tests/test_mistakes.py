@@ -551,3 +551,24 @@ def test_a_students_kernel_knows_the_code_it_ran():
         InteractiveShell.clear_instance()
     assert "mse_gradient" in defined["step"][1] and "step" in defined["linear_regression_gradient_descent"][1]
     assert defined["mse_gradient"][0] < defined["step"][0] == defined["linear_regression_gradient_descent"][0]
+
+
+def test_in_a_students_kernel_a_failed_helper_is_named():
+    """The release notebook run in a real kernel, its answers the source's but a wrong mse_gradient: the
+    visible check of gradient descent, which calls mse_gradient, says to fix mse_gradient first."""
+    from nbclient import NotebookClient
+    assignment, folder = "03_linear_regression", ROOT / "release" / "03_linear_regression"
+    source = notebooks(assignment, root=ROOT)
+    answers = {grade_id(c): c.source for nb in source.values() for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    answers["mse_gradient"] = (ROOT / "samples" / assignment / "mse_gradient" / "wrong_product_of_means.py").read_text()
+    [(name, nb)] = notebooks(assignment, folder="release", root=ROOT).items()
+    for exercise, code in answers.items():
+        nb = with_answer({name: nb}, exercise, code)[name]
+    NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=True,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    said = {grade_id(c): "\n".join(o.get("evalue", "") + o.get("text", "") for o in c.outputs)
+            for c in nb.cells if is_test_cell(c)}
+    descent = said["test_linear_regression_gradient_descent_basic"]
+    assert "`linear_regression_gradient_descent` uses your `mse_gradient`, which failed its own tests" in descent, descent
+    assert "[mse_gradient.product_of_means]" in said["test_mse_gradient_basic"], said["test_mse_gradient_basic"]
