@@ -277,7 +277,7 @@ def expect_error(result, error_type, what):
     what_zh, what_en = what if isinstance(what, tuple) else (what, what)
     if result.error is None or not result.error.startswith(error_type + ":"):
         _fail(f"{result.label_zh}应抛出{error_type}（{what_zh}）。", f"{result.label} should raise {error_type} ({what_en}).",
-              f"  实际 / got: {result.error or describe_type(result.value)}", result=result)
+              f"  实际 / got: {result.error or describe_type(result.value)}", result=result, aspect="raises")
     if not diagnosis.bilingual(result.error.split(":", 1)[1]):
         _fail(f"{result.label_zh}抛出的{error_type}应同时用中文和英文说明原因。",
               f"The {error_type} that {result.label} raises should explain, in Chinese and in English, what is wrong.",

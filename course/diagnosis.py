@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import re
+import symtable
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +33,10 @@ HISTORY = 30  # calls remembered per function, to count on how many cases a mist
 LARGE = 100_000  # values: larger calls are not repeated with the mistakes (loops among them are slow)
 MISTAKE_STEPS = 2_000_000  # a looping mistake is stopped there, in the grader
 KEPT_RECORDS_CHARS = 32_000_000  # Live keeps the mistakes' records up to this size (JSON characters)
-# Failures of a function that another function using it inherits (a wrong type or a loop need not be)
+# Failures of a function that another function using it inherits (a wrong type, a loop or a missing error
+# need not be); only such failures of a function are put down to its helpers'
 PASSED_ON = ("values", "warnings", "modified")
+LARGEST_SOURCE = 100_000  # characters of a cell read for the functions it defines (a larger one: unread)
 
 
 class Mistake:
@@ -225,7 +228,7 @@ class Diagnoser:
         self.history = {}
         self.failed = {}  # function -> how many sources had run when a check of it failed (PASSED_ON)
         self.sources = ipython_sources  # the code run so far, in order (the grader sets its own)
-        self.parsed = {}  # source -> the functions it defines (definitions)
+        self.parsed = {}  # source -> what it binds (Code)
 
     def of(self, function, vectorised=False):
         """The function's mistakes; for a vectorisation check (a call with max_steps) only those that
@@ -244,22 +247,21 @@ class Diagnoser:
         raise NotImplementedError
 
     def failed_uses(self, function):
-        """Says which of the student's functions that `function` uses, directly or through others, failed
-        their own tests (and were not defined again since); "" if none."""
+        """Says which of the student's functions that `function` uses, itself or through others, failed their
+        own tests and were not bound again since (only the first in a chain: a helper that fails through
+        another is not named); "" if none, or if code run since one failed could not be read."""
         if not self.failed.keys() - {function}:
             return ""
-        defined = definitions(self.sources(), self.parsed)
-        used, todo = set(), [function]
-        while todo:
-            for name in defined.get(todo.pop(), (0, set()))[1] & defined.keys() - used:
-                used.add(name)
-                todo.append(name)
-        failed = sorted(name for name in used - {function} if defined[name][0] < self.failed.get(name, -1))
-        if not failed:
+        code = Code(self.sources(), self.parsed)
+        failed = [name for name in code.reached_from(function) - {function}
+                  if name in self.failed and code.unchanged_since(name, self.failed[name])]
+        first = sorted(name for name in failed if not any(
+            other in code.reached_from(name) and name not in code.reached_from(other) for other in failed))
+        if not first:
             return ""
-        names = [f"`{name}`" for name in failed]
+        names = [f"`{name}`" for name in first]
         listed = " and ".join(filter(None, (", ".join(names[:-1]), names[-1])))
-        it_zh, its, it = ("它", "its", "it") if len(failed) == 1 else ("它们", "their", "them")
+        it_zh, its, it = ("它", "its", "it") if len(first) == 1 else ("它们", "their", "them")
         return (f"`{function}`用到了你的{'、'.join(names)}，而{it_zh}自己的测试在前面没有通过：请先改正{it_zh}。/ "
                 f"`{function}` uses your {listed}, which failed {its} own tests above: fix {it} first.")
 
@@ -271,11 +273,13 @@ class Diagnoser:
     def advice(self, result, aspect, expected=None):
         if aspect in PASSED_ON:
             self.failed[result.function] = len(self.sources())
-        # The catalogue's mistakes run with the source's own helpers: when the student's function uses a
-        # helper of theirs that failed, its failure may be the helper's, whatever mistake it resembles.
-        inherited = self.failed_uses(result.function)
-        if inherited or not self.of(result.function):
-            return inherited
+            # The catalogue's mistakes run with the source's own helpers: when the student's function uses
+            # a helper of theirs that failed, its failure may be the helper's, whatever mistake it resembles.
+            inherited = self.failed_uses(result.function)
+            if inherited:
+                return inherited
+        if not self.of(result.function):
+            return ""
         found = []
         for mistake in self.of(result.function, vectorised=result.max_steps is not None):
             theirs = self.outcome(mistake, result)
@@ -439,27 +443,59 @@ def for_grading(source_folder, samples_folder, _cache={}):
     return live
 
 
-def definitions(sources, parsed=None):
-    """{name: (index of the source that last defined the function, the names its code uses)} of the
-    functions that `sources` (code run in that order) define at their top level. `parsed`: a dict that
-    keeps each source's functions, for the next call."""
-    parsed = {} if parsed is None else parsed
-    defined = {}
-    for index, source in enumerate(sources):
-        if source not in parsed:
-            parsed[source] = _defined_in(source)
-        for name, uses in parsed[source]:
-            defined[name] = (index, uses)
-    return defined
+class Code:
+    """What code run in order (`sources`) binds at its top level, read and never run: the last source
+    that bound each name, and for a name a function holds, the module's names that it (or a function
+    inside it) reads. A source that cannot be read may have bound anything: a syntax error (a raw
+    %magic), a cell magic (in IPython's history, `run_cell_magic` with the code as a string), over
+    LARGEST_SOURCE characters. `parsed`: a dict keeping each source's reading for the next time."""
+
+    def __init__(self, sources, parsed):
+        self.bound, self.uses, self.unread = {}, {}, []
+        for index, source in enumerate(sources):
+            if source not in parsed:
+                parsed[source] = _read(source)
+            if parsed[source] is None:
+                self.unread.append(index)
+                continue
+            functions, names = parsed[source]
+            for name in names:
+                self.bound[name], self.uses[name] = index, functions.get(name, set())
+
+    def reached_from(self, name):
+        """The names the function `name` uses, itself or through the functions it uses."""
+        reached, todo = set(), [name]
+        while todo:
+            for used in self.uses.get(todo.pop(), ()):
+                if used in self.uses and used not in reached:
+                    reached.add(used)
+                    todo.append(used)
+        return reached
+
+    def unchanged_since(self, name, count):
+        """Whether `name` was last bound by one of the first `count` sources, and every later one was read."""
+        return self.bound.get(name, count) < count and all(index < count for index in self.unread)
 
 
-def _defined_in(source):
+def _read(source):
+    """({function: the module's names it reads}, the names bound at the top level), or None if unread."""
+    if len(source) > LARGEST_SOURCE or "run_cell_magic" in source:
+        return None
     try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):  # e.g. a cell with %magic
-        return ()
-    return [(node.name, {n.id for n in ast.walk(node) if isinstance(n, ast.Name)})
-            for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        module = symtable.symtable(source, "<cell>", "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    functions = {table.get_name(): _names_read(table) for table in module.get_children()
+                 if table.get_type() == "function" and table.get_name() != "lambda"}
+    return functions, {s.get_name() for s in module.get_symbols() if s.is_assigned() or s.is_imported()}
+
+
+def _names_read(table):
+    """The module's names a function's code reads, its nested functions' included (not its own locals)."""
+    names = {s.get_name() for s in table.get_symbols() if s.is_global() and s.is_referenced()}
+    for child in table.get_children():
+        names |= _names_read(child)
+    return names
 
 
 def ipython_sources():

@@ -459,57 +459,105 @@ def test_a_mistakes_record_is_kept_for_equal_arguments_only(monkeypatch):
     assert len(ran) - before == 4  # each new record made room for itself alone
 
 
-GRADIENT = "def mse_gradient(X, y, theta):\n    return {gradient}\n"
-WRONG_GRADIENT = GRADIENT.format(gradient="np.mean(X, axis=0) * 0")
+X3, Y3 = np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]]), np.array([1.0, 2.0, 3.0])
+PREDICT = "def predict(X, theta):\n    return {body}\n"
+GRADIENT = "def mse_gradient(X, y, theta):\n    return {body}\n"
+WRONG_GRADIENT = GRADIENT.format(body="np.mean(X, axis=0) * 0")
 DESCENT = ("def step(X, y, theta, alpha):\n    return theta - alpha * mse_gradient(X, y, theta)\n\n\n"
            "def linear_regression_gradient_descent(X, y, alpha, iterations):\n"
            "    theta = np.zeros(np.shape(X)[1])\n    for _ in range(iterations):\n"
            "        theta = step(X, y, theta, alpha)\n    return theta\n")
+NOTE = "which failed its own tests above: fix it first"
 
 
-def dependency_advice(before, between=(), gradient_aspect="values"):
-    """The message of a failed gradient descent check after a failed mse_gradient check, with the
-    grader's diagnosis: `before` is the code run before the mse_gradient check, `between` after it."""
-    from course.checks import call, expect_close, expect_type
-    folder = ROOT / "source" / "03_linear_regression"
-    live = diagnosis.for_grading(folder, ROOT / "samples" / "03_linear_regression")
-    sources, namespace = list(before), {"np": np}
+def failures(assignment, steps):
+    """Run `steps` in order with the grader's diagnosis of `assignment`: a string is a cell run (and read),
+    a (label, check) pair a test that must fail, check(namespace) calling a checks.py expectation.
+    Returns each test's message by label."""
+    live = diagnosis.for_grading(ROOT / "source" / assignment, ROOT / "samples" / assignment)
+    sources, namespace, said = [], {"np": np}, {}
     live.sources = lambda: sources
-    X, y = np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]]), np.array([1.0, 2.0, 3.0])
     diagnosis.use(live)
     try:
-        for source in sources:
-            exec(source, namespace)
-        with pytest.raises(CheckFailure) as failure:
-            if gradient_aspect == "type":
-                expect_type(call(namespace["mse_gradient"], X, y, np.zeros(2)), "scalar")
-            else:
-                expect_close(call(namespace["mse_gradient"], X, y, np.zeros(2)), [-2.0, -14 / 3])
-        assert "uses your" not in str(failure.value)
-        for source in between:
-            exec(source, namespace)
-            sources.append(source)
-        with pytest.raises(CheckFailure) as failure:
-            expect_close(call(namespace["linear_regression_gradient_descent"], X, y, 0.1, 3), [0.2, 0.45])
+        for step in steps:
+            if isinstance(step, str):
+                with contextlib.suppress(SyntaxError, NameError):  # a magic runs only in IPython: here it is read
+                    exec(step, namespace)
+                sources.append(step)
+                continue
+            label, check = step
+            with pytest.raises(CheckFailure) as failure:
+                check(namespace)
+            said[label] = str(failure.value)
     finally:
         diagnosis.use(None)
-    return str(failure.value)
+    return said
+
+
+def gradient_fails(ns):
+    from course.checks import call, expect_close
+    expect_close(call(ns["mse_gradient"], X3, Y3, np.zeros(2)), [-2.0, -14 / 3])
+
+
+def descent_fails(ns):
+    from course.checks import call, expect_close
+    expect_close(call(ns["linear_regression_gradient_descent"], X3, Y3, 0.1, 3), [0.2, 0.45])
+
+
+def descent_message(*cells, after=()):
+    """The failing descent check's message: `cells` run before a failing mse_gradient check, `after` after it."""
+    return failures("03_linear_regression", [*cells, ("gradient", gradient_fails), *after,
+                                             ("descent", descent_fails)])["descent"]
 
 
 def test_a_function_that_uses_a_failed_one_says_to_fix_that_first():
     """Gradient descent built on the student's own mse_gradient inherits its failure: its message names
-    mse_gradient, found through a helper (step) in the code run before; not when mse_gradient was defined again after its check failed, nor when mse_gradient failed
-    only its type (a list or a scalar need not make the descent wrong), nor when nothing used it."""
-    note = "uses your `mse_gradient`, which failed its own tests above: fix it first"
-    said = dependency_advice([WRONG_GRADIENT, DESCENT])
-    assert "`linear_regression_gradient_descent` uses your" in said and note in said, said
+    mse_gradient, found through a helper (step) in the code run before the check; not when a name
+    mse_gradient was bound again after its check failed (a def, a lambda), nor when code run since
+    cannot be read (it may have bound it), nor when the descent only has a local variable of that name."""
+    said = descent_message(WRONG_GRADIENT, DESCENT)
+    assert f"`linear_regression_gradient_descent` uses your `mse_gradient`, {NOTE}" in said, said
     assert "`linear_regression_gradient_descent`用到了你的`mse_gradient`，而它自己的测试在前面没有通过" in said, said
-    assert "has wrong values" in dependency_advice([WRONG_GRADIENT, DESCENT], between=[WRONG_GRADIENT])
-    assert note not in dependency_advice([WRONG_GRADIENT, DESCENT], between=[WRONG_GRADIENT])
-    assert note in dependency_advice([WRONG_GRADIENT], between=[DESCENT])
-    assert note not in dependency_advice([WRONG_GRADIENT, DESCENT], gradient_aspect="type")
-    alone = DESCENT.replace("mse_gradient(X, y, theta)", "0")
-    assert note not in dependency_advice([WRONG_GRADIENT, alone])
+    assert NOTE in descent_message(WRONG_GRADIENT, after=[DESCENT])
+    for after in (WRONG_GRADIENT, "mse_gradient = lambda X, y, theta: np.zeros(2)\n", "%%time\nx = 1\n",
+                  "get_ipython().run_cell_magic('time', '', 'mse_gradient = 0')\n"):
+        said = descent_message(WRONG_GRADIENT, DESCENT, after=[after])
+        assert "has wrong values" in said and NOTE not in said, (after, said)
+    local = DESCENT.replace("    return theta - alpha * mse_gradient(X, y, theta)",
+                            "    mse_gradient = 0.0\n    return theta - alpha * mse_gradient")
+    assert NOTE not in descent_message(WRONG_GRADIENT, local)
+
+
+def test_only_the_first_failed_helper_in_a_chain_is_named():
+    """A wrong predict makes the right mse_gradient that calls it fail too: the descent is told to fix
+    predict, not mse_gradient."""
+    from course.checks import call, expect_close
+    said = failures("03_linear_regression", [
+        PREDICT.format(body="np.asarray(X).T[0] * 0 + 1"),
+        GRADIENT.format(body="np.asarray(X).T @ (predict(X, theta) - y) / len(y)"), DESCENT,
+        ("predict", lambda ns: expect_close(call(ns["predict"], X3, np.zeros(2)), np.zeros(3))),
+        ("gradient", gradient_fails), ("descent", descent_fails)])
+    assert f"`mse_gradient` uses your `predict`, {NOTE}" in said["gradient"], said["gradient"]
+    assert f"`linear_regression_gradient_descent` uses your `predict`, {NOTE}" in said["descent"], said["descent"]
+
+
+def test_only_failed_values_are_passed_on():
+    """The descent's own failures of type or vectorisation are its own, and a helper that only failed to
+    raise an error (or returned the wrong type) passes nothing on."""
+    from course.checks import call, expect_error, expect_type, expect_vectorised
+    typed = failures("03_linear_regression", [WRONG_GRADIENT, DESCENT, ("gradient", gradient_fails), (
+        "type", lambda ns: expect_type(call(ns["linear_regression_gradient_descent"], X3, Y3, 0.1, 3), "scalar"))])
+    assert "should return" in typed["type"] and "uses your" not in typed["type"], typed["type"]
+    looping = DESCENT.replace("    for _ in range(iterations):", "    for _ in range(iterations * len(X)):")
+    steps = failures("03_linear_regression", [WRONG_GRADIENT, looping, ("gradient", gradient_fails), (
+        "loop", lambda ns: expect_vectorised(ns["linear_regression_gradient_descent"], X3, Y3, 0.1, 400,
+                                             max_steps=100))])
+    assert "Python steps" in steps["loop"] and "uses your" not in steps["loop"], steps["loop"]
+    for helper_fails in (lambda ns: expect_error(call(ns["mse_gradient"], X3, Y3, np.zeros(3)), "ValueError", "shapes"),
+                         lambda ns: expect_type(call(ns["mse_gradient"], X3, Y3, np.zeros(2)), "scalar")):
+        said = failures("03_linear_regression", [WRONG_GRADIENT, DESCENT, ("helper", helper_fails),
+                                                 ("descent", descent_fails)])
+        assert "has wrong values" in said["descent"] and "uses your" not in said["descent"], said
 
 
 def test_a_helpers_failure_is_not_taken_for_a_mistake_it_resembles():
@@ -518,42 +566,36 @@ def test_a_helpers_failure_is_not_taken_for_a_mistake_it_resembles():
     names no mistake of the derivative, whose catalogue runs with the lesson's own sigmoid."""
     from course.checks import call, expect_close
     samples = ROOT / "samples" / "02_sigmoid"
-    sources = [(samples / "sigmoid" / "wrong_math_exp.py").read_text(),
-               (samples / "sigmoid_derivative" / "correct_sigmoid_product.py").read_text()]
-    live = diagnosis.for_grading(ROOT / "source" / "02_sigmoid", samples)
-    live.sources, namespace = lambda: sources, {}
-    for source in sources:
-        exec(source, namespace)
     z = np.array([-2.0, 0.5, 3.0])
-    right = np.exp(-z) / (1 + np.exp(-z)) ** 2
-    said = []
-    diagnosis.use(live)
-    try:
-        for name, expected in (("sigmoid", 1 / (1 + np.exp(-z))), ("sigmoid_derivative", right)):
-            with pytest.raises(CheckFailure) as failure:
-                expect_close(call(namespace[name], z), expected)
-            said.append(str(failure.value))
-    finally:
-        diagnosis.use(None)
-    assert "diagnosis [sigmoid." in said[0], said[0]
-    assert "TypeError" in said[1] and "uses your `sigmoid`" in said[1] and "diagnosis" not in said[1], said[1]
+    said = failures("02_sigmoid", [
+        (samples / "sigmoid" / "wrong_math_exp.py").read_text(),
+        (samples / "sigmoid_derivative" / "correct_sigmoid_product.py").read_text(),
+        ("sigmoid", lambda ns: expect_close(call(ns["sigmoid"], z), 1 / (1 + np.exp(-z)))),
+        ("derivative", lambda ns: expect_close(call(ns["sigmoid_derivative"], z), np.exp(-z) / (1 + np.exp(-z)) ** 2))])
+    assert "diagnosis [sigmoid." in said["sigmoid"], said["sigmoid"]
+    assert "TypeError" in said["derivative"] and "uses your `sigmoid`" in said["derivative"] \
+        and "diagnosis" not in said["derivative"], said["derivative"]
 
 
-def test_a_students_kernel_knows_the_code_it_ran():
-    """In a student's own kernel the code run so far is IPython's input history, in order."""
+def test_a_students_kernel_reads_the_code_it_ran():
+    """In a student's own kernel the code run so far is IPython's input history, in order; a cell magic
+    there is code in a string, which is not read."""
     from IPython.core.interactiveshell import InteractiveShell
     shell = InteractiveShell.instance()
     try:
-        shell.run_cell(WRONG_GRADIENT, store_history=True)
-        shell.run_cell(DESCENT, store_history=True)
-        defined = diagnosis.definitions(diagnosis.ipython_sources())
+        for cell in (WRONG_GRADIENT, DESCENT, "%%capture\nmse_gradient = 0\n"):
+            shell.run_cell(cell, store_history=True)
+        sources = diagnosis.ipython_sources()
     finally:
         InteractiveShell.clear_instance()
-    assert "mse_gradient" in defined["step"][1] and "step" in defined["linear_regression_gradient_descent"][1]
-    assert defined["mse_gradient"][0] < defined["step"][0] == defined["linear_regression_gradient_descent"][0]
+    code = diagnosis.Code(sources[:-1], {})
+    assert code.reached_from("linear_regression_gradient_descent") == {"step", "mse_gradient"}
+    assert code.bound["mse_gradient"] < code.bound["step"] == code.bound["linear_regression_gradient_descent"]
+    assert code.unchanged_since("mse_gradient", len(sources) - 1)
+    assert not diagnosis.Code(sources, {}).unchanged_since("mse_gradient", len(sources) - 1)
 
 
-def test_in_a_students_kernel_a_failed_helper_is_named():
+def test_in_a_students_kernel_a_failed_helper_is_named(monkeypatch):
     """The release notebook run in a real kernel, its answers the source's but a wrong mse_gradient: the
     visible check of gradient descent, which calls mse_gradient, says to fix mse_gradient first."""
     from nbclient import NotebookClient
@@ -565,6 +607,7 @@ def test_in_a_students_kernel_a_failed_helper_is_named():
     [(name, nb)] = notebooks(assignment, folder="release", root=ROOT).items()
     for exercise, code in answers.items():
         nb = with_answer({name: nb}, exercise, code)[name]
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the kernel imports this checkout's course package
     NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=True,
                    resources={"metadata": {"path": str(folder)}}).execute()
     said = {grade_id(c): "\n".join(o.get("evalue", "") + o.get("text", "") for o in c.outputs)

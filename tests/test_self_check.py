@@ -61,15 +61,22 @@ def test_one_notebook_of_two_is_checked_without_a_note_about_the_other():
 
 
 def test_a_function_built_on_a_failed_one_says_to_fix_that_first(tmp_path):
-    """The lesson's gradient descent calls mse_gradient: with a wrong mse_gradient, its tests name that one."""
+    """The lesson's gradient descent calls mse_gradient: with a wrong mse_gradient, its tests name that one,
+    reading only the cells before each test: mse_gradient defined again between two of them is noted."""
     wrong = (ROOT / "samples" / "03_linear_regression" / "mse_gradient" / "wrong_product_of_means.py").read_text()
     [(name, nb)] = with_answer(notebooks("03_linear_regression", root=ROOT), "mse_gradient", wrong).items()
+    basic = next(i for i, c in enumerate(nb.cells) if grade_id(c) == "test_linear_regression_gradient_descent_basic")
+    nb.cells.insert(basic + 1, nbformat.v4.new_code_cell(wrong))
     nbformat.write(nb, tmp_path / name)
     run = check(tmp_path / name)
-    descent = run.stdout.split("test_linear_regression_gradient_descent_basic")[1].split("✗ test_")[0]
-    assert "`linear_regression_gradient_descent` uses your `mse_gradient`, which failed its own tests above" in descent, \
-        run.stdout[-3000:]
-    gradient = run.stdout.split("test_mse_gradient_basic")[1].split("✗ test_")[0]
+
+    def said(test):
+        return run.stdout.split(f"{test} ")[1].split("✗ test_")[0]
+    note = "`linear_regression_gradient_descent` uses your `mse_gradient`, which failed its own tests above"
+    assert note in said("test_linear_regression_gradient_descent_basic"), run.stdout[-3000:]
+    after = said("test_linear_regression_gradient_descent_column_y")
+    assert "has wrong values" in after and "uses your" not in after, after
+    gradient = said("test_mse_gradient_basic")
     assert "[mse_gradient.product_of_means]" in gradient and "uses your" not in gradient, gradient
 
 
