@@ -33,8 +33,8 @@ HISTORY = 30  # calls remembered per function, to count on how many cases a mist
 LARGE = 100_000  # values: larger calls are not repeated with the mistakes (loops among them are slow)
 MISTAKE_STEPS = 2_000_000  # a looping mistake is stopped there, in the grader
 KEPT_RECORDS_CHARS = 32_000_000  # Live keeps the mistakes' records up to this size (JSON characters)
-# Failures of a function that another function using it inherits (a wrong type, a loop or a missing error
-# need not be); only such failures of a function are put down to its helpers'
+# Failures of a function that another function using it inherits (a loop or a missing error need not be,
+# nor a wrong type, unless the function using it then raises); only such failures are put down to helpers
 PASSED_ON = ("values", "warnings", "modified")
 LARGEST_SOURCE = 100_000  # characters of a cell read for the functions it defines (a larger one: unread)
 
@@ -226,7 +226,7 @@ class Diagnoser:
     def __init__(self, mistakes):
         self.mistakes = mistakes  # key -> Mistake (or its public dict, as a Mistake)
         self.history = {}
-        self.failed = {}  # function -> how many sources had run when a check of it failed (PASSED_ON)
+        self.failed = {}  # function -> {"values" or "type": how many sources had run when a check failed so}
         self.sources = ipython_sources  # the code run so far, in order (the grader sets its own)
         self.parsed = {}  # source -> what it binds (Code)
 
@@ -246,15 +246,16 @@ class Diagnoser:
         """The mistake's Call on the same arguments, or None when unknown."""
         raise NotImplementedError
 
-    def failed_uses(self, function):
+    def failed_uses(self, function, kinds):
         """Says which of the student's functions that `function` uses, itself or through others, failed their
-        own tests and were not bound again since (only the first in a chain: a helper that fails through
-        another is not named); "" if none, or if code run since one failed could not be read."""
-        if not self.failed.keys() - {function}:
+        own tests in one of these `kinds` and were not bound again since (only the first in a chain: a helper
+        that fails through another is not named); "" if none, or if code run since could not be read."""
+        since = {name: max(found[kind] for kind in kinds if kind in found)
+                 for name, found in self.failed.items() if name != function and found.keys() & set(kinds)}
+        if not since:
             return ""
         code = Code(self.sources(), self.parsed)
-        failed = [name for name in code.reached_from(function) - {function}
-                  if name in self.failed and code.unchanged_since(name, self.failed[name])]
+        failed = [name for name in code.reached_from(function) & since.keys() if code.unchanged_since(name, since[name])]
         first = sorted(name for name in failed if not any(
             other in code.reached_from(name) and name not in code.reached_from(other) for other in failed))
         if not first:
@@ -271,11 +272,12 @@ class Diagnoser:
         return f"卡住了？打开`{function}`下面的提示1。/ Stuck? Open hint 1 under `{function}`."
 
     def advice(self, result, aspect, expected=None):
+        if aspect in PASSED_ON + ("type",):
+            self.failed.setdefault(result.function, {})["type" if aspect == "type" else "values"] = len(self.sources())
         if aspect in PASSED_ON:
-            self.failed[result.function] = len(self.sources())
             # The catalogue's mistakes run with the source's own helpers: when the student's function uses
             # a helper of theirs that failed, its failure may be the helper's, whatever mistake it resembles.
-            inherited = self.failed_uses(result.function)
+            inherited = self.failed_uses(result.function, ("values", "type") if result.error else ("values",))
             if inherited:
                 return inherited
         if not self.of(result.function):

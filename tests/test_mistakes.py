@@ -560,6 +560,21 @@ def test_only_failed_values_are_passed_on():
         assert "has wrong values" in said["descent"] and "uses your" not in said["descent"], said
 
 
+def test_a_helpers_wrong_type_is_passed_on_to_an_error():
+    """A sigmoid that returns a list fails only its type check; the derivative that multiplies its lists
+    raises TypeError, and is told to fix sigmoid (not that it made the derivative's math.exp mistake)."""
+    from course.checks import call, expect_close, expect_type
+    samples = ROOT / "samples" / "02_sigmoid"
+    z = np.array([-2.0, 0.5, 3.0])
+    said = failures("02_sigmoid", [
+        (samples / "sigmoid" / "wrong_returns_list.py").read_text(),
+        (samples / "sigmoid_derivative" / "correct_sigmoid_product.py").read_text(),
+        ("sigmoid", lambda ns: expect_type(call(ns["sigmoid"], z), "array")),
+        ("derivative", lambda ns: expect_close(call(ns["sigmoid_derivative"], z), np.exp(-z) / (1 + np.exp(-z)) ** 2))])
+    assert "TypeError" in said["derivative"] and "uses your `sigmoid`" in said["derivative"] \
+        and "diagnosis" not in said["derivative"], said["derivative"]
+
+
 def test_a_helpers_failure_is_not_taken_for_a_mistake_it_resembles():
     """A derivative that calls the student's sigmoid, which fails on arrays (math.exp), raises the same
     TypeError as the catalogued derivative written with math.exp: the message says to fix sigmoid, and
