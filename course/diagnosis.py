@@ -33,10 +33,15 @@ HISTORY = 30  # calls remembered per function, to count on how many cases a mist
 LARGE = 100_000  # values: larger calls are not repeated with the mistakes (loops among them are slow)
 MISTAKE_STEPS = 2_000_000  # a looping mistake is stopped there, in the grader
 KEPT_RECORDS_CHARS = 32_000_000  # Live keeps the mistakes' records up to this size (JSON characters)
-# Failures of a function that another function using it inherits (a loop or a missing error need not be,
-# nor a wrong type, unless the function using it then raises); only such failures are put down to helpers
+# Failures of a function that may be a helper's (a loop or a missing error are its own), and which kinds
+# of a helper's failure each may come from: an error from the helper's error, values or returned type;
+# wrong values from its error, values or a changed input; a warning or a changed input from the same.
 PASSED_ON = ("values", "warnings", "modified")
+INHERITED = {"error": ("error", "values", "type"), "values": ("error", "values", "modified"),
+             "warnings": ("warnings",), "modified": ("modified",)}
 LARGEST_SOURCE = 100_000  # characters of a cell read for the functions it defines (a larger one: unread)
+# Code that may bind names no reading sees: a cell magic (its code is a string), %run, a star import
+UNREAD = re.compile(r"run_cell_magic|run_line_magic\(\s*['\"](?:run|load)['\"]|\bimport\s+\*")
 
 
 class Mistake:
@@ -226,7 +231,7 @@ class Diagnoser:
     def __init__(self, mistakes):
         self.mistakes = mistakes  # key -> Mistake (or its public dict, as a Mistake)
         self.history = {}
-        self.failed = {}  # function -> {"values" or "type": how many sources had run when a check failed so}
+        self.failed = {}  # function -> {kind of failure (INHERITED): how many sources had run when it failed}
         self.sources = ipython_sources  # the code run so far, in order (the grader sets its own)
         self.parsed = {}  # source -> what it binds (Code)
 
@@ -255,8 +260,8 @@ class Diagnoser:
         if not since:
             return ""
         code = Code(self.sources(), self.parsed)
-        failed = [name for name in code.reached_from(function) & since.keys() if code.unchanged_since(name, since[name])]
-        first = sorted(name for name in failed if not any(
+        failed = code.reached_from(function) & since.keys()
+        first = sorted(name for name in failed if code.unchanged_since(name, since[name]) and not any(
             other in code.reached_from(name) and name not in code.reached_from(other) for other in failed))
         if not first:
             return ""
@@ -272,16 +277,12 @@ class Diagnoser:
         return f"卡住了？打开`{function}`下面的提示1。/ Stuck? Open hint 1 under `{function}`."
 
     def advice(self, result, aspect, expected=None):
-        if aspect in PASSED_ON + ("type",):
-            self.failed.setdefault(result.function, {})["type" if aspect == "type" else "values"] = len(self.sources())
-        if aspect in PASSED_ON:
-            # The catalogue's mistakes run with the source's own helpers: when the student's function uses
-            # a helper of theirs that failed, its failure may be the helper's, whatever mistake it resembles.
-            inherited = self.failed_uses(result.function, ("values", "type") if result.error else ("values",))
-            if inherited:
-                return inherited
+        kind = ("error" if result.error else aspect) if aspect in PASSED_ON + ("type",) else None
+        if kind is not None:
+            self.failed.setdefault(result.function, {})[kind] = len(self.sources())
+        inherited = self.failed_uses(result.function, INHERITED[kind]) if aspect in PASSED_ON else ""
         if not self.of(result.function):
-            return ""
+            return inherited
         found = []
         for mistake in self.of(result.function, vectorised=result.max_steps is not None):
             theirs = self.outcome(mistake, result)
@@ -290,8 +291,12 @@ class Diagnoser:
             if expected is not None and aspect == "values" and not theirs.error and expected.met_by(theirs.value):
                 continue  # the mistake passes this very check: it cannot be what failed it
             found.append(mistake)
+        if inherited and result.error:
+            # The catalogue's mistakes run with the lesson's own helpers: an error that comes from the
+            # student's helper shares its type with many mistakes, and names none of them.
+            found = []
         if not found:
-            return self.hint_pointer(result.function)
+            return inherited or self.hint_pointer(result.function)
         cases = [c for c in self.history.get(result.function, []) if c is not result] + [result]
 
         def agreeing(mistake):
@@ -304,7 +309,8 @@ class Diagnoser:
         # missing return that also loops); max keeps the catalogue's order on ties.
         ranks = {m.key: (agreeing(m), exact(m)) for m in found}
         best = max(found, key=lambda m: ranks[m.key])
-        return explain(best, ranks[best.key][0] if aspect == "values" else None, len(cases))
+        return "\n".join(filter(None, (explain(best, ranks[best.key][0] if aspect == "values" else None, len(cases)),
+                                        inherited)))
 
 
 @dataclass(frozen=True)
@@ -448,8 +454,8 @@ def for_grading(source_folder, samples_folder, _cache={}):
 class Code:
     """What code run in order (`sources`) binds at its top level, read and never run: the last source
     that bound each name, and for a name a function holds, the module's names that it (or a function
-    inside it) reads. A source that cannot be read may have bound anything: a syntax error (a raw
-    %magic), a cell magic (in IPython's history, `run_cell_magic` with the code as a string), over
+    inside it) reads. A source that cannot be read may have bound anything: a syntax error, UNREAD
+    code (a cell magic: in IPython's history `run_cell_magic` with the code as a string), over
     LARGEST_SOURCE characters. `parsed`: a dict keeping each source's reading for the next time."""
 
     def __init__(self, sources, parsed):
@@ -481,7 +487,7 @@ class Code:
 
 def _read(source):
     """({function: the module's names it reads}, the names bound at the top level), or None if unread."""
-    if len(source) > LARGEST_SOURCE or "run_cell_magic" in source:
+    if len(source) > LARGEST_SOURCE or UNREAD.search(source):
         return None
     try:
         module = symtable.symtable(source, "<cell>", "exec")
@@ -489,7 +495,17 @@ def _read(source):
         return None
     functions = {table.get_name(): _names_read(table) for table in module.get_children()
                  if table.get_type() == "function" and table.get_name() != "lambda"}
-    return functions, {s.get_name() for s in module.get_symbols() if s.is_assigned() or s.is_imported()}
+    return functions, {s.get_name() for s in module.get_symbols() if s.is_assigned() or s.is_imported()} | \
+        _globals_assigned(module)
+
+
+def _globals_assigned(table):
+    """The module's names that functions within `table` assign (after `global name`)."""
+    names = set()
+    for child in table.get_children():
+        names |= {s.get_name() for s in child.get_symbols() if s.is_declared_global() and s.is_assigned()}
+        names |= _globals_assigned(child)
+    return names
 
 
 def _names_read(table):

@@ -27,6 +27,7 @@ import contextlib
 import functools
 import io
 import math
+import re
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -62,6 +63,7 @@ OUTPUT_LOST = ("内核的输出没有全部送达评分程序（例如有一条�
                "output did not all reach the grader (for instance, a message larger than the grader accepts); later "
                "tests did not run.")
 ANSWER_CALLS = "__import__('course.wire', fromlist=['answer_calls']).answer_calls()"
+MAGIC_LINE = re.compile(r"^\s*[%!]", re.M)  # a line IPython turns into a call (diagnosis reads it so)
 NOT_RUN = "not_run_when_graded"  # cell metadata: the feedback template explains it
 TRUNCATED = "\n[输出过长，其余部分已省略 / output too long, the rest was dropped]\n"
 
@@ -156,7 +158,7 @@ class TrustedExecute(Execute, Limits):
         self.answering = False  # the kernel answers calls once the first call set it to (kernel_record)
         self.call_sockets_made, self.output_ended = None, lambda: False  # run_call's, for this notebook's kernel
         self.budget_left = float(self.call_budget)
-        self.test_index = 0  # the test cell running (preprocess_cell)
+        self.test_index, self.transformed = 0, {}  # the test cell running (preprocess_cell); as_run's cells
         run = self.mark_trailing_cells()
         with contextlib.ExitStack() as kernel:
             try:
@@ -189,9 +191,21 @@ class TrustedExecute(Execute, Limits):
         diagnosis.use(live)
 
     def sources_run(self):
-        """The code the kernel has run in this notebook: the code cells before the test cell running."""
-        return [cell.source for cell in self.nb.cells[:self.test_index]
+        """The code the kernel has run in this notebook: the code cells before the test cell running, as
+        IPython runs them (a %magic or !command line is a call)."""
+        return [self.as_run(cell.source) for cell in self.nb.cells[:self.test_index]
                 if cell.cell_type == "code" and not is_test_cell(cell)]
+
+    def as_run(self, source):
+        if len(source) > diagnosis.LARGEST_SOURCE or not MAGIC_LINE.search(source):
+            return source
+        if source not in self.transformed:
+            from IPython.core.inputtransformer2 import TransformerManager  # 0.07 s: only for a notebook with magics
+            try:
+                self.transformed[source] = TransformerManager().transform_cell(source)
+            except Exception:  # noqa: BLE001 (unreadable then, as it stands)
+                self.transformed[source] = source
+        return self.transformed[source]
 
     def mark_trailing_cells(self):
         """Mark the code cells after the last graded cell NOT_RUN (unless run_trailing_cells); return

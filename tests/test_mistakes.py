@@ -553,11 +553,54 @@ def test_only_failed_values_are_passed_on():
         "loop", lambda ns: expect_vectorised(ns["linear_regression_gradient_descent"], X3, Y3, 0.1, 400,
                                              max_steps=100))])
     assert "Python steps" in steps["loop"] and "uses your" not in steps["loop"], steps["loop"]
-    for helper_fails in (lambda ns: expect_error(call(ns["mse_gradient"], X3, Y3, np.zeros(3)), "ValueError", "shapes"),
-                         lambda ns: expect_type(call(ns["mse_gradient"], X3, Y3, np.zeros(2)), "scalar")):
-        said = failures("03_linear_regression", [WRONG_GRADIENT, DESCENT, ("helper", helper_fails),
-                                                 ("descent", descent_fails)])
+    wrong_error = GRADIENT.format(body="np.mean(X, axis=0) * 0 if len(theta) == 2 else {}['no ValueError']")
+    for gradient, helper_fails in (
+            (WRONG_GRADIENT, lambda ns: expect_error(call(ns["mse_gradient"], X3, Y3, np.zeros(3)), "ValueError", "shapes")),
+            (wrong_error, lambda ns: expect_error(call(ns["mse_gradient"], X3, Y3, np.zeros(3)), "ValueError", "shapes")),
+            (WRONG_GRADIENT, lambda ns: expect_type(call(ns["mse_gradient"], X3, Y3, np.zeros(2)), "scalar"))):
+        said = failures("03_linear_regression", [gradient, DESCENT, ("helper", helper_fails), ("descent", descent_fails)])
         assert "has wrong values" in said["descent"] and "uses your" not in said["descent"], said
+
+
+def test_a_chain_whose_first_failure_was_defined_again_names_nobody():
+    """A wrong predict, defined again (the same) after its tests: the right mse_gradient that fails through
+    it is still not named to the descent, and predict, maybe mended since, is not either."""
+    from course.checks import call, expect_close
+    wrong_predict = PREDICT.format(body="np.asarray(X).T[0] * 0 + 1")
+    said = failures("03_linear_regression", [
+        wrong_predict, GRADIENT.format(body="np.asarray(X).T @ (predict(X, theta) - y) / len(y)"), DESCENT,
+        ("predict", lambda ns: expect_close(call(ns["predict"], X3, np.zeros(2)), np.zeros(3))),
+        ("gradient", gradient_fails), wrong_predict, ("descent", descent_fails)])
+    assert "has wrong values" in said["descent"] and "uses your" not in said["descent"], said["descent"]
+
+
+def test_a_helpers_failure_is_passed_on_only_to_failures_it_can_cause():
+    """A sigmoid that only warns (overflow) is not blamed for the derivative's wrong values, which name the
+    derivative's own mistake; a sigmoid that only changes its input is (the derivative may read z again),
+    and a value match of the derivative's own mistake is named beside it."""
+    from course.checks import call, expect_close, expect_unmodified
+    samples = ROOT / "samples" / "02_sigmoid"
+    z = np.array([-2.0, 0.5, 3.0])
+    derivative = (samples / "sigmoid_derivative" / "wrong_tanh_derivative.py").read_text()
+    check = ("derivative", lambda ns: expect_close(call(ns["sigmoid_derivative"], z), np.exp(-z) / (1 + np.exp(-z)) ** 2))
+    warns = failures("02_sigmoid", [(samples / "sigmoid" / "wrong_naive_overflow.py").read_text(), derivative, (
+        "sigmoid", lambda ns: expect_close(call(ns["sigmoid"], np.array([-1000.0])), np.array([0.0]))), check])
+    assert "RuntimeWarning" in warns["sigmoid"], warns["sigmoid"]
+    assert "[sigmoid_derivative.tanh_derivative]" in warns["derivative"] and "uses your" not in warns["derivative"], warns
+    changes = failures("02_sigmoid", [(samples / "sigmoid" / "wrong_modifies_input.py").read_text(), derivative, (
+        "sigmoid", lambda ns: expect_unmodified(call(ns["sigmoid"], np.array([-1.0, 2.0])))), check])
+    assert "[sigmoid_derivative.tanh_derivative]" in changes["derivative"] \
+        and "uses your `sigmoid`" in changes["derivative"], changes["derivative"]
+
+
+def test_code_that_may_bind_unseen_is_not_read():
+    """A function that assigns a global, a star import and %run may bind a helper again: after them no
+    helper counts as unchanged."""
+    first = "def sigmoid(z):\n    return z\n"
+    for later in ("def mend():\n    global sigmoid\n    sigmoid = abs\n", "from math import *\n",
+                  "get_ipython().run_line_magic('run', 'mine.py')\n"):
+        assert not diagnosis.Code([first, later], {}).unchanged_since("sigmoid", 1), later
+    assert diagnosis.Code([first, "def other():\n    return sigmoid(1)\n"], {}).unchanged_since("sigmoid", 1)
 
 
 def test_a_helpers_wrong_type_is_passed_on_to_an_error():
