@@ -197,6 +197,7 @@ class TrustedExecute(Execute, Limits):
                 if cell.cell_type == "code" and not is_test_cell(cell)]
 
     def as_run(self, source):
+        """`source` as IPython runs it: only a cell with a %magic or !command line differs."""
         if len(source) > diagnosis.LARGEST_SOURCE or not MAGIC_LINE.search(source):
             return source
         if source not in self.transformed:
