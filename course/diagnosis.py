@@ -40,8 +40,10 @@ PASSED_ON = ("values", "warnings", "modified")
 INHERITED = {"error": ("error", "values", "type"), "values": ("error", "values", "modified"),
              "warnings": ("warnings",), "modified": ("modified",)}
 LARGEST_SOURCE = 100_000  # characters of a cell read for the functions it defines (a larger one: unread)
-# Code that may bind names no reading sees: a cell magic (its code is a string), %run, a star import
-UNREAD = re.compile(r"run_cell_magic|run_line_magic\(\s*['\"](?:run|load)['\"]|\bimport\s+\*")
+# Code that may bind names no reading sees: a cell magic or a line magic (their code is a string: %time
+# runs it in the notebook's namespace, %run a file) but those that bind nothing, a star import
+UNREAD = re.compile(r"run_cell_magic|run_line_magic\(\s*['\"](?!(?:timeit|matplotlib|precision|config|who|whos|pwd)"
+                    r"['\"])|\bimport\s+\*")
 
 
 class Mistake:
@@ -454,9 +456,9 @@ def for_grading(source_folder, samples_folder, _cache={}):
 class Code:
     """What code run in order (`sources`) binds at its top level, read and never run: the last source
     that bound each name, and for a name a function holds, the module's names that it (or a function
-    inside it) reads. A source that cannot be read may have bound anything: a syntax error, UNREAD
-    code (a cell magic: in IPython's history `run_cell_magic` with the code as a string), over
-    LARGEST_SOURCE characters. `parsed`: a dict keeping each source's reading for the next time."""
+    inside it) reads. A source with a syntax error ran nothing; one that cannot be read may have bound
+    anything: UNREAD code (a cell magic: in IPython's history `run_cell_magic` with the code as a string),
+    over LARGEST_SOURCE characters. `parsed`: a dict keeping each source's reading for the next time."""
 
     def __init__(self, sources, parsed):
         self.bound, self.uses, self.unread = {}, {}, []
@@ -491,7 +493,9 @@ def _read(source):
         return None
     try:
         module = symtable.symtable(source, "<cell>", "exec")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError):  # Python compiles a cell before running any of it
+        return {}, set()
+    except (RecursionError, MemoryError):
         return None
     functions = {table.get_name(): _names_read(table) for table in module.get_children()
                  if table.get_type() == "function" and table.get_name() != "lambda"}

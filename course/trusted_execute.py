@@ -27,7 +27,6 @@ import contextlib
 import functools
 import io
 import math
-import re
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -63,7 +62,6 @@ OUTPUT_LOST = ("内核的输出没有全部送达评分程序（例如有一条�
                "output did not all reach the grader (for instance, a message larger than the grader accepts); later "
                "tests did not run.")
 ANSWER_CALLS = "__import__('course.wire', fromlist=['answer_calls']).answer_calls()"
-MAGIC_LINE = re.compile(r"^\s*[%!]", re.M)  # a line IPython turns into a call (diagnosis reads it so)
 NOT_RUN = "not_run_when_graded"  # cell metadata: the feedback template explains it
 TRUNCATED = "\n[输出过长，其余部分已省略 / output too long, the rest was dropped]\n"
 
@@ -192,20 +190,24 @@ class TrustedExecute(Execute, Limits):
 
     def sources_run(self):
         """The code the kernel has run in this notebook: the code cells before the test cell running, as
-        IPython runs them (a %magic or !command line is a call)."""
+        IPython runs them (a %magic or !command is a call)."""
         return [self.as_run(cell.source) for cell in self.nb.cells[:self.test_index]
                 if cell.cell_type == "code" and not is_test_cell(cell)]
 
     def as_run(self, source):
-        """`source` as IPython runs it: only a cell with a %magic or !command line differs."""
-        if len(source) > diagnosis.LARGEST_SOURCE or not MAGIC_LINE.search(source):
+        """`source` as IPython runs it: only a cell that is not Python (a %magic, a !command) differs."""
+        if len(source) > diagnosis.LARGEST_SOURCE:
             return source
         if source not in self.transformed:
-            from IPython.core.inputtransformer2 import TransformerManager  # 0.07 s: only for a notebook with magics
+            self.transformed[source] = source
             try:
-                self.transformed[source] = TransformerManager().transform_cell(source)
-            except Exception:  # noqa: BLE001 (unreadable then, as it stands)
-                self.transformed[source] = source
+                ast.parse(source)
+            except (SyntaxError, ValueError):
+                from IPython.core.inputtransformer2 import TransformerManager  # 0.07 s: only for such a cell
+                with contextlib.suppress(Exception):  # a cell IPython cannot transform did not run either
+                    self.transformed[source] = TransformerManager().transform_cell(source)
+            except (RecursionError, MemoryError):
+                pass  # read as it stands: it is unread then too
         return self.transformed[source]
 
     def mark_trailing_cells(self):

@@ -514,12 +514,13 @@ def test_a_function_that_uses_a_failed_one_says_to_fix_that_first():
     """Gradient descent built on the student's own mse_gradient inherits its failure: its message names
     mse_gradient, found through a helper (step) in the code run before the check; not when a name
     mse_gradient was bound again after its check failed (a def, a lambda), nor when code run since
-    cannot be read (it may have bound it), nor when the descent only has a local variable of that name."""
+    cannot be read (a cell magic: it may have bound it), nor when the descent only has a local variable of
+    that name. A cell with a syntax error ran nothing."""
     said = descent_message(WRONG_GRADIENT, DESCENT)
     assert f"`linear_regression_gradient_descent` uses your `mse_gradient`, {NOTE}" in said, said
     assert "`linear_regression_gradient_descent`用到了你的`mse_gradient`，而它自己的测试在前面没有通过" in said, said
-    assert NOTE in descent_message(WRONG_GRADIENT, after=[DESCENT])
-    for after in (WRONG_GRADIENT, "mse_gradient = lambda X, y, theta: np.zeros(2)\n", "%%time\nx = 1\n",
+    assert NOTE in descent_message(WRONG_GRADIENT, after=[DESCENT, "def mse_gradient(:\n"])  # ran nothing
+    for after in (WRONG_GRADIENT, "mse_gradient = lambda X, y, theta: np.zeros(2)\n",
                   "get_ipython().run_cell_magic('time', '', 'mse_gradient = 0')\n"):
         said = descent_message(WRONG_GRADIENT, DESCENT, after=[after])
         assert "has wrong values" in said and NOTE not in said, (after, said)
@@ -594,13 +595,15 @@ def test_a_helpers_failure_is_passed_on_only_to_failures_it_can_cause():
 
 
 def test_code_that_may_bind_unseen_is_not_read():
-    """A function that assigns a global, a star import and %run may bind a helper again: after them no
-    helper counts as unchanged."""
+    """A function that assigns a global, a star import, %run and %time may bind a helper again: after them
+    no helper counts as unchanged (after %timeit, which binds nothing, it does)."""
     first = "def sigmoid(z):\n    return z\n"
     for later in ("def mend():\n    global sigmoid\n    sigmoid = abs\n", "from math import *\n",
-                  "get_ipython().run_line_magic('run', 'mine.py')\n"):
+                  "get_ipython().run_line_magic('run', 'mine.py')\n",
+                  "get_ipython().run_line_magic('time', 'sigmoid = abs')\n"):
         assert not diagnosis.Code([first, later], {}).unchanged_since("sigmoid", 1), later
-    assert diagnosis.Code([first, "def other():\n    return sigmoid(1)\n"], {}).unchanged_since("sigmoid", 1)
+    for later in ("def other():\n    return sigmoid(1)\n", "get_ipython().run_line_magic('timeit', 'sigmoid(1)')\n"):
+        assert diagnosis.Code([first, later], {}).unchanged_since("sigmoid", 1), later
 
 
 def test_a_helpers_wrong_type_is_passed_on_to_an_error():

@@ -62,14 +62,14 @@ def test_one_notebook_of_two_is_checked_without_a_note_about_the_other():
 
 def test_a_function_built_on_a_failed_one_says_to_fix_that_first(tmp_path):
     """The lesson's gradient descent calls mse_gradient: with a wrong mse_gradient, its tests name that one,
-    reading only the cells before each test, as IPython runs them (magics): mse_gradient defined again
-    between two of them is noted."""
+    reading only the cells before each test, as IPython runs them: %timeit and !true bind nothing, but
+    %time between two tests may bind mse_gradient again."""
     wrong = (ROOT / "samples" / "03_linear_regression" / "mse_gradient" / "wrong_product_of_means.py").read_text()
     [(name, nb)] = with_answer(notebooks("03_linear_regression", root=ROOT), "mse_gradient", wrong).items()
     basic = next(i for i, c in enumerate(nb.cells) if grade_id(c) == "test_linear_regression_gradient_descent_basic")
-    nb.cells.insert(basic + 1, nbformat.v4.new_code_cell(wrong))
+    nb.cells.insert(basic + 1, nbformat.v4.new_code_cell("%time mse_gradient = mse_gradient"))  # binds unseen
     descent = next(i for i, c in enumerate(nb.cells) if grade_id(c) == "linear_regression_gradient_descent")
-    nb.cells.insert(descent, nbformat.v4.new_code_cell("%time x = 1\n!true"))  # read as IPython runs it
+    nb.cells.insert(descent, nbformat.v4.new_code_cell("%timeit -n1 -r1 x = 1\n!true"))  # bind nothing
     nbformat.write(nb, tmp_path / name)
     run = check(tmp_path / name)
 
