@@ -10,6 +10,8 @@ news?" pop-up over the lesson, no update check.
 """
 from pathlib import Path
 
+from course import UNLISTED
+
 c = get_config()  # noqa: F821 (provided by traitlets when Jupyter loads this file)
 
 COURSE = Path(__file__).resolve().parent
@@ -26,3 +28,4 @@ c.LabApp.default_url = "/lab/tree/index.ipynb"
 c.LabApp.app_settings_dir = str(COURSE / "lab-settings")
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+c.ContentsManager.hide_globs = UNLISTED  # e.g. gradebook.db-journal: see course/__init__.py

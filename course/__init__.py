@@ -6,6 +6,11 @@ from pathlib import Path
 # The folder this package was imported from: this repository's own course, for its tests and bench.
 # The library itself never uses it: every command works on --course, by default the current folder.
 ROOT = Path(__file__).resolve().parent.parent
+# What a Jupyter file browser does not list (jupyter_lab_config.py, hub/settings.py): jupyter_server's own
+# hidden globs, SQLite's journals, which appear and vanish with each write to the gradebook, and drafts
+# renamed into place. jupyter_server lists a folder entry by entry, and an entry gone meanwhile makes the
+# whole folder a 404: the lab said "Directory not found" while a class was graded.
+UNLISTED = ["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "*-journal", "*-wal", "*-shm", "*.tmp"]
 
 
 class CourseError(Exception):

@@ -10,6 +10,9 @@ import os
 from pathlib import Path
 
 COURSE_ID = "transformer-foundations"  # as in nbgrader_config.py
+# course.UNLISTED, written out: the instructor's lab imports the course package of their course copy, which
+# may be older than the hub (tests/test_hub.py checks that the two are the same)
+UNLISTED = ["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "*-journal", "*-wal", "*-shm", "*.tmp"]
 COURSE_FOLDER = "transformer-foundations"  # the instructor's course directory, in their home
 INSTRUCTORS, STUDENTS = "tf-instructors", "tf-students"  # Unix groups
 
@@ -56,6 +59,7 @@ def lab_server(c, instructor):
     # Terminals: an interactive bash, not a login shell, which would reset PATH from /etc/profile
     # and lose the venv (python, nbgrader, alembic) that the hub put first.
     c.ServerApp.terminado_settings = {"shell_command": ["/bin/bash"]}
+    c.ContentsManager.hide_globs = UNLISTED  # e.g. gradebook.db-journal: see course/__init__.py
     c.LabApp.app_settings_dir = str(Path(__file__).resolve().parent.parent / "lab-settings")
     c.LabApp.news_url = None
     c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"

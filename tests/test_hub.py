@@ -580,3 +580,26 @@ def test_a_submission_is_timed_by_when_it_last_changed_not_by_what_the_student_w
         assert (submitted / "mark").exists(), "collected again, unchanged"
     assert parse_utc((submitted / "timestamp.txt").read_text()) == latest >= before
     assert (submitted / "deep" / "data.txt").read_text().startswith("rewritten after the due date")
+
+
+def test_a_folder_lists_while_the_gradebook_is_written(tmp_path, monkeypatch):
+    """jupyter_server lists a folder entry by entry: SQLite's journal, gone between the two looks while a
+    class is graded, made the whole folder a 404 ("Directory not found" in the lab). The lab and the hub
+    do not list it (course.UNLISTED), and they list the same files."""
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+    from tornado.web import HTTPError
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from course import UNLISTED
+    from hub import settings
+    (tmp_path / "gradebook.db").write_text("")
+    (tmp_path / "gradebook.db-journal").write_text("")
+    exists = FileContentsManager.exists
+    monkeypatch.setattr(FileContentsManager, "exists", lambda self, path: not path.endswith("-journal")
+                        and exists(self, path))  # gone after the folder was read
+    with pytest.raises(HTTPError):
+        FileContentsManager(root_dir=str(tmp_path)).get("")
+    listed = FileContentsManager(root_dir=str(tmp_path), hide_globs=UNLISTED).get("")
+    assert [entry["name"] for entry in listed["content"]] == ["gradebook.db"]
+    lab = PyFileConfigLoader("jupyter_lab_config.py", path=str(ROOT)).load_config()
+    assert lab.ContentsManager.hide_globs == UNLISTED == settings.UNLISTED
