@@ -456,9 +456,10 @@ def for_grading(source_folder, samples_folder, _cache={}):
 class Code:
     """What code run in order (`sources`) binds at its top level, read and never run: the last source
     that bound each name, and for a name a function holds, the module's names that it (or a function
-    inside it) reads. A source with a syntax error ran nothing; one that cannot be read may have bound
-    anything: UNREAD code (a cell magic: in IPython's history `run_cell_magic` with the code as a string),
-    over LARGEST_SOURCE characters. `parsed`: a dict keeping each source's reading for the next time."""
+    inside it) reads. A source is read as IPython runs it (%magic lines as calls); one with a syntax error
+    ran nothing; one that cannot be read may have bound anything: UNREAD code (a cell magic: in IPython's
+    history `run_cell_magic` with the code as a string), over LARGEST_SOURCE characters. `parsed`: a dict
+    keeping each source's reading for the next time."""
 
     def __init__(self, sources, parsed):
         self.bound, self.uses, self.unread = {}, {}, []
@@ -487,20 +488,30 @@ class Code:
         return self.bound.get(name, count) < count and all(index < count for index in self.unread)
 
 
-def _read(source):
-    """({function: the module's names it reads}, the names bound at the top level), or None if unread."""
+def _read(source, as_run=False):
+    """({function: the module's names it reads}, the names bound at the top level), or None if unread.
+    Code that is not Python is read as IPython runs it (`as_run`: it is already)."""
     if len(source) > LARGEST_SOURCE or UNREAD.search(source):
         return None
     try:
         module = symtable.symtable(source, "<cell>", "exec")
-    except (SyntaxError, ValueError):  # Python compiles a cell before running any of it
-        return {}, set()
+    except (SyntaxError, ValueError):  # Python compiles a cell before running any of it: then it ran nothing
+        return ({}, set()) if as_run else _read(_as_ipython_runs(source), as_run=True)
     except (RecursionError, MemoryError):
         return None
     functions = {table.get_name(): _names_read(table) for table in module.get_children()
                  if table.get_type() == "function" and table.get_name() != "lambda"}
     return functions, {s.get_name() for s in module.get_symbols() if s.is_assigned() or s.is_imported()} | \
         _globals_assigned(module)
+
+
+def _as_ipython_runs(source):
+    """A cell as IPython runs it (a %magic or !command is a call); as it is if IPython cannot say."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager  # 0.07 s: only for such a cell
+        return TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001 (then it did not run either)
+        return source
 
 
 def _globals_assigned(table):

@@ -156,7 +156,7 @@ class TrustedExecute(Execute, Limits):
         self.answering = False  # the kernel answers calls once the first call set it to (kernel_record)
         self.call_sockets_made, self.output_ended = None, lambda: False  # run_call's, for this notebook's kernel
         self.budget_left = float(self.call_budget)
-        self.test_index, self.transformed = 0, {}  # the test cell running (preprocess_cell); as_run's cells
+        self.test_index = 0  # the test cell running (preprocess_cell)
         run = self.mark_trailing_cells()
         with contextlib.ExitStack() as kernel:
             try:
@@ -189,26 +189,9 @@ class TrustedExecute(Execute, Limits):
         diagnosis.use(live)
 
     def sources_run(self):
-        """The code the kernel has run in this notebook: the code cells before the test cell running, as
-        IPython runs them (a %magic or !command is a call)."""
-        return [self.as_run(cell.source) for cell in self.nb.cells[:self.test_index]
+        """The code the kernel has run in this notebook: the code cells before the test cell running."""
+        return [cell.source for cell in self.nb.cells[:self.test_index]
                 if cell.cell_type == "code" and not is_test_cell(cell)]
-
-    def as_run(self, source):
-        """`source` as IPython runs it: only a cell that is not Python (a %magic, a !command) differs."""
-        if len(source) > diagnosis.LARGEST_SOURCE:
-            return source
-        if source not in self.transformed:
-            self.transformed[source] = source
-            try:
-                ast.parse(source)
-            except (SyntaxError, ValueError):
-                from IPython.core.inputtransformer2 import TransformerManager  # 0.07 s: only for such a cell
-                with contextlib.suppress(Exception):  # a cell IPython cannot transform did not run either
-                    self.transformed[source] = TransformerManager().transform_cell(source)
-            except (RecursionError, MemoryError):
-                pass  # read as it stands: it is unread then too
-        return self.transformed[source]
 
     def mark_trailing_cells(self):
         """Mark the code cells after the last graded cell NOT_RUN (unless run_trailing_cells); return
