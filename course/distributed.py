@@ -17,6 +17,7 @@ student, the submission's files and the feedback flag):
                    the coordinator has written its files, the outcome alone ("collected")
   tf:claim:KEY     the worker process grading KEY now (short TTL, renewed while it grades)
   tf:attempts:KEY  how many times a worker started grading KEY (bounded: MAX_ATTEMPTS)
+  tf:entry:KEY     the student's gradebook entry as the first attempt found it, put back if no attempt ends
   tf:worker:NAME   a worker process's heartbeat: course version, what it grades (TTL HEARTBEAT_TTL)
   tf:refused:V     {worker: why it refused a task of course version V} (its own version differs)
 
@@ -24,7 +25,9 @@ Fault tolerance: late acknowledgement with reject_on_worker_lost, prefetch 1, an
 above the longest notebook (Limits.worker_deadline): a task whose worker dies is delivered again.
 A submission is graded once: its result is stored under its content key, a second delivery finds
 the result (or the claim of the worker grading it) and does not grade again. A grader failure puts
-the task back for another attempt; after MAX_ATTEMPTS the result is the failure with its reason.
+the task back for another attempt; after MAX_ATTEMPTS the result is the failure with its reason, and
+the student's gradebook entry is put back as it was before the first attempt (as after a worker that
+passed Limits.worker_deadline, which the notebooks' budgets keep a student's code below).
 """
 import base64
 import hashlib
@@ -138,7 +141,7 @@ def task_key(version, assignment, student, files, with_feedback):
 
 class WorkerState:
     """What a worker process knows: its course, its gradebook, its Graders (one per assignment)."""
-    course = overrides = version = broker = name = None
+    course = overrides = version = broker = name = deadline = None
     graders = {}
     redis = None
     current = None  # (assignment, student, key) being graded
@@ -161,7 +164,7 @@ def worker_main(broker, course, overrides, jobs, name):
         require_sandbox()
     limits = Limits(parent=probe)
     WorkerState.course, WorkerState.overrides, WorkerState.broker = course, list(overrides), broker
-    WorkerState.version, WorkerState.name = course_version(course), name
+    WorkerState.version, WorkerState.name, WorkerState.deadline = course_version(course), name, limits.worker_deadline
     app = celery_app(broker, limits)
 
     @app.task(name=TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
@@ -234,14 +237,48 @@ def store(payload, outcome, autograded, feedback):
     result = {"key": payload["key"], "worker": process_name(), "outcome": outcome,
               "autograded": autograded, "feedback": feedback}
     WorkerState.redis.set(key("result", payload["key"]), json.dumps(result), ex=RESULT_TTL, nx=True)
-    WorkerState.redis.delete(key("claim", payload["key"]))
+    WorkerState.redis.delete(key("claim", payload["key"]), key("entry", payload["key"]))
+
+
+def keep_entry(task, entry):
+    """Keep the student's gradebook entry (course/grader.py entry_state) as the first attempt found it."""
+    kept = None if entry is None else {
+        "timestamp": entry["timestamp"] and entry["timestamp"].isoformat(),
+        "grades": [[*k, *v] for k, v in entry["grades"].items()],
+        "comments": [[*k, *v] for k, v in entry["comments"].items()]}
+    WorkerState.redis.set(key("entry", task), json.dumps(kept), ex=RESULT_TTL, nx=True)
+
+
+def put_back_entry(payload):
+    """Put the student's gradebook entry back as the first attempt found it (nothing if none began):
+    a reason if the gradebook stays locked."""
+    from datetime import datetime
+
+    from . import GraderFault
+    from .grader import restore_entry
+    from .nbgrader_setup import nbgrader_app
+    from .verdict import GRADER_FAILED
+
+    raw = WorkerState.redis.get(key("entry", payload["key"]))
+    if raw is None:
+        return []
+    kept = json.loads(raw)
+    entry = kept and {"timestamp": kept["timestamp"] and datetime.fromisoformat(kept["timestamp"]),
+                      "grades": {(nb, name): tuple(v) for nb, name, *v in kept["grades"]},
+                      "comments": {(nb, name): tuple(v) for nb, name, *v in kept["comments"]}}
+    try:
+        restore_entry(nbgrader_app(payload["assignment"], WorkerState.course, WorkerState.overrides),
+                      payload["student"], entry)
+        return []
+    except GraderFault as fault:
+        return [f"{GRADER_FAILED}: {fault}"]
 
 
 def handle(payload):
     """Grade one submission (see the module's docstring for the keys it reads and writes)."""
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from .verdict import GRADER_FAILED, TIMED_OUT
+    from .verdict import GRADER_FAILED, PAST_DEADLINE
 
     redis, task = WorkerState.redis, payload["key"]
     if payload.get("version") != WorkerState.version:
@@ -259,13 +296,15 @@ def handle(payload):
     if attempts > MAX_ATTEMPTS:
         last = redis.get(key("error", task))
         store(payload, {"student": payload["student"], "reasons": [
-            f"{GRADER_FAILED}: {MAX_ATTEMPTS}次尝试 / {MAX_ATTEMPTS} attempts" + (f": {last.decode()}" if last else "")]}, {}, {})
+            f"{GRADER_FAILED}: {MAX_ATTEMPTS}次尝试 / {MAX_ATTEMPTS} attempts" + (f": {last.decode()}" if last else ""),
+            *put_back_entry(payload)]}, {}, {})
         return
     try:
-        outcome, autograded, feedback = grade_here(payload)
+        outcome, autograded, feedback = grade_here(payload, began=lambda entry: keep_entry(task, entry))
     except SoftTimeLimitExceeded:  # Limits.worker_deadline: stuck outside a cell; a fresh grader next time
         close_graders(payload["assignment"])
-        store(payload, {"student": payload["student"], "reasons": [TIMED_OUT]}, {}, {})
+        store(payload, {"student": payload["student"], "reasons": [
+            PAST_DEADLINE.format(seconds=WorkerState.deadline), *put_back_entry(payload)]}, {}, {})
         return
     except Exception as error:  # the grader's own failure: another attempt, maybe on another worker
         why = f"{type(error).__name__}: {error}"[:500]
@@ -300,9 +339,9 @@ def grader_for(assignment):
     return WorkerState.graders[assignment][0]
 
 
-def grade_here(payload):
+def grade_here(payload, began=lambda entry: None):
     """Grade the payload's submission in this worker's course folder; return (outcome, autograded files,
-    feedback files), and leave nothing of it behind."""
+    feedback files), and leave nothing of it behind. `began`: as Grader.grade's."""
     assignment, student = payload["assignment"], payload["student"]
     grader = grader_for(assignment)
     grader.with_feedback = payload["feedback"]
@@ -311,7 +350,7 @@ def grade_here(payload):
     submitted = Path(grader.app.coursedir.format_path(grader.submitted, student, assignment))
     try:
         decode_folder(payload["files"], submitted)
-        outcome = grader.grade(student)
+        outcome = grader.grade(student, began)
         outcome.reasons[:0] = payload.get("left_out", [])  # what the coordinator's vetting left out
         autograded = encode_folder(folders["autograded_directory"]) if outcome.graded else {}
         feedback = encode_folder(folders["feedback_directory"]) if outcome.graded and payload["feedback"] else {}
@@ -379,7 +418,7 @@ class Coordinator:
                 continue
             task = task_key(self.version, self.assignment, student, files, self.with_feedback)
             if self.force:  # a new grading of the same submission
-                self.redis.delete(key("result", task), key("attempts", task), key("error", task))
+                self.redis.delete(*(key(kind, task) for kind in ("result", "attempts", "error", "entry")))
             self.pending[task] = student
             stored = self.redis.get(key("result", task))
             stored = stored and json.loads(stored)
@@ -387,7 +426,7 @@ class Coordinator:
             if stored and not failed and not (stored.get("collected") and stored["outcome"].get("graded")):
                 continue  # graded while an earlier coordinator waited (or not gradable): collected below
             if stored:  # the grader failed on it, or its graded notebooks are gone from here: grade it again
-                self.redis.delete(key("result", task), key("attempts", task), key("error", task))
+                self.redis.delete(*(key(kind, task) for kind in ("result", "attempts", "error", "entry")))
             payload = {"key": task, "version": self.version, "assignment": self.assignment, "student": student,
                        "feedback": self.with_feedback, "files": files, "left_out": left_out}
             self.celery.send_task(TASK, args=[payload], task_id=f"{task}-{time.time_ns()}", queue=QUEUE)

@@ -66,8 +66,10 @@ class Limits(Configurable):
                                ).tag(config=True)
 
     # Grading workers (course/workers.py, course/kernel_fork.py).
-    worker_deadline = Integer(15 * 60, help="seconds a worker may spend on one submission; a looping cell is "
-                              "stopped sooner by Execute.timeout").tag(config=True)
+    worker_deadline = Integer(20 * 60, help="seconds a worker may spend on one submission; then it is stopped and "
+                              "the submission is the grader's failure (not graded, its entry as it was): keep it above "
+                              "the budgets of the assignment's notebooks (cell_budget + call_budget each), which hold a "
+                              "student's code below it").tag(config=True)
     server_reply_seconds = Integer(20, help="seconds the fork server may take to answer; then it is replaced"
                                    ).tag(config=True)
     server_start_seconds = Integer(120, help="seconds the fork server may take to start (its imports)"

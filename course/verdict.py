@@ -26,6 +26,9 @@ MISSING = "缺少笔记本 / notebook missing"
 TAMPERED = "单元格被改动 / cells tampered"  # nbgrader restores changed locked cells; the rest is graded as is
 WORKER_DIED = "评分进程退出 / grading process died"
 GRADER_FAILED = "评分程序故障，未评分 / the grader failed, not graded"
+# The notebooks' budgets (Limits.cell_budget, call_budget) hold a student's code well below the deadline
+PAST_DEADLINE = (GRADER_FAILED + "：评分进程超过期限（c.Limits.worker_deadline = {seconds}秒）被终止 / the grading "
+                 "process passed its deadline (c.Limits.worker_deadline = {seconds} s) and was stopped")
 FAILED = "评分出错 / grading error"
 KEPT = "未改动，沿用已有评分（--force重新评分） / unchanged, earlier grade kept (--force regrades)"
 

@@ -38,7 +38,7 @@ from .grader import Grader, restore_entry
 from .journal import gradebook_digest, journal, read_journal, write_journal
 from .kernel_fork import EarlyServers, remove_scratch
 from .limits import Limits, cap_grader_memory
-from .verdict import GRADER_FAILED, TIMED_OUT, WORKER_DIED, Outcome
+from .verdict import GRADER_FAILED, PAST_DEADLINE, WORKER_DIED, Outcome
 
 
 GRADER_FAILED_SEE_LOG = GRADER_FAILED + "（原因见reports/{assignment}/grading.log / see reports/{assignment}/grading.log）"
@@ -121,8 +121,8 @@ class Workers:
         # fork servers launched before nbgrader was imported; none: each worker launches its own
         self.early = early or EarlyServers(app.coursedir.root, app.coursedir.assignment_id, count=0, sandboxed=False)
         self.app, self.args = app, (app, force, with_feedback, str(log_path))
-        # nbgrader's Execute already stops a looping cell (Execute.timeout); this only catches a worker
-        # stuck outside a cell, e.g. on a kernel that ignores interrupts and never dies.
+        # nbgrader's Execute already stops a looping cell (Execute.timeout), and the notebooks' budgets a
+        # slow one; this only catches a worker stuck outside a cell, e.g. on a kernel that never dies.
         self.deadline = Limits(parent=app).worker_deadline
         self.todo, self.remaining, self.workers = deque(students), len(students), {}
         self.spares = len(students) + jobs  # replacements before the grader itself is taken to be broken
@@ -320,13 +320,11 @@ class Workers:
             self.canary, self.spares = DUE, self.spares - 1
             self.spawn()
             return
-        if worker.student is not None:
+        if worker.student is not None:  # the grader's failure, stuck too: budgets stop a student's code sooner
             self.remaining -= 1
-            if worker.stuck:  # the student's: her code would not stop
-                yield Outcome(worker.student, reasons=[TIMED_OUT])
-            else:  # the grader's failure
-                yield Outcome(worker.student, reasons=[f"{WORKER_DIED} (exit {worker.process.exitcode})",
-                                                       *self.undo_attempt(worker)])
+            why = (PAST_DEADLINE.format(seconds=self.deadline) if worker.stuck
+                   else f"{WORKER_DIED} (exit {worker.process.exitcode})")
+            yield Outcome(worker.student, reasons=[why, *self.undo_attempt(worker)])
         self.take_spare()
 
     def undo_attempt(self, worker):

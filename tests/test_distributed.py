@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 from classroom import course_command, course_grade, sandbox_args, scores
 from course import ROOT, course_version
@@ -239,7 +240,7 @@ def test_a_grader_failure_is_retried_a_bounded_number_of_times_then_reported(bro
     monkeypatch.setattr(distributed.WorkerState, "version", "v1")
     monkeypatch.setattr(distributed.WorkerState, "name", "unit")
 
-    def broken(payload):
+    def broken(payload, began):
         raise OSError("disk full")
     monkeypatch.setattr(distributed, "grade_here", broken)
     payload = {"key": f"unit-{secrets.token_hex(4)}", "version": "v1", "assignment": ASSIGNMENT,
@@ -258,6 +259,59 @@ def test_a_grader_failure_is_retried_a_bounded_number_of_times_then_reported(bro
     with pytest.raises(distributed.Retry, match="another course version"):  # and another course version
         distributed.handle({**payload, "key": "unit-other", "version": "v2"})
     assert REFUSED in client.hget(key("refused", "v2"), "unit").decode()
+
+
+@pytest.mark.parametrize("failure", ["past the deadline", "every attempt failed"])
+def test_a_submission_the_grader_failed_keeps_its_earlier_entry(broker, built_course, tmp_path, monkeypatch, failure):
+    """`handle` against the real Redis and a real gradebook, with a grading step that saves zeros (as
+    nbgrader saves a notebook's grades before the next one fails) and then fails: past Limits.worker_deadline
+    (Celery's soft time limit: the grader's failure, the notebooks' budgets stop a student's code sooner),
+    or raising each of MAX_ATTEMPTS times. The result is the grader's failure with its reason, and the
+    student's entry is as the first attempt found it, not the attempts' zeros."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from course import distributed
+    from course.grader import entry_state
+    from course.nbgrader_setup import nbgrader_app
+    from course.sample_class import notebooks, write_submission
+    from course.verdict import GRADER_FAILED, PAST_DEADLINE
+
+    course = built_course(tmp_path / "course", [ASSIGNMENT])
+    write_submission(course, "ada", ASSIGNMENT, notebooks(ASSIGNMENT))
+    graded = course_grade(course, ASSIGNMENT, "--no-feedback")
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    before = scores(course, ASSIGNMENT)
+    assert before["ada"] and all(score == most for score, most in before["ada"].values()), before
+    client = redis_client(broker)
+    for name, value in {"redis": client, "version": "v1", "name": "unit", "course": course, "overrides": [],
+                        "deadline": 7}.items():
+        monkeypatch.setattr(distributed.WorkerState, name, value)
+
+    def failing(payload, began):
+        app = nbgrader_app(ASSIGNMENT, course)
+        began(entry_state(app, "ada"))
+        with Gradebook(app.coursedir.db_url) as gb:
+            for notebook in gb.find_submission(ASSIGNMENT, "ada").notebooks:
+                for grade in notebook.grades:
+                    grade.auto_score = 0.0
+            gb.db.commit()
+        assert all(score == 0 for score, _ in scores(course, ASSIGNMENT)["ada"].values())
+        raise SoftTimeLimitExceeded() if failure == "past the deadline" else OSError("disk full")
+    monkeypatch.setattr(distributed, "grade_here", failing)
+    payload = {"key": f"unit-{secrets.token_hex(4)}", "version": "v1", "assignment": ASSIGNMENT,
+               "student": "ada", "feedback": False, "files": {}}
+    if failure == "every attempt failed":
+        for _ in range(MAX_ATTEMPTS):
+            with pytest.raises(distributed.Retry, match="disk full"):
+                distributed.handle(payload)
+        assert client.exists(key("entry", payload["key"]))
+    distributed.handle(payload)
+    result = json.loads(client.get(key("result", payload["key"])))
+    assert result["outcome"]["reasons"] == (
+        [PAST_DEADLINE.format(seconds=7)] if failure == "past the deadline" else
+        [f"{GRADER_FAILED}: {MAX_ATTEMPTS}次尝试 / {MAX_ATTEMPTS} attempts: OSError: disk full"])
+    assert scores(course, ASSIGNMENT) == before
+    assert not client.exists(key("entry", payload["key"])) and not client.exists(key("claim", payload["key"]))
 
 
 def test_the_coordinator_sends_only_what_vetting_keeps(tmp_path):

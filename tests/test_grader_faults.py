@@ -24,7 +24,7 @@ from course.kernel_fork import ForkServer
 from course.nbgrader_setup import nbgrader
 from course.sample_class import notebooks, write_submission
 from course.sandbox import SandboxedKernelManager, _cgroup_parents, make_cgroups, remove_cgroups
-from course.verdict import GRADER_FAILED, KEPT, KERNEL_DIED, WORKER_DIED
+from course.verdict import GRADER_FAILED, KEPT, KERNEL_DIED, PAST_DEADLINE, WORKER_DIED, Outcome, grader_failed
 
 pytestmark = pytest.mark.xdist_group("faults")
 ASSIGNMENT = "02_sigmoid"
@@ -693,6 +693,36 @@ def test_an_attempt_the_grader_failed_leaves_the_entry_as_it_was(tmp_path):
     restore_entry(app, "old", entry)
     restore_entry(app, "new", None)
     assert scores(course, ASSIGNMENT) == {"old": before["old"]}
+
+
+def test_a_grading_process_past_its_deadline_is_the_graders_failure_and_keeps_the_earlier_grade(tmp_path):
+    """A grading process past Limits.worker_deadline is stopped, and that is the grader's failure: the
+    notebooks' budgets hold a student's code below the deadline (README's limits), so only a grader that
+    hangs reaches it. Here the deadline is set below an answer that sleeps, which stands in for such a
+    grader, in the second notebook of 04, after nbgrader saved the first one's new grades (all 0: its
+    answers are the release's). The note says the grader failed and names the deadline, and the student's
+    earlier grade comes back whole, not mixed with the attempt's zeros."""
+    assignment = "04_attention"
+    course = class_copy(tmp_path / "course", assignment, {"s0": notebooks(assignment)})
+    first = subprocess.run(course_command(course, "grade", assignment, "--no-feedback", *sandbox_args()),
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = scores(course, assignment)
+    assert all(score == most for score, most in before["s0"].values()), before
+    with open(course / "nbgrader_config.py", "a") as f:  # the sleep ends the notebook's cell budget sooner
+        f.write("\nc.Limits.worker_deadline = 30\nc.Execute.timeout = 3600\n")
+    blank, sleeping = notebooks(assignment, "release")["04a_shapes.ipynb"], notebooks(assignment)["04b_attention.ipynb"]
+    next(c for c in sleeping.cells if c.metadata.get("nbgrader", {}).get("solution")).source += \
+        "\nimport time\ntime.sleep(3600)"
+    write_submission(course, "s0", assignment, {"04a_shapes.ipynb": blank, "04b_attention.ipynb": sleeping})
+    run = subprocess.run(course_command(course, "grade", assignment, "--force", "--no-feedback", *sandbox_args()),
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    [outcome] = json.loads((course / "reports" / assignment / "summary.json").read_text())["submissions"]
+    assert outcome["score"] is None and outcome["reasons"] == [PAST_DEADLINE.format(seconds=30)], outcome
+    assert grader_failed(Outcome(**outcome))
+    assert scores(course, assignment) == before
+    assert not (course / "autograded" / "s0" / assignment).exists()  # nbgrader would take it as graded
 
 
 def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
