@@ -40,6 +40,9 @@ PASSED_ON = ("values", "warnings", "modified")
 INHERITED = {"error": ("error", "values", "type"), "values": ("error", "values", "modified"),
              "warnings": ("warnings",), "modified": ("modified",)}
 LARGEST_SOURCE = 100_000  # characters of a cell read for the functions it defines (a larger one: unread)
+# IPython's transform of a cell that is not Python takes time in its size times its magics (0.8 s for 10,000
+# characters with 50 %-lines): only the first cells of a notebook, small ones with few magics, are read that way
+TRANSFORMED_SOURCE, MOST_TRANSFORMED, MOST_MAGICS = 10_000, 20, 5
 # Code that may bind names no reading sees: a cell magic or a line magic (their code is a string: %time
 # runs it in the notebook's namespace, %run a file) but those that bind nothing, a star import
 UNREAD = re.compile(r"run_cell_magic|run_line_magic\(\s*['\"](?!(?:timeit|matplotlib|precision|config|who|whos|pwd)"
@@ -458,14 +461,23 @@ class Code:
     that bound each name, and for a name a function holds, the module's names that it (or a function
     inside it) reads. A source is read as IPython runs it (%magic lines as calls); one with a syntax error
     ran nothing; one that cannot be read may have bound anything: UNREAD code (a cell magic: in IPython's
-    history `run_cell_magic` with the code as a string), over LARGEST_SOURCE characters. `parsed`: a dict
-    keeping each source's reading for the next time."""
+    history `run_cell_magic` with the code as a string), over LARGEST_SOURCE characters, or not Python and
+    over TRANSFORMED_SOURCE, with over MOST_MAGICS magics, or past the first MOST_TRANSFORMED such cells. `parsed`: a dict keeping each
+    source's reading for the next time (and under the key TRANSFORMS, how many were read through IPython)."""
 
     def __init__(self, sources, parsed):
         self.bound, self.uses, self.unread = {}, {}, []
         for index, source in enumerate(sources):
             if source not in parsed:
                 parsed[source] = _read(source)
+                if parsed[source] is NOT_PYTHON:  # read as IPython runs it, within bounds
+                    transformed = parsed.get(TRANSFORMS, 0)
+                    if len(source) > TRANSFORMED_SOURCE or transformed >= MOST_TRANSFORMED:
+                        parsed[source] = None
+                    else:
+                        parsed[TRANSFORMS] = transformed + 1
+                        as_run = _as_ipython_runs(source)
+                        parsed[source] = None if as_run is None else _read(as_run, as_run=True)
             if parsed[source] is None:
                 self.unread.append(index)
                 continue
@@ -488,15 +500,19 @@ class Code:
         return self.bound.get(name, count) < count and all(index < count for index in self.unread)
 
 
+TRANSFORMS = ("transformed",)  # Code's count in `parsed` (a key no source can be)
+NOT_PYTHON = "not Python"
+
+
 def _read(source, as_run=False):
-    """({function: the module's names it reads}, the names bound at the top level), or None if unread.
-    Code that is not Python is read as IPython runs it (`as_run`: it is already)."""
+    """({function: the module's names it reads}, the names bound at the top level), None if unread, or
+    NOT_PYTHON for code that is not Python (to be read as IPython runs it; `as_run`: it is already)."""
     if len(source) > LARGEST_SOURCE or UNREAD.search(source):
         return None
     try:
         module = symtable.symtable(source, "<cell>", "exec")
     except (SyntaxError, ValueError):  # Python compiles a cell before running any of it: then it ran nothing
-        return ({}, set()) if as_run else _read(_as_ipython_runs(source), as_run=True)
+        return ({}, set()) if as_run else NOT_PYTHON
     except (RecursionError, MemoryError):
         return None
     functions = {table.get_name(): _names_read(table) for table in module.get_children()
@@ -506,11 +522,22 @@ def _read(source, as_run=False):
 
 
 def _as_ipython_runs(source):
-    """A cell as IPython runs it (a %magic or !command is a call); as it is if IPython cannot say."""
+    """A cell as IPython runs it (a %magic or !command is a call); as it is if IPython cannot say (then it
+    did not run either); None if it has over MOST_MAGICS magics (each is one more pass over the cell)."""
+    from IPython.core.inputtransformer2 import TransformerManager  # 0.07 s: only for such a cell
+
+    class Bounded(TransformerManager):
+        def do_token_transforms(self, lines):  # IPython's, with MOST_MAGICS passes instead of 500
+            for _ in range(MOST_MAGICS + 1):
+                changed, lines = self.do_one_token_transform(lines)
+                if not changed:
+                    return lines
+            raise OverflowError
     try:
-        from IPython.core.inputtransformer2 import TransformerManager  # 0.07 s: only for such a cell
-        return TransformerManager().transform_cell(source)
-    except Exception:  # noqa: BLE001 (then it did not run either)
+        return Bounded().transform_cell(source)
+    except OverflowError:
+        return None
+    except Exception:  # noqa: BLE001
         return source
 
 

@@ -18,6 +18,7 @@ student, the submission's files and the feedback flag):
   tf:claim:KEY     the worker process grading KEY now (short TTL, renewed while it grades)
   tf:attempts:KEY  how many times a worker started grading KEY (bounded: MAX_ATTEMPTS)
   tf:entry:KEY     the student's gradebook entry as the first attempt found it, put back if no attempt ends
+  tf:deadline:KEY  an attempt passed Limits.worker_deadline and ended its process: the next delivery says so
   tf:worker:NAME   a worker process's heartbeat: course version, what it grades (TTL HEARTBEAT_TTL)
   tf:refused:V     {worker: why it refused a task of course version V} (its own version differs)
 
@@ -26,8 +27,9 @@ above the longest notebook (Limits.worker_deadline): a task whose worker dies is
 A submission is graded once: its result is stored under its content key, a second delivery finds
 the result (or the claim of the worker grading it) and does not grade again. A grader failure puts
 the task back for another attempt; after MAX_ATTEMPTS the result is the failure with its reason, and
-the student's gradebook entry is put back as it was before the first attempt (as after a worker that
-passed Limits.worker_deadline, which the notebooks' budgets keep a student's code below).
+the student's gradebook entry is put back as it was before the first attempt. So is it after an attempt
+that passed Limits.worker_deadline: a timer ends that process (an exception raised in it, as Celery's
+soft time limit is, could be caught by the grading it interrupts), and the next delivery stores the failure.
 """
 import base64
 import hashlib
@@ -85,7 +87,7 @@ def celery_app(broker, limits):
         broker_connection_retry_on_startup=True, worker_hijack_root_logger=False,
         broker_transport_options={"visibility_timeout": timeout, "unacked_restore_interval": max(1, timeout // 10),
                                   "unacked_restore_throttle": 1},
-        task_soft_time_limit=limits.worker_deadline, task_time_limit=limits.worker_deadline + 60)
+        task_time_limit=limits.worker_deadline + 60)  # the process ends itself at the deadline (`handle`)
     return app
 
 
@@ -237,47 +239,48 @@ def store(payload, outcome, autograded, feedback):
     result = {"key": payload["key"], "worker": process_name(), "outcome": outcome,
               "autograded": autograded, "feedback": feedback}
     WorkerState.redis.set(key("result", payload["key"]), json.dumps(result), ex=RESULT_TTL, nx=True)
-    WorkerState.redis.delete(key("claim", payload["key"]), key("entry", payload["key"]))
+    WorkerState.redis.delete(*(key(kind, payload["key"]) for kind in ("claim", "entry", "deadline")))
 
 
 def keep_entry(task, entry):
     """Keep the student's gradebook entry (course/grader.py entry_state) as the first attempt found it."""
-    kept = None if entry is None else {
-        "timestamp": entry["timestamp"] and entry["timestamp"].isoformat(),
-        "grades": [[*k, *v] for k, v in entry["grades"].items()],
-        "comments": [[*k, *v] for k, v in entry["comments"].items()]}
-    WorkerState.redis.set(key("entry", task), json.dumps(kept), ex=RESULT_TTL, nx=True)
+    from .grader import entry_json
+
+    WorkerState.redis.set(key("entry", task), json.dumps(entry_json(entry)), ex=RESULT_TTL, nx=True)
 
 
 def put_back_entry(payload):
     """Put the student's gradebook entry back as the first attempt found it (nothing if none began):
     a reason if the gradebook stays locked."""
-    from datetime import datetime
-
     from . import GraderFault
-    from .grader import restore_entry
+    from .grader import entry_from_json, restore_entry
     from .nbgrader_setup import nbgrader_app
     from .verdict import GRADER_FAILED
 
     raw = WorkerState.redis.get(key("entry", payload["key"]))
     if raw is None:
         return []
-    kept = json.loads(raw)
-    entry = kept and {"timestamp": kept["timestamp"] and datetime.fromisoformat(kept["timestamp"]),
-                      "grades": {(nb, name): tuple(v) for nb, name, *v in kept["grades"]},
-                      "comments": {(nb, name): tuple(v) for nb, name, *v in kept["comments"]}}
     try:
         restore_entry(nbgrader_app(payload["assignment"], WorkerState.course, WorkerState.overrides),
-                      payload["student"], entry)
+                      payload["student"], entry_from_json(json.loads(raw)))
         return []
     except GraderFault as fault:
         return [f"{GRADER_FAILED}: {fault}"]
+    except Exception as error:  # the result is stored all the same: a task that raises here would come back forever
+        return [f"{GRADER_FAILED}: 成绩册中的记录未能恢复 / the gradebook entry was not put back: "
+                f"{type(error).__name__}: {error}"[:500]]
+
+
+def end_past_deadline(task):
+    """Limits.worker_deadline has passed: leave word for the next delivery, and end this process."""
+    try:
+        WorkerState.redis.set(key("deadline", task), "1", ex=RESULT_TTL)
+    finally:
+        os._exit(70)
 
 
 def handle(payload):
     """Grade one submission (see the module's docstring for the keys it reads and writes)."""
-    from celery.exceptions import SoftTimeLimitExceeded
-
     from .verdict import GRADER_FAILED, PAST_DEADLINE
 
     redis, task = WorkerState.redis, payload["key"]
@@ -291,6 +294,10 @@ def handle(payload):
     if not redis.set(key("claim", task), process_name(), nx=True, ex=CLAIM_TTL):
         raise Retry("another worker is grading it / 另一评分机正在评分", pause=3.0)
     WorkerState.current = (payload["assignment"], payload["student"], task)
+    if redis.exists(key("deadline", task)):  # the last attempt passed the deadline
+        store(payload, {"student": payload["student"], "reasons": [
+            PAST_DEADLINE.format(seconds=WorkerState.deadline), *put_back_entry(payload)]}, {}, {})
+        return
     attempts = redis.incr(key("attempts", task))
     redis.expire(key("attempts", task), RESULT_TTL)
     if attempts > MAX_ATTEMPTS:
@@ -299,19 +306,19 @@ def handle(payload):
             f"{GRADER_FAILED}: {MAX_ATTEMPTS}次尝试 / {MAX_ATTEMPTS} attempts" + (f": {last.decode()}" if last else ""),
             *put_back_entry(payload)]}, {}, {})
         return
+    deadline = threading.Timer(WorkerState.deadline, end_past_deadline, args=(task,))
+    deadline.daemon = True
+    deadline.start()
     try:
         outcome, autograded, feedback = grade_here(payload, began=lambda entry: keep_entry(task, entry))
-    except SoftTimeLimitExceeded:  # Limits.worker_deadline: stuck outside a cell; a fresh grader next time
-        close_graders(payload["assignment"])
-        store(payload, {"student": payload["student"], "reasons": [
-            PAST_DEADLINE.format(seconds=WorkerState.deadline), *put_back_entry(payload)]}, {}, {})
-        return
     except Exception as error:  # the grader's own failure: another attempt, maybe on another worker
         why = f"{type(error).__name__}: {error}"[:500]
         print(f"{payload['student']}: {GRADER_FAILED}: {why}", flush=True)
         redis.set(key("error", task), why, ex=RESULT_TTL)
         redis.delete(key("claim", task))
         raise Retry(why, pause=1.0)
+    finally:
+        deadline.cancel()
     store(payload, outcome, autograded, feedback)
 
 
@@ -418,7 +425,7 @@ class Coordinator:
                 continue
             task = task_key(self.version, self.assignment, student, files, self.with_feedback)
             if self.force:  # a new grading of the same submission
-                self.redis.delete(*(key(kind, task) for kind in ("result", "attempts", "error", "entry")))
+                self.redis.delete(*(key(kind, task) for kind in ("result", "attempts", "error", "entry", "deadline")))
             self.pending[task] = student
             stored = self.redis.get(key("result", task))
             stored = stored and json.loads(stored)
@@ -426,7 +433,7 @@ class Coordinator:
             if stored and not failed and not (stored.get("collected") and stored["outcome"].get("graded")):
                 continue  # graded while an earlier coordinator waited (or not gradable): collected below
             if stored:  # the grader failed on it, or its graded notebooks are gone from here: grade it again
-                self.redis.delete(*(key(kind, task) for kind in ("result", "attempts", "error", "entry")))
+                self.redis.delete(*(key(kind, task) for kind in ("result", "attempts", "error", "entry", "deadline")))
             payload = {"key": task, "version": self.version, "assignment": self.assignment, "student": student,
                        "feedback": self.with_feedback, "files": files, "left_out": left_out}
             self.celery.send_task(TASK, args=[payload], task_id=f"{task}-{time.time_ns()}", queue=QUEUE)

@@ -18,6 +18,7 @@ import gc
 import logging
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -135,6 +136,20 @@ def entry_state(app, student):
                              for nb in submission.notebooks for c in nb.comments}}
 
 
+def entry_json(entry):
+    """entry_state's entry as plain JSON data (for a file or Redis); entry_from_json reads it back."""
+    return None if entry is None else {
+        "timestamp": entry["timestamp"] and entry["timestamp"].isoformat(),
+        "grades": [[*k, *v] for k, v in entry["grades"].items()],
+        "comments": [[*k, *v] for k, v in entry["comments"].items()]}
+
+
+def entry_from_json(kept):
+    return kept and {"timestamp": kept["timestamp"] and datetime.fromisoformat(kept["timestamp"]),
+                     "grades": {(nb, name): tuple(v) for nb, name, *v in kept["grades"]},
+                     "comments": {(nb, name): tuple(v) for nb, name, *v in kept["comments"]}}
+
+
 def restore_entry(app, student, entry, forget_student=False):
     """Put the student's gradebook entry back as entry_state found it before an attempt the grader failed:
     removed if there was none (it would count as a zero), else its earlier grades and comments (nbgrader
@@ -223,7 +238,9 @@ class Grader:
                 print(f"== {shown(student)} ==\n{self.records.text()}", file=sys.stderr, flush=True)
                 restore_entry(self.app, student, entry)
                 raise self.execute.state.fault
-            if "database is locked" not in self.records.text():
+            # A lock fails the conversion; a kernel can put the words in the log itself (an IOPub message
+            # of that type, which nbclient logs), but not make nbgrader fail
+            if converted or "database is locked" not in self.records.text():
                 break
             time.sleep(1 + attempt)
         log = self.records.text()

@@ -17,7 +17,7 @@ from nbgrader.plugins import ExportPlugin
 
 from . import grade_id
 from .diagnosis import MARK, catalogue
-from .journal import gradebook_digest, journal, read_journal, unproven_students
+from .journal import gradebook_digest, journal, read_inflight, read_journal, unproven_students
 from .preprocessors import is_test_cell
 from .nbgrader_setup import nbgrader_app
 from .table import table
@@ -116,14 +116,15 @@ def grade_rows(gb, assignment, students, coursedir):
     """nbgrader export's rows of one assignment, one per student, formula-like text made inert. A student
     without a submission in the gradebook scores 0, as in nbgrader's, unless a notebook of theirs awaits
     a grade (`awaiting_grade`; e.g. the grader failed on it): no score yet is a blank, not a zero. So is
-    the grade of a student graded by a run killed before it showed its set-up works (course/journal.py)."""
+    the grade of a student graded by a run killed before it showed its set-up works, or while it graded her
+    (course/journal.py)."""
     unproven = unproven_students(coursedir, assignment.name)
     if unproven:
-        print(f"注意：作业{assignment.name}中{'、'.join(sorted(unproven))}的评分是在确认评分环境可用之前做的，"
-              f"这里留空；运行python -m course grade {assignment.name}撤销并重新评分\n"
-              f"note: in {assignment.name}, {', '.join(sorted(unproven))} were graded before the set-up was shown "
-              f"to work, so their grades are left blank here: run python -m course grade {assignment.name}, which undoes "
-              "and regrades them", file=sys.stderr)
+        print(f"注意：作业{assignment.name}中{'、'.join(sorted(unproven))}的评分来自一次被中止的运行（在确认评分环境可用之前，"
+              f"或者正在评分时），这里留空；运行python -m course grade {assignment.name}撤销并重新评分\n"
+              f"note: in {assignment.name}, {', '.join(sorted(unproven))} were graded by a run that was killed (before "
+              f"the set-up was shown to work, or while it graded them), so their grades are left blank here: run "
+              f"python -m course grade {assignment.name}, which undoes and regrades them", file=sys.stderr)
     for student in students:
         try:
             submission = None if student.id in unproven else gb.find_submission(assignment.name, student.id)
@@ -284,16 +285,23 @@ def main(assignment, course=".", db_url=None):
     app = nbgrader_app(assignment, course, [f"--CourseDirectory.db_url={db_url}"] if db_url else [])
     path = write_report(app.coursedir.db_url, app.coursedir.course_id, course, assignment)
     print(f"报告 / report: {path}")
+    here = gradebook_digest(app.coursedir)
+
+    def then(gradebook):
+        if gradebook == here:
+            return "下一次python -m course grade会撤销并重新评分", "the next python -m course grade undoes and regrades them"
+        # undo_unproven refuses to grade here until that gradebook's run undid them
+        return ("它们在另一个成绩册中：请用那次运行的--db再运行python -m course grade，撤销并重新评分",
+                "they are in another gradebook: run python -m course grade with that run's --db, which "
+                "undoes and regrades them")
     listed = journal(course, assignment)
     found = read_journal(listed)
-    if found is None:
-        return
-    if found[0] == gradebook_digest(app.coursedir):
-        then_zh, then_en = "下一次python -m course grade会撤销并重新评分", "the next python -m course grade undoes and regrades them"
-    else:  # undo_unproven refuses to grade here until that gradebook's run undid them
-        then_zh, then_en = ("它们在另一个成绩册中：请用那次运行的--db再运行python -m course grade，撤销并重新评分",
-                            "they are in another gradebook: run python -m course grade with that run's --db, which "
-                            "undoes and regrades them")
-    print(f"注意：{listed}列出的学生的评分是在确认评分环境可用之前做的；{then_zh}\n"
-          f"note: the students listed in {listed} were graded before the set-up was shown to work; {then_en}",
-          file=sys.stderr)
+    if found is not None:
+        then_zh, then_en = then(found[0])
+        print(f"注意：{listed}列出的学生的评分是在确认评分环境可用之前做的；{then_zh}\n"
+              f"note: the students listed in {listed} were graded before the set-up was shown to work; {then_en}",
+              file=sys.stderr)
+    for path, gradebook, student, *_ in read_inflight(course, assignment):
+        then_zh, then_en = then(gradebook)
+        print(f"注意：一次被中止的运行没有评完{student}（{path}）；{then_zh}\n"
+              f"note: a run that was killed did not finish grading {student} ({path}); {then_en}", file=sys.stderr)

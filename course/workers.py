@@ -35,7 +35,7 @@ from sqlalchemy.exc import OperationalError
 from . import CourseError, GraderFault
 from .canary import BROKEN
 from .grader import Grader, restore_entry
-from .journal import gradebook_digest, journal, read_journal, write_journal
+from .journal import gradebook_digest, inflight, journal, read_inflight, read_journal, write_inflight, write_journal
 from .kernel_fork import EarlyServers, remove_scratch
 from .limits import Limits, cap_grader_memory
 from .verdict import GRADER_FAILED, PAST_DEADLINE, WORKER_DIED, Outcome
@@ -65,10 +65,12 @@ class SetUpBroken(Exception):
         self.headline, self.problems, self.not_undone = headline, problems, not_undone
 
 
-def work(app, force, with_feedback, log_path, scratch, conn, started, others, coordinator_ends):
+def work(app, force, with_feedback, log_path, known, blank, scratch, conn, started, others, coordinator_ends):
     """A worker process: grade the students the coordinator sends (or run the canary) until it sends None.
     When the grader fails (GraderFault), the student's outcome says so and the worker retires: a fresh one
-    with a new fork server takes its place. `started`: the fork server the coordinator launched for it
+    with a new fork server takes its place. Each attempt is recorded before nbgrader begins and until it
+    ends (course/journal.py `inflight`). `known`, `blank`: the students the gradebook knew, and those with
+    nothing of the assignment (`known_and_blank`). `started`: the fork server the coordinator launched for it
     (course/kernel_fork.py EarlyServers), or None; `others`: those left for later workers;
     `coordinator_ends`: the coordinator's ends of the pipes (its own and the other workers'), inherited."""
     for end in coordinator_ends:  # held here, they would keep a pipe open after the coordinator died: no EOF
@@ -80,15 +82,22 @@ def work(app, force, with_feedback, log_path, scratch, conn, started, others, co
     os.dup2(log, 1)  # nbgrader's and the kernels' own output goes to the log, not over the progress bar
     os.dup2(log, 2)
     grader = Grader(app, force, with_feedback, scratch, started)
+    record = inflight(app.coursedir.root, app.coursedir.assignment_id, os.getpid())
+
+    def began(student, entry):
+        write_inflight(record, app.coursedir, student, student in known, student in blank, entry)
+        conn.send({"began": entry})
     try:
         for task in iter(conn.recv, None):
             if task == CANARY:
                 conn.send(grader.canary())
                 continue
             try:
-                outcome = grader.grade(task, began=lambda entry: conn.send({"began": entry}))
+                outcome = grader.grade(task, began=lambda entry: began(task, entry))
+                record.unlink(missing_ok=True)
                 conn.send({**asdict(outcome), "whole_lesson": grader.whole_lesson})
-            except GraderFault as fault:  # Grader.grade logged what nbgrader said
+            except GraderFault as fault:  # Grader.grade logged what nbgrader said, and put the entry back
+                record.unlink(missing_ok=True)
                 conn.send({**asdict(Outcome(task, reasons=[f"{GRADER_FAILED}: {' '.join(str(fault).split())}"])),
                            "retired": True})
                 break
@@ -120,7 +129,7 @@ class Workers:
         self.context, self.jobs = multiprocessing.get_context("fork"), jobs  # workers inherit the configured nbgrader
         # fork servers launched before nbgrader was imported; none: each worker launches its own
         self.early = early or EarlyServers(app.coursedir.root, app.coursedir.assignment_id, count=0, sandboxed=False)
-        self.app, self.args = app, (app, force, with_feedback, str(log_path))
+        self.app = app
         # nbgrader's Execute already stops a looping cell (Execute.timeout), and the notebooks' budgets a
         # slow one; this only catches a worker stuck outside a cell, e.g. on a kernel that never dies.
         self.deadline = Limits(parent=app).worker_deadline
@@ -129,6 +138,7 @@ class Workers:
         self.canary = DUE if students else PASSED
         self.journal = journal(app.coursedir.root, app.coursedir.assignment_id)  # undo_unproven emptied it
         self.known, self.blank = known_and_blank(app, students)
+        self.args = (app, force, with_feedback, str(log_path), self.known, self.blank)
         self.early_tries, self.held = [], []  # students begun before the set-up was shown to work; their outcomes
         self.unshown, self.noted = 0, False  # outcomes held that did not show it; whether one had a note
         try:
@@ -330,8 +340,12 @@ class Workers:
     def undo_attempt(self, worker):
         """What the unfinished attempt of a dead or stopped worker left, if nbgrader had begun: its
         student's gradebook entry as it was, and no autograded/ folder (nbgrader would skip a half-made one
-        as graded). A reason if the gradebook stays locked."""
-        return undo(self.app, worker.student, worker.entry, blank=worker.student in self.blank) if worker.began else []
+        as graded); then its record goes. A reason if the gradebook stays locked (the record stays for the
+        next run)."""
+        why = undo(self.app, worker.student, worker.entry, blank=worker.student in self.blank) if worker.began else []
+        if not why:
+            inflight(self.app.coursedir.root, self.app.coursedir.assignment_id, worker.process.pid).unlink(missing_ok=True)
+        return why
 
     def take_spare(self):
         """A new worker in place of one removed, while students are left or the canary is due."""
@@ -424,9 +438,11 @@ def holders(path):
 
 
 def undo_unproven(app):
-    """Undo the early tries an earlier run listed in the journal and could not undo (it was killed, or the
-    gradebook was locked); CourseError if the journal is of another gradebook, or this one stays locked
-    (the journal stays for the next run). Call with the run lock held."""
+    """Undo the attempts an earlier run began and did not end, and the early tries it listed in the
+    journal and could not undo (it was killed, or the gradebook was locked); CourseError if they are of
+    another gradebook, or this one stays locked (the files stay for the next run). Call with the run lock
+    held: the workers of earlier runs have ended."""
+    undo_interrupted(app)
     path = journal(app.coursedir.root, app.coursedir.assignment_id)
     found = read_journal(path)
     if found is None:
@@ -448,6 +464,30 @@ def undo_unproven(app):
           f"An earlier run left attempts made before the set-up was shown to work (it was killed, or the gradebook "
           f"was locked): they are undone, and count only once graded again: {', '.join(s for s, _ in listed)}",
           file=sys.stderr)
+
+
+def undo_interrupted(app):
+    """Undo the attempts that workers of an earlier run began and did not end (course/journal.py `inflight`)."""
+    found = read_inflight(app.coursedir.root, app.coursedir.assignment_id)
+    undone = []
+    for path, gradebook, student, known, blank, entry in found:
+        if gradebook != gradebook_digest(app.coursedir):
+            raise CourseError(f"{path}是另一个成绩册中没有评完的评分：请用那次运行的--db再运行一次python -m course grade，先撤销它\n"
+                              f"{path} is an attempt in another gradebook that did not end: run python -m course grade "
+                              "again with that run's --db, which undoes it first.")
+        why = undo(app, student, entry, blank=blank, forget_student=not known)
+        if why:
+            raise CourseError("\n".join([
+                "更早的一次运行没有评完的评分无法撤销（成绩册被锁定），因此这次没有评分：请稍后再运行。\n"
+                "An attempt an earlier run did not end could not be undone (the gradebook is locked), so nothing "
+                "was graded: run again later.", *why]))
+        path.unlink()
+        undone.append(student)
+    if undone:
+        print(f"更早的一次运行被中止时正在评这些学生（成绩册中可能只有部分笔记本的新成绩），现已恢复原样，重新评分：{'、'.join(undone)}\n"
+              f"An earlier run was killed while it graded these students (the gradebook may have held new grades "
+              f"for some of their notebooks only): put back as they were, to be graded again: {', '.join(undone)}",
+              file=sys.stderr)
 
 
 def undo(app, student, entry, blank, forget_student=False):

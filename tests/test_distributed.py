@@ -4,6 +4,7 @@ third worker whose course differs. One run of a synthetic class of 30 students, 
 worker is SIGKILLed while it grades and the coordinator is SIGKILLed and started again; then:
 the scores equal local grading's, every submission is graded exactly once, the changed worker's
 refusals are reported, and the restarted coordinator regraded nothing."""
+import contextlib
 import json
 import os
 import secrets
@@ -264,11 +265,12 @@ def test_a_grader_failure_is_retried_a_bounded_number_of_times_then_reported(bro
 @pytest.mark.parametrize("failure", ["past the deadline", "every attempt failed"])
 def test_a_submission_the_grader_failed_keeps_its_earlier_entry(broker, built_course, tmp_path, monkeypatch, failure):
     """`handle` against the real Redis and a real gradebook, with a grading step that saves zeros (as
-    nbgrader saves a notebook's grades before the next one fails) and then fails: past Limits.worker_deadline
-    (Celery's soft time limit: the grader's failure, the notebooks' budgets stop a student's code sooner),
-    or raising each of MAX_ATTEMPTS times. The result is the grader's failure with its reason, and the
+    nbgrader saves a notebook's grades before the next one fails) and then fails: it hangs past
+    Limits.worker_deadline (here 2 s; the grader's failure: the notebooks' budgets stop a student's code
+    sooner), which ends the worker process (a forked one here) and leaves word for the next delivery; or
+    it raises, each of MAX_ATTEMPTS times. The result is the grader's failure with its reason, and the
     student's entry is as the first attempt found it, not the attempts' zeros."""
-    from celery.exceptions import SoftTimeLimitExceeded
+    import multiprocessing
 
     from course import distributed
     from course.grader import entry_state
@@ -284,7 +286,7 @@ def test_a_submission_the_grader_failed_keeps_its_earlier_entry(broker, built_co
     assert before["ada"] and all(score == most for score, most in before["ada"].values()), before
     client = redis_client(broker)
     for name, value in {"redis": client, "version": "v1", "name": "unit", "course": course, "overrides": [],
-                        "deadline": 7}.items():
+                        "deadline": 2}.items():
         monkeypatch.setattr(distributed.WorkerState, name, value)
 
     def failing(payload, began):
@@ -296,7 +298,11 @@ def test_a_submission_the_grader_failed_keeps_its_earlier_entry(broker, built_co
                     grade.auto_score = 0.0
             gb.db.commit()
         assert all(score == 0 for score, _ in scores(course, ASSIGNMENT)["ada"].values())
-        raise SoftTimeLimitExceeded() if failure == "past the deadline" else OSError("disk full")
+        if failure == "past the deadline":
+            while True:  # nothing here ends it but the deadline
+                with contextlib.suppress(Exception):
+                    time.sleep(60)
+        raise OSError("disk full")
     monkeypatch.setattr(distributed, "grade_here", failing)
     payload = {"key": f"unit-{secrets.token_hex(4)}", "version": "v1", "assignment": ASSIGNMENT,
                "student": "ada", "feedback": False, "files": {}}
@@ -304,14 +310,21 @@ def test_a_submission_the_grader_failed_keeps_its_earlier_entry(broker, built_co
         for _ in range(MAX_ATTEMPTS):
             with pytest.raises(distributed.Retry, match="disk full"):
                 distributed.handle(payload)
-        assert client.exists(key("entry", payload["key"]))
+    else:
+        attempt = multiprocessing.get_context("fork").Process(target=distributed.handle, args=(payload,))
+        attempt.start()
+        attempt.join(timeout=120)
+        assert attempt.exitcode == 70 and client.exists(key("deadline", payload["key"])), attempt.exitcode
+        client.delete(key("claim", payload["key"]))  # it expires CLAIM_TTL after its process ended
+    assert client.exists(key("entry", payload["key"])) and not client.exists(key("result", payload["key"]))
+    monkeypatch.setattr(distributed, "grade_here", lambda payload, began: pytest.fail("graded again"))
     distributed.handle(payload)
     result = json.loads(client.get(key("result", payload["key"])))
     assert result["outcome"]["reasons"] == (
-        [PAST_DEADLINE.format(seconds=7)] if failure == "past the deadline" else
+        [PAST_DEADLINE.format(seconds=2)] if failure == "past the deadline" else
         [f"{GRADER_FAILED}: {MAX_ATTEMPTS}次尝试 / {MAX_ATTEMPTS} attempts: OSError: disk full"])
     assert scores(course, ASSIGNMENT) == before
-    assert not client.exists(key("entry", payload["key"])) and not client.exists(key("claim", payload["key"]))
+    assert not any(client.exists(key(kind, payload["key"])) for kind in ("entry", "claim", "deadline"))
 
 
 def test_the_coordinator_sends_only_what_vetting_keeps(tmp_path):

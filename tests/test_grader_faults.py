@@ -307,7 +307,8 @@ def test_an_early_try_the_locked_gradebook_kept_is_undone_by_the_next_run(tmp_pa
     assert "s1" in scores(course, ASSIGNMENT), "s1's entry stayed while the gradebook was locked"
     given, stderr = exported(course)
     assert given["s1"] == "" and float(given["s0"]) > 0, given
-    assert "s1 were graded before the set-up was shown to work, so their grades are left blank" in stderr, stderr
+    assert "s1 were graded by a run that was killed (before the set-up was shown to work, or while it graded them), " \
+        "so their grades are left blank" in stderr, stderr
     report = subprocess.run(course_command(course, "report", ASSIGNMENT), capture_output=True, text=True, timeout=900)
     assert report.returncode == 0 and "the next python -m course grade undoes and regrades them" in report.stderr \
         and "another gradebook" not in report.stderr, report.stderr
@@ -723,6 +724,72 @@ def test_a_grading_process_past_its_deadline_is_the_graders_failure_and_keeps_th
     assert grader_failed(Outcome(**outcome))
     assert scores(course, assignment) == before
     assert not (course / "autograded" / "s0" / assignment).exists()  # nbgrader would take it as graded
+
+
+def test_a_run_killed_outright_while_it_grades_leaves_no_half_grade(tmp_path):
+    """The whole run killed at once (`kill -9` of every process of it, as a power cut would) while a worker
+    grades 04's second notebook, once nbgrader has saved the first one's new grades: the gradebook holds a
+    mix of new and old, and nbgrader would skip the half-made autograded folder as graded. The worker's
+    record of the attempt (course/journal.py `inflight`) stays: until the next run, the export leaves her
+    grade blank; the next run puts her entry back as it was, says so, and grades her again."""
+    assignment = "04_attention"
+    course = class_copy(tmp_path / "course", assignment, {"s0": notebooks(assignment)})
+    first = subprocess.run(course_command(course, "grade", assignment, "--no-feedback", *sandbox_args()),
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = scores(course, assignment)
+    first_notebook = [c.metadata.nbgrader["grade_id"] for c in notebooks(assignment)["04a_shapes.ipynb"].cells
+                      if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata.nbgrader.get("solution")]
+    blank, sleeping = notebooks(assignment, "release")["04a_shapes.ipynb"], notebooks(assignment)["04b_attention.ipynb"]
+    next(c for c in sleeping.cells if c.metadata.get("nbgrader", {}).get("solution")).source += \
+        "\nimport time\ntime.sleep(3600)"
+    write_submission(course, "s0", assignment, {"04a_shapes.ipynb": blank, "04b_attention.ipynb": sleeping})
+
+    def mixed():
+        with contextlib.suppress(Exception):  # SQLite busy while nbgrader writes: look again
+            now = scores(course, assignment).get("s0", {})
+            return bool(now) and all(now[g][0] == 0 for g in first_notebook) and now != before
+        return False
+    with open(tmp_path / "grade.log", "w+") as log:
+        run = subprocess.Popen(course_command(course, "grade", assignment, "--force", "--jobs", "1", "--no-feedback",
+                                              *sandbox_args()), stdout=log, stderr=subprocess.STDOUT)
+        until(mixed, run)
+        family = [psutil.Process(run.pid), *psutil.Process(run.pid).children(recursive=True)]
+        assert run.poll() is None, log.seek(0) or log.read()[-3000:]
+    for process in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    run.wait()
+    psutil.wait_procs(family, timeout=60)
+    assert mixed() and list((course / "reports" / assignment).glob("inflight-*.json"))
+    given, stderr = exported(course)
+    assert given["s0"] == "" and "s0 were graded by a run that was killed" in stderr, (given, stderr)
+
+    write_submission(course, "s0", assignment, notebooks(assignment))  # no newer than the half-made folder to nbgrader
+    again = subprocess.run(course_command(course, "grade", assignment, "--no-feedback", *sandbox_args()),
+                           capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr[-3000:]
+    [outcome] = json.loads((course / "reports" / assignment / "summary.json").read_text())["submissions"]
+    assert outcome["reasons"] == [] and scores(course, assignment) == before, (outcome, scores(course, assignment))
+    assert "An earlier run was killed while it graded these students" in again.stderr and "s0" in again.stderr
+    assert not list((course / "reports" / assignment).glob("inflight-*.json"))
+
+
+def test_words_of_a_lock_in_the_log_do_not_make_a_submission_graded_again(tmp_path):
+    """The grader grades a submission again when nbgrader failed on a locked SQLite gradebook, which it
+    reads from nbgrader's log. A kernel can put those words in the log itself (nbclient logs the type of
+    an IOPub message it does not know): a submission that does so is still graded once (with --force, as
+    always with --broker, each attempt would run it again)."""
+    started = tmp_path / "started"
+    forged = ("k = get_ipython().kernel\n"
+              "k.session.send(k.iopub_socket, 'database is locked', {}, parent=k.get_parent('shell'))\n")
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": answering_with(noting_start(started) + forged)})
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--force", "--no-sandbox", "--no-feedback",
+                                        "--jobs", "1"), capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert started.read_text() == "started\n"
+    assert "unhandled iopub msg: database is locked" in (course / "reports" / ASSIGNMENT / "grading.log").read_text()
+    assert all(score == most for score, most in scores(course, ASSIGNMENT)["s0"].values())
 
 
 def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):

@@ -606,6 +606,25 @@ def test_code_that_may_bind_unseen_is_not_read():
         assert diagnosis.Code([first, later], {}).unchanged_since("sigmoid", 1), later
 
 
+def test_cells_that_are_not_python_are_read_within_bounds():
+    """IPython's transform of a cell costs its size times its magics, in the grader, outside every budget:
+    a cell with more than MOST_MAGICS magics, one over TRANSFORMED_SOURCE characters, and every such cell
+    after the first MOST_TRANSFORMED are not read (so no helper before them counts as unchanged); one
+    within them is read as IPython runs it."""
+    first, rebinds = "def sigmoid(z):\n    return z\n", "def sigmoid(z):\n    return -z\n"
+    magics = lambda n: "%who\n" * n
+    assert diagnosis.Code([first, magics(diagnosis.MOST_MAGICS) + rebinds], {}).bound["sigmoid"] == 1
+    for later in (magics(diagnosis.MOST_MAGICS + 1) + rebinds,
+                  magics(1) + "x = 1\n" * (diagnosis.TRANSFORMED_SOURCE // 6) + rebinds):
+        code = diagnosis.Code([first, later], {})
+        assert code.unread == [1] and not code.unchanged_since("sigmoid", 1), later[:40]
+    many = [magics(1) + f"x = {i}\n" for i in range(diagnosis.MOST_TRANSFORMED)]
+    parsed = {}
+    assert diagnosis.Code([first, *many], parsed).unread == [] and parsed[diagnosis.TRANSFORMS] == len(many)
+    code = diagnosis.Code([first, *many, magics(1) + "y = 1\n"], parsed)
+    assert code.unread == [len(many) + 1] and not code.unchanged_since("sigmoid", 1)
+
+
 def test_a_helpers_wrong_type_is_passed_on_to_an_error():
     """A sigmoid that returns a list fails only its type check; the derivative that multiplies its lists
     raises TypeError, and is told to fix sigmoid (not that it made the derivative's math.exp mistake)."""
