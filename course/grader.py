@@ -175,14 +175,15 @@ def restore_entry(app, student, entry, forget_student=False):
                 if submission is None:
                     return
                 submission.timestamp = entry["timestamp"]
+                # only what autograding writes: a manual grade given since (the next day, say) stays
                 for nb in submission.notebooks:
                     for g in nb.grades:
                         if (nb.name, g.name) in entry["grades"]:
-                            g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade = \
-                                entry["grades"][nb.name, g.name]
+                            auto_score, _, _, needs_manual_grade = entry["grades"][nb.name, g.name]
+                            g.auto_score, g.needs_manual_grade = auto_score, needs_manual_grade
                     for c in nb.comments:
                         if (nb.name, c.name) in entry["comments"]:
-                            c.auto_comment, c.manual_comment = entry["comments"][nb.name, c.name]
+                            c.auto_comment = entry["comments"][nb.name, c.name][0]
                 gb.db.commit()
                 return
         except (OperationalError, InvalidEntry):  # formgrader can hold the SQLite gradebook for a moment
@@ -236,11 +237,13 @@ class Grader:
             converted = self.autograde(student)
             if self.execute.state.fault is not None:
                 print(f"== {shown(student)} ==\n{self.records.text()}", file=sys.stderr, flush=True)
-                restore_entry(self.app, student, entry)
+                restore_entry(self.app, student, entry)  # GraderFault if locked: the worker keeps its record
+                self.execute.state.fault.entry_restored = True
                 raise self.execute.state.fault
-            # A lock fails the conversion; a kernel can put the words in the log itself (an IOPub message
-            # of that type, which nbclient logs), but not make nbgrader fail
-            if converted or "database is locked" not in self.records.text():
+            # A lock fails the conversion, and nbgrader logs it; a kernel can put the words in the log too, as
+            # the type of an IOPub message, which nbclient logs as unhandled
+            if converted or not any("database is locked" in line for line in self.records.lines
+                                    if not line.startswith("unhandled iopub msg")):
                 break
             time.sleep(1 + attempt)
         log = self.records.text()

@@ -70,6 +70,8 @@ def read_inflight(root, assignment):
             kept = json.loads(path.read_text())
             found.append((path, kept["gradebook"], kept["student"], kept["known"], kept["blank"],
                           entry_from_json(kept["entry"])))
+        except FileNotFoundError:  # the attempt of a run going on has just ended
+            continue
         except (ValueError, TypeError, KeyError) as error:
             raise CourseError(f"无法读取{path}（{error}）：请检查或删除它 / cannot read {path} "
                               f"({error}): check or remove it") from None

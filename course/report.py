@@ -116,15 +116,16 @@ def grade_rows(gb, assignment, students, coursedir):
     """nbgrader export's rows of one assignment, one per student, formula-like text made inert. A student
     without a submission in the gradebook scores 0, as in nbgrader's, unless a notebook of theirs awaits
     a grade (`awaiting_grade`; e.g. the grader failed on it): no score yet is a blank, not a zero. So is
-    the grade of a student graded by a run killed before it showed its set-up works, or while it graded her
-    (course/journal.py)."""
+    the grade of a student graded before a run showed its set-up works, or whose grading a run did not
+    finish (course/journal.py)."""
     unproven = unproven_students(coursedir, assignment.name)
     if unproven:
-        print(f"注意：作业{assignment.name}中{'、'.join(sorted(unproven))}的评分来自一次被中止的运行（在确认评分环境可用之前，"
-              f"或者正在评分时），这里留空；运行python -m course grade {assignment.name}撤销并重新评分\n"
-              f"note: in {assignment.name}, {', '.join(sorted(unproven))} were graded by a run that was killed (before "
-              f"the set-up was shown to work, or while it graded them), so their grades are left blank here: run "
-              f"python -m course grade {assignment.name}, which undoes and regrades them", file=sys.stderr)
+        print(f"注意：作业{assignment.name}中{'、'.join(sorted(unproven))}的评分尚未确认（是在确认评分环境可用之前评的，"
+              f"或者一次运行没有评完：它被中止了，或者还在评），这里留空；运行python -m course grade {assignment.name}撤销并重新评分\n"
+              f"note: in {assignment.name}, {', '.join(sorted(unproven))} have no confirmed grade (graded before the "
+              f"set-up was shown to work, or not finished by a run: it was killed, or is still grading), so their grades "
+              f"are left blank here: run python -m course grade {assignment.name}, which undoes and regrades them",
+              file=sys.stderr)
     for student in students:
         try:
             submission = None if student.id in unproven else gb.find_submission(assignment.name, student.id)

@@ -97,7 +97,8 @@ def work(app, force, with_feedback, log_path, known, blank, scratch, conn, start
                 record.unlink(missing_ok=True)
                 conn.send({**asdict(outcome), "whole_lesson": grader.whole_lesson})
             except GraderFault as fault:  # Grader.grade logged what nbgrader said, and put the entry back
-                record.unlink(missing_ok=True)
+                if getattr(fault, "entry_restored", False):  # else the next run does
+                    record.unlink(missing_ok=True)
                 conn.send({**asdict(Outcome(task, reasons=[f"{GRADER_FAILED}: {' '.join(str(fault).split())}"])),
                            "retired": True})
                 break
@@ -288,7 +289,9 @@ class Workers:
             if worker.student not in (None, CANARY):
                 kill_tree(worker.process.pid)
                 end(worker.process)
-                worker.student = None  # undone below; close() need not
+                worker.student = None  # undone below (or listed in the journal); close() need not
+                inflight(self.app.coursedir.root, self.app.coursedir.assignment_id, worker.process.pid).unlink(
+                    missing_ok=True)
         raise SetUpBroken(headline.format(assignment=self.app.coursedir.assignment_id), problems,
                           self.undo_early_tries())
 
@@ -438,56 +441,43 @@ def holders(path):
 
 
 def undo_unproven(app):
-    """Undo the attempts an earlier run began and did not end, and the early tries it listed in the
-    journal and could not undo (it was killed, or the gradebook was locked); CourseError if they are of
-    another gradebook, or this one stays locked (the files stay for the next run). Call with the run lock
-    held: the workers of earlier runs have ended."""
-    undo_interrupted(app)
-    path = journal(app.coursedir.root, app.coursedir.assignment_id)
+    """Undo what an earlier run left (it was killed, or the gradebook was locked): the attempts its
+    workers began and did not end, and the early tries it listed in the journal. CourseError if they are
+    in another gradebook, or this one stays locked (the files stay for the next run). Call with the run
+    lock held: the workers of earlier runs have ended."""
+    root, assignment = app.coursedir.root, app.coursedir.assignment_id
+    for path, gradebook, student, known, blank, entry in read_inflight(root, assignment):
+        undo_left(app, path, gradebook, [(student, entry, blank, known)],
+                  ("没有评完的评分", "an attempt it did not finish"),
+                  ("它在评分途中被中止，成绩册中可能只有部分笔记本的新成绩",
+                   "it was killed while it graded it; the gradebook may have held new grades for some notebooks only"))
+    path = journal(root, assignment)
     found = read_journal(path)
-    if found is None:
-        return
-    gradebook, listed = found
+    if found is not None:
+        undo_left(app, path, found[0], [(student, None, True, known) for student, known in found[1]],
+                  ("确认评分环境可用之前的评分", "attempts made before the set-up was shown to work"),
+                  ("它被中止，或者成绩册被锁定", "it was killed, or the gradebook was locked"))
+
+
+def undo_left(app, path, gradebook, attempts, what, why):
+    """Undo the `attempts` [(student, entry, blank, known)] an earlier run left in the file `path` of
+    `gradebook`, then remove it; say so, `what` they were and `why` they were left ((Chinese, English) each)."""
     if gradebook != gradebook_digest(app.coursedir):
-        raise CourseError(f"{path}列出了另一个成绩册中确认评分环境可用之前的评分：请用那次运行的--db再运行一次python -m course grade，"
-                          f"先撤销它们\n{path} lists attempts made in another gradebook before the set-up was shown to "
-                          "work: run python -m course grade again with that run's --db, which undoes them first.")
-    not_undone = [why for student, known in listed
-                  for why in undo(app, student, None, blank=True, forget_student=not known)]
+        raise CourseError(f"{path}列出了另一个成绩册中{what[0]}：请用那次运行的--db再运行一次python -m course grade，先撤销\n"
+                          f"{path} lists {what[1]}, in another gradebook: run python -m course grade again with that "
+                          "run's --db, which undoes it first.")
+    not_undone = [reason for student, entry, blank, known in attempts
+                  for reason in undo(app, student, entry, blank=blank, forget_student=not known)]
     if not_undone:
         raise CourseError("\n".join([
-            "更早的一次运行在确认评分环境可用之前的评分无法撤销（成绩册被锁定），因此这次没有评分：请稍后再运行。\n"
-            "The attempts an earlier run made before the set-up was shown to work could not be undone (the "
-            "gradebook is locked), so nothing was graded: run again later.", *not_undone]))
+            f"更早的一次运行的{what[0]}无法撤销（成绩册被锁定），因此这次没有评分：请稍后再运行。\n"
+            f"An earlier run's {what[1]} could not be undone (the gradebook is locked), so nothing was graded: "
+            "run again later.", *not_undone]))
     path.unlink()
-    print(f"更早的一次运行留下了确认评分环境可用之前的评分（它被中止，或者成绩册被锁定），现已撤销，重新评分后才算数：{'、'.join(s for s, _ in listed)}\n"
-          f"An earlier run left attempts made before the set-up was shown to work (it was killed, or the gradebook "
-          f"was locked): they are undone, and count only once graded again: {', '.join(s for s, _ in listed)}",
+    students = [student for student, *_ in attempts]
+    print(f"更早的一次运行留下了{what[0]}（{why[0]}），现已撤销，重新评分后才算数：{'、'.join(students)}\n"
+          f"An earlier run left {what[1]} ({why[1]}): undone, to count only once graded again: {', '.join(students)}",
           file=sys.stderr)
-
-
-def undo_interrupted(app):
-    """Undo the attempts that workers of an earlier run began and did not end (course/journal.py `inflight`)."""
-    found = read_inflight(app.coursedir.root, app.coursedir.assignment_id)
-    undone = []
-    for path, gradebook, student, known, blank, entry in found:
-        if gradebook != gradebook_digest(app.coursedir):
-            raise CourseError(f"{path}是另一个成绩册中没有评完的评分：请用那次运行的--db再运行一次python -m course grade，先撤销它\n"
-                              f"{path} is an attempt in another gradebook that did not end: run python -m course grade "
-                              "again with that run's --db, which undoes it first.")
-        why = undo(app, student, entry, blank=blank, forget_student=not known)
-        if why:
-            raise CourseError("\n".join([
-                "更早的一次运行没有评完的评分无法撤销（成绩册被锁定），因此这次没有评分：请稍后再运行。\n"
-                "An attempt an earlier run did not end could not be undone (the gradebook is locked), so nothing "
-                "was graded: run again later.", *why]))
-        path.unlink()
-        undone.append(student)
-    if undone:
-        print(f"更早的一次运行被中止时正在评这些学生（成绩册中可能只有部分笔记本的新成绩），现已恢复原样，重新评分：{'、'.join(undone)}\n"
-              f"An earlier run was killed while it graded these students (the gradebook may have held new grades "
-              f"for some of their notebooks only): put back as they were, to be graded again: {', '.join(undone)}",
-              file=sys.stderr)
 
 
 def undo(app, student, entry, blank, forget_student=False):

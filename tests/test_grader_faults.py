@@ -265,7 +265,7 @@ def test_students_graded_while_the_canary_runs_are_undone_unless_it_passes(tmp_p
     if ending in ("fails", "killed"):
         assert "The grader's own set-up is broken" in stderr and "sigmoid" in stderr, stderr[-2000:]
     if ending == "killed":
-        assert "they are undone, and count only once graded again: s1" in stderr, stderr[-2000:]
+        assert "undone, to count only once graded again: s1" in stderr, stderr[-2000:]
     assert saw.exists(), "no student was graded while the canary ran"
     assert gradebook_dump(course) == before, "the gradebook was changed"
     assert kept() == graded, "s1's files stayed, or s0's or the reports changed"
@@ -307,8 +307,8 @@ def test_an_early_try_the_locked_gradebook_kept_is_undone_by_the_next_run(tmp_pa
     assert "s1" in scores(course, ASSIGNMENT), "s1's entry stayed while the gradebook was locked"
     given, stderr = exported(course)
     assert given["s1"] == "" and float(given["s0"]) > 0, given
-    assert "s1 were graded by a run that was killed (before the set-up was shown to work, or while it graded them), " \
-        "so their grades are left blank" in stderr, stderr
+    assert "s1 have no confirmed grade (graded before the set-up was shown to work, or not finished by a run" in stderr \
+        and "so their grades are left blank" in stderr, stderr
     report = subprocess.run(course_command(course, "report", ASSIGNMENT), capture_output=True, text=True, timeout=900)
     assert report.returncode == 0 and "the next python -m course grade undoes and regrades them" in report.stderr \
         and "another gradebook" not in report.stderr, report.stderr
@@ -541,7 +541,7 @@ def test_a_journal_of_another_gradebook_is_not_undone_here(tmp_path):
     before = gradebook_dump(course)
     run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
                          capture_output=True, text=True, timeout=900)
-    assert run.returncode != 0 and "lists attempts made in another gradebook" in run.stderr \
+    assert run.returncode != 0 and "lists attempts made before the set-up was shown to work, in another gradebook" in run.stderr \
         and "run python -m course grade again with that run's --db" in run.stderr, run.stderr[-2000:]
     assert gradebook_dump(course) == before and journal.exists()
     report = subprocess.run(course_command(course, "report", ASSIGNMENT), capture_output=True, text=True, timeout=900)
@@ -689,11 +689,30 @@ def test_an_attempt_the_grader_failed_leaves_the_entry_as_it_was(tmp_path):
         for notebook in gb.find_submission(ASSIGNMENT, "old").notebooks:
             for grade in notebook.grades:
                 grade.auto_score = 0.0
+        manual = notebook.grades[0]  # and an instructor's grade given after the attempt began (it stays)
+        manual.manual_score, manual_name = 0.5, manual.name
         gb.db.commit()
     assert scores(course, ASSIGNMENT)["old"] != before["old"]
     restore_entry(app, "old", entry)
     restore_entry(app, "new", None)
-    assert scores(course, ASSIGNMENT) == {"old": before["old"]}
+    assert scores(course, ASSIGNMENT) == {"old": {**before["old"], manual_name: (0.5, before["old"][manual_name][1])}}
+
+
+def graded_then_sleeping(tmp_path):
+    """A course copy of 04 where s0, graded with full marks (returned: `scores`), then submitted 04a blank
+    and a 04b answer that sleeps: graded again, nbgrader saves 04a's new grades (all 0), then waits in 04b."""
+    course = class_copy(tmp_path / "course", "04_attention", {"s0": notebooks("04_attention")})
+    first = subprocess.run(course_command(course, "grade", "04_attention", "--no-feedback", *sandbox_args()),
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = scores(course, "04_attention")
+    assert all(score == most for score, most in before["s0"].values()), before
+    blank, sleeping = (notebooks("04_attention", "release")["04a_shapes.ipynb"],
+                       notebooks("04_attention")["04b_attention.ipynb"])
+    next(c for c in sleeping.cells if c.metadata.get("nbgrader", {}).get("solution")).source += \
+        "\nimport time\ntime.sleep(3600)"
+    write_submission(course, "s0", "04_attention", {"04a_shapes.ipynb": blank, "04b_attention.ipynb": sleeping})
+    return course, before
 
 
 def test_a_grading_process_past_its_deadline_is_the_graders_failure_and_keeps_the_earlier_grade(tmp_path):
@@ -704,18 +723,9 @@ def test_a_grading_process_past_its_deadline_is_the_graders_failure_and_keeps_th
     answers are the release's). The note says the grader failed and names the deadline, and the student's
     earlier grade comes back whole, not mixed with the attempt's zeros."""
     assignment = "04_attention"
-    course = class_copy(tmp_path / "course", assignment, {"s0": notebooks(assignment)})
-    first = subprocess.run(course_command(course, "grade", assignment, "--no-feedback", *sandbox_args()),
-                           capture_output=True, text=True, timeout=900)
-    assert first.returncode == 0, first.stderr[-3000:]
-    before = scores(course, assignment)
-    assert all(score == most for score, most in before["s0"].values()), before
+    course, before = graded_then_sleeping(tmp_path)
     with open(course / "nbgrader_config.py", "a") as f:  # the sleep ends the notebook's cell budget sooner
         f.write("\nc.Limits.worker_deadline = 30\nc.Execute.timeout = 3600\n")
-    blank, sleeping = notebooks(assignment, "release")["04a_shapes.ipynb"], notebooks(assignment)["04b_attention.ipynb"]
-    next(c for c in sleeping.cells if c.metadata.get("nbgrader", {}).get("solution")).source += \
-        "\nimport time\ntime.sleep(3600)"
-    write_submission(course, "s0", assignment, {"04a_shapes.ipynb": blank, "04b_attention.ipynb": sleeping})
     run = subprocess.run(course_command(course, "grade", assignment, "--force", "--no-feedback", *sandbox_args()),
                          capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -733,17 +743,9 @@ def test_a_run_killed_outright_while_it_grades_leaves_no_half_grade(tmp_path):
     record of the attempt (course/journal.py `inflight`) stays: until the next run, the export leaves her
     grade blank; the next run puts her entry back as it was, says so, and grades her again."""
     assignment = "04_attention"
-    course = class_copy(tmp_path / "course", assignment, {"s0": notebooks(assignment)})
-    first = subprocess.run(course_command(course, "grade", assignment, "--no-feedback", *sandbox_args()),
-                           capture_output=True, text=True, timeout=900)
-    assert first.returncode == 0, first.stderr[-3000:]
-    before = scores(course, assignment)
+    course, before = graded_then_sleeping(tmp_path)
     first_notebook = [c.metadata.nbgrader["grade_id"] for c in notebooks(assignment)["04a_shapes.ipynb"].cells
                       if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata.nbgrader.get("solution")]
-    blank, sleeping = notebooks(assignment, "release")["04a_shapes.ipynb"], notebooks(assignment)["04b_attention.ipynb"]
-    next(c for c in sleeping.cells if c.metadata.get("nbgrader", {}).get("solution")).source += \
-        "\nimport time\ntime.sleep(3600)"
-    write_submission(course, "s0", assignment, {"04a_shapes.ipynb": blank, "04b_attention.ipynb": sleeping})
 
     def mixed():
         with contextlib.suppress(Exception):  # SQLite busy while nbgrader writes: look again
@@ -763,7 +765,7 @@ def test_a_run_killed_outright_while_it_grades_leaves_no_half_grade(tmp_path):
     psutil.wait_procs(family, timeout=60)
     assert mixed() and list((course / "reports" / assignment).glob("inflight-*.json"))
     given, stderr = exported(course)
-    assert given["s0"] == "" and "s0 were graded by a run that was killed" in stderr, (given, stderr)
+    assert given["s0"] == "" and "s0 have no confirmed grade" in stderr, (given, stderr)
 
     write_submission(course, "s0", assignment, notebooks(assignment))  # no newer than the half-made folder to nbgrader
     again = subprocess.run(course_command(course, "grade", assignment, "--no-feedback", *sandbox_args()),
@@ -771,7 +773,8 @@ def test_a_run_killed_outright_while_it_grades_leaves_no_half_grade(tmp_path):
     assert again.returncode == 0, again.stderr[-3000:]
     [outcome] = json.loads((course / "reports" / assignment / "summary.json").read_text())["submissions"]
     assert outcome["reasons"] == [] and scores(course, assignment) == before, (outcome, scores(course, assignment))
-    assert "An earlier run was killed while it graded these students" in again.stderr and "s0" in again.stderr
+    assert "An earlier run left an attempt it did not finish (it was killed while it graded it" in again.stderr \
+        and "undone, to count only once graded again: s0" in again.stderr, again.stderr[-2000:]
     assert not list((course / "reports" / assignment).glob("inflight-*.json"))
 
 
