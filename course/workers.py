@@ -343,11 +343,14 @@ class Workers:
     def undo_attempt(self, worker):
         """What the unfinished attempt of a dead or stopped worker left, if nbgrader had begun: its
         student's gradebook entry as it was, and no autograded/ folder (nbgrader would skip a half-made one
-        as graded); then its record goes. A reason if the gradebook stays locked (the record stays for the
-        next run)."""
+        as graded); then its record goes. A reason if the gradebook stays locked: the record stays for the
+        next run, under a name a later worker of this run with the same process id cannot take."""
         why = undo(self.app, worker.student, worker.entry, blank=worker.student in self.blank) if worker.began else []
+        record = inflight(self.app.coursedir.root, self.app.coursedir.assignment_id, worker.process.pid)
         if not why:
-            inflight(self.app.coursedir.root, self.app.coursedir.assignment_id, worker.process.pid).unlink(missing_ok=True)
+            record.unlink(missing_ok=True)
+        elif record.exists():
+            record.rename(record.with_name(f"{record.stem}-{time.time_ns()}.json"))
         return why
 
     def take_spare(self):
@@ -449,8 +452,9 @@ def undo_unproven(app):
     for path, gradebook, student, known, blank, entry in read_inflight(root, assignment):
         undo_left(app, path, gradebook, [(student, entry, blank, known)],
                   ("没有评完的评分", "an attempt it did not finish"),
-                  ("它在评分途中被中止，成绩册中可能只有部分笔记本的新成绩",
-                   "it was killed while it graded it; the gradebook may have held new grades for some notebooks only"))
+                  ("它在评分途中被中止，或者成绩册被锁定而没能撤销；成绩册中可能只有部分笔记本的新成绩",
+                   "it was killed while it graded it, or the gradebook was locked when it undid it; the gradebook "
+                   "may have held new grades for some notebooks only"))
     path = journal(root, assignment)
     found = read_journal(path)
     if found is not None:
