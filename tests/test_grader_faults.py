@@ -169,6 +169,23 @@ def test_a_broken_grader_stops_before_any_grade(tmp_path):
         assert not (course / folder).exists() or not any((course / folder).iterdir()), folder
 
 
+def test_a_failed_canary_leaves_no_record_of_the_attempt_it_stopped(tmp_path):
+    """s1 (new) is being graded, her answer waiting, when the canary (the course's answer, broken once it
+    sees her attempt recorded; s0 was graded before, so the second worker runs it) fails: her worker is
+    stopped and her attempt undone with the early tries, and its record goes too (the next run would undo
+    her again, and the export blank her meanwhile)."""
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)}, "c.Execute.timeout = 600")
+    graded_once(course)
+    write_submission(course, "s1", ASSIGNMENT, answering_with(waiting_for(tmp_path / "never made")))
+    reports = course / "reports" / ASSIGNMENT
+    add_to_source_answer(course, f"import pathlib, time\nwhile not list(pathlib.Path({str(reports)!r}).glob("
+                                 "'inflight-*.json')):\n    time.sleep(0.05)\nsigmoid = None  # broken\n")
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "2", "--no-sandbox", "--no-feedback"),
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode != 0 and "The grader's own set-up is broken" in run.stderr, run.stderr[-2000:]
+    assert not list(reports.glob("inflight-*")) and set(scores(course, ASSIGNMENT)) == {"s0"}
+
+
 def test_grading_processes_that_die_as_they_start_are_named_not_the_course_answers(tmp_path):
     """Every grading process dies as it starts (a memory cap it cannot start under): the run stops with
     that reason, not "the course's own answers did not pass", and the gradebook as it was."""
