@@ -462,8 +462,9 @@ class Code:
     inside it) reads. A source is read as IPython runs it (%magic lines as calls); one with a syntax error
     ran nothing; one that cannot be read may have bound anything: UNREAD code (a cell magic: in IPython's
     history `run_cell_magic` with the code as a string), over LARGEST_SOURCE characters, or not Python and
-    over TRANSFORMED_SOURCE, with over MOST_MAGICS magics, or past the first MOST_TRANSFORMED such cells. `parsed`: a dict keeping each
-    source's reading for the next time (and under the key TRANSFORMS, how many were read through IPython)."""
+    over TRANSFORMED_SOURCE, with over MOST_MAGICS magics, or past the first MOST_TRANSFORMED such cells.
+    `parsed`: a dict keeping each source's reading for the next time (and under the key TRANSFORMS, how
+    many were read through IPython)."""
 
     def __init__(self, sources, parsed):
         self.bound, self.uses, self.unread = {}, {}, []

@@ -52,6 +52,7 @@ HEARTBEAT_SECONDS = 2
 HEARTBEAT_TTL = 10
 CLAIM_TTL = 30  # a claim outlives its worker by at most this long
 RESULT_TTL = 30 * 24 * 3600
+RUN_KEYS = ("result", "attempts", "error", "entry", "deadline")  # a task's keys a new grading of it starts without
 NO_WORKER_SECONDS = 60  # workers connected, none of this course version: the coordinator stops waiting
 
 REFUSED = "课程版本不同，拒绝评分 / another course version, task refused"
@@ -425,7 +426,7 @@ class Coordinator:
                 continue
             task = task_key(self.version, self.assignment, student, files, self.with_feedback)
             if self.force:  # a new grading of the same submission
-                self.redis.delete(*(key(kind, task) for kind in ("result", "attempts", "error", "entry", "deadline")))
+                self.redis.delete(*(key(kind, task) for kind in RUN_KEYS))
             self.pending[task] = student
             stored = self.redis.get(key("result", task))
             stored = stored and json.loads(stored)
@@ -433,7 +434,7 @@ class Coordinator:
             if stored and not failed and not (stored.get("collected") and stored["outcome"].get("graded")):
                 continue  # graded while an earlier coordinator waited (or not gradable): collected below
             if stored:  # the grader failed on it, or its graded notebooks are gone from here: grade it again
-                self.redis.delete(*(key(kind, task) for kind in ("result", "attempts", "error", "entry", "deadline")))
+                self.redis.delete(*(key(kind, task) for kind in RUN_KEYS))
             payload = {"key": task, "version": self.version, "assignment": self.assignment, "student": student,
                        "feedback": self.with_feedback, "files": files, "left_out": left_out}
             self.celery.send_task(TASK, args=[payload], task_id=f"{task}-{time.time_ns()}", queue=QUEUE)

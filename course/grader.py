@@ -123,17 +123,17 @@ def source_folder(app):
 
 
 def entry_state(app, student):
-    """The student's gradebook entry of the assignment as it is (None: there is none), for restore_entry."""
+    """The student's gradebook entry of the assignment as it is (None: there is none), for restore_entry:
+    what autograding writes (a manual grade is the instructor's, and stays as it is)."""
     with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
         try:
             submission = gb.find_submission(app.coursedir.assignment_id, student)
         except MissingEntry:
             return None
         return {"timestamp": submission.timestamp,
-                "grades": {(nb.name, g.name): (g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade)
+                "grades": {(nb.name, g.name): (g.auto_score, g.needs_manual_grade)
                            for nb in submission.notebooks for g in nb.grades},
-                "comments": {(nb.name, c.name): (c.auto_comment, c.manual_comment)
-                             for nb in submission.notebooks for c in nb.comments}}
+                "comments": {(nb.name, c.name): c.auto_comment for nb in submission.notebooks for c in nb.comments}}
 
 
 def entry_json(entry):
@@ -141,13 +141,13 @@ def entry_json(entry):
     return None if entry is None else {
         "timestamp": entry["timestamp"] and entry["timestamp"].isoformat(),
         "grades": [[*k, *v] for k, v in entry["grades"].items()],
-        "comments": [[*k, *v] for k, v in entry["comments"].items()]}
+        "comments": [[*k, v] for k, v in entry["comments"].items()]}
 
 
 def entry_from_json(kept):
     return kept and {"timestamp": kept["timestamp"] and datetime.fromisoformat(kept["timestamp"]),
                      "grades": {(nb, name): tuple(v) for nb, name, *v in kept["grades"]},
-                     "comments": {(nb, name): tuple(v) for nb, name, *v in kept["comments"]}}
+                     "comments": {(nb, name): v for nb, name, v in kept["comments"]}}
 
 
 def restore_entry(app, student, entry, forget_student=False):
@@ -175,15 +175,13 @@ def restore_entry(app, student, entry, forget_student=False):
                 if submission is None:
                     return
                 submission.timestamp = entry["timestamp"]
-                # only what autograding writes: a manual grade given since (the next day, say) stays
-                for nb in submission.notebooks:
+                for nb in submission.notebooks:  # a manual grade given since (the next day, say) stays
                     for g in nb.grades:
                         if (nb.name, g.name) in entry["grades"]:
-                            auto_score, _, _, needs_manual_grade = entry["grades"][nb.name, g.name]
-                            g.auto_score, g.needs_manual_grade = auto_score, needs_manual_grade
+                            g.auto_score, g.needs_manual_grade = entry["grades"][nb.name, g.name]
                     for c in nb.comments:
                         if (nb.name, c.name) in entry["comments"]:
-                            c.auto_comment = entry["comments"][nb.name, c.name][0]
+                            c.auto_comment = entry["comments"][nb.name, c.name]
                 gb.db.commit()
                 return
         except (OperationalError, InvalidEntry):  # formgrader can hold the SQLite gradebook for a moment

@@ -304,5 +304,6 @@ def main(assignment, course=".", db_url=None):
               file=sys.stderr)
     for path, gradebook, student, *_ in read_inflight(course, assignment):
         then_zh, then_en = then(gradebook)
-        print(f"注意：一次被中止的运行没有评完{student}（{path}）；{then_zh}\n"
-              f"note: a run that was killed did not finish grading {student} ({path}); {then_en}", file=sys.stderr)
+        print(f"注意：一次运行没有评完{student}（{path}；它被中止了，或者还在评）；{then_zh}\n"
+              f"note: a run did not finish grading {student} ({path}; it was killed, or is still grading); {then_en}",
+              file=sys.stderr)

@@ -290,8 +290,7 @@ class Workers:
                 kill_tree(worker.process.pid)
                 end(worker.process)
                 worker.student = None  # undone below (or listed in the journal); close() need not
-                inflight(self.app.coursedir.root, self.app.coursedir.assignment_id, worker.process.pid).unlink(
-                    missing_ok=True)
+                self.record(worker).unlink(missing_ok=True)
         raise SetUpBroken(headline.format(assignment=self.app.coursedir.assignment_id), problems,
                           self.undo_early_tries())
 
@@ -346,12 +345,16 @@ class Workers:
         as graded); then its record goes. A reason if the gradebook stays locked: the record stays for the
         next run, under a name a later worker of this run with the same process id cannot take."""
         why = undo(self.app, worker.student, worker.entry, blank=worker.student in self.blank) if worker.began else []
-        record = inflight(self.app.coursedir.root, self.app.coursedir.assignment_id, worker.process.pid)
+        record = self.record(worker)
         if not why:
             record.unlink(missing_ok=True)
         elif record.exists():
             record.rename(record.with_name(f"{record.stem}-{time.time_ns()}.json"))
         return why
+
+    def record(self, worker):
+        """The file where `worker` records the attempt it has begun (course/journal.py `inflight`)."""
+        return inflight(self.app.coursedir.root, self.app.coursedir.assignment_id, worker.process.pid)
 
     def take_spare(self):
         """A new worker in place of one removed, while students are left or the canary is due."""
