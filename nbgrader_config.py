@@ -7,6 +7,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     SaveCells)
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 
+from course.autograde_exporter import AutogradeExporter
 from course.feedback_html import TEMPLATE, TEMPLATE_PATHS, TEMPLATES, FeedbackExporter
 from course.gradebook_steps import GetGrades, OverwriteCells, SaveAutoGrades
 from course.preprocessors import FeedbackHeader, FormNeedsValues, HideTestCode, LanguageFilter, SafeHTML
@@ -42,6 +43,7 @@ c.Autograde.autograde_preprocessors = [
     TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SafeHTML, FormNeedsValues, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata,
 ]
+c.Autograde.exporter_class = AutogradeExporter  # nbconvert's, without its copies of each notebook
 # The heaviest hidden test cell runs in well under 2 s here; 30 s leaves room for a slow machine,
 # and a student's lesson cell that loops forever still ends.
 c.Execute.timeout = 30

@@ -8,10 +8,12 @@ import copy
 import csv
 import html
 import json
+import logging
 import re
 import shutil
 import subprocess
 import sys
+import uuid
 from xml.etree import ElementTree
 
 import jsonschema
@@ -334,6 +336,76 @@ def test_the_gradebook_steps_decide_as_nbgraders(graded, tmp_path, caplog):
                           for sub in gb.assignment_submissions(ASSIGNMENT) for nb in sub.notebooks
                           for row in [*nb.grades, *nb.comments]}
     assert rows["nbgrader"] == rows["course"] and rows["course"][by_hand][1:] == (0.5, True)
+
+
+def odd_notebooks(nb):
+    """Files of copies of `nb` that nbformat mends or complains about: cells without ids (they get ids),
+    two cells with one id, an output whose text is one string, a property the schema lacks, the format
+    of 2014 (nbformat 3, read as 4 with a note of its own in the metadata, which is not written)."""
+    without_ids, same_id, one_string, extra = (copy.deepcopy(nb) for _ in range(4))
+    for cell in without_ids.cells:
+        cell.pop("id", None)
+    same_id.cells[1]["id"] = same_id.cells[0]["id"]
+    code = next(cell for cell in one_string.cells if cell.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", text="一\ntwo\n"), nbformat.v4.new_output(
+        "display_data", data={"text/plain": "a\nb", "image/svg+xml": "<svg>\n</svg>"})]
+    extra.metadata["nbgrader_unknown"], extra["not_in_the_schema"] = {"x": 1}, True
+    return ([json.dumps(odd, ensure_ascii=False) for odd in (without_ids, same_id, one_string, extra)]
+            + [nbformat.writes(nbformat.convert(copy.deepcopy(nb), 3), 3)])
+
+
+def test_the_autograde_exporter_writes_what_nbconverts_writes(graded, tmp_path, monkeypatch):
+    """AutogradeExporter leaves out nbconvert's copies of the notebook, nothing else: the same file, the
+    same resources and the same log as NotebookExporter's, after steps that change the notebook, on every
+    notebook of the troubled class (handed in and graded) and on notebooks nbformat mends."""
+    from nbconvert.exporters import NotebookExporter
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from traitlets.config import Config
+
+    from course.autograde_exporter import AutogradeExporter
+    course, cases = graded["course"], []
+    for student in graded["students"]:
+        for folder in ("submitted", "autograded"):
+            path = course / folder / student / ASSIGNMENT / "softmax.ipynb"
+            if path.is_file():
+                cases.append(path)
+    odd = odd_notebooks(nbformat.read(cases[0], 4))
+    cases += [tmp_path / f"odd-{i}.ipynb" for i in range(len(odd))]
+    for path, text in zip(cases[-len(odd):], odd):
+        path.write_text(text)
+
+    class Said(logging.Handler):  # a message as it reads when logged (it may quote the notebook)
+        def emit(self, record):
+            said.append(record.getMessage())
+
+    def export(kind, path, steps):
+        exporter = kind(config=Config({"Exporter": {"optimistic_validation": True}}))
+        for step in steps:
+            exporter.register_preprocessor(step(), enabled=True)
+        said.clear()
+        ids = iter(range(1, 10**6))  # nbformat's new cell ids are random: here both exporters get the same
+        monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=next(ids)))
+        try:
+            output, resources = exporter.from_filename(str(path), resources={"nbgrader": {"notebook": "softmax"}})
+            result = output, dict(resources)
+        except Exception as error:  # noqa: BLE001 (the same failure is the point)
+            result = f"{type(error).__name__}: {error}"
+        return result, list(said)
+
+    said, handler = [], Said(logging.WARNING)
+    logging.getLogger().addHandler(handler)
+    try:
+        results = {(path, steps): (export(NotebookExporter, path, steps), export(AutogradeExporter, path, steps))
+                   for path in cases for steps in [(nbgrader_steps.DeduplicateIds, nbgrader_steps.LimitOutput),
+                                                   (ClearMetadataPreprocessor, nbgrader_steps.ClearOutput)]}
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert len(results) > 40 and all(ours == theirs for theirs, ours in results.values()), [
+        (path.name, steps) for (path, steps), (theirs, ours) in results.items() if ours != theirs]
+    mended = [results[path, steps][0] for path in cases[-len(odd):] for steps in {s for _, s in results}]
+    assert all('"id": ' in output for (output, _), _ in mended)
+    assert any("invalid" in line for _, lines in mended for line in lines)
+    assert any('"orig_nbformat"' not in output and '"kernelspec"' in output for (output, _), _ in mended[-2:])
 
 
 def test_nbgraders_metadata_schema_checked_once_finds_what_jsonschema_finds(graded):
