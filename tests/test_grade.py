@@ -374,9 +374,14 @@ def test_the_autograde_exporter_writes_what_nbconverts_writes(graded, tmp_path, 
     for path, text in zip(cases[-len(odd):], odd):
         path.write_text(text)
 
-    class Said(logging.Handler):  # a message as it reads when logged (it may quote the notebook)
+    class Unnamed(nbgrader_steps.NbGraderPreprocessor):  # a step that leaves the notebook invalid
+        def preprocess(self, nb, resources):
+            del nb.cells[-1]["cell_type"]
+            return nb, resources
+
+    class Said(logging.Handler):  # a message as it reads when logged (it may quote the notebook), no address
         def emit(self, record):
-            said.append(record.getMessage())
+            said.append(re.sub(" at 0x[0-9a-f]+", "", record.getMessage()))
 
     def export(kind, path, steps):
         exporter = kind(config=Config({"Exporter": {"optimistic_validation": True}}))
@@ -397,15 +402,18 @@ def test_the_autograde_exporter_writes_what_nbconverts_writes(graded, tmp_path, 
     try:
         results = {(path, steps): (export(NotebookExporter, path, steps), export(AutogradeExporter, path, steps))
                    for path in cases for steps in [(nbgrader_steps.DeduplicateIds, nbgrader_steps.LimitOutput),
-                                                   (ClearMetadataPreprocessor, nbgrader_steps.ClearOutput)]}
+                                                   (ClearMetadataPreprocessor, nbgrader_steps.ClearOutput),
+                                                   (nbgrader_steps.ClearOutput, Unnamed)]}
     finally:
         logging.getLogger().removeHandler(handler)
     assert len(results) > 40 and all(ours == theirs for theirs, ours in results.values()), [
         (path.name, steps) for (path, steps), (theirs, ours) in results.items() if ours != theirs]
-    mended = [results[path, steps][0] for path in cases[-len(odd):] for steps in {s for _, s in results}]
+    mended = [results[path, steps][0] for path in cases[-len(odd):] for steps in {s for _, s in results}
+              if Unnamed not in steps]
     assert all('"id": ' in output for (output, _), _ in mended)
     assert any("invalid" in line for _, lines in mended for line in lines)
     assert any('"orig_nbformat"' not in output and '"kernelspec"' in output for (output, _), _ in mended[-2:])
+    assert all(isinstance(theirs[0], str) for (_, steps), (theirs, _) in results.items() if Unnamed in steps)  # failed
 
 
 def test_nbgraders_metadata_schema_checked_once_finds_what_jsonschema_finds(graded):
