@@ -54,6 +54,7 @@ CLAIM_TTL = 30  # a claim outlives its worker by at most this long
 RESULT_TTL = 30 * 24 * 3600
 RUN_KEYS = ("result", "attempts", "error", "entry", "deadline")  # a task's keys a new grading of it starts without
 NO_WORKER_SECONDS = 60  # workers connected, none of this course version: the coordinator stops waiting
+CLEAN_UP_SECONDS = 30  # a process past its deadline ends after at most this long, its clean-up done or not
 
 REFUSED = "课程版本不同，拒绝评分 / another course version, task refused"
 WORKER_BROKEN = ("这台评分机的评分环境有问题：课程自己的答案（source/）在它上面没有通过全部测试，所以它不评这个作业。\n"
@@ -273,11 +274,22 @@ def put_back_entry(payload):
 
 
 def end_past_deadline(task):
-    """Limits.worker_deadline has passed: leave word for the next delivery, and end this process."""
+    """Limits.worker_deadline has passed: leave word for the next delivery, remove what this process holds of
+    the student (her files in this worker's course folder; in its Graders' scratch folders, the vetted copy
+    of them and the kernels' folders, their fork servers stopped first), and end this process. (The
+    grading it stops runs on meanwhile: stuck, as a rule, or it would not be past its deadline.)"""
+    threading.Timer(CLEAN_UP_SECONDS, os._exit, args=(70,)).start()  # whatever the clean-up meets
     try:
         WorkerState.redis.set(key("deadline", task), "1", ex=RESULT_TTL)
     finally:
-        os._exit(70)
+        try:
+            assignment, student, _ = WorkerState.current
+            grader = WorkerState.graders.get(assignment, (None, None))[0]
+            for folder in attempt_folders(grader, student) if grader else ():
+                shutil.rmtree(folder, ignore_errors=True)
+            close_graders()
+        finally:
+            os._exit(70)
 
 
 def handle(payload):
@@ -350,22 +362,28 @@ def grader_for(assignment):
 def grade_here(payload, began=lambda entry: None):
     """Grade the payload's submission in this worker's course folder; return (outcome, autograded files,
     feedback files), and leave nothing of it behind. `began`: as Grader.grade's."""
-    assignment, student = payload["assignment"], payload["student"]
-    grader = grader_for(assignment)
+    student = payload["student"]
+    grader = grader_for(payload["assignment"])
     grader.with_feedback = payload["feedback"]
-    folders = {kind: grader.folder(kind, student) for kind in
-               ("autograded_directory", "feedback_directory")}
-    submitted = Path(grader.app.coursedir.format_path(grader.submitted, student, assignment))
+    submitted, autograded_folder, feedback_folder = attempt_folders(grader, student)
     try:
         decode_folder(payload["files"], submitted)
         outcome = grader.grade(student, began)
         outcome.reasons[:0] = payload.get("left_out", [])  # what the coordinator's vetting left out
-        autograded = encode_folder(folders["autograded_directory"]) if outcome.graded else {}
-        feedback = encode_folder(folders["feedback_directory"]) if outcome.graded and payload["feedback"] else {}
+        autograded = encode_folder(autograded_folder) if outcome.graded else {}
+        feedback = encode_folder(feedback_folder) if outcome.graded and payload["feedback"] else {}
     finally:
-        for folder in (submitted, *folders.values()):
+        for folder in attempt_folders(grader, student):
             shutil.rmtree(folder, ignore_errors=True)
     return asdict(outcome), autograded, feedback
+
+
+def attempt_folders(grader, student):
+    """Where grading the student puts her files in this worker's course folder: her submission (decoded from
+    the task), her autograded notebooks, her feedback."""
+    coursedir = grader.app.coursedir
+    return (Path(coursedir.format_path(grader.submitted, student, coursedir.assignment_id)),
+            grader.folder("autograded_directory", student), grader.folder("feedback_directory", student))
 
 
 # ---------------------------------------------------------------- the coordinator

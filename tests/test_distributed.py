@@ -267,13 +267,16 @@ def test_a_submission_the_grader_failed_keeps_its_earlier_entry(broker, built_co
     """`handle` against the real Redis and a real gradebook, with a grading step that saves zeros (as
     nbgrader saves a notebook's grades before the next one fails) and then fails: it hangs past
     Limits.worker_deadline (here 10 s; the grader's failure: the notebooks' budgets stop a student's code
-    sooner), which ends the worker process (a forked one here) and leaves word for the next delivery; or
-    it raises, each of MAX_ATTEMPTS times. The result is the grader's failure with its reason, and the
-    student's entry is as the first attempt found it, not the attempts' zeros."""
+    sooner), which ends the worker process (a forked one here) and leaves word for the next delivery, and
+    nothing of the student is left in the worker's folders (her files in its course folder, its Grader's
+    scratch folder, the fork server); or it raises, each of MAX_ATTEMPTS times. The result is the grader's
+    failure with its reason, and the student's entry is as the first attempt found it, not the attempts'
+    zeros."""
     import multiprocessing
 
     from course import distributed
-    from course.grader import entry_state
+    from course.grader import Grader, entry_state
+    from course.kernel_fork import worker_scratch
     from course.nbgrader_setup import nbgrader_app
     from course.sample_class import notebooks, write_submission
     from course.verdict import GRADER_FAILED, PAST_DEADLINE
@@ -299,6 +302,10 @@ def test_a_submission_the_grader_failed_keeps_its_earlier_entry(broker, built_co
             gb.db.commit()
         assert all(score == 0 for score, _ in scores(course, ASSIGNMENT)["ada"].values())
         if failure == "past the deadline":
+            for folder in [*distributed.attempt_folders(grader, "ada"), Path(scratch) / "vetted" / "ada"]:
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / "softmax.ipynb").write_text("{}")
+            grader.server.ready()  # its kernels' folder is in the scratch folder too
             while True:  # nothing here ends it but the deadline
                 with contextlib.suppress(Exception):
                     time.sleep(60)
@@ -311,13 +318,24 @@ def test_a_submission_the_grader_failed_keeps_its_earlier_entry(broker, built_co
             with pytest.raises(distributed.Retry, match="disk full"):
                 distributed.handle(payload)
     else:
+        scratch = worker_scratch()
+        grader = Grader(nbgrader_app(ASSIGNMENT, course), True, False, scratch)  # as grader_for makes it
+        monkeypatch.setattr(distributed.WorkerState, "graders", {ASSIGNMENT: (grader, scratch)})
         attempt = multiprocessing.get_context("fork").Process(target=distributed.handle, args=(payload,))
         attempt.start()
         try:
             attempt.join(timeout=180)
         finally:
             attempt.kill()
+            try:  # the server, launched here, ran till the attempt ended
+                server_ended = grader.server.process.wait(timeout=30) is not None
+            except subprocess.TimeoutExpired:
+                server_ended = False
+            grader.close()
+            remove_scratch(scratch)
         assert attempt.exitcode == 70 and client.exists(key("deadline", payload["key"])), attempt.exitcode
+        left = [f for f in [*distributed.attempt_folders(grader, "ada"), Path(scratch)] if f.exists()]
+        assert server_ended and not left, left
         client.delete(key("claim", payload["key"]))  # it expires CLAIM_TTL after its process ended
     assert client.exists(key("entry", payload["key"])) and not client.exists(key("result", payload["key"]))
     monkeypatch.setattr(distributed, "grade_here", lambda payload, began: pytest.fail("graded again"))
