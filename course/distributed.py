@@ -156,6 +156,7 @@ def worker_main(broker, course, overrides, jobs, name):
     from celery import signals
     from celery.exceptions import Reject
 
+    from .kernel_fork import remove_abandoned_scratch
     from .limits import Limits, cap_grader_memory
     from .nbgrader_setup import nbgrader_app
     from .sandbox import require_sandbox
@@ -167,6 +168,7 @@ def worker_main(broker, course, overrides, jobs, name):
     if TrustedExecute(parent=probe).sandbox:
         require_sandbox()
     limits = Limits(parent=probe)
+    remove_abandoned_scratch()  # what worker processes killed outright on this machine left
     WorkerState.course, WorkerState.overrides, WorkerState.broker = course, list(overrides), broker
     WorkerState.version, WorkerState.name, WorkerState.deadline = course_version(course), name, limits.worker_deadline
     app = celery_app(broker, limits)

@@ -14,6 +14,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from . import CourseError, default_jobs
+from .kernel_fork import remove_abandoned_scratch
 from .nbgrader_setup import nbgrader_app
 from .report import diagnosed_mistakes, write_grades, write_report
 from .sandbox import require_sandbox
@@ -79,6 +80,7 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     app = nbgrader_app(assignment, course, overrides)
     lock = run_lock(app)  # noqa: F841 (held, with the workers, till the run ends)
     undo_unproven(app)  # what a run killed before its set-up was shown to work left
+    remove_abandoned_scratch()  # and the scratch folders of any run killed outright
     if broker is not None:
         return grade_distributed(app, course, reports, broker, students, force, progress, with_feedback)
     sandboxed = TrustedExecute(parent=app).sandbox

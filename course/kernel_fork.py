@@ -287,11 +287,27 @@ def imported_modules(folder):
     return sorted(modules)
 
 
-def worker_scratch():
-    """A new scratch folder for a worker. The kernels' sockets live three levels below it and a
+HELD = "held"  # in a worker's scratch folder: locked while the process that made it, or one forked since, lives
+held_scratch = {}  # this process's scratch folders and their locked files
+
+
+def scratch_bases():
+    """Where worker scratch folders are made: the kernels' sockets live three levels below one, and a
     socket's path has at most 107 bytes, so a long $TMPDIR gives way to /tmp."""
     base = tempfile.gettempdir()
-    return tempfile.mkdtemp(prefix="tf-worker-", dir=base if len(base) <= 48 else "/tmp")
+    return base if len(base) <= 48 else "/tmp"
+
+
+def worker_scratch():
+    """A new scratch folder for a worker. Its file HELD is locked (flock) for as long as this process or a
+    worker forked from it lives, so that a later run can tell a folder left by a run killed outright
+    (`remove_abandoned_scratch`); it is locked before it has its name, so no run finds it unlocked."""
+    folder = Path(tempfile.mkdtemp(prefix="tf-worker-", dir=scratch_bases()))
+    held = open(folder / f"{HELD}.new", "w")
+    fcntl.flock(held, fcntl.LOCK_EX)
+    os.rename(folder / f"{HELD}.new", folder / HELD)
+    held_scratch[str(folder)] = held
+    return str(folder)
 
 
 def remove_scratch(folder):
@@ -299,6 +315,21 @@ def remove_scratch(folder):
     for forks in Path(folder).glob("tf-forks-*"):
         remove_cgroups_named(forks.name)
     shutil.rmtree(folder, ignore_errors=True)
+    held = held_scratch.pop(str(folder), None)
+    if held is not None:
+        held.close()
+
+
+def remove_abandoned_scratch():
+    """Remove the worker scratch folders of this user that no living process holds: what a run killed
+    outright left (a student's vetted copy, her kernels' folders, the canary's, the fork servers' cgroups)."""
+    for folder in Path(scratch_bases()).glob("tf-worker-*"):
+        try:
+            with open(folder / HELD) as held:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held by a living run, made before locks were, or another user's
+            continue
+        remove_scratch(folder)
 
 
 def font_list_file():

@@ -20,7 +20,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from classroom import class_copy, course_command, sandbox_args, scores
-from course.kernel_fork import ForkServer
+from course.kernel_fork import HELD, ForkServer
 from course.nbgrader_setup import nbgrader
 from course.sample_class import notebooks, write_submission
 from course.sandbox import SandboxedKernelManager, _cgroup_parents, make_cgroups, remove_cgroups
@@ -758,7 +758,8 @@ def test_a_run_killed_outright_while_it_grades_leaves_no_half_grade(tmp_path):
     grades 04's second notebook, once nbgrader has saved the first one's new grades: the gradebook holds a
     mix of new and old, and nbgrader would skip the half-made autograded folder as graded. The worker's
     record of the attempt (course/journal.py `inflight`) stays: until the next run, the export leaves her
-    grade blank; the next run puts her entry back as it was, says so, and grades her again."""
+    grade blank; the next run puts her entry back as it was, says so, and grades her again, and removes the
+    scratch folders the killed run left (her vetted copy among them), which no living process holds."""
     assignment = "04_attention"
     course, before = graded_then_sleeping(tmp_path)
     first_notebook = [c.metadata.nbgrader["grade_id"] for c in notebooks(assignment)["04a_shapes.ipynb"].cells
@@ -774,6 +775,7 @@ def test_a_run_killed_outright_while_it_grades_leaves_no_half_grade(tmp_path):
                                               *sandbox_args()), stdout=log, stderr=subprocess.STDOUT)
         until(mixed, run)
         family = [psutil.Process(run.pid), *psutil.Process(run.pid).children(recursive=True)]
+        scratch = {Path(f.path).parent for p in family for f in p.open_files() if Path(f.path).name == HELD}
         assert run.poll() is None, log.seek(0) or log.read()[-3000:]
     for process in family:
         with contextlib.suppress(psutil.NoSuchProcess):
@@ -781,6 +783,7 @@ def test_a_run_killed_outright_while_it_grades_leaves_no_half_grade(tmp_path):
     run.wait()
     psutil.wait_procs(family, timeout=60)
     assert mixed() and list((course / "reports" / assignment).glob("inflight-*.json"))
+    assert scratch and any(folder.glob("vetted/s0") for folder in scratch), scratch
     given, stderr = exported(course)
     assert given["s0"] == "" and "s0 have no confirmed grade" in stderr, (given, stderr)
 
@@ -793,6 +796,7 @@ def test_a_run_killed_outright_while_it_grades_leaves_no_half_grade(tmp_path):
     assert "An earlier run left an attempt it did not finish (it was killed while it graded it, or" in again.stderr \
         and "undone, to count only once graded again: s0" in again.stderr, again.stderr[-2000:]
     assert not list((course / "reports" / assignment).glob("inflight-*.json"))
+    assert not [folder for folder in scratch if folder.exists()]
 
 
 def test_words_of_a_lock_in_the_log_do_not_make_a_submission_graded_again(tmp_path):
