@@ -10,7 +10,6 @@ same either way): reading, copying, validating and writing the notebook. Prints 
 rounds of the CPU time per notebook (both passes) and how many times faster the course's is. Exits 1 if
 the two exporters write different files.
 """
-import argparse
 import statistics
 import sys
 import tempfile
@@ -20,13 +19,10 @@ from pathlib import Path
 from nbconvert.exporters import NotebookExporter
 from traitlets.config import Config
 
-from grading import course_command
+from grading import graded_class, one_assignment_options
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from course import ROOT  # noqa: E402
 from course.autograde_exporter import AutogradeExporter  # noqa: E402
-from course.build import course_copy  # noqa: E402
-from course.simulate import simulate  # noqa: E402
 
 
 def exported(kind, paths):
@@ -38,15 +34,9 @@ def exported(kind, paths):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assignment", default="04_attention")
-    parser.add_argument("--students", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
+    args = one_assignment_options(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory(prefix="bench-exporter-") as tmp:
-        course = course_copy(Path(tmp) / "course", [args.assignment], ROOT)
-        simulate(args.students, 0, course)
-        course_command("grade", args.assignment, "--course", str(course), "--no-feedback")
+        course = graded_class(tmp, args.assignment, args.students)
         graded = sorted((course / "autograded").glob(f"*/{args.assignment}/*.ipynb"))
         paths = [course / "submitted" / p.relative_to(course / "autograded") for p in graded] + graded
         times = {NotebookExporter: [], AutogradeExporter: []}

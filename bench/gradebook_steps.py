@@ -11,7 +11,6 @@ SaveAutoGrades and GetGrades) and once as the course (one engine per database, S
 course's three steps). Prints the median over the rounds of each step's CPU time per notebook, their sum, and how
 many times faster the course's is.
 """
-import argparse
 import copy
 import statistics
 import sys
@@ -25,12 +24,10 @@ from nbgrader import api
 from nbgrader import preprocessors as nbgrader_steps
 from nbgrader.nbgraderformat import common
 
-from grading import course_command
+from grading import graded_class, one_assignment_options
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from course import ROOT, gradebook_steps  # noqa: E402
-from course.build import course_copy  # noqa: E402
-from course.simulate import simulate  # noqa: E402
+from course import gradebook_steps  # noqa: E402
 
 AS_NBGRADER = {"engine": api.create_engine.__wrapped__, "schema": jsonschema}
 AS_COURSE = {"engine": api.create_engine, "schema": gradebook_steps.SchemaCheckedOnce}
@@ -54,15 +51,9 @@ def cpu_per_notebook(step, cases, db_url, setting):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assignment", default="04_attention")
-    parser.add_argument("--students", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
+    args = one_assignment_options(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory(prefix="bench-gradebook-") as tmp:
-        course = course_copy(Path(tmp) / "course", [args.assignment], ROOT)
-        simulate(args.students, 0, course)
-        course_command("grade", args.assignment, "--course", str(course), "--no-feedback")
+        course = graded_class(tmp, args.assignment, args.students)
         cases = {True: [], False: []}
         for path in sorted((course / "autograded").glob(f"*/{args.assignment}/*.ipynb")):
             student = path.parent.parent.name

@@ -59,6 +59,24 @@ def course_command(*args, cwd=None, root=ROOT, **environment):
     return result.stdout
 
 
+def one_assignment_options(description):
+    """The options of a benchmark of one assignment's class graded once, then measured in rounds."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--assignment", default="04_attention")
+    parser.add_argument("--students", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=5)
+    return parser.parse_args()
+
+
+def graded_class(tmp, assignment, students):
+    """A copy of the course in `tmp` whose synthetic class of `students` (`course simulate`) has been graded
+    by `course grade --no-feedback` (which fills its gradebook and autograded/)."""
+    course = course_copy(Path(tmp) / "course", [assignment], ROOT)
+    simulate(students, 0, course)
+    course_command("grade", assignment, "--course", str(course), "--no-feedback")
+    return course
+
+
 def one_class(students, args, assignments, tmp, cores):
     """Grade one class of `students` with both graders; print the comparison; the names of the
     assignments whose scores differ."""

@@ -54,7 +54,6 @@ CLAIM_TTL = 30  # a claim outlives its worker by at most this long
 RESULT_TTL = 30 * 24 * 3600
 RUN_KEYS = ("result", "attempts", "error", "entry", "deadline")  # a task's keys a new grading of it starts without
 NO_WORKER_SECONDS = 60  # workers connected, none of this course version: the coordinator stops waiting
-CLEAN_UP_SECONDS = 30  # a process past its deadline ends after at most this long, its clean-up done or not
 
 REFUSED = "课程版本不同，拒绝评分 / another course version, task refused"
 WORKER_BROKEN = ("这台评分机的评分环境有问题：课程自己的答案（source/）在它上面没有通过全部测试，所以它不评这个作业。\n"
@@ -276,20 +275,19 @@ def put_back_entry(payload):
 
 
 def end_past_deadline(task):
-    """Limits.worker_deadline has passed: leave word for the next delivery, remove what this process holds of
-    the student (her files in this worker's course folder; in its Graders' scratch folders, the vetted copy
-    of them and the kernels' folders, their fork servers stopped first), and end this process. (The
-    grading it stops runs on meanwhile: stuck, as a rule, or it would not be past its deadline.)"""
-    threading.Timer(CLEAN_UP_SECONDS, os._exit, args=(70,)).start()  # whatever the clean-up meets
+    """Limits.worker_deadline has passed: remove the student's files from this worker's course folder, leave
+    word for the next delivery, and end this process. Its fork servers end with it (their pipes close); its
+    scratch folders (her vetted copy, the kernels' folders) are left to `remove_abandoned_scratch`: stopping
+    the servers here would wake the grading this ends (stuck, as a rule), which could then store a result."""
     try:
-        WorkerState.redis.set(key("deadline", task), "1", ex=RESULT_TTL)
+        current = WorkerState.current
+        if current is not None and current[2] == task:  # not the next task's, if this one has just ended
+            grader = WorkerState.graders.get(current[0], (None, None))[0]
+            for folder in attempt_folders(grader, current[1]) if grader else ():
+                shutil.rmtree(folder, ignore_errors=True)
     finally:
         try:
-            assignment, student, _ = WorkerState.current
-            grader = WorkerState.graders.get(assignment, (None, None))[0]
-            for folder in attempt_folders(grader, student) if grader else ():
-                shutil.rmtree(folder, ignore_errors=True)
-            close_graders()
+            WorkerState.redis.set(key("deadline", task), "1", ex=RESULT_TTL)
         finally:
             os._exit(70)
 
@@ -342,9 +340,10 @@ def grader_for(assignment):
     from . import CourseError
     from .grader import Grader
     from .nbgrader_setup import nbgrader_app
-    from .kernel_fork import remove_scratch, worker_scratch
+    from .kernel_fork import remove_abandoned_scratch, remove_scratch, worker_scratch
 
     if assignment not in WorkerState.graders:
+        remove_abandoned_scratch()  # what a process of this machine ended at its deadline, or killed, left
         app = nbgrader_app(assignment, WorkerState.course, WorkerState.overrides)
         scratch = worker_scratch()
         try:

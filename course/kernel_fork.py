@@ -31,6 +31,7 @@ import re
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -311,9 +312,20 @@ def worker_scratch():
 
 
 def remove_scratch(folder):
-    """A worker's scratch folder, and the cgroups named after its fork servers' folders."""
-    for forks in Path(folder).glob("tf-forks-*"):
+    """A worker's scratch folder, and the cgroups named after its fork servers' folders. Its file HELD goes
+    last: a folder that still has it is found by `remove_abandoned_scratch` if this is cut short."""
+    folder = Path(folder)
+    for forks in folder.glob("tf-forks-*"):
         remove_cgroups_named(forks.name)
+    entries = []
+    with contextlib.suppress(OSError):  # gone already (a worker removes its own)
+        entries = [entry for entry in folder.iterdir() if entry.name != HELD]
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
     shutil.rmtree(folder, ignore_errors=True)
     held = held_scratch.pop(str(folder), None)
     if held is not None:
@@ -322,13 +334,25 @@ def remove_scratch(folder):
 
 def remove_abandoned_scratch():
     """Remove the worker scratch folders of this user that no living process holds: what a run killed
-    outright left (a student's vetted copy, her kernels' folders, the canary's, the fork servers' cgroups)."""
+    outright left (a student's vetted copy, her kernels' folders, the canary's, the fork servers' cgroups).
+    Only folders this user owns, not links: another user could plant either (and, in a folder of theirs,
+    a FIFO on which a plain open would wait for ever)."""
     for folder in Path(scratch_bases()).glob("tf-worker-*"):
         try:
-            with open(folder / HELD) as held:
-                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # held by a living run, made before locks were, or another user's
+            found = os.lstat(folder)
+            if found.st_uid != os.geteuid() or not stat.S_ISDIR(found.st_mode):
+                continue
+            held = os.open(folder / HELD, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:  # gone meanwhile, or made before locks were
             continue
+        try:
+            if not stat.S_ISREG(os.fstat(held).st_mode):  # not worker_scratch's
+                continue
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held by a living run
+            continue
+        finally:
+            os.close(held)
         remove_scratch(folder)
 
 

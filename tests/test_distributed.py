@@ -267,16 +267,16 @@ def test_a_submission_the_grader_failed_keeps_its_earlier_entry(broker, built_co
     """`handle` against the real Redis and a real gradebook, with a grading step that saves zeros (as
     nbgrader saves a notebook's grades before the next one fails) and then fails: it hangs past
     Limits.worker_deadline (here 10 s; the grader's failure: the notebooks' budgets stop a student's code
-    sooner), which ends the worker process (a forked one here) and leaves word for the next delivery, and
-    nothing of the student is left in the worker's folders (her files in its course folder, its Grader's
-    scratch folder, the fork server); or it raises, each of MAX_ATTEMPTS times. The result is the grader's
+    sooner), which ends the worker process (a forked one here) and leaves word for the next delivery; her
+    files in the worker's course folder are removed at once, the fork server ends with the process, and the
+    next sweep removes its scratch folder (remove_abandoned_scratch); or it raises, each of MAX_ATTEMPTS times. The result is the grader's
     failure with its reason, and the student's entry is as the first attempt found it, not the attempts'
     zeros."""
     import multiprocessing
 
     from course import distributed
     from course.grader import Grader, entry_state
-    from course.kernel_fork import worker_scratch
+    from course.kernel_fork import held_scratch, remove_abandoned_scratch, worker_scratch
     from course.nbgrader_setup import nbgrader_app
     from course.sample_class import notebooks, write_submission
     from course.verdict import GRADER_FAILED, PAST_DEADLINE
@@ -323,6 +323,8 @@ def test_a_submission_the_grader_failed_keeps_its_earlier_entry(broker, built_co
         monkeypatch.setattr(distributed.WorkerState, "graders", {ASSIGNMENT: (grader, scratch)})
         attempt = multiprocessing.get_context("fork").Process(target=distributed.handle, args=(payload,))
         attempt.start()
+        grader.server.hand_over()  # the attempt's process alone holds its server and its scratch folder, as a
+        held_scratch.pop(scratch).close()  # worker process that made them would
         try:
             attempt.join(timeout=180)
         finally:
@@ -331,11 +333,13 @@ def test_a_submission_the_grader_failed_keeps_its_earlier_entry(broker, built_co
                 server_ended = grader.server.process.wait(timeout=30) is not None
             except subprocess.TimeoutExpired:
                 server_ended = False
+            left = [f for f in distributed.attempt_folders(grader, "ada") if f.exists()]
+            remove_abandoned_scratch()
+            swept = not Path(scratch).exists()
             grader.close()
             remove_scratch(scratch)
         assert attempt.exitcode == 70 and client.exists(key("deadline", payload["key"])), attempt.exitcode
-        left = [f for f in [*distributed.attempt_folders(grader, "ada"), Path(scratch)] if f.exists()]
-        assert server_ended and not left, left
+        assert server_ended and not left and swept, (server_ended, left, swept)
         client.delete(key("claim", payload["key"]))  # it expires CLAIM_TTL after its process ended
     assert client.exists(key("entry", payload["key"])) and not client.exists(key("result", payload["key"]))
     monkeypatch.setattr(distributed, "grade_here", lambda payload, began: pytest.fail("graded again"))

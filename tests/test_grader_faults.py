@@ -882,3 +882,37 @@ def test_a_fork_server_starts_again_where_its_last_cgroups_were_left(tmp_path):
         server.close()
         remove_cgroups(left)  # and the sleep in them, had the server not done it
     assert not cgroups() & names
+
+
+def test_the_sweep_of_abandoned_scratch_folders_takes_only_this_users_unheld_ones(monkeypatch):
+    """remove_abandoned_scratch removes a scratch folder nobody holds, and nothing else: not one a living
+    process holds, not one of another user, not a link to a folder, and a lock file planted as a FIFO
+    (on which open would wait for ever) is passed over at once."""
+    from course import kernel_fork
+    base = tempfile.mkdtemp(prefix="tfs-", dir="/tmp")  # short: scratch_bases would give way to /tmp
+    monkeypatch.setattr(tempfile, "tempdir", base)
+    try:
+        held = Path(kernel_fork.worker_scratch())
+        abandoned = Path(kernel_fork.worker_scratch())
+        (abandoned / "vetted" / "s0").mkdir(parents=True)
+        kernel_fork.held_scratch.pop(str(abandoned)).close()  # as if its run had been killed
+        fifo, foreign, elsewhere = (Path(base) / f"tf-worker-{name}" for name in ("fifo", "foreign", "target"))
+        for folder in (fifo, foreign, elsewhere):
+            folder.mkdir()
+        os.mkfifo(fifo / HELD)
+        for folder in (foreign, elsewhere):
+            (folder / HELD).write_text("")
+            (folder / "kept").write_text("")
+        if os.geteuid() == 0:  # else another user's folder is one this user cannot open anyway
+            os.chown(foreign, 65534, 65534)  # nobody's
+        link = Path(base) / "tf-worker-link"
+        link.symlink_to(elsewhere.rename(Path(base) / "not-scratch"))
+        start = time.monotonic()
+        kernel_fork.remove_abandoned_scratch()
+        assert time.monotonic() - start < 10
+        assert not abandoned.exists()
+        assert held.is_dir() and (fifo / HELD).exists() and (foreign / "kept").exists() and link.is_symlink()
+        assert (Path(base) / "not-scratch" / "kept").exists()
+        kernel_fork.remove_scratch(held)
+    finally:
+        shutil.rmtree(base)
