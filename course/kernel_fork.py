@@ -292,7 +292,7 @@ HELD = "held"  # in a worker's scratch folder: locked while the process that mad
 held_scratch = {}  # this process's scratch folders and their locked files
 
 
-def scratch_bases():
+def scratch_base():
     """Where worker scratch folders are made: the kernels' sockets live three levels below one, and a
     socket's path has at most 107 bytes, so a long $TMPDIR gives way to /tmp."""
     base = tempfile.gettempdir()
@@ -303,7 +303,7 @@ def worker_scratch():
     """A new scratch folder for a worker. Its file HELD is locked (flock) for as long as this process or a
     worker forked from it lives, so that a later run can tell a folder left by a run killed outright
     (`remove_abandoned_scratch`); it is locked before it has its name, so no run finds it unlocked."""
-    folder = Path(tempfile.mkdtemp(prefix="tf-worker-", dir=scratch_bases()))
+    folder = Path(tempfile.mkdtemp(prefix="tf-worker-", dir=scratch_base()))
     held = open(folder / f"{HELD}.new", "w")
     fcntl.flock(held, fcntl.LOCK_EX)
     os.rename(folder / f"{HELD}.new", folder / HELD)
@@ -337,7 +337,7 @@ def remove_abandoned_scratch():
     outright left (a student's vetted copy, her kernels' folders, the canary's, the fork servers' cgroups).
     Only folders this user owns, not links: another user could plant either (and, in a folder of theirs,
     a FIFO on which a plain open would wait for ever)."""
-    for folder in Path(scratch_bases()).glob("tf-worker-*"):
+    for folder in Path(scratch_base()).glob("tf-worker-*"):
         try:
             found = os.lstat(folder)
             if found.st_uid != os.geteuid() or not stat.S_ISDIR(found.st_mode):

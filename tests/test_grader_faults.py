@@ -889,7 +889,7 @@ def test_the_sweep_of_abandoned_scratch_folders_takes_only_this_users_unheld_one
     process holds, not one of another user, not a link to a folder, and a lock file planted as a FIFO
     (on which open would wait for ever) is passed over at once."""
     from course import kernel_fork
-    base = tempfile.mkdtemp(prefix="tfs-", dir="/tmp")  # short: scratch_bases would give way to /tmp
+    base = tempfile.mkdtemp(prefix="tfs-", dir="/tmp")  # short: scratch_base would give way to /tmp
     monkeypatch.setattr(tempfile, "tempdir", base)
     try:
         held = Path(kernel_fork.worker_scratch())
