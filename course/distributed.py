@@ -223,18 +223,17 @@ def start_heartbeat():
     threading.Thread(target=beat, daemon=True).start()
 
 
-def close_graders(only=None):
-    """Stop this process's Graders (their fork servers) and remove their scratch folders."""
+def close_graders():
+    """Stop this process's Graders (their fork servers), remove their scratch folders and its heartbeat."""
     from .kernel_fork import remove_scratch
 
-    for assignment in [only] if only else list(WorkerState.graders):
-        grader, scratch = WorkerState.graders.pop(assignment, (None, None))
-        if grader is not None:
-            try:
-                grader.close()
-            finally:
-                remove_scratch(scratch)
-    if only is None and WorkerState.redis is not None:
+    while WorkerState.graders:
+        _, (grader, scratch) = WorkerState.graders.popitem()
+        try:
+            grader.close()
+        finally:
+            remove_scratch(scratch)
+    if WorkerState.redis is not None:
         WorkerState.redis.delete(key("worker", process_name()))
 
 
@@ -366,7 +365,8 @@ def grade_here(payload, began=lambda entry: None):
     student = payload["student"]
     grader = grader_for(payload["assignment"])
     grader.with_feedback = payload["feedback"]
-    submitted, autograded_folder, feedback_folder = attempt_folders(grader, student)
+    folders = attempt_folders(grader, student)
+    submitted, autograded_folder, feedback_folder = folders
     try:
         decode_folder(payload["files"], submitted)
         outcome = grader.grade(student, began)
@@ -374,7 +374,7 @@ def grade_here(payload, began=lambda entry: None):
         autograded = encode_folder(autograded_folder) if outcome.graded else {}
         feedback = encode_folder(feedback_folder) if outcome.graded and payload["feedback"] else {}
     finally:
-        for folder in attempt_folders(grader, student):
+        for folder in folders:
             shutil.rmtree(folder, ignore_errors=True)
     return asdict(outcome), autograded, feedback
 
