@@ -16,6 +16,7 @@ course's nbgrader_config.py (TrustedExecute included), so the gradebook ends up 
 import contextlib
 import gc
 import logging
+import sqlite3
 import sys
 import time
 from datetime import datetime
@@ -88,8 +89,10 @@ class Records(logging.Handler):
 
     def clear(self):
         self.lines, self.warnings, self.left_out = [], 0, 0
+        self.locked = False  # whether nbgrader failed on a locked SQLite gradebook
 
     def emit(self, record):
+        self.locked = self.locked or gradebook_locked(sys.exc_info()[1])  # nbgrader logs as it handles the error
         if record.levelno < logging.ERROR and self.warnings == self.WARNINGS:
             self.left_out += 1
             return
@@ -100,6 +103,17 @@ class Records(logging.Handler):
         left_out = [f"只记录了前{self.WARNINGS}条警告，另有{self.left_out}条 / the first {self.WARNINGS} warnings, "
                     f"and {self.left_out} more not logged"] if self.left_out else []
         return "\n".join(left_out + self.lines)  # the last line stays the last error's
+
+
+def gradebook_locked(error):
+    """Whether `error`, or an error it arose from, is SQLite's "database is locked": the grader's own, which
+    no student can raise (a kernel can write the words into nbgrader's log: an IOPub message's type, a cell
+    quoted in a timeout's message)."""
+    while error is not None:
+        if isinstance(error, sqlite3.OperationalError) and "database is locked" in str(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def forked_steps(app, scratch, started=None):
@@ -238,10 +252,7 @@ class Grader:
                 restore_entry(self.app, student, entry)  # GraderFault if locked: the worker keeps its record
                 self.execute.state.fault.entry_restored = True
                 raise self.execute.state.fault
-            # A lock fails the conversion, and nbgrader logs it; a kernel can put the words in the log too, as
-            # the type of an IOPub message, which nbclient logs as unhandled
-            if converted or not any("database is locked" in line for line in self.records.lines
-                                    if not line.startswith("unhandled iopub msg")):
+            if converted or not self.records.locked:
                 break
             time.sleep(1 + attempt)
         log = self.records.text()

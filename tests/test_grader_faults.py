@@ -801,9 +801,9 @@ def test_a_run_killed_outright_while_it_grades_leaves_no_half_grade(tmp_path):
 
 def test_words_of_a_lock_in_the_log_do_not_make_a_submission_graded_again(tmp_path):
     """The grader grades a submission again when nbgrader failed on a locked SQLite gradebook, which it
-    reads from nbgrader's log. A kernel can put those words in the log itself (nbclient logs the type of
-    an IOPub message it does not know): a submission that does so is still graded once (with --force, as
-    always with --broker, each attempt would run it again)."""
+    knows from SQLite's error, not from nbgrader's log. A kernel can put those words in the log itself
+    (nbclient logs the type of an IOPub message it does not know): a submission that does so is still graded
+    once (with --force, as always with --broker, each attempt would run it again)."""
     started = tmp_path / "started"
     forged = ("k = get_ipython().kernel\n"
               "k.session.send(k.iopub_socket, 'database is locked', {}, parent=k.get_parent('shell'))\n")
@@ -814,6 +814,67 @@ def test_words_of_a_lock_in_the_log_do_not_make_a_submission_graded_again(tmp_pa
     assert started.read_text() == "started\n"
     assert "unhandled iopub msg: database is locked" in (course / "reports" / ASSIGNMENT / "grading.log").read_text()
     assert all(score == most for score, most in scores(course, ASSIGNMENT)["s0"].values())
+
+
+def test_a_gradebook_locked_for_a_moment_costs_an_attempt_not_a_grade(tmp_path):
+    """Another program (formgrader, a backup) holds the SQLite gradebook as nbgrader begins on a student: nbgrader
+    fails, and the grader, seeing SQLite's own error (not the words in the log: the test above), tries again
+    once the gradebook is free. Here the lock is taken just before nbgrader begins and let go when nbgrader
+    reports its failure, so the second attempt grades the submission in full, with no note."""
+    import logging
+
+    from course.grader import Grader
+    from course.kernel_fork import remove_scratch, worker_scratch
+    from course.nbgrader_setup import nbgrader_app
+
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
+    scratch = worker_scratch()
+    grader = Grader(nbgrader_app(ASSIGNMENT, course), False, False, scratch)
+    holder, failures = sqlite3.connect(course / "gradebook.db", isolation_level=None), []
+
+    class LetGo(logging.Handler):
+        def emit(self, record):  # nbgrader's report of its failure: the other program is done
+            failures.append(record.getMessage())
+            if holder.in_transaction:
+                holder.execute("COMMIT")
+    grader.app.log.addHandler(LetGo(logging.ERROR))
+    try:
+        outcome = grader.grade("s0", began=lambda entry: holder.execute("BEGIN EXCLUSIVE"))
+    finally:
+        holder.close()
+        grader.close()
+        remove_scratch(scratch)
+    assert any("database is locked" in failure for failure in failures), failures
+    assert outcome.graded and outcome.reasons == [], outcome
+    assert all(score == most for score, most in scores(course, ASSIGNMENT)["s0"].values())
+
+
+def test_only_sqlites_own_error_says_the_gradebook_is_locked(tmp_path):
+    """course/grader.py gradebook_locked: SQLite's error through SQLAlchemy, as nbgrader meets it, and an
+    error nbgrader raises while it handles that one, say so; an error whose message only holds the words (as
+    a student's code can make: a timeout's message quotes the cell) does not."""
+    from nbgrader.api import InvalidEntry
+    from nbclient.exceptions import CellTimeoutError
+
+    from course.grader import gradebook_locked
+
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}?timeout=0"  # fail at once, not after SQLite's 5 s
+    with Gradebook(url) as gb, contextlib.closing(sqlite3.connect(tmp_path / "gradebook.db")) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(Exception) as locked:
+            gb.add_student("s0")
+        try:
+            try:
+                raise locked.value
+            except Exception as error:
+                raise InvalidEntry(*error.args)
+        except InvalidEntry as error:
+            raised_meanwhile = error
+    cell = nbformat.v4.new_code_cell("# sqlite3.OperationalError: database is locked\nwhile True: pass")
+    quoting = CellTimeoutError.error_from_timeout_and_cell("A cell timed out", 30, cell)
+    assert "database is locked" in str(quoting)
+    assert gradebook_locked(locked.value) and gradebook_locked(raised_meanwhile)
+    assert not any(map(gradebook_locked, [quoting, RuntimeError("database is locked"), None]))
 
 
 def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
