@@ -244,12 +244,39 @@ def end_all(kernel, sandboxed, home_dirs, reaped=False):
             time.sleep(0.001)
         else:  # something outlived SIGKILL: end the whole sandbox (the grader starts a new one)
             os._exit(3)
+        remove_ipc_objects()
         empty(Path("/tmp"), keep=Path.cwd())  # the server's folder may be bound below /tmp
         if Path("/dev/shm").is_dir():
             empty(Path("/dev/shm"))
         for folder in home_dirs:
             os.makedirs(folder, exist_ok=True)
     reap()
+
+
+IPC_KINDS, IPC_RMID = ("shm", "sem", "msg"), 0
+
+
+def remove_ipc_objects():
+    """Remove the SysV IPC objects (shared memory segments, semaphores, message queues) in the sandbox's own IPC
+    namespace, once its kernel's processes are gone: they outlive them, and a segment's memory stays charged
+    to the sandbox's cgroup, where the next kernel, another student's, would run out of it. Nothing of the
+    grader's makes any. If one stays, the whole sandbox ends, as when a process outlives SIGKILL."""
+    libc = ctypes.CDLL(None)
+    for kind in IPC_KINDS:
+        for ident in ipc_ids(kind):
+            if kind == "sem":
+                libc.semctl(ident, 0, IPC_RMID)
+            else:
+                getattr(libc, f"{kind}ctl")(ident, IPC_RMID, None)
+    if any(ipc_ids(kind) for kind in IPC_KINDS):
+        os._exit(3)
+
+
+def ipc_ids(kind):
+    """The ids of this IPC namespace's objects of a kind (/proc/sysvipc lists the namespace of its reader)."""
+    with contextlib.suppress(OSError):
+        return [int(line.split()[1]) for line in Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]]
+    return []
 
 
 def empty(folder, keep=None):

@@ -136,7 +136,7 @@ def graders_tmp():
 BY_WHO = {"loop-ignoring-sigint", "kill-all", "leave-behind", "kernel-json-hijack", "fork-bomb", "memory-bomb",
           "numpy-memory-bomb", "memory-hog", "huge-line", "many-parts", "fill-dev-shm", "write-gradebook",
           "read-hidden-tests", "other-student", "grader-env", "grader-home", "network", "symlink-notebook",
-          "symlink-extra-file", "hardlink-extra-file", "fifo-notebook", "folder-notebook"}
+          "symlink-extra-file", "hardlink-extra-file", "fifo-notebook", "folder-notebook", "leave-ipc", "look-for-ipc"}
 
 
 def cases_for(who):

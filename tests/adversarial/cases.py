@@ -423,6 +423,29 @@ for folder in ['/dev/shm', '/dev', '/tmp']:
     if written > 300 * 2**20:
         print('BREACH: wrote', written, 'bytes to', folder)
 """
+# SysV IPC objects outlive the kernel that made them: segments of shared memory (their pages stay charged to the
+# sandbox's cgroup: 4 GB of them left the next student's kernel no memory), a semaphore set, a message queue.
+LEAVE_IPC = """
+import ctypes
+libc = ctypes.CDLL(None)
+libc.shmat.restype = ctypes.c_void_p
+for _ in range(3):
+    segment = libc.shmget(0, 2**20, 0o1000 | 0o600)  # IPC_PRIVATE, IPC_CREAT; never removed
+    address = libc.shmat(segment, None, 0)
+    ctypes.memset(address, 1, 2**20)
+    libc.shmdt(ctypes.c_void_p(address))
+libc.semget(0, 4, 0o1000 | 0o600)
+queue = libc.msgget(0, 0o1000 | 0o600)
+libc.msgsnd(queue, ctypes.create_string_buffer(b'\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00left behind'), 11, 0)
+print(open('/proc/sysvipc/shm').read().count('\\n') - 1, 'segments left')
+"""
+LOOK_FOR_IPC = """
+for kind in ('shm', 'sem', 'msg'):
+    with open(f'/proc/sysvipc/{{kind}}') as f:
+        left = f.read().splitlines()[1:]
+    if left:
+        print('BREACH: an earlier kernel left', kind, left)
+"""
 SLOW_ANSWER = """
 import time
 import numpy as np
@@ -682,6 +705,9 @@ CASES = [
     Case("kernel-json-hijack", "killer", inserted(HIJACK_NEXT),
          "exits by itself, leaving a process that replaces later kernels' connection files"),
     Case("fill-dev-shm", "harmless", inserted(FILL_SHM, after="setup"), "600 MB into /dev/shm, /dev and /tmp"),
+    Case("leave-ipc", "harmless", inserted(LEAVE_IPC, after="setup"),
+         "SysV shared memory, a semaphore set and a message queue, never removed"),
+    Case("look-for-ipc", "harmless", inserted(LOOK_FOR_IPC, after="setup"), "SysV IPC objects an earlier kernel left"),
     Case("slow-cells", "killer", inserted(SLOW_CELL, copies=10), "ten cells of 4 s, each under the cell timeout: "
          "the notebook's cell budget ends them (12 cells of 25 s held a worker 303 s)", reason=BUDGET_SPENT),
     Case("slow-answer", "killer", solution(SLOW_ANSWER),
@@ -713,6 +739,6 @@ CASES = [
     Case("o'brien;$(touch pwned)`id`&", "harmless", lambda ctx: ctx.copy(), "shell metacharacters in the id"),
 ]
 
-# Graded one after another by one worker, right before the witness (course grade --jobs 1):
-# none of them may change the witness's grades.
-SEQUENCE = ["kernel-json-hijack", "kill-all", "leave-behind"]
+# Graded one after another by one worker, in the order of their names, right before the witness (course grade
+# --jobs 1): none of them may change the witness's grades, and look-for-ipc finds nothing leave-ipc left.
+SEQUENCE = ["kernel-json-hijack", "kill-all", "leave-behind", "leave-ipc", "look-for-ipc"]
