@@ -256,8 +256,9 @@ def expect_vectorised(fn, *args, max_steps, **kwargs):
     return result
 
 
-def expect_equal(got, expected, what):
-    """Plain-data equality (shapes, booleans, tuples) after `fetch`."""
+def expect_equal(got, expected, what, reveal=True):
+    """Plain-data equality (shapes, booleans, tuples) after `fetch`. With `reveal=False` the message leaves out
+    the expected value: where it is the answer itself (04's predicted shapes), a hidden test must not hand it out."""
     __tracebackhide__ = True
     if type(got) is np.ndarray and type(expected) is np.ndarray:
         same = got.shape == expected.shape and got.dtype == expected.dtype and bool((got == expected).all())
@@ -266,8 +267,8 @@ def expect_equal(got, expected, what):
     if not same:
         advice = diagnosis.advice_for_variable(what, got, expected)
         got = shorten(_plain(got), 300)
-        _fail(f"{what}不对：应为{_plain(expected)}，实际为{got}。", f"{what} is wrong: expected {_plain(expected)}, got {got}.",
-              advice=advice)
+        zh, en = (f"应为{_plain(expected)}，", f"expected {_plain(expected)}, ") if reveal else ("", "")
+        _fail(f"{what}不对：{zh}实际为{got}。", f"{what} is wrong: {en}got {got}.", advice=advice)
 
 
 def expect_error(result, error_type, what):

@@ -5,6 +5,7 @@ submissions to the worker pool (course/workers.py, each worker grading with cour
 shows progress, then writes the grades CSV, the summary and the instructor's report (course/report.py).
 """
 import contextlib
+import glob
 import json
 import sys
 import time
@@ -20,7 +21,7 @@ from .report import diagnosed_mistakes, write_grades, write_report
 from .sandbox import require_sandbox
 from .table import table
 from .trusted_execute import TrustedExecute
-from .verdict import KEPT, MISSING, SUMMARY_HEADER, summary_rows
+from .verdict import KEPT, MISSING, SUMMARY_HEADER, UNUSABLE_NAME, Outcome, summary_rows
 from .workers import NOT_UNDONE, SetUpBroken, Workers, run_lock, undo_unproven
 
 
@@ -38,6 +39,13 @@ def submissions(course, assignment, students=()):
             raise CourseError(message)
         print(message, file=sys.stderr)
     return chosen
+
+
+def gradable(students):
+    """(the students nbgrader can grade, an Outcome for each it cannot): nbgrader reads a student's id as a glob
+    pattern, twice, and strips white space from its ends, so `[a-z]*` or ` ada` would be other students' folders."""
+    unusable = {s for s in students if glob.has_magic(s) or s != s.strip()}
+    return [s for s in students if s not in unusable], [Outcome(s, reasons=[UNUSABLE_NAME]) for s in sorted(unusable)]
 
 
 def read_scores(app, outcomes):
@@ -87,9 +95,9 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     if sandboxed:  # refuse at once without bubblewrap (SandboxUnavailable), rather than run student code unsandboxed;
         require_sandbox(start=False)  # that Python starts in it, the workers' fork servers show (the canary)
     require_assignment(app)
-    todo = submissions(course, assignment, students)
+    todo, outcomes = gradable(submissions(course, assignment, students))
     (reports / "grading.log").write_text("")
-    outcomes, start = [], time.perf_counter()
+    start = time.perf_counter()
     jobs = jobs or default_jobs()
     workers = Workers(app, force, with_feedback, jobs, todo, reports / "grading.log", early)
     bar = tqdm(total=len(todo), desc=assignment, unit="", disable=not progress, dynamic_ncols=True)
@@ -137,13 +145,14 @@ def grade_distributed(app, course, reports, broker, students, force, progress, w
     assignment = app.coursedir.assignment_id
     require_shared_gradebook(app)
     require_assignment(app)
-    todo = submissions(course, assignment, students)
+    todo, not_gradable = gradable(submissions(course, assignment, students))
     start = time.perf_counter()
     bar = tqdm(total=len(todo), desc=assignment, unit="", disable=not progress, dynamic_ncols=True)
     try:
         outcomes, refusals = distributed_outcomes(app, broker, force, with_feedback, todo, bar)
     finally:
         bar.close()
+    outcomes += not_gradable
     seconds = time.perf_counter() - start
     for worker, why in sorted(refusals.items()):
         print(f"评分机 / worker {worker}: {why}")

@@ -242,8 +242,11 @@ def test_expect_error_and_expect_equal():
     zh, en = str(info.value).splitlines()[:2]  # a pair: each language's half says why in its own words
     assert zh.endswith("ValueError（不能整除）。") and en.endswith("should raise ValueError (not divisible)."), info.value
     expect_equal(fetch((2, 3)), (2, 3), "shape")
-    with pytest.raises(CheckFailure):
+    with pytest.raises(CheckFailure, match=r"expected \(2, 3\), got \[2, 3\]"):
         expect_equal(fetch([2, 3]), (2, 3), "shape")
+    with pytest.raises(CheckFailure) as info:  # where the expected value is the answer itself
+        expect_equal(fetch((3, 2)), (2, 3), "shape", reveal=False)
+    assert "(3, 2)" in str(info.value) and "(2, 3)" not in str(info.value), info.value
 
 
 def test_partial_credit_is_a_plain_float_share_of_the_points(capsys):

@@ -212,6 +212,27 @@ def test_a_student_id_is_text_in_the_grades_and_the_feedback(graded):
     assert ODD_ID in page_text(course / "feedback" / ODD_ID / ASSIGNMENT / "softmax.html")
 
 
+def test_a_student_id_names_one_folder_not_a_pattern(tmp_path, built_course):
+    """nbgrader finds a student's folders by her id read as a glob pattern (twice), and strips white space from
+    its ends: `[!x]*`, which matches every folder, and ` Ada` (release stubs) are not graded, and say why, and
+    nbgrader grades Ada and Bo once each (graded after them by the same worker, either would have had it grade
+    their folders again, with --force removing them first)."""
+    from course.verdict import UNUSABLE_NAME
+
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {
+        **{s: notebooks(ASSIGNMENT) for s in ("Ada", "Bo")},
+        **{s: notebooks(ASSIGNMENT, "release") for s in ("[!x]*", " Ada")}}, built=built_course)
+    run = course_grade(course, ASSIGNMENT, "--jobs", "1", "--force")
+    assert run.returncode == 0, run.stderr[-3000:]
+    outcomes = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]
+    assert {o["student"]: o["reasons"] for o in outcomes} == {
+        "Ada": [], "Bo": [], "[!x]*": [UNUSABLE_NAME], " Ada": [UNUSABLE_NAME]}, outcomes
+    assert set(scores(course, ASSIGNMENT)) == {"Ada", "Bo"}
+    log = (course / "reports" / ASSIGNMENT / "grading.log").read_text()
+    assert "Removing existing" not in log, log[-3000:]
+    assert "not graded, rename it" in run.stdout
+
+
 def test_markdown_too_costly_to_render_is_shown_as_text():
     """nbconvert's renderer and its strip_files_prefix take far more than linear time on some text (a
     line of 16,000 "[](" took 6.7 s, four times as long as 8,000): a cell too large, or too many
