@@ -16,6 +16,7 @@ course's nbgrader_config.py (TrustedExecute included), so the gradebook ends up 
 import contextlib
 import gc
 import logging
+import shutil
 import sqlite3
 import sys
 import time
@@ -266,6 +267,8 @@ class Grader:
             if not self.write_feedback(student):
                 outcome.reasons.append(f"反馈未生成 / no feedback: {last_error(self.records.text())}")
             log = "\n".join(filter(None, (log, self.records.text())))  # not glued to grading's last line
+        # the vetted copy is done with: a worker (`course worker` above all) grades thousands of submissions
+        shutil.rmtree(self.folder("submitted_directory", student).parent, ignore_errors=True)
         if log:  # the run's log file keeps what nbgrader said about each submission
             print(f"== {shown(student)} ==\n{log}", file=sys.stderr, flush=True)
         outcome.seconds, outcome.cell_seconds = time.perf_counter() - start, self.execute.state.cell_seconds

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 from xml.etree import ElementTree
 
 import jsonschema
@@ -25,7 +26,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.utils import is_grade, is_solution
 
 from classroom import (HOSTILE_MARKDOWN, MATH_AS_TEXT, TRACKER, StartTags, course_grade, class_copy, hidden_lines,
-                       nbgrader_grade_class, scores, with_hostile_html)
+                       nbgrader_grade_class, sandbox_args, scores, with_hostile_html)
 from course import ROOT, exercise_of, grade_id, gradebook_steps
 from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
@@ -231,6 +232,28 @@ def test_a_student_id_names_one_folder_not_a_pattern(tmp_path, built_course):
     log = (course / "reports" / ASSIGNMENT / "grading.log").read_text()
     assert "Removing existing" not in log, log[-3000:]
     assert "not graded, rename it" in run.stdout
+
+
+def test_a_worker_keeps_no_copy_of_a_submission_it_has_graded(tmp_path, built_course):
+    """nbgrader reads each submission from a vetted copy in the worker's scratch folder; once graded (feedback
+    written), the copy goes: a worker, `course worker` above all, may grade thousands of submissions."""
+    from course.grader import Grader
+    from course.kernel_fork import remove_scratch, worker_scratch
+    from course.nbgrader_setup import nbgrader_app
+
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {s: notebooks(ASSIGNMENT) for s in ("ada", "bo")},
+                        built=built_course)
+    scratch = worker_scratch()
+    grader = Grader(nbgrader_app(ASSIGNMENT, course, ["--TrustedExecute.sandbox=False"] if sandbox_args() else []),
+                    False, True, scratch)
+    try:
+        outcomes = [grader.grade(student) for student in ("ada", "bo")]
+        left = sorted(p.name for p in (Path(scratch) / "vetted").iterdir())
+    finally:
+        grader.close()
+        remove_scratch(scratch)
+    assert all(o.graded and not o.reasons for o in outcomes), outcomes
+    assert (course / "feedback" / "bo" / ASSIGNMENT / "softmax.html").is_file() and left == [], left
 
 
 def test_markdown_too_costly_to_render_is_shown_as_text():
