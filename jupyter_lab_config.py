@@ -18,6 +18,7 @@ COURSE = Path(__file__).resolve().parent
 
 c.ServerApp.root_dir = str(COURSE)
 c.ServerApp.jpserver_extensions.update({
+    "course.formgrader_escaping": True,                      # 评分界面中的名字只作文本显示 / ids as text in formgrader
     "nbgrader.server_extensions.formgrader": True,           # 教师：评分界面 / instructors: formgrader
     "nbgrader.server_extensions.validate_assignment": True,  # 学生：Validate按钮 / students: Validate button
     "nbgrader.server_extensions.assignment_list": True,

@@ -51,6 +51,7 @@ def lab_server(c, instructor):
     """A user's JupyterLab on the hub (hub/<role>/jupyter_server_config.py): the Assignments tab and
     Validate for everyone; formgrader, Create Assignment and the course list for the instructor only."""
     c.ServerApp.jpserver_extensions.update({
+        "course.formgrader_escaping": instructor,  # formgrader's pages show ids as text
         "nbgrader.server_extensions.formgrader": instructor,
         "nbgrader.server_extensions.assignment_list": True,
         "nbgrader.server_extensions.course_list": instructor,

@@ -8,6 +8,7 @@ Screenshots go to a temporary folder, or to $COURSE_SCREENSHOTS (docs/screenshot
 """
 import os
 import re
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -316,6 +317,40 @@ def test_a_students_html_runs_no_script_in_formgrader_or_in_her_feedback(page, l
         assert not [href for href in links if href.lower().startswith("javascript:")], links
         assert not [r for r in requests if "tracker.invalid" in r], requests
     assert not dialogs and [r for r in requests if not r.startswith("data:")] == [feedback], requests
+
+
+# Script that marks the page if it runs: closes a script string, then an attribute and a tag, wherever it is printed
+SCRIPT_ID = 'x";document.documentElement.dataset.pwned=1;"><img src=x onerror="document.documentElement.dataset.pwned=2">'
+
+
+def test_formgrader_shows_ids_as_text_never_as_script(page, lab, course, instructor_side):
+    """nbgrader's formgrader prints the ids of its pages raw into HTML and script (course/formgrader_escaping.py):
+    a link in a student's notebook to a page whose address holds script ran it in the instructor's session, and so
+    would a student id in the gradebook, on her submission's page. Every page shows them as text."""
+    from urllib.parse import quote
+
+    instructor_side.result()
+    graded = course / "autograded"
+    shutil.copytree(graded / HOSTILE_STUDENT, graded / SCRIPT_ID)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.add_student(SCRIPT_ID)
+        gb.add_submission(GRADED, SCRIPT_ID)
+        submission = gb.find_submission_notebook("softmax", GRADED, SCRIPT_ID).id
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    odd = quote(SCRIPT_ID, safe="")
+    try:
+        for path in (f"manage_students/{odd}", f"manage_students/{odd}/{GRADED}", f"gradebook/{odd}",
+                     f"gradebook/{GRADED}/{odd}", f"manage_submissions/{odd}", f"submissions/{submission}/"):
+            page.goto(lab.page_url(f"formgrader/{path}"), wait_until="load")
+            assert page.evaluate("document.documentElement.dataset.pwned") is None, f"a script ran: {path}"
+            assert page.get_by_text(SCRIPT_ID).count() >= 1 or path.startswith("gradebook/"), path
+    finally:
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+            gb.remove_submission(GRADED, SCRIPT_ID)
+            gb.remove_student(SCRIPT_ID)
+        shutil.rmtree(graded / SCRIPT_ID)
+    assert not dialogs, dialogs
 
 
 def test_create_assignment_toolbar_shows_nbgrader_cells(page, lab):
