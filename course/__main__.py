@@ -88,9 +88,23 @@ def main(argv=None):
     args = parser.parse_args(argv)
     course = Path(args.course).resolve()
     try:
+        require_course(course)
         return run(args, course)
     except CourseError as error:
         raise SystemExit(str(error)) from None
+
+
+def require_course(course):
+    """CourseError unless `course` is a course folder: its nbgrader_config.py and source/ can be read (every command
+    works on one; `check` from elsewhere, e.g. a student's home on the hub, ended in a traceback)."""
+    try:
+        found = (course / "nbgrader_config.py").is_file() and bool(list((course / "source").iterdir()))
+    except OSError:
+        found = False
+    if not found:
+        raise CourseError(f"{course}不是可读的课程文件夹（应有nbgrader_config.py和source/）：请在课程文件夹中运行，或用--course指定\n"
+                          f"{course} is not a course folder that can be read (with nbgrader_config.py and source/): "
+                          "run from the course folder, or name it with --course.")
 
 
 def run(args, course):

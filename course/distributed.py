@@ -43,6 +43,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import course_version
+from .table import shown, shown_lines
 
 QUEUE = "course"
 TASK = "course.grade_submission"
@@ -299,7 +300,7 @@ def handle(payload):
     if payload.get("version") != WorkerState.version:
         why = f"{REFUSED}: {WorkerState.version} ≠ {payload.get('version')}"
         redis.hset(key("refused", str(payload.get("version"))), WorkerState.name, why)
-        print(f"{payload['student']}: {why}", flush=True)
+        print(f"{shown(payload['student'])}: {why}", flush=True)
         raise Retry(why, pause=2.0)  # back to the queue for a worker of the right version
     if redis.exists(key("result", task)):
         return  # graded already (a second delivery of the same submission)
@@ -325,7 +326,7 @@ def handle(payload):
         outcome, autograded, feedback = grade_here(payload, began=lambda entry: keep_entry(task, entry))
     except Exception as error:  # the grader's own failure: another attempt, maybe on another worker
         why = f"{type(error).__name__}: {error}"[:500]
-        print(f"{payload['student']}: {GRADER_FAILED}: {why}", flush=True)
+        print(f"{shown(payload['student'])}: {GRADER_FAILED}: {shown_lines(why)}", flush=True)
         redis.set(key("error", task), why, ex=RESULT_TTL)
         redis.delete(key("claim", task))
         raise Retry(why, pause=1.0)

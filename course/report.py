@@ -20,7 +20,7 @@ from .diagnosis import MARK, catalogue
 from .journal import gradebook_digest, journal, read_inflight, read_journal, unproven_students
 from .preprocessors import is_test_cell
 from .nbgrader_setup import nbgrader_app
-from .table import table
+from .table import shown, table
 from .verdict import SUMMARY_HEADER, summary_rows
 
 
@@ -120,9 +120,9 @@ def grade_rows(gb, assignment, students, coursedir):
     finish (course/journal.py)."""
     unproven = unproven_students(coursedir, assignment.name)
     if unproven:
-        print(f"注意：作业{assignment.name}中{'、'.join(sorted(unproven))}的评分尚未确认（是在确认评分环境可用之前评的，"
+        print(f"注意：作业{assignment.name}中{'、'.join(map(shown, sorted(unproven)))}的评分尚未确认（是在确认评分环境可用之前评的，"
               f"或者一次运行没有评完：它被中止了，或者还在评），这里留空；运行python -m course grade {assignment.name}撤销并重新评分\n"
-              f"note: in {assignment.name}, {', '.join(sorted(unproven))} have no confirmed grade (graded before the "
+              f"note: in {assignment.name}, {', '.join(map(shown, sorted(unproven)))} have no confirmed grade (graded before the "
               f"set-up was shown to work, or not finished by a run: it was killed, or is still grading), so their grades "
               f"are left blank here: run python -m course grade {assignment.name}, which undoes and regrades them",
               file=sys.stderr)
@@ -304,6 +304,6 @@ def main(assignment, course=".", db_url=None):
               file=sys.stderr)
     for path, gradebook, student, *_ in read_inflight(course, assignment):
         then_zh, then_en = then(gradebook)
-        print(f"注意：一次运行没有评完{student}（{path}；它被中止了，或者还在评）；{then_zh}\n"
-              f"note: a run did not finish grading {student} ({path}; it was killed, or is still grading); {then_en}",
+        print(f"注意：一次运行没有评完{shown(student)}（{path}；它被中止了，或者还在评）；{then_zh}\n"
+              f"note: a run did not finish grading {shown(student)} ({path}; it was killed, or is still grading); {then_en}",
               file=sys.stderr)

@@ -38,6 +38,7 @@ from .grader import Grader, restore_entry
 from .journal import gradebook_digest, inflight, journal, read_inflight, read_journal, write_inflight, write_journal
 from .kernel_fork import EarlyServers, remove_scratch
 from .limits import Limits, cap_grader_memory
+from .table import shown
 from .verdict import GRADER_FAILED, PAST_DEADLINE, WORKER_DIED, Outcome
 
 
@@ -482,8 +483,9 @@ def undo_left(app, path, gradebook, attempts, what, why):
             "run again later.", *not_undone]))
     path.unlink()
     students = [student for student, *_ in attempts]
-    print(f"更早的一次运行留下了{what[0]}（{why[0]}），现已撤销，重新评分后才算数：{'、'.join(students)}\n"
-          f"An earlier run left {what[1]} ({why[1]}): undone, to count only once graded again: {', '.join(students)}",
+    print(f"更早的一次运行留下了{what[0]}（{why[0]}），现已撤销，重新评分后才算数：{'、'.join(map(shown, students))}\n"
+          f"An earlier run left {what[1]} ({why[1]}): undone, to count only once graded again: "
+          f"{', '.join(map(shown, students))}",
           file=sys.stderr)
 
 

@@ -19,11 +19,14 @@ lets `nbgrader submit --student SOMEONE` hand in under anyone's name. Here:
   .html a student handed in sits beside it, and was released under a name the student chose); a
   name two students would share (a copied submission_secret.txt) goes to neither; a secret nbgrader
   cannot use stops that student's release only.
+Both instructor-side classes log through InertLog: the names they quote (an inbound folder's, a handed-in
+file's) are the students' to choose, and the instructor reads the log in a terminal.
 
 交换目录按学生隔离：提交只有本人和教师组可读；收集时只认文件夹属主与学生名一致的提交，且只复制其中的普通文件（不跟随链接），
 名称无法解析的文件夹被忽略；提交的时间是它最后一次改动的时间（文件夹中最晚的ctime），而不是学生写在文件夹名和timestamp.txt中的时间；反馈文件只有对应学生可读，只发回笔记本的反馈，两名学生会共用的反馈文件名不发给任何一方。
 """
 import glob
+import logging
 import os
 import pwd
 import re
@@ -36,9 +39,28 @@ from nbgrader.exchange.default import ExchangeCollect, ExchangeReleaseFeedback, 
 from nbgrader.utils import get_username, notebook_hash
 
 from course.limits import Limits
+from course.table import shown_lines
 from course.vet import last_change, vetted_copy
 
 FORGED = "!forged:"  # collect: a record whose folder is not its student's own
+
+
+class InertLog(logging.Filter):
+    """A record's text with its control characters written as escapes (course/table.py): an escape sequence in a
+    name a student chose could otherwise erase a line of the instructor's terminal, or forge one."""
+
+    def filter(self, record):
+        record.msg, record.args = shown_lines(record.getMessage()), ()
+        return True
+
+
+class InertlyLogged:
+    """Mixed into an exchange class: its app's log (nbgrader's own lines too) goes through InertLog."""
+
+    def start(self):
+        if not any(isinstance(f, InertLog) for f in self.log.filters):
+            self.log.addFilter(InertLog())
+        return super().start()
 
 
 class PrivateSubmit(ExchangeSubmit):
@@ -59,7 +81,7 @@ class PrivateSubmit(ExchangeSubmit):
         subprocess.run(["setfacl", "-R", "-m", f"g:{os.stat(self.inbound_path).st_gid}:rwX", dest], check=True)
 
 
-class OwnerCheckedCollect(ExchangeCollect):
+class OwnerCheckedCollect(InertlyLogged, ExchangeCollect):
     def _path_to_record(self, path):
         try:
             record = super()._path_to_record(path)
@@ -122,7 +144,7 @@ def utc(seconds):
     return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
 
 
-class PrivateReleaseFeedback(ExchangeReleaseFeedback):
+class PrivateReleaseFeedback(InertlyLogged, ExchangeReleaseFeedback):
     def copy_files(self):
         excluded = set(filter(None, (self.coursedir.student_id_exclude or "").split(",")))
         source = self.coursedir.format_path(self.coursedir.source_directory, ".", self.coursedir.assignment_id)

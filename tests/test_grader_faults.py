@@ -877,6 +877,27 @@ def test_only_sqlites_own_error_says_the_gradebook_is_locked(tmp_path):
     assert not any(map(gradebook_locked, [quoting, RuntimeError("database is locked"), None]))
 
 
+def test_a_student_named_in_the_notes_on_an_earlier_run_is_text(tmp_path):
+    """The notes on what a killed run left name the students (`nbgrader export`, the next `course grade`; `course
+    report` names the file): a folder's name is the student's to choose, and escape sequences in it reach the
+    instructor's terminal written out (`\\ec` would have reset it)."""
+    from course.journal import journal, write_journal
+    from course.nbgrader_setup import nbgrader_app
+
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
+    graded_once(course)
+    odd = "eve\x1bc\x1b]0;pwned\x07"
+    write_journal(journal(course, ASSIGNMENT), nbgrader_app(ASSIGNMENT, course).coursedir, [odd], known=set())
+    _, exporting = exported(course)
+    reporting = subprocess.run(course_command(course, "report", ASSIGNMENT), capture_output=True, text=True, timeout=900)
+    grading = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--no-sandbox", "--no-feedback"),
+                             capture_output=True, text=True, timeout=900)
+    for said in (exporting, grading.stderr):
+        assert "eve\\x1bc\\x1b]0;pwned\\x07" in said, said[-2000:]
+    for said in (exporting, reporting.stdout + reporting.stderr, grading.stdout + grading.stderr):
+        assert "\x1b" not in said, said[-2000:]
+
+
 def test_a_killed_worker_is_replaced_and_cleaned_up(tmp_path):
     """SIGKILL one grading process as soon as it exists (idle or busy): the run still ends with
     every submission graded or given a reason, and its scratch folders and cgroups are gone, and so is

@@ -525,6 +525,24 @@ def unit_collect(tmp_path):
     return collect, Path(collect.inbound_path), pwd.getpwuid(os.getuid()).pw_name
 
 
+def test_names_a_student_chose_reach_the_instructors_log_as_text(tmp_path, capsys):
+    """A name in the inbound folder is the student's to choose: escape sequences in it (erase the line above,
+    colour a forged "all clean") reach the instructor's terminal written out, in collect's own lines and in
+    nbgrader's."""
+    import logging
+
+    collect, inbound, me = unit_collect(tmp_path)
+    log = logging.getLogger(f"unit-collect-{secrets.token_hex(4)}")
+    log.addHandler(logging.StreamHandler(sys.stderr))
+    collect.log, collect.root = log, str(tmp_path / "exchange")
+    name = f"{me}+{ASSIGNMENT}+not a time\x1b[2K\x1b[1A\x1b[32mall clean\x1b[0m"
+    (inbound / name).mkdir(parents=True)
+    (tmp_path / "course").mkdir()
+    collect.start()
+    logged = capsys.readouterr().err
+    assert "Ignoring" in logged and "\x1b" not in logged and "\\x1b[32mall clean" in logged, logged
+
+
 def test_a_submission_folder_gone_before_it_is_copied_stops_no_one_elses(tmp_path):
     """A student may remove their own inbound folder between collect's listing and its copy
     (nbgrader's owner check then raised FileNotFoundError, and no later student was collected)."""

@@ -95,6 +95,26 @@ def test_not_a_notebook_of_the_course(tmp_path):
     assert check(tmp_path / "mine.ipynb").returncode == 2
 
 
+def test_outside_a_course_folder_a_command_says_so(tmp_path):
+    """A student on the hub runs `course check` from her home, or names a folder she cannot read (or, as root reads
+    every folder, one without assignments): a bilingual message, no traceback; and `course report` on a folder that
+    is no course writes nothing there."""
+    locked = tmp_path / "locked"
+    (locked / "source").mkdir(parents=True)
+    (locked / "nbgrader_config.py").write_text("")
+    locked.chmod(0o000)
+    try:
+        runs = [check(ROOT / "release" / NOTEBOOK, course) for course in (tmp_path, locked)] + [subprocess.run(
+            [sys.executable, "-m", "course", "report", "01_softmax", "--course", str(tmp_path)], capture_output=True,
+            text=True, timeout=600)]
+    finally:
+        locked.chmod(0o700)
+    for run in runs:
+        assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
+        assert "不是可读的课程文件夹" in run.stderr and "is not a course folder that can be read" in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["locked"]
+
+
 def test_tampered_cells_are_noted(tmp_path):
     """The answer cell without its nbgrader metadata still scores (nbgrader grades it as written),
     and the check says what the instructor's summary will say: cells tampered."""
