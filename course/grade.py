@@ -19,7 +19,7 @@ from .kernel_fork import remove_abandoned_scratch
 from .nbgrader_setup import nbgrader_app
 from .report import diagnosed_mistakes, write_grades, write_report
 from .sandbox import require_sandbox
-from .table import table
+from .table import CONTROL, table
 from .trusted_execute import TrustedExecute
 from .verdict import KEPT, MISSING, SUMMARY_HEADER, UNUSABLE_NAME, Outcome, summary_rows
 from .workers import NOT_UNDONE, SetUpBroken, Workers, run_lock, undo_unproven
@@ -43,9 +43,20 @@ def submissions(course, assignment, students=()):
 
 def gradable(students):
     """(the students nbgrader can grade, an Outcome for each it cannot): nbgrader reads a student's id as a glob
-    pattern, twice, and strips white space from its ends, so `[a-z]*` or ` ada` would be other students' folders."""
-    unusable = {s for s in students if glob.has_magic(s) or s != s.strip()}
-    return [s for s in students if s not in unusable], [Outcome(s, reasons=[UNUSABLE_NAME]) for s in sorted(unusable)]
+    pattern, twice, and strips white space from its ends, so `[a-z]*` or ` ada` would be other students' folders;
+    its regular expressions do not match a line break, and the gradebook takes only UTF-8 (a folder unzipped
+    from elsewhere may have a name that is not)."""
+    unusable = {s for s in students if glob.has_magic(s) or s != s.strip() or CONTROL.search(s) or not utf8(s)}
+    return [s for s in students if s not in unusable], [Outcome(s.encode("utf-8", "backslashreplace").decode(),
+                                                                 reasons=[UNUSABLE_NAME]) for s in sorted(unusable)]
+
+
+def utf8(text):
+    try:
+        text.encode()
+        return True
+    except UnicodeEncodeError:  # a file name's undecodable bytes, as Python keeps them
+        return False
 
 
 def read_scores(app, outcomes):

@@ -31,9 +31,10 @@ PAST_DEADLINE = (GRADER_FAILED + "：评分进程超过期限（c.Limits.worker_
                  "process passed its deadline (c.Limits.worker_deadline = {seconds} s) and was stopped")
 FAILED = "评分出错 / grading error"
 KEPT = "未改动，沿用已有评分（--force重新评分） / unchanged, earlier grade kept (--force regrades)"
-UNUSABLE_NAME = ("文件夹名含有*、?或[，或者首尾有空白：nbgrader会把它当作通配符，或者去掉空白，评到别人的文件夹；未评分，请改名 / "
-                 "the folder's name holds *, ? or [, or begins or ends with white space: nbgrader would read it as a "
-                 "pattern, or drop the spaces, and grade other folders; not graded, rename it")
+UNUSABLE_NAME = ("文件夹名含有*、?、[或控制字符，首尾有空白，或者不是UTF-8：nbgrader会把它当作通配符、去掉空白，评到别人的文件夹，"
+                 "或者无法处理；未评分，请改名 / the folder's name holds *, ? or [ or a control character, begins or ends "
+                 "with white space, or is not UTF-8: nbgrader would read it as a pattern or drop the spaces, and grade "
+                 "other folders, or fail on it; not graded, rename it")
 
 
 @dataclass

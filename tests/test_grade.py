@@ -9,6 +9,7 @@ import csv
 import html
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -217,17 +218,20 @@ def test_a_student_id_names_one_folder_not_a_pattern(tmp_path, built_course):
     """nbgrader finds a student's folders by her id read as a glob pattern (twice), and strips white space from
     its ends: `[!x]*`, which matches every folder, and ` Ada` (release stubs) are not graded, and say why, and
     nbgrader grades Ada and Bo once each (graded after them by the same worker, either would have had it grade
-    their folders again, with --force removing them first)."""
+    their folders again, with --force removing them first). Nor are a name with a line break (nbgrader's regular
+    expressions stop there) and one that is not UTF-8 (the gradebook, and the summary, would fail on it)."""
     from course.verdict import UNUSABLE_NAME
 
     course = class_copy(tmp_path / "course", ASSIGNMENT, {
         **{s: notebooks(ASSIGNMENT) for s in ("Ada", "Bo")},
-        **{s: notebooks(ASSIGNMENT, "release") for s in ("[!x]*", " Ada")}}, built=built_course)
+        **{s: notebooks(ASSIGNMENT, "release") for s in ("[!x]*", " Ada", "line\nbreak")}}, built=built_course)
+    shutil.copytree(course / "submitted" / "Bo", os.fsdecode(bytes(course / "submitted") + b"/caf\xe9"))  # not UTF-8
     run = course_grade(course, ASSIGNMENT, "--jobs", "1", "--force")
     assert run.returncode == 0, run.stderr[-3000:]
     outcomes = json.loads((course / "reports" / ASSIGNMENT / "summary.json").read_text())["submissions"]
     assert {o["student"]: o["reasons"] for o in outcomes} == {
-        "Ada": [], "Bo": [], "[!x]*": [UNUSABLE_NAME], " Ada": [UNUSABLE_NAME]}, outcomes
+        "Ada": [], "Bo": [], "[!x]*": [UNUSABLE_NAME], " Ada": [UNUSABLE_NAME], "line\nbreak": [UNUSABLE_NAME],
+        "caf\\udce9": [UNUSABLE_NAME]}, outcomes
     assert set(scores(course, ASSIGNMENT)) == {"Ada", "Bo"}
     log = (course / "reports" / ASSIGNMENT / "grading.log").read_text()
     assert "Removing existing" not in log, log[-3000:]
