@@ -18,8 +18,9 @@ COURSE = Path(__file__).resolve().parent
 
 c.ServerApp.root_dir = str(COURSE)
 c.ServerApp.jpserver_extensions.update({
-    "course.formgrader_escaping": True,                      # 评分界面中的名字只作文本显示 / ids as text in formgrader
-    "nbgrader.server_extensions.formgrader": True,           # 教师：评分界面 / instructors: formgrader
+    # 教师：评分界面，只经course/formgrader_escaping.py加载 / instructors: formgrader, loaded only through it
+    "course.formgrader_escaping": True,
+    "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.validate_assignment": True,  # 学生：Validate按钮 / students: Validate button
     "nbgrader.server_extensions.assignment_list": True,
     "nbgrader.server_extensions.course_list": True,

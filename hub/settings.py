@@ -51,8 +51,8 @@ def lab_server(c, instructor):
     """A user's JupyterLab on the hub (hub/<role>/jupyter_server_config.py): the Assignments tab and
     Validate for everyone; formgrader, Create Assignment and the course list for the instructor only."""
     c.ServerApp.jpserver_extensions.update({
-        "course.formgrader_escaping": instructor,  # formgrader's pages show ids as text
-        "nbgrader.server_extensions.formgrader": instructor,
+        "course.formgrader_escaping": instructor,  # formgrader, made inert, and only so
+        "nbgrader.server_extensions.formgrader": False,
         "nbgrader.server_extensions.assignment_list": True,
         "nbgrader.server_extensions.course_list": instructor,
         "nbgrader.server_extensions.validate_assignment": True,

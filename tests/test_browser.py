@@ -326,12 +326,15 @@ SCRIPT_ID = 'x";document.documentElement.dataset.pwned=1;"><img src=x onerror="d
 def test_formgrader_shows_ids_as_text_never_as_script(page, lab, course, instructor_side):
     """nbgrader's formgrader prints the ids of its pages raw into HTML and script (course/formgrader_escaping.py):
     a link in a student's notebook to a page whose address holds script ran it in the instructor's session, and so
-    would a student id in the gradebook, on her submission's page. Every page shows them as text."""
+    would a student id in the gradebook, on her submission's page, and a page she handed in, which formgrader
+    serves. Every page shows the ids as text, and still finds her submissions; her page runs no script."""
     from urllib.parse import quote
 
     instructor_side.result()
     graded = course / "autograded"
     shutil.copytree(graded / HOSTILE_STUDENT, graded / SCRIPT_ID)
+    (graded / SCRIPT_ID / GRADED / "evil.html").write_text(
+        "<p>EVIL PAGE</p><script>document.documentElement.dataset.pwned = 3</script>")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         gb.add_student(SCRIPT_ID)
         gb.add_submission(GRADED, SCRIPT_ID)
@@ -339,12 +342,19 @@ def test_formgrader_shows_ids_as_text_never_as_script(page, lab, course, instruc
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     odd = quote(SCRIPT_ID, safe="")
+    page.context.set_extra_http_headers({"Authorization": f"token {lab.token}"})  # for the pages' own requests too
     try:
         for path in (f"manage_students/{odd}", f"manage_students/{odd}/{GRADED}", f"gradebook/{odd}",
-                     f"gradebook/{GRADED}/{odd}", f"manage_submissions/{odd}", f"submissions/{submission}/"):
+                     f"gradebook/{GRADED}/{odd}", f"manage_submissions/{odd}", f"submissions/{submission}/",
+                     f"submissions/{submission}/evil.html"):
             page.goto(lab.page_url(f"formgrader/{path}"), wait_until="load")
+            if path == f"manage_students/{odd}":  # her page's script asks for her submissions with her id
+                row = page.locator("tbody tr", has_text=GRADED).first
+                row.wait_for()
+                assert "no submission" not in row.inner_text(), row.inner_text()  # asked with another id
             assert page.evaluate("document.documentElement.dataset.pwned") is None, f"a script ran: {path}"
-            assert page.get_by_text(SCRIPT_ID).count() >= 1 or path.startswith("gradebook/"), path
+            shown = "EVIL PAGE" if path.endswith(".html") else SCRIPT_ID
+            assert page.get_by_text(shown).count() >= 1 or path.startswith("gradebook/"), path
     finally:
         with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
             gb.remove_submission(GRADED, SCRIPT_ID)
