@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import re
+import resource
 import select
 import shutil
 import signal
@@ -47,6 +48,9 @@ import course
 from .limits import Limits, uncapped
 from .sandbox import (KernelManager, SandboxedKernelManager, remove_cgroups, remove_cgroups_named, sandbox_env,
                       sandbox_proven)
+
+
+NOT_EMPTIED = "评分程序无法清空fork服务器的文件夹 / the grader could not empty its fork server's folder"
 
 
 class ForkServerFailed(course.GraderFault, RuntimeError):
@@ -84,6 +88,8 @@ def serve(sandboxed, modules):
     first line gives matplotlib's font list (lay_font_list), and the ready line says the list built here
     if it differs."""
     ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    if sandboxed:  # a POSIX message queue would outlive its kernel, for the next to read: none can be made
+        resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # what ipykernel sets
     requests, replies = os.fdopen(os.dup(0)), os.fdopen(os.dup(1), "w")
     given = json.loads(requests.readline())["fonts"] if sandboxed else None
@@ -245,9 +251,9 @@ def end_all(kernel, sandboxed, home_dirs, reaped=False):
         else:  # something outlived SIGKILL: end the whole sandbox (the grader starts a new one)
             os._exit(3)
         remove_ipc_objects()
-        empty(Path("/tmp"), keep=Path.cwd())  # the server's folder may be bound below /tmp
-        if Path("/dev/shm").is_dir():
-            empty(Path("/dev/shm"))
+        emptied = empty(Path("/tmp"), keep=Path.cwd())  # the server's folder may be bound below /tmp
+        if not (emptied and (not Path("/dev/shm").is_dir() or empty(Path("/dev/shm")))):
+            os._exit(3)  # as above: a new sandbox
         for folder in home_dirs:
             os.makedirs(folder, exist_ok=True)
     reap()
@@ -280,13 +286,34 @@ def ipc_ids(kind):
 
 
 def empty(folder, keep=None):
-    for entry in folder.iterdir():
-        if keep is not None and (entry == keep or entry in keep.parents):
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
+    """Remove everything in `folder` but `keep` and the folders it is in; whether nothing else is left. A kernel
+    may have closed a folder of its own (chmod 000 or 0500), which kept the folder's files from rmtree, for the
+    next kernel to read and charged to the sandbox's memory: each folder is opened to its owner first (the server
+    owns what its kernels made; so does the grader, outside the sandbox)."""
+    def kept(entry):
+        return keep is not None and (entry == keep or entry in keep.parents)
+    try:
+        for entry in folder.iterdir():
+            if kept(entry):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                opened(entry)
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+        return not [entry for entry in folder.iterdir() if not kept(entry)]
+    except OSError:
+        return False
+
+
+def opened(top):
+    """Give the owner back the use of `top` and every folder in it (links not followed)."""
+    folders = [top]
+    while folders:  # not recursive: a kernel may nest folders deeper than Python recurses
+        folder = folders.pop()
+        with contextlib.suppress(OSError):
+            os.chmod(folder, 0o700, follow_symlinks=False)
+            folders += [entry.path for entry in os.scandir(folder) if entry.is_dir(follow_symlinks=False)]
 
 
 def reap():
@@ -475,7 +502,8 @@ class ForkServer:
         # `python -m` puts the working folder first on sys.path, and a kernel of the server before may
         # have written there (its own folder is below it): nothing of it may be imported, or read as
         # a matplotlibrc, by the server that forks the next student's kernels.
-        empty(self.folder)
+        if not empty(self.folder):
+            raise ForkServerFailed(NOT_EMPTIED)
         command = [sys.executable, "-m", "course.kernel_fork", "sandboxed" if self.sandbox else "plain", *self.modules]
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    PYDEVD_DISABLE_FILE_VALIDATION="1",  # debugpy's warning on import, as in the sandbox
@@ -548,7 +576,8 @@ class ForkServer:
             self.launch()
         if self.ask_anew(do="clean") is None:
             raise ForkServerFailed("评分程序的fork服务器无法清理沙箱 / the grader's fork server did not clean its sandbox")
-        empty(self.folder)  # whatever the last kernel left in the shared folder
+        if not empty(self.folder):  # whatever the last kernel left in the shared folder
+            raise ForkServerFailed(NOT_EMPTIED)
 
     def fork(self, argv, cwd):
         """A new kernel, in the sandbox that `clean` has just emptied."""

@@ -19,8 +19,8 @@ lets `nbgrader submit --student SOMEONE` hand in under anyone's name. Here:
   .html a student handed in sits beside it, and was released under a name the student chose); a
   name two students would share (a copied submission_secret.txt) goes to neither; a secret nbgrader
   cannot use stops that student's release only.
-Both instructor-side classes log through InertLog: the names they quote (an inbound folder's, a handed-in
-file's) are the students' to choose, and the instructor reads the log in a terminal.
+These two and InertList (`nbgrader list`, the instructor's) log through InertLog: the names they quote (an
+inbound folder's, a handed-in file's) are the students' to choose, and the instructor reads the log in a terminal.
 
 交换目录按学生隔离：提交只有本人和教师组可读；收集时只认文件夹属主与学生名一致的提交，且只复制其中的普通文件（不跟随链接），
 名称无法解析的文件夹被忽略；提交的时间是它最后一次改动的时间（文件夹中最晚的ctime），而不是学生写在文件夹名和timestamp.txt中的时间；反馈文件只有对应学生可读，只发回笔记本的反馈，两名学生会共用的反馈文件名不发给任何一方。
@@ -35,7 +35,7 @@ import subprocess
 import tempfile
 from datetime import datetime, timezone
 
-from nbgrader.exchange.default import ExchangeCollect, ExchangeReleaseFeedback, ExchangeSubmit
+from nbgrader.exchange.default import ExchangeCollect, ExchangeList, ExchangeReleaseFeedback, ExchangeSubmit
 from nbgrader.utils import get_username, notebook_hash
 
 from course.limits import Limits
@@ -55,12 +55,16 @@ class InertLog(logging.Filter):
 
 
 class InertlyLogged:
-    """Mixed into an exchange class: its app's log (nbgrader's own lines too) goes through InertLog."""
+    """Mixed into an exchange class: while it runs, its app's log (nbgrader's own lines too) goes through InertLog
+    (in formgrader, that log is the Jupyter server's, which it leaves as it was)."""
 
     def start(self):
-        if not any(isinstance(f, InertLog) for f in self.log.filters):
-            self.log.addFilter(InertLog())
-        return super().start()
+        inert = InertLog()
+        self.log.addFilter(inert)
+        try:
+            return super().start()
+        finally:
+            self.log.removeFilter(inert)
 
 
 class PrivateSubmit(ExchangeSubmit):
@@ -142,6 +146,10 @@ class OwnerCheckedCollect(InertlyLogged, ExchangeCollect):
 def utc(seconds):
     """A time as nbgrader's timestamps are compared: naive, in UTC."""
     return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+
+
+class InertList(InertlyLogged, ExchangeList):
+    """`nbgrader list --inbound` names the inbound folders, which students name."""
 
 
 class PrivateReleaseFeedback(InertlyLogged, ExchangeReleaseFeedback):

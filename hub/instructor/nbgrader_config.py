@@ -12,3 +12,4 @@ c.TrustedExecute.sandbox = True
 c.Exchange.root = os.environ.get("TF_HUB_EXCHANGE", "/srv/nbgrader/exchange")
 c.ExchangeFactory.collect = "hub.exchange.OwnerCheckedCollect"
 c.ExchangeFactory.release_feedback = "hub.exchange.PrivateReleaseFeedback"
+c.ExchangeFactory.list = "hub.exchange.InertList"  # names in the inbound folder are written out inertly

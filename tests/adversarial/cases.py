@@ -423,10 +423,11 @@ for folder in ['/dev/shm', '/dev', '/tmp']:
     if written > 300 * 2**20:
         print('BREACH: wrote', written, 'bytes to', folder)
 """
-# SysV IPC objects outlive the kernel that made them: segments of shared memory (their pages stay charged to the
-# sandbox's cgroup: 4 GB of them left the next student's kernel no memory), a semaphore set, a message queue.
+# What could outlive the kernel that made it, in its worker's sandbox: SysV IPC objects (segments of shared memory,
+# whose pages stay charged to the sandbox's cgroup: 4 GB of them left the next student's kernel no memory, a
+# semaphore set, a message queue), a POSIX message queue, folders in /tmp and /dev/shm closed to their owner.
 LEAVE_IPC = """
-import ctypes
+import ctypes, os
 libc = ctypes.CDLL(None)
 libc.shmat.restype = ctypes.c_void_p
 for _ in range(3):
@@ -438,13 +439,29 @@ libc.semget(0, 4, 0o1000 | 0o600)
 queue = libc.msgget(0, 0o1000 | 0o600)
 libc.msgsnd(queue, ctypes.create_string_buffer(b'\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00left behind'), 11, 0)
 print(open('/proc/sysvipc/shm').read().count('\\n') - 1, 'segments left')
+print('POSIX queue made:', ctypes.CDLL('librt.so.1').mq_open(b'/left', os.O_CREAT | os.O_RDWR, 0o600, None) >= 0)
+os.makedirs('/dev/shm/closed-a/b')
+with open('/dev/shm/closed-a/b/big', 'wb') as f:
+    f.write(b'x' * 2**20)
+os.chmod('/dev/shm/closed-a', 0)
+os.makedirs('/tmp/closed-c')
+with open('/tmp/closed-c/f', 'w') as f:
+    f.write('answer=42')
+os.chmod('/tmp/closed-c', 0o500)
 """
 LOOK_FOR_IPC = """
+import ctypes, os
 for kind in ('shm', 'sem', 'msg'):
     with open(f'/proc/sysvipc/{{kind}}') as f:
         left = f.read().splitlines()[1:]
     if left:
         print('BREACH: an earlier kernel left', kind, left)
+if ctypes.CDLL('librt.so.1').mq_open(b'/left', os.O_RDONLY) >= 0:
+    print('BREACH: an earlier kernel left a POSIX message queue')
+for folder in ('/tmp', '/dev/shm'):
+    left = [name for name in os.listdir(folder) if name.startswith('closed-')]
+    if left:
+        print('BREACH: an earlier kernel left', folder, left)
 """
 SLOW_ANSWER = """
 import time
@@ -706,8 +723,8 @@ CASES = [
          "exits by itself, leaving a process that replaces later kernels' connection files"),
     Case("fill-dev-shm", "harmless", inserted(FILL_SHM, after="setup"), "600 MB into /dev/shm, /dev and /tmp"),
     Case("leave-ipc", "harmless", inserted(LEAVE_IPC, after="setup"),
-         "SysV shared memory, a semaphore set and a message queue, never removed"),
-    Case("look-for-ipc", "harmless", inserted(LOOK_FOR_IPC, after="setup"), "SysV IPC objects an earlier kernel left"),
+         "SysV shared memory, semaphores and a message queue, a POSIX queue, folders closed with chmod: left behind"),
+    Case("look-for-ipc", "harmless", inserted(LOOK_FOR_IPC, after="setup"), "what an earlier kernel left, as above"),
     Case("slow-cells", "killer", inserted(SLOW_CELL, copies=10), "ten cells of 4 s, each under the cell timeout: "
          "the notebook's cell budget ends them (12 cells of 25 s held a worker 303 s)", reason=BUDGET_SPENT),
     Case("slow-answer", "killer", solution(SLOW_ANSWER),
