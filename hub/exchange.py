@@ -23,7 +23,7 @@ These two and InertList (`nbgrader list`, the instructor's) log through InertLog
 inbound folder's, a handed-in file's) are the students' to choose, and the instructor reads the log in a terminal.
 
 交换目录按学生隔离：提交只有本人和教师组可读；收集时只认文件夹属主与学生名一致的提交，且只复制其中的普通文件（不跟随链接），
-名称无法解析的文件夹被忽略；提交的时间是它最后一次改动的时间（文件夹中最晚的ctime），而不是学生写在文件夹名和timestamp.txt中的时间；反馈文件只有对应学生可读，只发回笔记本的反馈，两名学生会共用的反馈文件名不发给任何一方。
+名称无法解析的文件夹被忽略；提交的时间是它最后一次改动的时间（文件夹中最晚的ctime），而不是学生写在文件夹名和timestamp.txt中的时间；反馈文件只有对应学生可读，只发回笔记本的反馈，两名学生会共用的反馈文件名不发给任何一方；教师的日志中，学生起的名字里的控制字符写成转义序列。
 """
 import glob
 import logging
