@@ -251,7 +251,8 @@ def end_all(kernel, sandboxed, home_dirs, reaped=False):
         else:  # something outlived SIGKILL: end the whole sandbox (the grader starts a new one)
             os._exit(3)
         remove_ipc_objects()
-        emptied = empty(Path("/tmp"), keep=Path.cwd())  # the server's folder may be bound below /tmp
+        # the server's folder, and what the sandbox binds at its own path (the course, Python), may be below /tmp
+        emptied = empty(Path("/tmp"), keep=[Path.cwd(), *mount_points()])
         if not (emptied and (not Path("/dev/shm").is_dir() or empty(Path("/dev/shm")))):
             os._exit(3)  # as above: a new sandbox
         for folder in home_dirs:
@@ -285,13 +286,19 @@ def ipc_ids(kind):
     return []
 
 
-def empty(folder, keep=None):
-    """Remove everything in `folder` but `keep` and the folders it is in; whether nothing else is left. A kernel
-    may have closed a folder of its own (chmod 000 or 0500), which kept the folder's files from rmtree, for the
-    next kernel to read and charged to the sandbox's memory: each folder is opened to its owner first (the server
-    owns what its kernels made; so does the grader, outside the sandbox)."""
+def mount_points():
+    """Where something is mounted in this process's view (/proc/self/mountinfo; its spaces come as \\040)."""
+    with open("/proc/self/mountinfo") as mounts:
+        return [Path(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), line.split()[4])) for line in mounts]
+
+
+def empty(folder, keep=()):
+    """Remove everything in `folder` but the paths of `keep` and the folders they are in; whether nothing else is
+    left. A kernel may have closed a folder of its own (chmod 000 or 0500), which kept the folder's files from
+    rmtree, for the next kernel to read and charged to the sandbox's memory: each folder is opened to its owner
+    first (the server owns what its kernels made; so does the grader, outside the sandbox)."""
     def kept(entry):
-        return keep is not None and (entry == keep or entry in keep.parents)
+        return any(entry == path or entry in path.parents for path in keep)
     try:
         for entry in folder.iterdir():
             if kept(entry):
