@@ -263,8 +263,13 @@ class Grader:
         self.whole_lesson = outcome.graded and not outcome.reasons and whole_lesson(
             self.folder("submitted_directory", student), self.folder("release_directory"))
         if outcome.graded and self.with_feedback:
-            self.records.clear()
-            if not self.write_feedback(student):
+            for attempt in range(LOCK_RETRIES):  # the feedback reads the gradebook (GetGrades): it may be locked too
+                self.records.clear()
+                written = self.write_feedback(student)
+                if written or not self.records.locked:
+                    break
+                time.sleep(1 + attempt)
+            if not written:
                 outcome.reasons.append(f"反馈未生成 / no feedback: {last_error(self.records.text())}")
             log = "\n".join(filter(None, (log, self.records.text())))  # not glued to grading's last line
         # the vetted copy is done with: a worker (`course worker` above all) grades thousands of submissions

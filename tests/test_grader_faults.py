@@ -849,6 +849,43 @@ def test_a_gradebook_locked_for_a_moment_costs_an_attempt_not_a_grade(tmp_path):
     assert all(score == most for score, most in scores(course, ASSIGNMENT)["s0"].values())
 
 
+def test_a_gradebook_locked_as_the_feedback_is_written_costs_an_attempt_not_the_feedback(tmp_path):
+    """The feedback reads the gradebook too (nbgrader's GetGrades): locked for a moment as it is written (here from
+    just before, until nbgrader reports the failure), it is written at the next attempt, with no note."""
+    import logging
+
+    from course.grader import Grader
+    from course.kernel_fork import remove_scratch, worker_scratch
+    from course.nbgrader_setup import nbgrader_app
+
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
+    scratch = worker_scratch()
+    grader = Grader(nbgrader_app(ASSIGNMENT, course), False, True, scratch)
+    holder, failures, write = sqlite3.connect(course / "gradebook.db", isolation_level=None), [], grader.write_feedback
+
+    class LetGo(logging.Handler):
+        def emit(self, record):
+            failures.append(record.getMessage())
+            if holder.in_transaction:
+                holder.execute("COMMIT")
+
+    def locked_first(student):
+        if not failures:
+            holder.execute("BEGIN EXCLUSIVE")
+        return write(student)
+    grader.app.log.addHandler(LetGo(logging.ERROR))
+    grader.write_feedback = locked_first
+    try:
+        outcome = grader.grade("s0")
+    finally:
+        holder.close()
+        grader.close()
+        remove_scratch(scratch)
+    assert any("database is locked" in failure for failure in failures), failures
+    assert outcome.graded and outcome.reasons == [], outcome
+    assert (course / "feedback" / "s0" / ASSIGNMENT / "sigmoid.html").is_file()
+
+
 def test_only_sqlites_own_error_says_the_gradebook_is_locked(tmp_path):
     """course/grader.py gradebook_locked: SQLite's error through SQLAlchemy, as nbgrader meets it, and an
     error nbgrader raises while it handles that one, say so; an error whose message only holds the words (as
