@@ -816,11 +816,10 @@ def test_words_of_a_lock_in_the_log_do_not_make_a_submission_graded_again(tmp_pa
     assert all(score == most for score, most in scores(course, ASSIGNMENT)["s0"].values())
 
 
-def test_a_gradebook_locked_for_a_moment_costs_an_attempt_not_a_grade(tmp_path):
-    """Another program (formgrader, a backup) holds the SQLite gradebook as nbgrader begins on a student: nbgrader
-    fails, and the grader, seeing SQLite's own error (not the words in the log: the test above), tries again
-    once the gradebook is free. Here the lock is taken just before nbgrader begins and let go when nbgrader
-    reports its failure, so the second attempt grades the submission in full, with no note."""
+def graded_under_a_lock(tmp_path, with_feedback, grade):
+    """s0 of a class copy graded in this process by a Grader, while another connection holds the SQLite gradebook
+    from when `grade(grader, lock, failures)` calls `lock()` until nbgrader reports a failure (logs an error: the
+    other program is done). Returns the outcome and the course; nbgrader must have met the lock."""
     import logging
 
     from course.grader import Grader
@@ -829,22 +828,32 @@ def test_a_gradebook_locked_for_a_moment_costs_an_attempt_not_a_grade(tmp_path):
 
     course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
     scratch = worker_scratch()
-    grader = Grader(nbgrader_app(ASSIGNMENT, course), False, False, scratch)
+    grader = Grader(nbgrader_app(ASSIGNMENT, course), False, with_feedback, scratch)
     holder, failures = sqlite3.connect(course / "gradebook.db", isolation_level=None), []
 
     class LetGo(logging.Handler):
-        def emit(self, record):  # nbgrader's report of its failure: the other program is done
+        def emit(self, record):
             failures.append(record.getMessage())
             if holder.in_transaction:
                 holder.execute("COMMIT")
     grader.app.log.addHandler(LetGo(logging.ERROR))
     try:
-        outcome = grader.grade("s0", began=lambda entry: holder.execute("BEGIN EXCLUSIVE"))
+        outcome = grade(grader, lambda: holder.execute("BEGIN EXCLUSIVE"), failures)
     finally:
         holder.close()
         grader.close()
         remove_scratch(scratch)
     assert any("database is locked" in failure for failure in failures), failures
+    return outcome, course
+
+
+def test_a_gradebook_locked_for_a_moment_costs_an_attempt_not_a_grade(tmp_path):
+    """Another program (formgrader, a backup) holds the SQLite gradebook as nbgrader begins on a student: nbgrader
+    fails, and the grader, seeing SQLite's own error (not the words in the log: the test above), tries again
+    once the gradebook is free. Here the lock is taken just before nbgrader begins and let go when nbgrader
+    reports its failure, so the second attempt grades the submission in full, with no note."""
+    outcome, course = graded_under_a_lock(tmp_path, False, lambda grader, lock, failures: grader.grade(
+        "s0", began=lambda entry: lock()))
     assert outcome.graded and outcome.reasons == [], outcome
     assert all(score == most for score, most in scores(course, ASSIGNMENT)["s0"].values())
 
@@ -852,36 +861,16 @@ def test_a_gradebook_locked_for_a_moment_costs_an_attempt_not_a_grade(tmp_path):
 def test_a_gradebook_locked_as_the_feedback_is_written_costs_an_attempt_not_the_feedback(tmp_path):
     """The feedback reads the gradebook too (nbgrader's GetGrades): locked for a moment as it is written (here from
     just before, until nbgrader reports the failure), it is written at the next attempt, with no note."""
-    import logging
+    def grade(grader, lock, failures):
+        write = grader.write_feedback
 
-    from course.grader import Grader
-    from course.kernel_fork import remove_scratch, worker_scratch
-    from course.nbgrader_setup import nbgrader_app
-
-    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
-    scratch = worker_scratch()
-    grader = Grader(nbgrader_app(ASSIGNMENT, course), False, True, scratch)
-    holder, failures, write = sqlite3.connect(course / "gradebook.db", isolation_level=None), [], grader.write_feedback
-
-    class LetGo(logging.Handler):
-        def emit(self, record):
-            failures.append(record.getMessage())
-            if holder.in_transaction:
-                holder.execute("COMMIT")
-
-    def locked_first(student):
-        if not failures:
-            holder.execute("BEGIN EXCLUSIVE")
-        return write(student)
-    grader.app.log.addHandler(LetGo(logging.ERROR))
-    grader.write_feedback = locked_first
-    try:
-        outcome = grader.grade("s0")
-    finally:
-        holder.close()
-        grader.close()
-        remove_scratch(scratch)
-    assert any("database is locked" in failure for failure in failures), failures
+        def locked_first(student):
+            if not failures:
+                lock()
+            return write(student)
+        grader.write_feedback = locked_first
+        return grader.grade("s0")
+    outcome, course = graded_under_a_lock(tmp_path, True, grade)
     assert outcome.graded and outcome.reasons == [], outcome
     assert (course / "feedback" / "s0" / ASSIGNMENT / "sigmoid.html").is_file()
 
