@@ -245,17 +245,16 @@ class Grader:
         before = {p.name: p.stat().st_mtime_ns for p in graded.glob("*.ipynb")}
         entry = entry_state(self.app, student)
         began(entry)
-        for attempt in range(LOCK_RETRIES):
-            self.records.clear()
+
+        def autograded():
             converted = self.autograde(student)
             if self.execute.state.fault is not None:
                 print(f"== {shown(student)} ==\n{self.records.text()}", file=sys.stderr, flush=True)
                 restore_entry(self.app, student, entry)  # GraderFault if locked: the worker keeps its record
                 self.execute.state.fault.entry_restored = True
                 raise self.execute.state.fault
-            if converted or not self.records.locked:
-                break
-            time.sleep(1 + attempt)
+            return converted
+        converted = self.while_locked(autograded)
         log = self.records.text()
         kept = bool(before) and before == {p.name: p.stat().st_mtime_ns for p in graded.glob("*.ipynb")}
         outcome.reasons = left_out + self.verdict(student, converted, kept)
@@ -263,13 +262,7 @@ class Grader:
         self.whole_lesson = outcome.graded and not outcome.reasons and whole_lesson(
             self.folder("submitted_directory", student), self.folder("release_directory"))
         if outcome.graded and self.with_feedback:
-            for attempt in range(LOCK_RETRIES):  # the feedback reads the gradebook (GetGrades): it may be locked too
-                self.records.clear()
-                written = self.write_feedback(student)
-                if written or not self.records.locked:
-                    break
-                time.sleep(1 + attempt)
-            if not written:
+            if not self.while_locked(lambda: self.write_feedback(student)):  # GetGrades reads the gradebook too
                 outcome.reasons.append(f"反馈未生成 / no feedback: {last_error(self.records.text())}")
             log = "\n".join(filter(None, (log, self.records.text())))  # not glued to grading's last line
         # the vetted copy is done with: a worker (`course worker` above all) grades thousands of submissions
@@ -282,6 +275,17 @@ class Grader:
             gc.freeze()  # worker: frozen, later collections do not walk its 176,000 objects (0.1–0.2 s each time)
             self.settled = True
         return outcome
+
+    def while_locked(self, step):
+        """`step()`, tried again while it fails on a locked SQLite gradebook (LOCK_RETRIES tries in all): whether it
+        succeeded. `self.records` keeps what nbgrader said in the last try."""
+        for attempt in range(LOCK_RETRIES):
+            self.records.clear()
+            done = step()
+            if done or not self.records.locked:
+                break
+            time.sleep(1 + attempt)
+        return done
 
     def autograde(self, student):
         """nbgrader's Autograde converter for one student; False if it failed (nbgrader logged why)."""
