@@ -139,16 +139,34 @@ def source_folder(app):
 
 def entry_state(app, student):
     """The student's gradebook entry of the assignment as it is (None: there is none), for restore_entry:
-    what autograding writes (a manual grade is the instructor's, and stays as it is)."""
-    with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+    what autograding writes (a manual grade is the instructor's, and stays as it is). Raises GraderFault if the
+    gradebook stays locked (nbgrader has not begun: nothing to put back)."""
+    def read():
+        with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+            try:
+                submission = gb.find_submission(app.coursedir.assignment_id, student)
+            except MissingEntry:
+                return None
+            return {"timestamp": submission.timestamp,
+                    "grades": {(nb.name, g.name): (g.auto_score, g.needs_manual_grade)
+                               for nb in submission.notebooks for g in nb.grades},
+                    "comments": {(nb.name, c.name): c.auto_comment
+                                 for nb in submission.notebooks for c in nb.comments}}
+    return despite_a_lock(app, read, f"成绩册被锁定，{shown(student)}未评分 / the gradebook is locked: "
+                                     f"{shown(student)} not graded")
+
+
+def despite_a_lock(app, step, failure):
+    """`step()`'s result, tried again while it fails on the gradebook, which another program (formgrader) can
+    hold for a moment (LOCK_RETRIES tries in all); GraderFault(failure) if it stays locked."""
+    for attempt in range(LOCK_RETRIES):
         try:
-            submission = gb.find_submission(app.coursedir.assignment_id, student)
-        except MissingEntry:
-            return None
-        return {"timestamp": submission.timestamp,
-                "grades": {(nb.name, g.name): (g.auto_score, g.needs_manual_grade)
-                           for nb in submission.notebooks for g in nb.grades},
-                "comments": {(nb.name, c.name): c.auto_comment for nb in submission.notebooks for c in nb.comments}}
+            return step()
+        except (OperationalError, InvalidEntry) as error:  # nbgrader's remove_* turn a failed commit into InvalidEntry
+            app.log.error("%s: %s", type(error).__name__, error)  # the run's log says why it waited
+            if attempt + 1 < LOCK_RETRIES:
+                time.sleep(1 + attempt)
+    raise GraderFault(failure)
 
 
 def entry_json(entry):
@@ -172,37 +190,34 @@ def restore_entry(app, student, entry, forget_student=False):
     know the student before the run (nbgrader adds her): her row goes too, if she has no other submission
     by then. Raises GraderFault if the gradebook stays locked."""
     assignment = app.coursedir.assignment_id
-    for attempt in range(LOCK_RETRIES):
-        try:
-            with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
-                try:
-                    submission = gb.find_submission(assignment, student)
-                except MissingEntry:
-                    submission = None
-                if entry is None:
-                    if submission is not None:
-                        gb.remove_submission(assignment, student)
-                    if forget_student:
-                        with contextlib.suppress(MissingEntry):
-                            if not gb.find_student(student).submissions:
-                                gb.remove_student(student)
-                    return
-                if submission is None:
-                    return
-                submission.timestamp = entry["timestamp"]
-                for nb in submission.notebooks:  # a manual grade given since (the next day, say) stays
-                    for g in nb.grades:
-                        if (nb.name, g.name) in entry["grades"]:
-                            g.auto_score, g.needs_manual_grade = entry["grades"][nb.name, g.name]
-                    for c in nb.comments:
-                        if (nb.name, c.name) in entry["comments"]:
-                            c.auto_comment = entry["comments"][nb.name, c.name]
-                gb.db.commit()
+
+    def put_back():
+        with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+            try:
+                submission = gb.find_submission(assignment, student)
+            except MissingEntry:
+                submission = None
+            if entry is None:
+                if submission is not None:
+                    gb.remove_submission(assignment, student)
+                if forget_student:
+                    with contextlib.suppress(MissingEntry):
+                        if not gb.find_student(student).submissions:
+                            gb.remove_student(student)
                 return
-        except (OperationalError, InvalidEntry):  # formgrader can hold the SQLite gradebook for a moment
-            time.sleep(1 + attempt)  # (nbgrader's remove_* turn a failed commit into InvalidEntry)
-    raise GraderFault(f"成绩册被锁定，{shown(student)}的记录可能有误 / the gradebook is locked: "
-                      f"{shown(student)}'s entry may be wrong")
+            if submission is None:
+                return
+            submission.timestamp = entry["timestamp"]
+            for nb in submission.notebooks:  # a manual grade given since (the next day, say) stays
+                for g in nb.grades:
+                    if (nb.name, g.name) in entry["grades"]:
+                        g.auto_score, g.needs_manual_grade = entry["grades"][nb.name, g.name]
+                for c in nb.comments:
+                    if (nb.name, c.name) in entry["comments"]:
+                        c.auto_comment = entry["comments"][nb.name, c.name]
+            gb.db.commit()
+    despite_a_lock(app, put_back, f"成绩册被锁定，{shown(student)}的记录可能有误 / the gradebook is locked: "
+                                  f"{shown(student)}'s entry may be wrong")
 
 
 class Grader:

@@ -875,6 +875,33 @@ def test_a_gradebook_locked_as_the_feedback_is_written_costs_an_attempt_not_the_
     assert (course / "feedback" / "s0" / ASSIGNMENT / "sigmoid.html").is_file()
 
 
+def test_a_gradebook_locked_as_a_student_is_begun_costs_an_attempt_not_the_worker(tmp_path):
+    """Before nbgrader begins, the grader reads the student's entry (entry_state, to put it back if the grader
+    fails): locked then, longer than SQLite waits, it is read again once free, and the student graded in full."""
+    def grade(grader, lock, failures):
+        lock()
+        return grader.grade("s0")
+    outcome, course = graded_under_a_lock(tmp_path, False, grade)
+    assert outcome.graded and outcome.reasons == [], outcome
+    assert all(score == most for score, most in scores(course, ASSIGNMENT)["s0"].values())
+
+
+def test_a_gradebook_that_stays_locked_is_the_graders_failure_before_nbgrader_begins(tmp_path):
+    """Locked through every try, the entry cannot be read: the grader fails (GraderFault, which the worker
+    reports as the grader's failure), before anything is written for the student, and nbgrader never begins."""
+    from course import GraderFault
+    from course.grader import entry_state
+    from course.nbgrader_setup import nbgrader_app
+
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
+    url = f"sqlite:///{course / 'gradebook.db'}?timeout=0"  # each try fails at once, not after SQLite's 5 s
+    app = nbgrader_app(ASSIGNMENT, course, [f"--CourseDirectory.db_url={url}"])
+    with contextlib.closing(sqlite3.connect(course / "gradebook.db")) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(GraderFault, match="s0 not graded"):
+            entry_state(app, "s0")
+
+
 def test_only_sqlites_own_error_says_the_gradebook_is_locked(tmp_path):
     """course/grader.py gradebook_locked: SQLite's error through SQLAlchemy, as nbgrader meets it, and an
     error nbgrader raises while it handles that one, say so; an error whose message only holds the words (as
