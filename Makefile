@@ -54,7 +54,14 @@ hub-proxy:
 	if command -v npm >/dev/null; then $(MAKE) --no-print-directory hub/node_modules/.installed; \
 	else echo "npm not found: no JupyterHub proxy (apt-get install npm) / 未找到npm，无法安装JupyterHub代理"; fi
 
-setup: $(VENV)/.installed system-packages grader-user hub-proxy
+# Any JupyterLab of the venv, a plain `jupyter lab` too, loads formgrader only through course/formgrader_escaping.py:
+# the nbgrader package enables its own formgrader in the venv's jupyter_server_config.d; a file sorted after its
+# nbgrader.json overrides that there.
+SERVER_EXTENSIONS := $(VENV)/etc/jupyter/jupyter_server_config.d/zz-course.json
+$(SERVER_EXTENSIONS): jupyter_server_extensions.json $(VENV)/.installed
+	cp $< $@
+
+setup: $(VENV)/.installed $(SERVER_EXTENSIONS) system-packages grader-user hub-proxy
 
 release: setup
 	$(PY) -m course build

@@ -133,10 +133,11 @@ def free_port():
 
 
 class Lab:
-    """`jupyter lab --config=jupyter_lab_config.py` on a course directory; a context manager."""
+    """`jupyter lab --config=jupyter_lab_config.py` on a course directory (`plain`: with the venv's settings alone,
+    as a plain `jupyter lab` there); a context manager."""
 
-    def __init__(self, course, scratch):
-        self.course, self.scratch = Path(course), Path(scratch)
+    def __init__(self, course, scratch, plain=False):
+        self.course, self.scratch, self.plain = Path(course), Path(scratch), plain
         self.port, self.token = free_port(), os.urandom(12).hex()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = self.scratch / "jupyter.log"
@@ -151,8 +152,8 @@ class Lab:
                    JUPYTER_RUNTIME_DIR=str(self.scratch / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(settings),
                    JUPYTERLAB_WORKSPACES_DIR=str(self.scratch / "workspaces"),
                    PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-        command = [sys.executable, "-m", "jupyter", "lab", "--config=jupyter_lab_config.py", "--no-browser",
-                   "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
+        command = [sys.executable, "-m", "jupyter", "lab", *([] if self.plain else ["--config=jupyter_lab_config.py"]),
+                   "--no-browser", "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
                    f"--IdentityProvider.token={self.token}"]
         if os.geteuid() == 0:
             command.append("--allow-root")

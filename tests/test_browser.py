@@ -9,6 +9,7 @@ Screenshots go to a temporary folder, or to $COURSE_SCREENSHOTS (docs/screenshot
 import os
 import re
 import shutil
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -321,6 +322,21 @@ def test_a_students_html_runs_no_script_in_formgrader_or_in_her_feedback(page, l
 
 # Script that marks the page if it runs: closes a script string, then an attribute and a tag, wherever it is printed
 SCRIPT_ID = 'x";document.documentElement.dataset.pwned=1;"><img src=x onerror="document.documentElement.dataset.pwned=2">'
+
+
+def test_a_plain_jupyter_lab_has_formgrader_only_made_inert(course, tmp_path):
+    """A plain `jupyter lab` from the course's venv (no jupyter_lab_config.py) gets formgrader through
+    course/formgrader_escaping.py too, not nbgrader's own (which the nbgrader package enables in the venv; the
+    Makefile's setup overrides that there): an address holding script shows the id as text."""
+    from urllib.parse import quote
+
+    with Lab(course, tmp_path, plain=True) as plain:
+        request = urllib.request.Request(f"{plain.url}/formgrader/manage_students/{quote(SCRIPT_ID, safe='')}/{GRADED}",
+                                         headers={"Authorization": f"token {plain.token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read().decode()
+    assert "formgrader" in body and GRADED in body, body[:2000]  # formgrader's page, for this assignment
+    assert SCRIPT_ID not in body and 'dataset.pwned=1;">' not in body, body[:2000]
 
 
 def test_formgrader_shows_ids_as_text_never_as_script(page, lab, course, instructor_side):
