@@ -354,10 +354,11 @@ held_scratch = {}  # this process's scratch folders and their locked files
 
 
 def scratch_base():
-    """Where worker scratch folders are made: the kernels' sockets live three levels below one, and a
-    socket's path has at most 107 bytes, so a long $TMPDIR gives way to /tmp."""
+    """Where worker scratch folders are made: $TMPDIR, unless it is long (the kernels' sockets live three levels
+    below, and a socket's path has at most 107 bytes) or holds characters of a pattern (nbgrader reads the path of
+    a submission as a regular expression, escaping the ids it puts in, not what comes before): then /tmp."""
     base = tempfile.gettempdir()
-    return base if len(base) <= 48 else "/tmp"
+    return base if len(base) <= 48 and not re.search(r"[][\\^$*+?{}|()]", base) else "/tmp"
 
 
 def worker_scratch():

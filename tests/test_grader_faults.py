@@ -902,6 +902,21 @@ def test_a_gradebook_that_stays_locked_is_the_graders_failure_before_nbgrader_be
             entry_state(app, "s0")
 
 
+def test_a_tmpdir_that_reads_as_a_pattern_is_not_where_submissions_are_graded(tmp_path):
+    """nbgrader reads a submission's path as a regular expression, escaping only the ids it puts in: with a
+    $TMPDIR such as `t+m(p`, where the workers' scratch folders were made, every student's grading failed
+    ("missing ), unterminated subpattern"). Their scratch folders are then made in /tmp; the class is graded."""
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"s0": notebooks(ASSIGNMENT)})
+    odd = tempfile.mkdtemp(prefix="t+m(p", dir="/tmp")  # short: a long $TMPDIR gives way to /tmp anyway
+    try:
+        result = subprocess.run(course_command(course, "grade", ASSIGNMENT, *sandbox_args(), "--no-feedback"),
+                                capture_output=True, text=True, timeout=1800, env=dict(os.environ, TMPDIR=odd))
+    finally:
+        shutil.rmtree(odd)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert all(score == most for score, most in scores(course, ASSIGNMENT)["s0"].values()), result.stdout
+
+
 def test_only_sqlites_own_error_says_the_gradebook_is_locked(tmp_path):
     """course/grader.py gradebook_locked: SQLite's error through SQLAlchemy, as nbgrader meets it, and an
     error nbgrader raises while it handles that one, say so; an error whose message only holds the words (as
