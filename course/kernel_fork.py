@@ -22,11 +22,13 @@ and the two halves change together.)
 import ast
 import contextlib
 import ctypes
+import errno
 import fcntl
 import functools
 import json
 import logging
 import os
+import platform
 import re
 import resource
 import select
@@ -90,6 +92,7 @@ def serve(sandboxed, modules):
     ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     if sandboxed:  # a POSIX message queue would outlive its kernel, for the next to read: none can be made
         resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))
+        own_session_keyring()
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # what ipykernel sets
     requests, replies = os.fdopen(os.dup(0)), os.fdopen(os.dup(1), "w")
     given = json.loads(requests.readline())["fonts"] if sandboxed else None
@@ -251,6 +254,7 @@ def end_all(kernel, sandboxed, home_dirs, reaped=False):
         else:  # something outlived SIGKILL: end the whole sandbox (the grader starts a new one)
             os._exit(3)
         remove_ipc_objects()
+        clear_keyrings()
         # the server's folder, and what the sandbox binds at its own path (the course, Python), may be below /tmp
         emptied = empty(Path("/tmp"), keep=[Path.cwd(), *mount_points()])
         if not (emptied and (not Path("/dev/shm").is_dir() or empty(Path("/dev/shm")))):
@@ -277,6 +281,42 @@ def remove_ipc_objects():
                 getattr(libc, f"{kind}ctl")(ident, IPC_RMID, None)
     if any(ipc_ids(kind) for kind in IPC_KINDS):
         os._exit(3)
+
+
+KEYCTL = {"x86_64": 250, "aarch64": 219}.get(platform.machine())  # the system call's number: glibc has no wrapper
+KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_CLEAR, KEYCTL_READ = 1, 7, 11
+KEYRINGS = (-3, -4, -5)  # the session keyring (the server's own: own_session_keyring), the user's, the user session's
+NO_KEYS = (-errno.ENOSYS, -errno.EPERM)  # a kernel without keys, or a seccomp filter that refuses keyctl to all
+
+
+def keyctl(*args):
+    """The keyctl system call's result, or minus its errno."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    result = libc.syscall(ctypes.c_long(KEYCTL), *(ctypes.c_long(a) if isinstance(a, int) else a for a in args))
+    return result if result >= 0 else -ctypes.get_errno()
+
+
+def own_session_keyring():
+    """Give the sandboxed server a new session keyring of its own, which its kernels inherit and clear_keyrings
+    empties after each: never the grader's, whatever bubblewrap does (0.8, making a user namespace, gives the sandbox
+    a new one already). The server ends if it cannot have one (not on a machine whose call number is not known here:
+    see KEYCTL)."""
+    if KEYCTL is None or keyctl(KEYCTL_JOIN_SESSION_KEYRING, None) >= 0:
+        return
+    if keyctl(KEYCTL_READ, -3, None, 0) not in NO_KEYS:
+        os._exit(3)
+
+
+def clear_keyrings():
+    """Unlink the keys a kernel put where the next kernel would find them (add_key, keyctl link): the server's own
+    session keyring and the user keyrings (the sandbox's user namespace has its own). If one is not shown empty
+    (a kernel can change a keyring's permissions, or revoke it), the whole sandbox ends."""
+    for ring in KEYRINGS if KEYCTL is not None else ():
+        keyctl(KEYCTL_CLEAR, ring)
+        left = keyctl(KEYCTL_READ, ring, None, 0)  # the size of its list of keys
+        if left != 0 and left not in NO_KEYS:
+            os._exit(3)
 
 
 def ipc_ids(kind):

@@ -448,9 +448,17 @@ os.makedirs('/tmp/closed-c')
 with open('/tmp/closed-c/f', 'w') as f:
     f.write('answer=42')
 os.chmod('/tmp/closed-c', 0o500)
+import platform
+add_key = {{'x86_64': 248, 'aarch64': 217}}[platform.machine()]
+for ring in (-3, -4, -5):  # the session, user and user session keyrings
+    print('key left in', ring, libc.syscall(add_key, b'user', b'left', b'answer=42', 9, ring) > 0)
 """
 LOOK_FOR_IPC = """
-import ctypes, os
+import ctypes, os, platform
+keyctl, KEYCTL_SEARCH = {{'x86_64': 250, 'aarch64': 219}}[platform.machine()], 10
+for ring in (-3, -4, -5):
+    if ctypes.CDLL(None).syscall(keyctl, KEYCTL_SEARCH, ring, b'user', b'left', 0) > 0:
+        print('BREACH: an earlier kernel left a key in keyring', ring)
 for kind in ('shm', 'sem', 'msg'):
     with open(f'/proc/sysvipc/{{kind}}') as f:
         left = f.read().splitlines()[1:]
@@ -723,7 +731,7 @@ CASES = [
          "exits by itself, leaving a process that replaces later kernels' connection files"),
     Case("fill-dev-shm", "harmless", inserted(FILL_SHM, after="setup"), "600 MB into /dev/shm, /dev and /tmp"),
     Case("leave-ipc", "harmless", inserted(LEAVE_IPC, after="setup"),
-         "SysV shared memory, semaphores and a message queue, a POSIX queue, folders closed with chmod: left behind"),
+         "SysV shared memory, semaphores and a message queue, a POSIX queue, folders closed with chmod, keys: left behind"),
     Case("look-for-ipc", "harmless", inserted(LOOK_FOR_IPC, after="setup"), "what an earlier kernel left, as above"),
     Case("slow-cells", "killer", inserted(SLOW_CELL, copies=10), "ten cells of 4 s, each under the cell timeout: "
          "the notebook's cell budget ends them (12 cells of 25 s held a worker 303 s)", reason=BUDGET_SPENT),
