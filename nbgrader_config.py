@@ -2,7 +2,7 @@
 import os
 
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme,
-                                    ClearOutput, ClearSolutions, ComputeChecksums, DeduplicateIds, IgnorePattern,
+                                    ClearOutput, ClearSolutions, ComputeChecksums, IgnorePattern,
                                     IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells, OverwriteKernelspec,
                                     SaveCells)
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
@@ -10,7 +10,8 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from course.autograde_exporter import AutogradeExporter
 from course.feedback_html import TEMPLATE, TEMPLATE_PATHS, TEMPLATES, FeedbackExporter
 from course.gradebook_steps import GetGrades, OverwriteCells, SaveAutoGrades
-from course.preprocessors import FeedbackHeader, FormNeedsValues, HideTestCode, LanguageFilter, SafeHTML
+from course.preprocessors import (FeedbackHeader, FormNeedsValues, HideTestCode, LanguageFilter, PlainCopies,
+                                  SafeHTML)
 from course.trusted_execute import TrustedExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
@@ -38,7 +39,7 @@ c.ClearSolutions.code_stub = {
 # Autograde: nbgrader's steps, those that ask the gradebook cell by cell reading a notebook's rows at
 # once (course/gradebook_steps.py, which also has nbgrader's metadata schema checked once, not per cell);
 # test cells run in the grader (course/trusted_execute.py), not in the student's kernel.
-c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
+c.Autograde.sanitize_preprocessors = [ClearOutput, PlainCopies, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [
     TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SafeHTML, FormNeedsValues, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata,

@@ -13,6 +13,10 @@
   student wrote decides what is hidden; a `BEGIN HIDDEN TESTS` without its end hides the rest of
   the cell. Error outputs keep only the error's name and message: a traceback may quote test code
   (course/trusted_execute.py writes none; nbgrader's own Execute would).
+- `PlainCopies` (Autograde, in place of nbgrader's DeduplicateIds): a cell copied and pasted in Jupyter keeps its
+  nbgrader metadata; nbgrader keeps the last copy and leaves the others' metadata empty, which its own metadata
+  check then refuses as an old format, so the whole notebook went ungraded (nbgrader #1083). Here the other copies
+  lose their nbgrader metadata altogether: they run as plain cells, and the notebook is graded.
 - `FeedbackHeader` (GenerateFeedback): the first cell of a student's feedback, in both languages.
 - `FormNeedsValues` (Autograde, before SaveAutoGrades): an exercise's cells for its form (input
   unmodified, return type, vectorised) earn points only if one of its value cells earns full marks
@@ -43,7 +47,7 @@ from nbconvert.filters import strip_files_prefix
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbformat.v4 import new_markdown_cell
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import DeduplicateIds, NbGraderPreprocessor
 from nbformat.v4 import new_output
 from nbgrader.utils import determine_grade, is_grade, is_solution
 from traitlets import Enum, Unicode
@@ -106,6 +110,14 @@ def verdict(score, points):
     if float(score) >= float(points):
         return "✓ 通过 / passed"
     return "✗ 部分通过 / partly passed" if float(score) > 0 else "✗ 未通过 / failed"
+
+
+class PlainCopies(DeduplicateIds):
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if cell.metadata.get("nbgrader") == {}:  # a copy of a later cell: nbgrader's empty metadata, refused by it
+            del cell.metadata["nbgrader"]
+        return cell, resources
 
 
 class HideTestCode(NbGraderPreprocessor):

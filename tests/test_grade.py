@@ -74,6 +74,8 @@ def troubled_class(course):
                 cell.source = "pass  # the student made the test pass"
     return {**sample_class(ASSIGNMENT),
             "cai-blank": notebooks(ASSIGNMENT, "release", course),
+            "dan-copied": with_copies(source, [exercise, next(grade_id(c) for nb in source.values() for c in nb.cells
+                                                             if is_grade(c) and not is_solution(c))]),
             "eve-missing": {},
             "fay-tampered": tampered,
             "gus-dies": with_answer(source, exercise, "import os\nos._exit(1)"),
@@ -88,6 +90,21 @@ def troubled_class(course):
 
 ODD_ID = "=sum(1),<img src=x onerror=1>"  # a folder name as a spreadsheet formula, with a comma and HTML
 ZEROS = "import numpy as np\n\ndef softmax(x, axis=-1):\n    return np.zeros(np.shape(x))"
+
+
+def with_copies(notebooks_by_name, grade_ids):
+    """Copies of the notebooks where each cell of `grade_ids` is there twice, as Jupyter's copy and paste leaves it:
+    the copy right below, with a cell id of its own and the same nbgrader metadata."""
+    result = {}
+    for name, nb in notebooks_by_name.items():
+        nb, cells = nbformat.from_dict(json.loads(json.dumps(nb))), []
+        for cell in nb.cells:
+            cells.append(cell)
+            if cell.metadata.get("nbgrader", {}).get("grade_id") in grade_ids:
+                cells.append(nbformat.from_dict({**copy.deepcopy(cell), "id": uuid.uuid4().hex[:8]}))
+        nb.cells = cells
+        result[name] = nb
+    return result
 
 
 def unmarked(notebooks_by_name, exercise):
@@ -151,6 +168,16 @@ def test_every_submission_has_a_score_or_a_reason(graded):
         assert outcomes[student]["reasons"] == [], outcomes[student]
     assert outcomes["cai-blank"]["score"] == 0
     assert "dan-broken" in graded["run"].stdout and INVALID in graded["run"].stdout  # the summary table
+
+
+def test_a_cell_copied_and_pasted_costs_no_points(graded):
+    """Jupyter's copy and paste keeps a cell's nbgrader metadata. nbgrader keeps the last copy and empties the
+    others' metadata, which its own metadata check then refused as an old format: the whole notebook went ungraded
+    (nbgrader issue 1083). The other copies are plain cells now: an answer cell and a test cell, each there twice,
+    score full marks, and the summary notes the copies."""
+    outcome = graded["outcomes"]["dan-copied"]
+    assert outcome["graded"] and outcome["score"] == outcome["max_score"] > 0, outcome
+    assert any(reason.startswith(TAMPERED) for reason in outcome["reasons"]), outcome
 
 
 def test_an_answer_that_computes_nothing_earns_nothing_for_its_form_whatever_its_metadata(graded):
