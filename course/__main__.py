@@ -48,6 +48,9 @@ def main(argv=None):
                                 help="grade one notebook against the hidden tests / 用隐藏测试检查一个笔记本")
     check.add_argument("notebook", help="a notebook of an assignment, e.g. release/01_softmax/softmax.ipynb / "
                        "一个作业的笔记本，例如release/01_softmax/softmax.ipynb")
+    check.add_argument("--no-sandbox", action="store_true",
+                       help="run the notebook's code without bubblewrap (your own code, with your permissions) / "
+                            "不用沙箱运行笔记本的代码（你自己的代码，拥有你的权限）")
 
     commands.add_parser("demo", parents=[common], help="grade the bundled sample class / 为示例班级自动评分")
 
@@ -145,7 +148,7 @@ def run(args, course):
         main(args.students, args.seed, course)
     elif args.command == "check":
         from .self_check import main
-        exit_at_once(main(args.notebook, course))  # the verdict is printed and the throw-away course is gone
+        exit_at_once(main(args.notebook, course, sandboxed=not args.no_sandbox))  # the verdict is printed and the throw-away course is gone
 
 
 def exit_at_once(status):

@@ -47,9 +47,9 @@ from course.wire import CALL
 SANDBOX_UID = 1000
 CGROUPS = Path("/sys/fs/cgroup")
 
-NO_SANDBOX = ("`python -m course grade --no-sandbox`可以明确地不用沙箱评分（学生代码将拥有评分者的全部权限）。\n"
-              "`python -m course grade --no-sandbox` grades without the sandbox, if you say so (student code then "
-              "runs with all of the grader's permissions).")
+NO_SANDBOX = ("给`python -m course grade`或`check`加上`--no-sandbox`，可以明确地不用沙箱运行（学生代码将拥有你的全部权限）。\n"
+              "`--no-sandbox`, given to `python -m course grade` or `check`, runs without the sandbox, if you say so "
+              "(student code then runs with all of your permissions).")
 HOW_TO = "请安装bubblewrap（apt-get install bubblewrap）。\nInstall bubblewrap (apt-get install bubblewrap).\n" + NO_SANDBOX
 
 

@@ -5,18 +5,35 @@
 checks both give the same scores.
 """
 import json
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbgrader.api import Gradebook
 
 from course.build import course_copy
 from course.nbgrader_setup import nbgrader
 from course.sample_class import write_submission
 from course.sandbox import SandboxUnavailable, require_sandbox
+
+
+GRADER_USER = "tf-grader"  # an ordinary user, made by `make setup` when it runs as root
+
+
+def unprivileged(folder):
+    """The command prefix that runs as GRADER_USER, with `folder` made its own; skip if impossible."""
+    if subprocess.run(["id", GRADER_USER], capture_output=True).returncode != 0:
+        pytest.skip(f"no user {GRADER_USER} (make setup creates it) / 没有用户{GRADER_USER}")
+    prefix = ["runuser", "-u", GRADER_USER, "--", "env", f"HOME={folder}"]  # runuser keeps TMPDIR
+    shutil.chown(folder, GRADER_USER, GRADER_USER)
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import course.grade"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"{GRADER_USER} cannot run the course's Python (make setup grants it): {probe.stderr[-300:]}")
+    return prefix
 
 
 def sandbox_args():

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from adversarial.cases import ASSIGNMENT, CASES, SEQUENCE, Context, write_case
-from classroom import scores
+from classroom import GRADER_USER, scores, unprivileged
 from conftest import cgroup_folders
 from course.sandbox import SandboxUnavailable, require_sandbox
 
@@ -40,25 +40,10 @@ def sandbox_missing():
     return None
 
 
-GRADER_USER = "tf-grader"  # an ordinary user, made by `make setup` when it runs as root
-
-
 def graders():
     """Who grades the corpus: as root the sandbox's processes are capped by a cgroup, as an ordinary
     user by RLIMIT_NPROC; both must hold (the ordinary user grades the cases of BY_WHO)."""
     return ["root", "unprivileged"] if os.geteuid() == 0 else ["user"]
-
-
-def unprivileged(folder):
-    """The command prefix that runs as GRADER_USER, with `folder` made its own; skip if impossible."""
-    if subprocess.run(["id", GRADER_USER], capture_output=True).returncode != 0:
-        pytest.skip(f"no user {GRADER_USER} (make setup creates it) / 没有用户{GRADER_USER}")
-    prefix = ["runuser", "-u", GRADER_USER, "--", "env", f"HOME={folder}"]  # runuser keeps TMPDIR
-    shutil.chown(folder, GRADER_USER, GRADER_USER)
-    probe = subprocess.run([*prefix, sys.executable, "-c", "import course.grade"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        pytest.skip(f"{GRADER_USER} cannot run the course's Python (make setup grants it): {probe.stderr[-300:]}")
-    return prefix
 
 
 class Grader:

@@ -4,15 +4,18 @@ notebook of the course exits 2."""
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbgrader.utils import compute_checksum
 
-from classroom import sandbox_args
+from classroom import sandbox_args, unprivileged
 from course import ROOT, grade_id
 from course.build import course_files
 from course.kernel_fork import ForkServer, imported_modules
@@ -25,11 +28,12 @@ from course.verdict import TAMPERED
 NOTEBOOK = "01_softmax/softmax.ipynb"
 
 
-def check(path, course=ROOT, cache=None, path_env=None):
-    """`python -m course check PATH --course COURSE`, with the cache folder in `cache` if given."""
+def check(path, course=ROOT, cache=None, path_env=None, options=(), user=()):
+    """`python -m course check PATH --course COURSE OPTIONS`, with the cache folder in `cache` if given; `user`: a
+    command prefix that runs it as another user."""
     env = dict(os.environ, **({"XDG_CACHE_HOME": str(cache)} if cache else {}), **({"PATH": path_env} if path_env else {}))
-    return subprocess.run([sys.executable, "-m", "course", "check", "--course", str(course), str(path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600, env=env)
+    return subprocess.run([*user, sys.executable, "-m", "course", "check", "--course", str(course), *options, str(path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
 
 
 def line_of(run, test):
@@ -185,6 +189,36 @@ def test_without_bubblewrap_the_check_says_so(tmp_path):
     run = check(ROOT / "source" / NOTEBOOK, path_env=str(tmp_path / "bin"))
     assert run.returncode == 1 and "bubblewrap (bwrap) was not found" in run.stderr, run.stdout + run.stderr[-2000:]
     assert "总分 / total" not in run.stdout
+
+
+def test_without_bubblewrap_a_check_without_the_sandbox_works_as_its_message_says(tmp_path):
+    """A self-learner's machine without bubblewrap (macOS, say): the message names `--no-sandbox`, which `check`
+    takes as `grade` does (it named `grade`'s alone), and the check then grades her notebook."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "prlimit").symlink_to("/usr/bin/prlimit")
+    said = check(ROOT / "source" / NOTEBOOK, path_env=str(tmp_path / "bin")).stderr
+    assert "`--no-sandbox`, given to `python -m course grade` or `check`" in said, said[-2000:]
+    run = check(ROOT / "source" / NOTEBOOK, path_env=str(tmp_path / "bin"), options=["--no-sandbox"])
+    score, most = total(run)
+    assert run.returncode == 0 and score == most > 0, run.stdout + run.stderr[-2000:]
+
+
+def test_a_folder_or_a_notebook_that_cannot_be_read_is_said_so(tmp_path):
+    """Bilingual, exit 2, no traceback: a folder given for the notebook, and a notebook its user may not read (root
+    reads every file: then the ordinary user of the adversarial tests checks it)."""
+    folder = check(tmp_path)
+    assert folder.returncode == 2 and "This is a folder, not a notebook" in folder.stdout, folder.stdout + folder.stderr
+    mine = Path(tempfile.mkdtemp(prefix="check-unreadable-"))  # in /tmp: reachable by GRADER_USER
+    try:
+        user = unprivileged(mine) if os.geteuid() == 0 else []
+        notebook = mine / "softmax.ipynb"
+        notebook.write_text((ROOT / "release" / NOTEBOOK).read_text())
+        notebook.chmod(0)
+        run = check(notebook, cache=mine / "cache", user=user)
+    finally:
+        shutil.rmtree(mine)
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stdout + run.stderr[-2000:]
+    assert "无法读取这个文件" in run.stdout and "Cannot read this file" in run.stdout, run.stdout
 
 
 def test_the_server_launched_before_the_configuration_is_read_is_used_only_if_the_same(tmp_path):
