@@ -86,22 +86,35 @@ def test_release_has_no_solution_and_no_hidden_test(path):
     assert not leaked, f"release contains source-only code: {leaked}"
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
-def test_a_hidden_test_of_an_answer_given_as_a_value_does_not_tell_it(path):
-    """Where the answer is a value the student writes down (04's predicted shapes), the expected value of a
-    hidden test is the answer itself: its failure message must leave it out (expect_equal's reveal=False),
-    or the feedback hands out the answer key."""
-    telling = []
+def answer_checks(path):
+    """The hidden tests' checks of an answer the student writes down as a value (04's predicted shapes):
+    `expect_equal(fetch(NAME), EXPECTED, ...)`, as (the call, whether it keeps EXPECTED back: reveal=False)."""
     for cell in nbformat.read(path, as_version=4).cells:
         if "### BEGIN HIDDEN TESTS" not in cell.source:
             continue
         hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
         for node in ast.walk(ast.parse(hidden)):
             if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "expect_equal" and node.args
-                    and isinstance(node.args[0], ast.Call) and getattr(node.args[0].func, "id", None) == "fetch"
-                    and not any(k.arg == "reveal" and getattr(k.value, "value", True) is False for k in node.keywords)):
-                telling.append(ast.unparse(node))
-    assert not telling, telling
+                    and isinstance(node.args[0], ast.Call) and getattr(node.args[0].func, "id", None) == "fetch"):
+                yield node, any(k.arg == "reveal" and getattr(k.value, "value", True) is False for k in node.keywords)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_a_hidden_test_of_an_answer_given_as_a_value_does_not_tell_it(path):
+    """Where the answer is a value the student writes down (04's predicted shapes), the expected value of a
+    hidden test is the answer itself: its failure message must leave it out (expect_equal's reveal=False),
+    or the feedback hands out the answer key."""
+    assert not [ast.unparse(call) for call, kept_back in answer_checks(path) if not kept_back]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_the_released_mistakes_do_not_tell_an_answer_given_as_a_value(path):
+    """The released table of mistakes (release/<assignment>/mistakes.json: the visible checks and the feedback
+    explain a mistake with it) explains a mistake in such an answer without the answer itself."""
+    table = ROOT / "release" / path.parent.name / "mistakes.json"
+    text = table.read_text() if table.exists() else ""
+    answers = [str(ast.literal_eval(call.args[1])) for call, _ in answer_checks(path)]
+    assert not [answer for answer in answers if answer in text]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
