@@ -152,21 +152,26 @@ def entry_state(app, student):
                                for nb in submission.notebooks for g in nb.grades},
                     "comments": {(nb.name, c.name): c.auto_comment
                                  for nb in submission.notebooks for c in nb.comments}}
-    return despite_a_lock(app, read, f"成绩册被锁定，{shown(student)}未评分 / the gradebook is locked: "
-                                     f"{shown(student)} not graded")
+    return despite_a_lock(app, read, (f"{shown(student)}未评分", f"{shown(student)} not graded"))
 
 
 def despite_a_lock(app, step, failure):
     """`step()`'s result, tried again while it fails on the gradebook, which another program (formgrader) can
-    hold for a moment (LOCK_RETRIES tries in all); GraderFault(failure) if it stays locked."""
+    hold for a moment (LOCK_RETRIES tries in all). If it still fails: GraderFault, saying why and `failure`
+    ((Chinese, English): what is left undone)."""
     for attempt in range(LOCK_RETRIES):
         try:
             return step()
         except (OperationalError, InvalidEntry) as error:  # nbgrader's remove_* turn a failed commit into InvalidEntry
             app.log.error("%s: %s", type(error).__name__, error)  # the run's log says why it waited
+            last = error
             if attempt + 1 < LOCK_RETRIES:
                 time.sleep(1 + attempt)
-    raise GraderFault(failure)
+    zh, en = failure
+    if gradebook_locked(last):
+        raise GraderFault(f"成绩册被锁定，{zh} / the gradebook is locked: {en}")
+    why = " ".join(f"{type(last).__name__}: {last}".split())[:300]
+    raise GraderFault(f"成绩册无法使用（{why}），{zh} / the gradebook cannot be used ({why}): {en}")
 
 
 def entry_json(entry):
@@ -216,8 +221,7 @@ def restore_entry(app, student, entry, forget_student=False):
                     if (nb.name, c.name) in entry["comments"]:
                         c.auto_comment = entry["comments"][nb.name, c.name]
             gb.db.commit()
-    despite_a_lock(app, put_back, f"成绩册被锁定，{shown(student)}的记录可能有误 / the gradebook is locked: "
-                                  f"{shown(student)}'s entry may be wrong")
+    despite_a_lock(app, put_back, (f"{shown(student)}的记录可能有误", f"{shown(student)}'s entry may be wrong"))
 
 
 class Grader:

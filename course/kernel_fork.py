@@ -28,7 +28,6 @@ import functools
 import json
 import logging
 import os
-import platform
 import re
 import resource
 import select
@@ -92,7 +91,7 @@ def serve(sandboxed, modules):
     ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     if sandboxed:  # a POSIX message queue would outlive its kernel, for the next to read: none can be made
         resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))
-        own_session_keyring()
+        refuse_keys()
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # what ipykernel sets
     requests, replies = os.fdopen(os.dup(0)), os.fdopen(os.dup(1), "w")
     given = json.loads(requests.readline())["fonts"] if sandboxed else None
@@ -254,7 +253,6 @@ def end_all(kernel, sandboxed, home_dirs, reaped=False):
         else:  # something outlived SIGKILL: end the whole sandbox (the grader starts a new one)
             os._exit(3)
         remove_ipc_objects()
-        clear_keyrings()
         # the server's folder, and what the sandbox binds at its own path (the course, Python), may be below /tmp
         emptied = empty(Path("/tmp"), keep=[Path.cwd(), *mount_points()])
         if not (emptied and (not Path("/dev/shm").is_dir() or empty(Path("/dev/shm")))):
@@ -283,40 +281,51 @@ def remove_ipc_objects():
         os._exit(3)
 
 
-KEYCTL = {"x86_64": 250, "aarch64": 219}.get(platform.machine())  # the system call's number: glibc has no wrapper
-KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_CLEAR, KEYCTL_READ = 1, 7, 11
-KEYRINGS = (-3, -4, -5)  # the session keyring (the server's own: own_session_keyring), the user's, the user session's
-NO_KEYS = (-errno.ENOSYS, -errno.EPERM)  # a kernel without keys, or a seccomp filter that refuses keyctl to all
+# The calls of the kernel's key store (add_key, request_key, keyctl) by architecture, as seccomp names them
+# (AUDIT_ARCH_*); on x86-64 also their x32 numbers (bit 30), and the 32-bit calls a 64-bit process can make.
+KEY_CALLS = {0xC000003E: (248, 249, 250, 0x40000000 | 248, 0x40000000 | 249, 0x40000000 | 250),  # x86-64
+             0x40000003: (286, 287, 288),  # i386
+             0xC00000B7: (217, 218, 219),  # ARM64
+             0x40000028: (309, 310, 311),  # ARM
+             0xC00000F3: (217, 218, 219)}  # RISC-V 64
+PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
+SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO = 0x7FFF0000, 0x00050000
+BPF_LD_W_ABS, BPF_JEQ_K, BPF_RET_K = 0x20, 0x15, 0x06
 
 
-def keyctl(*args):
-    """The keyctl system call's result, or minus its errno."""
+class SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+
+class SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
+
+
+def no_keys_program():
+    """A seccomp program (classic BPF: code, jump if true, jump if false, k) that refuses the key store's calls with
+    EPERM, as Docker's default profile does, and allows every other call."""
+    body = []
+    for arch, calls in KEY_CALLS.items():
+        body += [(BPF_LD_W_ABS, 0, 0, 4),  # seccomp_data.arch
+                 (BPF_JEQ_K, 0, len(calls) + 1, arch),  # another architecture: on to the next one's test
+                 (BPF_LD_W_ABS, 0, 0, 0)]  # seccomp_data.nr
+        body += [(BPF_JEQ_K, None, 0, call) for call in calls]  # None: to the refusal, at the end
+    body += [(BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW), (BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | errno.EPERM)]
+    refuse = len(body) - 1
+    return [(code, refuse - at - 1 if jt is None else jt, jf, k) for at, (code, jt, jf, k) in enumerate(body)]
+
+
+def refuse_keys():
+    """No process of the sandbox, the server or a kernel it forks, may use the kernel's key store: keys outlive a
+    kernel in its sandbox's user namespace (in its persistent keyring for days), where the next student's kernel
+    would find them, and the key quota is one per real user, shared by every worker's sandbox, so one student
+    filling it would stop the others'. Nothing a notebook needs uses keys. The server ends if it cannot be so."""
+    program = no_keys_program()
+    filters = (SockFilter * len(program))(*program)
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall.restype = ctypes.c_long
-    result = libc.syscall(ctypes.c_long(KEYCTL), *(ctypes.c_long(a) if isinstance(a, int) else a for a in args))
-    return result if result >= 0 else -ctypes.get_errno()
-
-
-def own_session_keyring():
-    """Give the sandboxed server a new session keyring of its own, which its kernels inherit and clear_keyrings
-    empties after each: never the grader's, whatever bubblewrap does (0.8, making a user namespace, gives the sandbox
-    a new one already). The server ends if it cannot have one (not on a machine whose call number is not known here:
-    see KEYCTL)."""
-    if KEYCTL is None or keyctl(KEYCTL_JOIN_SESSION_KEYRING, None) >= 0:
-        return
-    if keyctl(KEYCTL_READ, -3, None, 0) not in NO_KEYS:
+    if (libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+            or libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(SockFprog(len(program), filters)), 0, 0)):
         os._exit(3)
-
-
-def clear_keyrings():
-    """Unlink the keys a kernel put where the next kernel would find them (add_key, keyctl link): the server's own
-    session keyring and the user keyrings (the sandbox's user namespace has its own). If one is not shown empty
-    (a kernel can change a keyring's permissions, or revoke it), the whole sandbox ends."""
-    for ring in KEYRINGS if KEYCTL is not None else ():
-        keyctl(KEYCTL_CLEAR, ring)
-        left = keyctl(KEYCTL_READ, ring, None, 0)  # the size of its list of keys
-        if left != 0 and left not in NO_KEYS:
-            os._exit(3)
 
 
 def ipc_ids(kind):

@@ -127,8 +127,10 @@ def unreadable(notebook, name):
     try:
         if notebook.is_dir():
             return f"这是一个文件夹，不是笔记本：{name}\nThis is a folder, not a notebook: {name}"
-        if not notebook.is_file():  # a FIFO too: opened, it would wait for a writer
+        if not notebook.exists():
             return f"找不到这个文件：{name}\nNo such file: {name}"
+        if not notebook.is_file():  # a FIFO, say: opened, it would wait for a writer
+            return f"这不是一个普通文件：{name}\nThis is not a regular file: {name}"
         with open(notebook, "rb"):
             return None
     except OSError as error:  # e.g. a file, or a folder above it, this user may not read

@@ -898,8 +898,13 @@ def test_a_gradebook_that_stays_locked_is_the_graders_failure_before_nbgrader_be
     app = nbgrader_app(ASSIGNMENT, course, [f"--CourseDirectory.db_url={url}"])
     with contextlib.closing(sqlite3.connect(course / "gradebook.db")) as holder:
         holder.execute("BEGIN EXCLUSIVE")
-        with pytest.raises(GraderFault, match="s0 not graded"):
+        with pytest.raises(GraderFault, match="the gradebook is locked: s0 not graded"):
             entry_state(app, "s0")
+    # a gradebook that cannot be opened is not said to be locked
+    unusable = f"sqlite:///{tmp_path / 'no-such-folder' / 'gb.db'}"
+    app = nbgrader_app(ASSIGNMENT, course, [f"--CourseDirectory.db_url={unusable}"])
+    with pytest.raises(GraderFault, match=r"the gradebook cannot be used \(OperationalError.*\): s0 not graded"):
+        entry_state(app, "s0")
 
 
 def test_a_tmpdir_that_reads_as_a_pattern_is_not_where_submissions_are_graded(tmp_path):

@@ -204,10 +204,14 @@ def test_without_bubblewrap_a_check_without_the_sandbox_works_as_its_message_say
 
 
 def test_a_folder_or_a_notebook_that_cannot_be_read_is_said_so(tmp_path):
-    """Bilingual, exit 2, no traceback: a folder given for the notebook, and a notebook its user may not read (root
-    reads every file: then the ordinary user of the adversarial tests checks it)."""
+    """Bilingual, exit 2, no traceback: a folder given for the notebook, a FIFO, and a notebook its user may not
+    read (root reads every file: then the ordinary user of the adversarial tests checks it)."""
     folder = check(tmp_path)
     assert folder.returncode == 2 and "This is a folder, not a notebook" in folder.stdout, folder.stdout + folder.stderr
+    os.mkfifo(tmp_path / "softmax.ipynb")  # opened, it would wait for a writer: the check would hang
+    fifo = check(tmp_path / "softmax.ipynb")
+    assert fifo.returncode == 2 and "This is not a regular file" in fifo.stdout, fifo.stdout + fifo.stderr
+    (tmp_path / "softmax.ipynb").unlink()
     mine = Path(tempfile.mkdtemp(prefix="check-unreadable-"))  # in /tmp: reachable by GRADER_USER
     try:
         user = unprivileged(mine) if os.geteuid() == 0 else []

@@ -449,15 +449,17 @@ with open('/tmp/closed-c/f', 'w') as f:
     f.write('answer=42')
 os.chmod('/tmp/closed-c', 0o500)
 import platform
-add_key = {{'x86_64': 248, 'aarch64': 217}}[platform.machine()]
-for ring in (-3, -4, -5):  # the session, user and user session keyrings
+add_key, keyctl = {{'x86_64': (248, 250), 'aarch64': (217, 219)}}[platform.machine()]
+persistent = libc.syscall(keyctl, 22, -1, -3)  # KEYCTL_GET_PERSISTENT: the user namespace's, kept for days
+for ring in (-3, -4, -5, persistent):  # the session, user and user session keyrings, the persistent one
     print('key left in', ring, libc.syscall(add_key, b'user', b'left', b'answer=42', 9, ring) > 0)
 """
 LOOK_FOR_IPC = """
 import ctypes, os, platform
 keyctl, KEYCTL_SEARCH = {{'x86_64': 250, 'aarch64': 219}}[platform.machine()], 10
-for ring in (-3, -4, -5):
-    if ctypes.CDLL(None).syscall(keyctl, KEYCTL_SEARCH, ring, b'user', b'left', 0) > 0:
+persistent = ctypes.CDLL(None).syscall(keyctl, 22, -1, -3)
+for ring in (-3, -4, -5, persistent):
+    if ring != -1 and ctypes.CDLL(None).syscall(keyctl, KEYCTL_SEARCH, ring, b'user', b'left', 0) > 0:
         print('BREACH: an earlier kernel left a key in keyring', ring)
 for kind in ('shm', 'sem', 'msg'):
     with open(f'/proc/sysvipc/{{kind}}') as f:
@@ -710,8 +712,8 @@ CASES = [
     Case("raise-points", "cheat", stub_and(raise_points), "test cells worth 1000 points that pass", reason=TAMPERED),
     Case("rename-grade-ids", "rejected", stub_and(rename_ids), "test cells given new grade ids"),
     Case("delete-tests", "cheat", stub_and(delete_tests), "test cells deleted", reason=TAMPERED),
-    Case("duplicate-tests", "rejected", stub_and(duplicate_tests), "passing copies placed before the test cells",
-         reason=TAMPERED),
+    Case("duplicate-tests", "cheat", stub_and(duplicate_tests), "passing copies placed before the test cells "
+         "(copies of a graded cell run as plain cells: course/preprocessors.py PlainCopies)", reason=TAMPERED),
     Case("reorder-tests", "cheat", stub_and(reorder), "test cells moved to the top", reason=TAMPERED),
     Case("strip-metadata", "cheat", stub_and(strip_metadata), "all nbgrader metadata removed", honest="any",
          reason=TAMPERED),
