@@ -148,7 +148,8 @@ def run(args, course):
         main(args.students, args.seed, course)
     elif args.command == "check":
         from .self_check import main
-        exit_at_once(main(args.notebook, course, sandboxed=not args.no_sandbox))  # the verdict is printed and the throw-away course is gone
+        # the verdict is printed and the throw-away course is gone
+        exit_at_once(main(args.notebook, course, sandboxed=not args.no_sandbox))
 
 
 def exit_at_once(status):

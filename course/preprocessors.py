@@ -113,6 +113,8 @@ def verdict(score, points):
 
 
 class PlainCopies(DeduplicateIds):
+    """nbgrader's DeduplicateIds, its earlier copies of a cell made plain cells (the module's docstring says why)."""
+
     def preprocess_cell(self, cell, resources, cell_index):
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
         if cell.metadata.get("nbgrader") == {}:  # a copy of a later cell: nbgrader's empty metadata, refused by it
