@@ -316,10 +316,11 @@ def no_keys_program():
 
 
 def refuse_keys():
-    """No process of the sandbox, the server or a kernel it forks, may use the kernel's key store: keys outlive a
-    kernel in its sandbox's user namespace (in its persistent keyring for days), where the next student's kernel
-    would find them, and the key quota is one per real user, shared by every worker's sandbox, so one student
-    filling it would stop the others'. Nothing a notebook needs uses keys. The server ends if it cannot be so."""
+    """No process of the sandbox, the server (its PID 1) or a kernel it forks, may use the kernel's key store (add_key,
+    request_key, keyctl): keys outlive a kernel in its sandbox's user namespace (in its persistent keyring for days),
+    where the next student's kernel would find them, and the key quota is one per real user, shared by every
+    worker's sandbox, so one student filling it would stop the others'. Nothing a notebook needs uses keys. The
+    server ends if the filter cannot be installed; on an architecture KEY_CALLS does not name, it refuses nothing."""
     program = no_keys_program()
     filters = (SockFilter * len(program))(*program)
     libc = ctypes.CDLL(None, use_errno=True)
@@ -567,7 +568,9 @@ class ForkServer:
                    PYTHONPATH=str(Path(course.__file__).resolve().parent.parent))  # this course's package
         try:
             if self.sandbox:
-                command, self.cgroups = self.sandbox.command(command, self.folder, self.folder)
+                # the server is the sandbox's PID 1: bubblewrap's own would be a process its kernels could
+                # ptrace (same user, dumpable, no seccomp filter), which outlives them, for the next to read
+                command, self.cgroups = self.sandbox.command(command, self.folder, self.folder, as_pid_1=True)
                 env = sandbox_env()
             self.process = subprocess.Popen(uncapped(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=self.stderr, cwd=self.folder, env=env, text=True,

@@ -231,11 +231,12 @@ class SandboxedKernelManager(KernelManager, Limits):
                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return sandbox, kw
 
-    def command(self, cmd, cwd, private):
-        """`cmd` under bubblewrap with this manager's limits, and the cgroups made for it (as root)."""
+    def command(self, cmd, cwd, private, as_pid_1=False):
+        """`cmd` under bubblewrap with this manager's limits, and the cgroups made for it (as root). `as_pid_1`:
+        `cmd` is the sandbox's first process (course/kernel_fork.py's server), not a child of bubblewrap's own."""
         limits = ["prlimit", f"--as={self.memory}", f"--cpu={self.cpu_seconds}", f"--nproc={self.processes}",
-                  f"--fsize={self.file_size}", "--core=0", "--"]
-        sandbox, cgroups = sandbox_args(cwd, private, self.tmp_size) + limits + cmd, ()
+                  f"--fsize={self.file_size}", "--core=0", "--"]  # prlimit sets them, then becomes `cmd`
+        sandbox, cgroups = sandbox_args(cwd, private, self.tmp_size, as_pid_1) + limits + cmd, ()
         if os.geteuid() == 0:
             # Named after the folder, which a restart (kernel or fork server) keeps: the last start's
             # cgroups may still be there if its processes were too slow to leave. End what is left.
@@ -274,8 +275,8 @@ def _system_binds():
     return args
 
 
-def sandbox_args(cwd, private, tmp_size):
-    """The bwrap command line for a kernel working in `cwd`.
+def sandbox_args(cwd, private, tmp_size, as_pid_1=False):
+    """The bwrap command line for a kernel working in `cwd` (`as_pid_1`: see SandboxedKernelManager.command).
 
     Read-only: the system, the Python install, the venv, the course package. Read-write: `cwd`,
     `private` (sockets) and a small private /tmp. Nothing else of the host exists inside."""
@@ -292,7 +293,8 @@ def sandbox_args(cwd, private, tmp_size):
     }
     args = ["bwrap", "--die-with-parent", "--new-session", "--clearenv",
             "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-            "--unshare-cgroup-try", "--disable-userns", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+            "--unshare-cgroup-try", "--disable-userns", *(["--as-pid-1"] if as_pid_1 else []),
+            "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
             "--cap-drop", "ALL", "--hostname", "sandbox", *_system_binds(),
             "--proc", "/proc", "--dev", "/dev",
             # tmpfs has no size unless given one, and RLIMIT_AS does not count it: /dev/shm and /tmp are

@@ -353,8 +353,9 @@ def killing_the_server():
     cell = next(c for nb in hostile.values() for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
     # The kernel dies with its server (PR_SET_PDEATHSIG) once the server has run to its end: on a busy
     # machine it could answer a test or two first (seen in CI). It waits for its death in the cell instead.
+    # The server is the sandbox's PID 1, which takes only the signals it handles: Python's SIGINT ends it.
     cell.source += ("\nimport os, signal, time\n"
-                    "os.kill(os.getppid(), signal.SIGKILL)  # the fork server\ntime.sleep(600)\n")
+                    "os.kill(os.getppid(), signal.SIGINT)  # the fork server\ntime.sleep(600)\n")
     return hostile
 
 

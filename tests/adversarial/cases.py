@@ -453,6 +453,14 @@ add_key, keyctl = {{'x86_64': (248, 250), 'aarch64': (217, 219)}}[platform.machi
 persistent = libc.syscall(keyctl, 22, -1, -3)  # KEYCTL_GET_PERSISTENT: the user namespace's, kept for days
 for ring in (-3, -4, -5, persistent):  # the session, user and user session keyrings, the persistent one
     print('key left in', ring, libc.syscall(add_key, b'user', b'left', b'answer=42', 9, ring) > 0)
+try:  # a note in the memory of the sandbox's PID 1, which outlives every kernel
+    stack = next(line for line in open('/proc/1/maps') if '[stack]' in line)
+    with open('/proc/1/mem', 'r+b', buffering=0) as memory:
+        memory.seek(int(stack.split('-')[0], 16) + 64)
+        memory.write(b'left in PID 1 by an earlier kernel')
+    print('written into PID 1')
+except OSError as error:
+    print('PID 1 closed:', error)
 """
 LOOK_FOR_IPC = """
 import ctypes, os, platform
@@ -461,6 +469,15 @@ persistent = ctypes.CDLL(None).syscall(keyctl, 22, -1, -3)
 for ring in (-3, -4, -5, persistent):
     if ring != -1 and ctypes.CDLL(None).syscall(keyctl, KEYCTL_SEARCH, ring, b'user', b'left', 0) > 0:
         print('BREACH: an earlier kernel left a key in keyring', ring)
+try:
+    stack = next(line for line in open('/proc/1/maps') if '[stack]' in line)
+    low = int(stack.split('-')[0], 16)
+    with open('/proc/1/mem', 'rb', buffering=0) as memory:
+        memory.seek(low)
+        if b'left in PID 1 by an earlier kernel' in memory.read(4096):
+            print('BREACH: an earlier kernel left a note in the memory of PID 1')
+except OSError:
+    pass
 for kind in ('shm', 'sem', 'msg'):
     with open(f'/proc/sysvipc/{{kind}}') as f:
         left = f.read().splitlines()[1:]
@@ -733,7 +750,8 @@ CASES = [
          "exits by itself, leaving a process that replaces later kernels' connection files"),
     Case("fill-dev-shm", "harmless", inserted(FILL_SHM, after="setup"), "600 MB into /dev/shm, /dev and /tmp"),
     Case("leave-ipc", "harmless", inserted(LEAVE_IPC, after="setup"),
-         "SysV shared memory, semaphores and a message queue, a POSIX queue, folders closed with chmod, keys: left behind"),
+         "SysV shared memory, semaphores and a message queue, a POSIX queue, folders closed with chmod, keys, a note in "
+         "PID 1's memory: left behind"),
     Case("look-for-ipc", "harmless", inserted(LOOK_FOR_IPC, after="setup"), "what an earlier kernel left, as above"),
     Case("slow-cells", "killer", inserted(SLOW_CELL, copies=10), "ten cells of 4 s, each under the cell timeout: "
          "the notebook's cell budget ends them (12 cells of 25 s held a worker 303 s)", reason=BUDGET_SPENT),
