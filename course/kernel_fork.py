@@ -231,7 +231,7 @@ def run_kernel(kernelapp, argv, cwd):
 
 
 def end_all(kernel, sandboxed, home_dirs, reaped=False):
-    """Kill the kernel and all it started; in a sandbox, every process but the server and PID 1. A
+    """Kill the kernel and all it started; in a sandbox, every process but the server (its PID 1). A
     `reaped` kernel's id may be another process's by now: only its group is killed."""
     if not sandboxed:
         if kernel is not None:
