@@ -11,7 +11,7 @@ from course.autograde_exporter import AutogradeExporter
 from course.feedback_html import TEMPLATE, TEMPLATE_PATHS, TEMPLATES, FeedbackExporter
 from course.gradebook_steps import GetGrades, OverwriteCells, SaveAutoGrades
 from course.preprocessors import (FeedbackHeader, FormNeedsValues, HideTestCode, LanguageFilter, PlainCopies,
-                                  SafeHTML)
+                                  SafeHTML, validate_plain_copies)
 from course.trusted_execute import TrustedExecute
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
@@ -45,6 +45,8 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties, CheckCellMetadata,
 ]
 c.Autograde.exporter_class = AutogradeExporter  # nbconvert's, without its copies of each notebook
+# Validate (the lab's button, `nbgrader validate`) takes a pasted copy of a cell as autograde does.
+validate_plain_copies()
 # The heaviest hidden test cell runs in well under 2 s here; 30 s leaves room for a slow machine,
 # and a student's lesson cell that loops forever still ends.
 c.Execute.timeout = 30

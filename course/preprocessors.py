@@ -122,6 +122,17 @@ class PlainCopies(DeduplicateIds):
         return cell, resources
 
 
+def validate_plain_copies():
+    """Validate (the lab's button and `nbgrader validate`) runs PlainCopies first, as autograde does: a pasted
+    copy of a cell made nbgrader's metadata check end Validate in an English traceback. nbgrader's Validator
+    has a fixed list of steps, not a configurable one, so its default is changed; the course's nbgrader
+    configuration files call this (the lab's Validate loads them on every click)."""
+    from nbgrader.validator import Validator
+    steps = Validator.class_traits()["preprocessors"]
+    if PlainCopies not in steps.default_args[0]:
+        steps.default_args = ([PlainCopies, *steps.default_args[0]],)
+
+
 class HideTestCode(NbGraderPreprocessor):
     """Test cells in the feedback without their hidden tests (the module's docstring says how)."""
 

@@ -180,6 +180,24 @@ def test_a_cell_copied_and_pasted_costs_no_points(graded):
     assert any(reason.startswith(TAMPERED) for reason in outcome["reasons"]), outcome
 
 
+def test_validate_takes_a_cell_copied_and_pasted_as_grading_does(graded, tmp_path):
+    """Validate (the lab's button and `nbgrader validate`, both reading the course's nbgrader_config.py, or on the hub
+    a student's hub/student/nbgrader_config.py) ended in nbgrader's English traceback ("the nbgrader metadata may be
+    corrupted") on dan's notebook, which grading scores in full: it now runs the same notebook, copies and all, and
+    finds every test passing."""
+    course = graded["course"]
+    notebook = course / "submitted" / "dan-copied" / ASSIGNMENT / "softmax.ipynb"
+    home = tmp_path / "home"  # a hub student's: no course folder, the course importable, hub/student's config
+    home.mkdir()
+    shutil.copy(notebook, home)
+    env = dict(os.environ, JUPYTER_CONFIG_PATH=str(ROOT / "hub" / "student"), PYTHONPATH=str(ROOT))
+    hub = subprocess.run([sys.executable, "-m", "nbgrader", "validate", "softmax.ipynb"], cwd=home, env=env,
+                         capture_output=True, text=True)
+    for run in (nbgrader("validate", str(notebook), root=course, check=False), hub):
+        assert run.returncode == 0 and "Success! Your notebook passes all the tests." in run.stdout, \
+            (run.stdout + run.stderr)[-3000:]
+
+
 def test_an_answer_that_computes_nothing_earns_nothing_for_its_form_whatever_its_metadata(graded):
     """kim's softmax returns zeros from a solution cell without its nbgrader metadata, lou's from a
     notebook without the exercise's value cells: the form cells (inputs unmodified, type, vectorised)
