@@ -158,7 +158,7 @@ def _distance(a, b):
 
 # Names in a message (d_model, num_heads, W1) are not English: a Chinese-only message may hold them.
 IDENTIFIER = re.compile(r"\w*[_\d]\w*", re.ASCII)
-ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}[ ,;]+[A-Za-z]{2,}")
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}(?:['’][A-Za-z]+)?[ ,;]+[A-Za-z]{2,}")  # isn't, doesn't: one word each
 
 
 def languages(text):

@@ -237,6 +237,11 @@ def test_expect_error_and_expect_equal():
         raise ValueError("not divisible")
     with pytest.raises(CheckFailure, match="in Chinese and in English"):
         expect_error(call(english_only, 3), "ValueError", "not divisible")
+    for message in ("d_model=5不是偶数 / d_model=5 isn't even", "不能整除 / num_heads=4 doesn’t divide d_model=10"):
+        expect_error(call(lambda n, message=message: exec("raise ValueError(message)"), 3), "ValueError", "odd")
+    for message in ("d_model必须是偶数，实际为5", "mask的维数多于X", "num_heads=4不能整除d_model=10"):  # names, one word
+        with pytest.raises(CheckFailure, match="in Chinese and in English"):
+            expect_error(call(lambda n, message=message: exec("raise ValueError(message)"), 3), "ValueError", "odd")
     with pytest.raises(CheckFailure) as info:
         expect_error(call(lambda n: n, 3), "ValueError", ("不能整除", "not divisible"))
     zh, en = str(info.value).splitlines()[:2]  # a pair: each language's half says why in its own words

@@ -2,10 +2,12 @@
 every catalogued mistake is named, with its section and hint, after grading, by `course check`
 and (unless hidden-only) by the visible checks in a student's own kernel; no correct answer is
 ever told it made a mistake."""
+import ast
 import contextlib
 import copy
 import gc
 import io
+import itertools
 import json
 import re
 import subprocess
@@ -101,22 +103,38 @@ class VectorisationChecks(diagnosis.Live):
 
 
 class CorrectAnswerSteps(diagnosis.Diagnoser):
-    """Counts the steps each correct sample, and the source's own solution, takes on each
-    vectorisation check's call."""
+    """Counts the steps each correct answer (the source's own solution and every correct sample) takes
+    on each vectorisation check's call. A function that calls another exercise's (sigmoid_derivative
+    calls sigmoid) runs with every combination of correct answers to those it calls, directly or not:
+    a student's steps are those of their own answers together."""
 
     def __init__(self, assignment):
         super().__init__({})
         source = ROOT / "source" / assignment
-        self.answers = {}  # exercise -> [namespace with that sample's definition]
         given = diagnosis.given_namespace(source)
-        for exercise in solution_ids(notebooks(assignment, root=ROOT)):
-            if callable(given.get(exercise)):
-                self.answers[exercise] = [given]
+        cells = [cell for nb in notebooks(assignment, root=ROOT).values() for cell in nb.cells]
+        codes = {exercise: [None] for exercise in solution_ids(notebooks(assignment, root=ROOT))
+                 if callable(given.get(exercise))}  # None: the source's own answer
+        texts = {exercise: [c.source for c in cells if grade_id(c) == exercise] for exercise in codes}  # what they name
         for sample in samples(assignment, root=ROOT):
             if sample.kind == "correct":
-                namespace = dict(diagnosis.given_namespace(source))
-                exec(compile(sample.path.read_text(), sample.path.name, "exec"), namespace)
-                self.answers.setdefault(sample.exercise, []).append(namespace)
+                codes.setdefault(sample.exercise, [None]).append(sample.path.read_text())
+                texts.setdefault(sample.exercise, []).append(sample.path.read_text())
+        names = {e: {n.id for text in found for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)} & set(codes)
+                 for e, found in texts.items()}
+        self.answers = {}  # exercise -> [namespace with one combination of answers]
+        for exercise, own in codes.items():
+            called, more = set(), names[exercise] - {exercise}
+            while more:  # those it calls, and those they call
+                called |= more
+                more = set().union(*(names[c] for c in more)) - called - {exercise}
+            called = sorted(called)
+            for chosen in itertools.product(*(codes[c] for c in called), own):
+                namespace = dict(given)
+                for code, name in zip(chosen, [*called, exercise]):
+                    if code is not None:
+                        exec(compile(code, name, "exec"), namespace)
+                self.answers.setdefault(exercise, []).append(namespace)
         self.cell, self.steps = None, {}  # grade id of the test cell -> ([steps], limit)
 
     def remember(self, result):

@@ -1,4 +1,5 @@
-"""Wrong: np.asarray without dtype=float, its own softmax and a Python-float scale, so float32 inputs give float32 gradients."""
+"""Correct: np.asarray without dtype=float, its own softmax and a Python-float scale: float32 inputs give float32
+gradients, which the contract allows (it asks for float64 for float64, integer and list inputs)."""
 import numpy as np
 
 
