@@ -310,9 +310,13 @@ class Diagnoser:
         def exact(mistake):  # tiny values are all "close": the very same output is the better match
             theirs = self.outcome(mistake, result)
             return not (result.error or theirs.error) and _close(result.value, theirs.value, 0)
+
+        def same_type(mistake):  # then the same type too: float16 [nan, 0] is not float64 [nan, 0]
+            theirs = self.outcome(mistake, result)
+            return not (result.error or theirs.error) and _type_of(result.value) == _type_of(theirs.value)
         # The mistake that agrees on most of this notebook's calls (a loop with right values beats a
         # missing return that also loops); max keeps the catalogue's order on ties.
-        ranks = {m.key: (agreeing(m), exact(m)) for m in found}
+        ranks = {m.key: (agreeing(m), exact(m), same_type(m)) for m in found}
         best = max(found, key=lambda m: ranks[m.key])
         return "\n".join(filter(None, (explain(best, ranks[best.key][0] if aspect == "values" else None, len(cases)),
                                         inherited)))
