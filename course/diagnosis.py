@@ -30,6 +30,7 @@ from .wire import Call, invoke
 
 TABLE = "mistakes.json"
 HISTORY = 30  # calls remembered per function, to count on how many cases a mistake matches
+VECTORISED_HISTORY = 2  # and vectorisation checks' calls (a cell makes one or two)
 LARGE = 100_000  # values: larger calls are not repeated with the mistakes (loops among them are slow)
 MISTAKE_STEPS = 2_000_000  # a looping mistake is stopped there, in the grader
 KEPT_RECORDS_CHARS = 32_000_000  # Live keeps the mistakes' records up to this size (JSON characters)
@@ -134,6 +135,11 @@ def matches(student, mistake, aspect, expected=None):
     if aspect == "type":
         return _type_of(student.value) == _type_of(mistake.value)
     return _close(student.value, mistake.value) and (expected is None or _nearer(student.value, mistake.value, expected))
+
+
+def _over(call, max_steps):
+    """Whether a call ran past `max_steps` Python steps (its counter stops one step past the limit)."""
+    return call.steps is None or call.steps > max_steps
 
 
 def _nearer(student, mistake, expected):
@@ -247,10 +253,11 @@ class Diagnoser:
         return [m for m in self.mistakes.values() if m.function == function and (m.loops or not vectorised)]
 
     def remember(self, result):
-        if self.of(result.function) and result.max_steps is None:
-            calls = self.history.setdefault(result.function, [])
+        if self.of(result.function):
+            # a vectorisation check's calls apart, and only the last few: their inputs are large
+            calls = self.history.setdefault(result.function if result.max_steps is None else (result.function, "steps"), [])
             calls.append(result)
-            del calls[:-HISTORY]
+            del calls[:-(HISTORY if result.max_steps is None else VECTORISED_HISTORY)]
 
     def outcome(self, mistake, call):
         """The mistake's Call on the same arguments, or None when unknown."""
@@ -303,9 +310,14 @@ class Diagnoser:
         if not found:
             return inherited or self.hint_pointer(result.function)
         cases = [c for c in self.history.get(result.function, []) if c is not result] + [result]
+        checked = [c for c in self.history.get((result.function, "steps"), []) if c is not result] + [result]
 
         def agreeing(mistake):
             return sum(1 for c in cases if (o := self.outcome(mistake, c)) is not None and matches(c, o, "values"))
+
+        def same_limits(mistake):  # a loop over the batch, not the elements, is past only the many sequences' limit
+            return aspect == "vectorised" and sum(1 for c in checked if (o := self.outcome(mistake, c)) is not None
+                                                  and _over(o, c.max_steps) == _over(c, c.max_steps))
 
         def exact(mistake):  # tiny values are all "close": the very same output is the better match
             theirs = self.outcome(mistake, result)
@@ -314,11 +326,12 @@ class Diagnoser:
         def same_type(mistake):  # then the same type too: float16 [nan, 0] is not float64 [nan, 0]
             theirs = self.outcome(mistake, result)
             return not (result.error or theirs.error) and _type_of(result.value) == _type_of(theirs.value)
-        # The mistake that agrees on most of this notebook's calls (a loop with right values beats a
-        # missing return that also loops); max keeps the catalogue's order on ties.
-        ranks = {m.key: (agreeing(m), exact(m), same_type(m)) for m in found}
+        # On a vectorisation check, the mistake past the limit on the same calls; then the one that agrees on
+        # most of this notebook's calls (a loop with right values beats a missing return that also loops);
+        # max keeps the catalogue's order on ties.
+        ranks = {m.key: (same_limits(m), agreeing(m), exact(m), same_type(m)) for m in found}
         best = max(found, key=lambda m: ranks[m.key])
-        return "\n".join(filter(None, (explain(best, ranks[best.key][0] if aspect == "values" else None, len(cases)),
+        return "\n".join(filter(None, (explain(best, ranks[best.key][1] if aspect == "values" else None, len(cases)),
                                         inherited)))
 
 
