@@ -111,17 +111,15 @@ class CorrectAnswerSteps(diagnosis.Diagnoser):
     def __init__(self, assignment):
         super().__init__({})
         source = ROOT / "source" / assignment
-        given = diagnosis.given_namespace(source)
-        cells = [cell for nb in notebooks(assignment, root=ROOT).values() for cell in nb.cells]
-        codes = {exercise: [None] for exercise in solution_ids(notebooks(assignment, root=ROOT))
-                 if callable(given.get(exercise))}  # None: the source's own answer
-        texts = {exercise: [c.source for c in cells if grade_id(c) == exercise] for exercise in codes}  # what they name
+        given, nbs = diagnosis.given_namespace(source), notebooks(assignment, root=ROOT)
+        codes = {exercise: [None] for exercise in solution_ids(nbs) if callable(given.get(exercise))}  # None: the source's
         for sample in samples(assignment, root=ROOT):
             if sample.kind == "correct":
-                codes.setdefault(sample.exercise, [None]).append(sample.path.read_text())
-                texts.setdefault(sample.exercise, []).append(sample.path.read_text())
-        names = {e: {n.id for text in found for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)} & set(codes)
-                 for e, found in texts.items()}
+                codes.setdefault(sample.exercise, []).append(sample.path.read_text())
+        solutions = [cell for nb in nbs.values() for cell in nb.cells if grade_id(cell) in codes]
+        names = {e: {n.id for text in [c.source for c in solutions if grade_id(c) == e] + [t for t in own if t]
+                     for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)} & set(codes)
+                 for e, own in codes.items()}  # the exercises each one's answers name
         self.answers = {}  # exercise -> [namespace with one combination of answers]
         for exercise, own in codes.items():
             called, more = set(), names[exercise] - {exercise}
