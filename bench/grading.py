@@ -2,14 +2,16 @@
 and one `python -m course check NOTEBOOK`.
 
     python bench/grading.py [--students 10 40] [--seed 0] [--jobs N] [--no-sandbox]
-                            [--assignment 01_softmax ...] [--checks 3]
+                            [--assignment 01_softmax ...] [--checks 3] [--one-command]
 
 For each class size, each grader gets its own copy of the course with the same class
 (`course simulate`) and grades every assignment (or those given) with the course's
 nbgrader_config.py. Two comparisons of the same work: `nbgrader autograde` against
 `course grade --no-feedback`, and `nbgrader autograde` followed by `nbgrader generate_feedback`
 against `course grade` (which writes every student's feedback HTML). Every command is started
-afresh per assignment, as an instructor would, so each run pays its own start-up.
+afresh per assignment, as an instructor would when each assignment falls due, so each run pays its
+own start-up; with --one-command each grader grades all of them with one command, as at the end of a
+term: `nbgrader autograde "*"` (and `generate_feedback "*"`) against `course grade A B ...`.
 Printed per class: each wall time, submissions per minute, the ratios, and the floor: the time
 `course grade` spent in cells (a lesson cell's kernel running it; a test cell's checks in the
 grader, with their calls into the kernel), summed over the class and divided by the number of
@@ -87,19 +89,22 @@ def one_class(students, args, assignments, tmp, cores):
     shutil.copytree(plain, ours)
     shutil.copytree(plain, ours_quick)
     total = students * len(assignments)
-    print(f"\n{students} students × {len(assignments)} assignments = {total} submissions, {cores} cores", flush=True)
+    print(f"\n{students} students × {len(assignments)} assignments = {total} submissions, {cores} cores"
+          + (", one command per grader" if args.one_command else ""), flush=True)
 
     # nbgrader exits 1 when a submission fails (the broken ones): that is part of the run
     sandbox = ["--TrustedExecute.sandbox=False"] if args.no_sandbox else []
-    nbgrader_seconds = sum(seconds(lambda: nbgrader("autograde", a, *sandbox, root=plain, check=False))
-                           for a in assignments)
-    feedback_seconds = sum(seconds(lambda: nbgrader("generate_feedback", a, root=plain, check=False))
-                           for a in assignments)
+    # the course copies hold only these assignments, so "*" names them all
+    commands = [("*", assignments)] if args.one_command else [(a, [a]) for a in assignments]
+    nbgrader_seconds = sum(seconds(lambda: nbgrader("autograde", pattern, *sandbox, root=plain, check=False))
+                           for pattern, _ in commands)
+    feedback_seconds = sum(seconds(lambda: nbgrader("generate_feedback", pattern, root=plain, check=False))
+                           for pattern, _ in commands)
     options = (["--jobs", str(args.jobs)] if args.jobs else []) + (["--no-sandbox"] if args.no_sandbox else [])
-    quick_seconds = sum(seconds(lambda: course_command("grade", a, "--course", str(ours_quick), *options,
-                                                       "--no-feedback")) for a in assignments)
-    course_seconds = sum(seconds(lambda: course_command("grade", a, "--course", str(ours), *options))
-                         for a in assignments)
+    quick_seconds = sum(seconds(lambda: course_command("grade", *names, "--course", str(ours_quick), *options,
+                                                       "--no-feedback")) for _, names in commands)
+    course_seconds = sum(seconds(lambda: course_command("grade", *names, "--course", str(ours), *options))
+                         for _, names in commands)
     cell_seconds = sum(o["cell_seconds"] for a in assignments for o in json.loads(
         (ours / "reports" / a / "summary.json").read_text())["submissions"])
 
@@ -132,6 +137,7 @@ def main():
     parser.add_argument("--no-sandbox", action="store_true", help="both graders without bubblewrap")
     parser.add_argument("--assignment", nargs="+", default=[], help="only these assignments (default: all)")
     parser.add_argument("--checks", type=int, default=3, help="runs of `course check` after the first (0: none)")
+    parser.add_argument("--one-command", action="store_true", help="all the assignments graded by one command each")
     args = parser.parse_args()
     cores = default_jobs()  # the cores this run may use
     assignments = [a for a in released(ROOT) if not args.assignment or a in args.assignment]

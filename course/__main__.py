@@ -56,7 +56,9 @@ def main(argv=None):
 
     grade = commands.add_parser("grade", parents=[common],
                                 help="autograde a class in parallel, then report / 并行为全班自动评分并生成报告")
-    grade.add_argument("assignment", help="e.g. 01_softmax / 作业名，例如01_softmax")
+    grade.add_argument("assignment", nargs="+",
+                       help="e.g. 01_softmax; several are graded in turn by this one command, which starts once / "
+                            "作业名，例如01_softmax；可给多个，由这一条命令依次评分，只需启动一次")
     grade.add_argument("--jobs", type=int, help="worker processes (default: one per core) / 并行进程数（默认每个核心一个）")
     grade.add_argument("--student", nargs="+", action="extend", default=[], help="only these students / 只评这些学生")
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too / 重新评已评过的提交")
@@ -124,14 +126,26 @@ def run(args, course):
         # stopped and what their unfinished attempts wrote is undone, instead of the process just ending.
         for stop in (signal.SIGHUP, signal.SIGTERM):
             signal.signal(stop, signal.default_int_handler)
+        assignments = list(dict.fromkeys(args.assignment))  # in the order given, each once
+        unknown = [a for a in assignments if not (course / "source" / a).is_dir()]
+        if unknown:  # before any is graded, not after the others
+            raise CourseError(f"source/里没有这些作业：{', '.join(unknown)}\n"
+                              f"source/ has no such assignment: {', '.join(unknown)}")
         # launched before nbgrader is imported, they have imported by the time the workers need them
         count = 0 if args.broker is not None else min(args.jobs or default_jobs(), len(args.student) or sys.maxsize)
-        with EarlyServers(course, args.assignment, count, sandboxed=not args.no_sandbox) as early:
-            from .grade import main
-            main(args.assignment, course, args.jobs, args.student, args.force,
-                 ([f"--CourseDirectory.db_url={args.db}"] if args.db else [])
-                 + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []), with_feedback=not args.no_feedback,
-                 broker=None if args.broker is None else broker_url(args.broker), early=early)
+        for done, assignment in enumerate(assignments):
+            with EarlyServers(course, assignment, count, sandboxed=not args.no_sandbox) as early:
+                from .grade import main
+                try:
+                    main(assignment, course, args.jobs, args.student, args.force,
+                         ([f"--CourseDirectory.db_url={args.db}"] if args.db else [])
+                         + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []),
+                         with_feedback=not args.no_feedback,
+                         broker=None if args.broker is None else broker_url(args.broker), early=early)
+                except CourseError as error:
+                    if len(assignments) == 1:
+                        raise
+                    raise CourseError(f"{error}\n{not_graded(assignments[done:], assignments[:done])}") from None
         exit_at_once(0)  # everything is written and every worker, server and kernel has ended
     elif args.command == "worker":
         import socket
@@ -159,6 +173,13 @@ def exit_at_once(status):
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+def not_graded(left, done):
+    """What a `course grade` of several assignments says when one of them (left[0]) could not be graded."""
+    graded = ", ".join(done) or "—"
+    return (f"未评完：{', '.join(left)}（已评完：{graded}）\n"
+            f"Not graded: {', '.join(left)} (graded: {graded})")
 
 
 def broker_url(given):

@@ -26,8 +26,8 @@ from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.utils import is_grade, is_solution
 
-from classroom import (HOSTILE_MARKDOWN, MATH_AS_TEXT, TRACKER, StartTags, course_grade, class_copy, hidden_lines,
-                       nbgrader_grade_class, sandbox_args, scores, with_hostile_html)
+from classroom import (HOSTILE_MARKDOWN, MATH_AS_TEXT, TRACKER, StartTags, course_command, course_grade, class_copy,
+                       hidden_lines, nbgrader_grade_class, sandbox_args, scores, with_hostile_html)
 from course import ROOT, exercise_of, grade_id, gradebook_steps
 from course.nbgrader_setup import nbgrader
 from course.demo import sample_class
@@ -610,6 +610,43 @@ def test_rerun_is_idempotent_and_keeps_hand_grades(graded, tmp_path):
     forced = course_grade(course, ASSIGNMENT, "--force", "--student", "ada-correct", "ben-mistakes")
     assert forced.returncode == 0, forced.stderr[-3000:]
     assert scores(course, ASSIGNMENT) == {**before, **by_hand}
+
+
+def test_one_command_grades_several_assignments_in_turn(tmp_path, built_course):
+    """`course grade A B ...` grades each as its own command would (its report, its summary), in the order
+    given, each once; a name that is not an assignment stops it before any is graded, an assignment that cannot
+    be graded stops it there, saying what was and was not graded."""
+    pair = ["01_softmax", "02_sigmoid"]
+    course = built_course(tmp_path / "course", pair)
+    for assignment in pair:
+        write_submission(course, "ada", assignment, notebooks(assignment))
+    write_submission(course, "bo", "01_softmax", notebooks("01_softmax", "release"))
+
+    run = subprocess.run(course_command(course, "grade", "02_sigmoid", "01_softmax", "02_sigmoid", *sandbox_args(),
+                                        "--jobs", "1", "--no-feedback"), capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, run.stderr[-3000:]
+    reports = [line for line in run.stdout.splitlines() if line.startswith("报告 / report:")]
+    assert reports == [f"报告 / report: {course / 'reports' / a / 'report.md'}" for a in ("02_sigmoid", "01_softmax")]
+    for assignment, students in (("01_softmax", ["ada", "bo"]), ("02_sigmoid", ["ada"])):
+        summary = json.loads((course / "reports" / assignment / "summary.json").read_text())
+        assert sorted(o["student"] for o in summary["submissions"]) == students, summary
+        graded = scores(course, assignment)
+        assert all(score == most for score, most in graded["ada"].values()), graded
+    assert all(score == 0 for score, _ in scores(course, "01_softmax")["bo"].values())
+
+    summary = course / "reports" / "02_sigmoid" / "summary.json"
+    before = summary.read_text()
+    refused = subprocess.run(course_command(course, "grade", "02_sigmoid", "03_nosuch", *sandbox_args(), "--force"),
+                             capture_output=True, text=True, timeout=600)
+    assert refused.returncode != 0 and "source/里没有这些作业：03_nosuch" in refused.stderr \
+        and "source/ has no such assignment: 03_nosuch" in refused.stderr, refused.stderr[-3000:]
+    assert summary.read_text() == before
+    stopped = subprocess.run(course_command(course, "grade", "01_softmax", "02_sigmoid", *sandbox_args(), "--jobs", "1",
+                                            "--no-feedback", "--student", "bo"), capture_output=True, text=True,
+                             timeout=600)  # bo handed in 01 only: 02 has nobody to grade
+    assert stopped.returncode != 0 and "No submission of 02_sigmoid in submitted/ from: bo" in stopped.stderr \
+        and "未评完：02_sigmoid（已评完：01_softmax）\nNot graded: 02_sigmoid (graded: 01_softmax)" in stopped.stderr, \
+        stopped.stderr[-3000:]
 
 
 def test_simulate_makes_the_requested_mix(tmp_path):
