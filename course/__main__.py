@@ -4,7 +4,8 @@ given by --course (default: the current folder), wherever the package is install
   build [ASSIGNMENT ...]   regenerate release/ from source/ (nbgrader generate_assignment)
   check NOTEBOOK           grade one notebook against the hidden tests, in a throw-away copy of the course
   demo                     put the bundled sample class in submitted/, grade it, print its scores
-  grade ASSIGNMENT         autograde a class in parallel; grades, feedback and the class report
+  grade ASSIGNMENT ...     autograde a class in parallel; grades, feedback and the class report
+                           (several assignments: in turn, by this one process)
                            (--broker redis://:PASSWORD@HOST:PORT/N: on the workers of several machines)
   report ASSIGNMENT        rewrite the class report from the gradebook
   simulate N               make a synthetic class of N students in submitted/
