@@ -4,7 +4,8 @@
     python bench/one_command.py [--students 10] [--rounds 2] [--seed 0] [--assignment 01_softmax ...]
 
 The class (`course simulate`) is graded once first (which fills the gradebook); then each round
-regrades it (--force) both ways, the first alternating from round to round. Printed per run: the
+regrades it (--force) both ways, the first alternating from round to round; no student is new to an
+assignment then, so every assignment runs its canary, either way. Printed per run: the
 wall time and the machine's CPU time (/proc/stat: every process, so the machine should be quiet);
 then the medians and how many times less one command takes.
 """

@@ -132,7 +132,13 @@ def run(args, course):
         if unknown:  # before any is graded, not after the others
             raise CourseError(f"source/里没有这些作业：{', '.join(unknown)}\n"
                               f"source/ has no such assignment: {', '.join(unknown)}")
-        # launched before nbgrader is imported, they have imported by the time the workers need them
+        misplaced = [s for s in args.student if (course / "source" / s).is_dir()]
+        if misplaced:  # `--student ada 02_sigmoid` takes the assignment for a student's name
+            raise CourseError(f"--student后面的{', '.join(misplaced)}是作业：请把作业写在--student之前\n"
+                              f"{', '.join(misplaced)} after --student is an assignment: name the assignments "
+                              "before --student.")
+        # the first assignment's are launched before nbgrader is imported, and have imported by the time the
+        # workers need them
         count = 0 if args.broker is not None else min(args.jobs or default_jobs(), len(args.student) or sys.maxsize)
         for done, assignment in enumerate(assignments):
             with EarlyServers(course, assignment, count, sandboxed=not args.no_sandbox) as early:
@@ -147,6 +153,10 @@ def run(args, course):
                     if len(assignments) == 1:
                         raise
                     raise CourseError(f"{error}\n{not_graded(assignments[done:], assignments[:done])}") from None
+                except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: this one's workers are stopped and undone
+                    if len(assignments) > 1:
+                        print(not_graded(assignments[done:], assignments[:done]), file=sys.stderr, flush=True)
+                    raise
         exit_at_once(0)  # everything is written and every worker, server and kernel has ended
     elif args.command == "worker":
         import socket

@@ -614,8 +614,8 @@ def test_rerun_is_idempotent_and_keeps_hand_grades(graded, tmp_path):
 
 def test_one_command_grades_several_assignments_in_turn(tmp_path, built_course):
     """`course grade A B ...` grades each as its own command would (its report, its summary), in the order
-    given, each once; a name that is not an assignment stops it before any is graded, an assignment that cannot
-    be graded stops it there, saying what was and was not graded."""
+    given, each once; a name that is not an assignment, or an assignment after --student, stops it before any is
+    graded, an assignment that cannot be graded stops it there, saying what was and was not graded."""
     pair = ["01_softmax", "02_sigmoid"]
     course = built_course(tmp_path / "course", pair)
     for assignment in pair:
@@ -640,6 +640,11 @@ def test_one_command_grades_several_assignments_in_turn(tmp_path, built_course):
                              capture_output=True, text=True, timeout=600)
     assert refused.returncode != 0 and "source/里没有这些作业：03_nosuch" in refused.stderr \
         and "source/ has no such assignment: 03_nosuch" in refused.stderr, refused.stderr[-3000:]
+    assert summary.read_text() == before
+    swallowed = subprocess.run(course_command(course, "grade", "01_softmax", "--student", "ada", "02_sigmoid",
+                                              *sandbox_args()), capture_output=True, text=True, timeout=600)
+    assert swallowed.returncode != 0 and "--student后面的02_sigmoid是作业" in swallowed.stderr \
+        and "02_sigmoid after --student is an assignment" in swallowed.stderr, swallowed.stderr[-3000:]
     assert summary.read_text() == before
     stopped = subprocess.run(course_command(course, "grade", "01_softmax", "02_sigmoid", *sandbox_args(), "--jobs", "1",
                                             "--no-feedback", "--student", "bo"), capture_output=True, text=True,
