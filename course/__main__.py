@@ -187,10 +187,10 @@ def exit_at_once(status):
 
 
 def not_graded(left, done):
-    """What a `course grade` of several assignments says when one of them (left[0]) could not be graded."""
+    """What a `course grade` of several assignments says when one of them (left[0]) could not be graded to the end."""
     graded = ", ".join(done) or "—"
     return (f"未评完：{', '.join(left)}（已评完：{graded}）\n"
-            f"Not graded: {', '.join(left)} (graded: {graded})")
+            f"Not finished: {', '.join(left)} (finished: {graded})")
 
 
 def broker_url(given):

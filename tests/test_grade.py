@@ -650,7 +650,7 @@ def test_one_command_grades_several_assignments_in_turn(tmp_path, built_course):
                                             "--no-feedback", "--student", "bo"), capture_output=True, text=True,
                              timeout=600)  # bo handed in 01 only: 02 has nobody to grade
     assert stopped.returncode != 0 and "No submission of 02_sigmoid in submitted/ from: bo" in stopped.stderr \
-        and "未评完：02_sigmoid（已评完：01_softmax）\nNot graded: 02_sigmoid (graded: 01_softmax)" in stopped.stderr, \
+        and "未评完：02_sigmoid（已评完：01_softmax）\nNot finished: 02_sigmoid (finished: 01_softmax)" in stopped.stderr, \
         stopped.stderr[-3000:]
 
 
