@@ -128,11 +128,12 @@ def run(args, course):
         for stop in (signal.SIGHUP, signal.SIGTERM):
             signal.signal(stop, signal.default_int_handler)
         assignments = list(dict.fromkeys(args.assignment))  # in the order given, each once
-        unknown = [a for a in assignments if not (course / "source" / a).is_dir()]
+        known = {folder.name for folder in (course / "source").iterdir() if folder.is_dir()}
+        unknown = [a for a in assignments if a not in known]
         if unknown:  # before any is graded, not after the others
             raise CourseError(f"source/里没有这些作业：{', '.join(unknown)}\n"
                               f"source/ has no such assignment: {', '.join(unknown)}")
-        misplaced = [s for s in args.student if (course / "source" / s).is_dir()]
+        misplaced = [s for s in args.student if s in known]
         if misplaced:  # `--student ada 02_sigmoid` takes the assignment for a student's name
             raise CourseError(f"--student后面的{', '.join(misplaced)}是作业：请把作业写在--student之前\n"
                               f"{', '.join(misplaced)} after --student is an assignment: name the assignments "
