@@ -84,18 +84,19 @@ def call(fn, *args, **kwargs):
     return _call(fn, args, kwargs)
 
 
-def _call(fn, args, kwargs, max_steps=None, steps_only=False):
+def _call(fn, args, kwargs, max_steps=None, steps_only=False, max_bytes=None):
     name = getattr(fn, "__name__", None) or getattr(fn, "name", "function")
     label_zh, label = _labels(name, args, kwargs)
     before = (args, kwargs) if isinstance(fn, Remote) else copy.deepcopy((args, kwargs))  # as they were
     if isinstance(fn, Remote):
-        result = Call.from_record(label, fn.invoke(args, kwargs, max_steps, steps_only), fn.budget)
+        result = Call.from_record(label, fn.invoke(args, kwargs, max_steps, steps_only, max_bytes is not None), fn.budget)
     elif not callable(fn):
         result = Call(label, error=f"TypeError: {name} is not a function / {name}不是函数")
     else:
-        result = Call.from_record(label, invoke(fn, args, kwargs, max_steps=max_steps, steps_only=steps_only))
+        result = Call.from_record(label, invoke(fn, args, kwargs, max_steps=max_steps, steps_only=steps_only,
+                                                count_bytes=max_bytes is not None))
     result.label_zh, result.function, (result.args, result.kwargs) = label_zh, name, before
-    result.max_steps = max_steps
+    result.max_steps, result.max_bytes = max_steps, max_bytes
     diagnosis.remember(result)
     return result
 
@@ -240,11 +241,12 @@ def expect_type(result, kind):
                   result=result, aspect="type")
 
 
-def expect_vectorised(fn, *args, max_steps, **kwargs):
-    """The call ran within `max_steps` Python steps (see course/wire.py StepCounter); returns the Call,
-    whose value is None: only its steps, error, warnings and modified inputs come back (wire.invoke)."""
+def expect_vectorised(fn, *args, max_steps, max_bytes=None, **kwargs):
+    """The call ran within `max_steps` Python steps (see course/wire.py StepCounter) and, given `max_bytes`,
+    never held more memory than that at once (wire.PeakBytes); returns the Call, whose value is None:
+    only its steps, peak memory, error, warnings and modified inputs come back (wire.invoke)."""
     __tracebackhide__ = True
-    result = _call(fn, args, kwargs, max_steps=max_steps, steps_only=True)
+    result = _call(fn, args, kwargs, max_steps=max_steps, steps_only=True, max_bytes=max_bytes)
     if result.error is not None:
         _fail(f"调用{result.label_zh}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}")
     if result.steps is None or result.steps > max_steps:
@@ -253,6 +255,18 @@ def expect_vectorised(fn, *args, max_steps, **kwargs):
               f"{result.label} ran more than {max_steps} Python steps: does it loop over elements (a for loop, "
               f"a comprehension, np.vectorize or np.apply_along_axis)? Use NumPy operations on whole arrays.",
               result=result, aspect="vectorised")
+    if max_bytes is not None and (result.peak_bytes is None or result.peak_bytes > max_bytes):
+        given = sum(a.nbytes for a in (*args, *kwargs.values()) if isinstance(a, np.ndarray))
+        held_zh, held = (("无法测量的内存（它停止了tracemalloc）", "an unknown amount of memory (it stopped tracemalloc)")
+                         if result.peak_bytes is None else
+                         (f"{result.peak_bytes / 1e6:.1f} MB内存", f"{result.peak_bytes / 1e6:.1f} MB of memory"))
+        _fail(f"{result.label_zh}运行时同时占用了{held_zh}，超过上限{max_bytes / 1e6:.1f} MB，而输入的数组一共只有"
+              f"{given / 1e6:.2f} MB：是否构造了比输入大得多的中间数组（例如每个切片一个(n, n)的雅可比矩阵）？"
+              f"请直接算出结果，只用与输入同样大小的数组。",
+              f"{result.label} held {held} at once, over the limit of {max_bytes / 1e6:.1f} MB, while its input "
+              f"arrays take {given / 1e6:.2f} MB in all: does it build an intermediate array much larger than the "
+              f"input (an (n, n) Jacobian per slice, say)? Compute the result directly, with arrays the size of the "
+              f"input.", result=result, aspect="memory")
     return result
 
 

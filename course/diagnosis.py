@@ -51,18 +51,22 @@ UNREAD = re.compile(r"run_cell_magic|run_line_magic\(\s*['\"](?!(?:timeit|matplo
 
 
 class Mistake:
-    def __init__(self, function, id, zh, en, why_zh, why_en, section, hint, samples, hidden_only=None, loops=False):
+    def __init__(self, function, id, zh, en, why_zh, why_en, section, hint, samples, hidden_only=None, loops=False,
+                 memory=False):
         self.function, self.id, self.zh, self.en = function, id, zh, en
         self.why_zh, self.why_en, self.section, self.hint = why_zh, why_en, str(section), int(hint)
         self.samples, self.hidden_only, self.loops = list(samples), hidden_only, bool(loops)
+        self.memory = bool(memory)
 
     @property
     def key(self):
         return f"{self.function}.{self.id}"
 
     def public(self):
-        """What a student's kernel may know of it: everything but the implementation."""
-        return {k: getattr(self, k) for k in ("function", "id", "zh", "en", "why_zh", "why_en", "section", "hint", "loops")}
+        """What a student's kernel may know of it: everything but the implementation (`memory` only when set,
+        so the tables of assignments without such a mistake stay as they were)."""
+        return {k: getattr(self, k) for k in ("function", "id", "zh", "en", "why_zh", "why_en", "section", "hint", "loops")
+                } | ({"memory": True} if self.memory else {})
 
 
 def catalogue(samples_folder):
@@ -127,6 +131,8 @@ def matches(student, mistake, aspect, expected=None):
         return any(w.startswith("RuntimeWarning") for w in mistake.warnings)
     if aspect == "vectorised":  # the mistake, too, runs past the limit on this input
         return mistake.steps is not None and mistake.steps > student.max_steps
+    if aspect == "memory":  # and holds more memory than allowed
+        return mistake.peak_bytes is not None and mistake.peak_bytes > student.max_bytes
     if aspect == "message":  # the right error, but its message lacks the same language
         return _error_type(student) == _error_type(mistake) and \
             languages(mistake.error.split(":", 1)[-1]) == languages(student.error.split(":", 1)[-1])
@@ -216,7 +222,7 @@ def exact_key(value):
     return digest.digest() if feed(value) else None
 
 
-def digest(function, args, kwargs, max_steps=None):
+def digest(function, args, kwargs, max_steps=None, max_bytes=None):
     """A call's fingerprint, the same in the builder and in a student's kernel (values as float32)."""
     def plain(v):
         if isinstance(v, (np.ndarray, np.generic)) or type(v) in (int, float):
@@ -230,8 +236,8 @@ def digest(function, args, kwargs, max_steps=None):
         if type(v) is dict:
             return ["dict", {k: plain(x) for k, x in sorted(v.items())}]
         return ["other", repr(v)]
-    text = json.dumps([function, plain(list(args)), plain(dict(kwargs))] + ([max_steps] if max_steps else []),
-                      default=str)
+    text = json.dumps([function, plain(list(args)), plain(dict(kwargs))] + ([max_steps] if max_steps else [])
+                      + ([{"max_bytes": max_bytes}] if max_bytes is not None else []), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -248,9 +254,10 @@ class Diagnoser:
 
     def of(self, function, vectorised=False):
         """The function's mistakes; for a vectorisation check (a call with max_steps) only those that
-        loop: the others are never run on its large input, where one may take seconds and gigabytes
-        (np.dot on a batch of 4000 builds a 4000 × 4000 batch of products)."""
-        return [m for m in self.mistakes.values() if m.function == function and (m.loops or not vectorised)]
+        loop or hold too much memory (`memory`): the others are never run on its large input, where one
+        may take seconds and gigabytes (np.dot on a batch of 4000 builds a 4000 × 4000 batch of products)."""
+        return [m for m in self.mistakes.values()
+                if m.function == function and (m.loops or m.memory or not vectorised)]
 
     def remember(self, result):
         if self.of(result.function):
@@ -422,7 +429,7 @@ class Live(Diagnoser):
         """The mistake's record on the call's arguments, kept between notebooks: every notebook's tests
         make the same calls, and a catalogued implementation is a function of its arguments alone
         (tests/test_mistakes.py). Kept up to KEPT_RECORDS_CHARS, then started afresh."""
-        arguments = exact_key([call.args, call.kwargs, call.max_steps])
+        arguments = exact_key([call.args, call.kwargs, call.max_steps, call.max_bytes])
         if arguments is None:
             return self.run(mistake, call)
         key = (mistake.key, arguments)
@@ -440,11 +447,13 @@ class Live(Diagnoser):
     def run(self, mistake, call):
         """The mistake's record on copies of the call's arguments (a mistake may change them)."""
         args, kwargs = copy.deepcopy((call.args, call.kwargs))
-        record = invoke(self.implementation(mistake), args, kwargs, max_steps=call.max_steps or MISTAKE_STEPS)
+        record = invoke(self.implementation(mistake), args, kwargs, max_steps=call.max_steps or MISTAKE_STEPS,
+                        count_bytes=call.max_bytes is not None)
         if call.max_steps is None:
             record.pop("steps", None)
-        else:  # only the count matters, and the value may be large
-            record = {"steps": record.get("steps"), "error": None, "warnings": [], "modified": []}
+        else:  # only the counts matter, and the value may be large
+            record = {"steps": record.get("steps"), "error": None, "warnings": [], "modified": [],
+                      **({"peak_bytes": record["peak_bytes"]} if "peak_bytes" in record else {})}
         return record
 
 
@@ -458,7 +467,8 @@ class Table(Diagnoser):
         self.calls = table["calls"]
 
     def outcome(self, mistake, call):
-        record = self.calls.get(digest(call.function, call.args, call.kwargs, call.max_steps), {}).get(mistake.key)
+        record = self.calls.get(digest(call.function, call.args, call.kwargs, call.max_steps, call.max_bytes),
+                                {}).get(mistake.key)
         return None if record is None else Call.from_record(call.label, record)
 
 
@@ -690,7 +700,7 @@ class Recorder(Live):
     def remember(self, result):
         for mistake in self.of(result.function, vectorised=result.max_steps is not None):
             if not mistake.hidden_only:
-                call = digest(result.function, result.args, result.kwargs, result.max_steps)
+                call = digest(result.function, result.args, result.kwargs, result.max_steps, result.max_bytes)
                 self.calls.setdefault(call, {})[mistake.key] = self.run(mistake, result)
 
     def table(self):
@@ -732,6 +742,8 @@ def same_table(a, b):
         return a == b
     if a.keys() != b.keys():
         return False
+    if "peak_bytes" in a:
+        return near_bytes(a["peak_bytes"], b["peak_bytes"]) and all(same_table(a[k], b[k]) for k in a if k != "peak_bytes")
     if "npy" in a:
         x, y = (np.load(io.BytesIO(base64.b64decode(d["npy"])), allow_pickle=False) for d in (a, b))
         return (x.dtype == y.dtype and x.shape == y.shape and all(a[k] == b[k] for k in a if k != "npy")
@@ -739,6 +751,12 @@ def same_table(a, b):
     if a.get("kind") == "float" == b.get("kind"):
         return _agree(np.float64(a["value"]), np.float64(b["value"]))
     return all(same_table(a[k], b[k]) for k in a)
+
+
+def near_bytes(x, y):
+    """Two peak memories of one call (wire.PeakBytes): tracemalloc's count differs by a few hundred bytes
+    from one run to another."""
+    return x == y or (type(x) is int and type(y) is int and abs(x - y) <= max(4096, 0.05 * max(x, y)))
 
 
 def _agree(x, y):

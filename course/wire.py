@@ -10,9 +10,11 @@ The grader sends its budget with each call, so both ends apply the same one. Out
 student's own JupyterLab) the same functions run in one process, with the default budget.
 """
 import base64
+import contextlib
 import copy
 import io
 import sys
+import tracemalloc
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,13 +172,15 @@ def _decode(data, items_left, depth, budget, frames):
 # ---------------------------------------------------------------- calls
 class Call:
     """What happened when a student's function was called: value, error, warnings, modified inputs,
-    and, when counted, the Python steps it took. `label` names the call in English, `label_zh` in
-    Chinese; `function`, `args` and `kwargs` let course/diagnosis.py repeat it with a known mistake."""
+    and, when counted, the Python steps it took and the most memory it held (`peak_bytes`). `label`
+    names the call in English, `label_zh` in Chinese; `function`, `args` and `kwargs` let
+    course/diagnosis.py repeat it with a known mistake."""
 
-    def __init__(self, label, value=None, error=None, warnings=(), modified=(), steps=None):
+    def __init__(self, label, value=None, error=None, warnings=(), modified=(), steps=None, peak_bytes=None):
         self.label, self.value, self.error = label, value, error
-        self.warnings, self.modified, self.steps = list(warnings), list(modified), steps
-        self.label_zh, self.function, self.args, self.kwargs, self.max_steps = label, None, (), {}, None
+        self.warnings, self.modified, self.steps, self.peak_bytes = list(warnings), list(modified), steps, peak_bytes
+        self.label_zh, self.function, self.args, self.kwargs = label, None, (), {}
+        self.max_steps = self.max_bytes = None
 
     @classmethod
     def from_record(cls, label, record, budget=BUDGET):
@@ -187,9 +191,10 @@ class Call:
             values = record.get(key)
             return [shorten(str(v), limit) for v in values[:20]] if isinstance(values, list) else []
         error = record.get("error")
-        steps = record.get("steps")
+        steps, peak = record.get("steps"), record.get("peak_bytes")
         return cls(label, decode(record.get("value"), budget), None if error is None else shorten(str(error), 500),
-                   texts("warnings", 300), texts("modified", 60), steps if type(steps) is int else None)
+                   texts("warnings", 300), texts("modified", 60), steps if type(steps) is int else None,
+                   peak if type(peak) is int else None)
 
 
 class TooManySteps(BaseException):
@@ -247,21 +252,24 @@ class StepCounter:
             sys.settrace(None)
 
 
-def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False):
+def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, count_bytes=False):
     """Call fn on copies of the arguments; return a JSON-safe record of what happened.
 
     With `max_steps` (an int, or 0 for no limit) the call's Python steps are counted (StepCounter).
     With `steps_only`, the value is left out (as None): a vectorisation check reads the steps, and its
-    large input's value was up to 12 MB to encode, send and decode (18 MB per student in 04)."""
+    large input's value was up to 12 MB to encode, send and decode (18 MB per student in 04).
+    With `count_bytes`, `peak_bytes` is the most memory the call held at once (PeakBytes)."""
     snapshots = [copy.deepcopy(a) for a in args] + [copy.deepcopy(v) for v in kwargs.values()]
     originals = list(args) + list(kwargs.values())
     names = [f"#{i + 1}" for i in range(len(args))] + list(kwargs)
     value, error = None, None
     counter = None if max_steps is None else StepCounter(max_steps or None)
+    peak = PeakBytes() if count_bytes else contextlib.nullcontext()
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
-            value = fn(*args, **kwargs) if counter is None else counter.run(fn, args, kwargs)
+            with peak:
+                value = fn(*args, **kwargs) if counter is None else counter.run(fn, args, kwargs)
         except TooManySteps:
             pass  # the count says it all
         except BaseException as exc:  # SystemExit, KeyboardInterrupt... are answers too, wrong ones
@@ -275,7 +283,30 @@ def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False):
     }
     if counter is not None:
         record["steps"] = counter.steps
+    if count_bytes:
+        record["peak_bytes"] = peak.bytes
     return record
+
+
+class PeakBytes:
+    """The most memory a block held at once beyond what it found, as tracemalloc sees it: Python's
+    objects and NumPy's arrays (NumPy reports its data to tracemalloc). A softmax backward pass over
+    rows of 3000 holds about 0.1 MB; one that builds each row's (3000, 3000) Jacobian, 72 MB per row.
+    `bytes` is None if the block stopped tracemalloc (then nothing was measured)."""
+
+    def __enter__(self):
+        self.started = not tracemalloc.is_tracing()
+        if self.started:
+            tracemalloc.start()
+        self.before, self.bytes = tracemalloc.get_traced_memory()[0], None
+        tracemalloc.reset_peak()
+        return self
+
+    def __exit__(self, *exc):
+        if tracemalloc.is_tracing():
+            self.bytes = max(0, tracemalloc.get_traced_memory()[1] - self.before)
+            if self.started:
+                tracemalloc.stop()
 
 
 def _same(before, after):
@@ -295,7 +326,7 @@ class Remote:
 
     budget = BUDGET  # what the grader accepts back
 
-    def invoke(self, args, kwargs, max_steps=None, steps_only=False):
+    def invoke(self, args, kwargs, max_steps=None, steps_only=False, count_bytes=False):
         raise NotImplementedError
 
     def fetch(self):
@@ -354,4 +385,5 @@ def record(request, get_fn, frames=()):
         return {"value": encode(target, budget), "error": None, "warnings": [], "modified": []}
     args = [decode(a, budget, frames) for a in request["args"]]
     kwargs = {k: decode(v, budget, frames) for k, v in request["kwargs"].items()}
-    return invoke(target, args, kwargs, budget, request.get("max_steps"), request.get("steps_only") is True)
+    return invoke(target, args, kwargs, budget, request.get("max_steps"), request.get("steps_only") is True,
+                  request.get("count_bytes") is True)

@@ -90,16 +90,17 @@ def test_catalogue_is_complete_and_well_formed(assignment):
 
 
 class VectorisationChecks(diagnosis.Live):
-    """Runs every mistake marked `loops` on each vectorisation check's call (hidden ones included)."""
+    """Runs every mistake marked `loops` or `memory` on each vectorisation check's call (hidden ones included)."""
 
     def __init__(self, assignment):
         super().__init__(ROOT / "source" / assignment, ROOT / "samples" / assignment)
-        self.cell, self.steps = None, {}  # mistake key -> {grade id of the test cell: [(steps, limit)]}
+        self.cell, self.steps = None, {}  # mistake key -> {grade id of the test cell: [(steps, limit, bytes, limit)]}
 
     def remember(self, result):
         for mistake in self.of(result.function, vectorised=True) if result.max_steps else []:
-            steps = self.run(mistake, result)["steps"]
-            self.steps.setdefault(mistake.key, {}).setdefault(self.cell, []).append((steps, result.max_steps))
+            record = self.run(mistake, result)
+            self.steps.setdefault(mistake.key, {}).setdefault(self.cell, []).append(
+                (record["steps"], result.max_steps, record.get("peak_bytes"), result.max_bytes))
 
 
 class CorrectAnswerSteps(diagnosis.Diagnoser):
@@ -134,12 +135,22 @@ class CorrectAnswerSteps(diagnosis.Diagnoser):
                         exec(compile(code, name, "exec"), namespace)
                 self.answers.setdefault(exercise, []).append(namespace)
         self.cell, self.steps = None, {}  # grade id of the test cell -> ([steps], limit)
+        self.bytes = {}  # grade id of a test cell that limits memory -> ([peak bytes], limit)
 
     def remember(self, result):
         for namespace in self.answers.get(result.function, []) if result.max_steps else []:
             args, kwargs = copy.deepcopy((result.args, result.kwargs))
-            steps = invoke(namespace[result.function], args, kwargs, max_steps=result.max_steps)["steps"]
-            self.steps.setdefault(self.cell, ([], result.max_steps))[0].append(steps)
+            record = invoke(namespace[result.function], args, kwargs, max_steps=result.max_steps,
+                            count_bytes=result.max_bytes is not None)
+            self.steps.setdefault(self.cell, ([], result.max_steps))[0].append(record["steps"])
+            if result.max_bytes is not None:
+                self.bytes.setdefault(self.cell, ([], result.max_bytes))[0].append(record["peak_bytes"])
+
+
+def comment_lines(cell):
+    """(line, about memory) for each comment line of a test cell: a line about a memory limit names MB or
+    tracemalloc (its numbers are not steps)."""
+    return [(line, "MB" in line or "tracemalloc" in line) for line in cell.source.splitlines() if line.startswith("#")]
 
 
 def run_vectorisation_checks(assignment, diagnoser):
@@ -171,11 +182,24 @@ def test_mistakes_marked_loops_run_past_every_vectorisation_limit(assignment):
     test_every_catalogued_mistake_is_named_after_grading fails.)"""
     checks = VectorisationChecks(assignment)
     run_vectorisation_checks(assignment, checks)
-    marked = {m.key for m in mistakes(assignment) if m.loops}
-    assert marked == set(checks.steps), "every mistake marked loops has a vectorisation check"
+    catalogue = {m.key: m for m in mistakes(assignment)}
+    marked = {key for key, m in catalogue.items() if m.loops or m.memory}
+    assert marked == set(checks.steps), "every mistake marked loops or memory has a vectorisation check"
     for key, cells in checks.steps.items():
         for cell, runs in cells.items():
-            assert any(steps is not None and steps > limit for steps, limit in runs), (key, cell, runs)
+            if catalogue[key].loops:
+                assert any(steps is not None and steps > limit for steps, limit, _, _ in runs), (key, cell, runs)
+        if catalogue[key].memory:  # past the memory limit of every cell that has one, and there is one
+            limited = {cell: runs for cell, runs in cells.items() if any(limit is not None for *_, limit in runs)}
+            assert limited, f"{key}: marked memory, but no check of its function limits memory"
+            for cell, runs in limited.items():
+                assert any(held is not None and limit is not None and held > limit for *_, held, limit in runs), \
+                    (key, cell, runs)
+    memory_cells = {(catalogue[key].function, cell) for key, cells in checks.steps.items() for cell, runs in cells.items()
+                    if any(limit is not None for *_, limit in runs)}
+    for function, cell in memory_cells:
+        assert any(m.memory and m.function == function for m in catalogue.values()), \
+            f"{cell}: a memory limit with no mistake marked memory to name"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -189,7 +213,7 @@ def test_vectorisation_limits_leave_room_and_their_comments_are_true(assignment)
     assert set(cells) == set(counter.steps), "every vectorisation check has a correct sample"
     for test, cell in cells.items():
         steps, limit = counter.steps[test]
-        most, comments = max(steps), "\n".join(line for line in cell.source.splitlines() if line.startswith("#"))
+        most, comments = max(steps), "\n".join(line for line, _ in comment_lines(cell) if not _)
         said = {int(a or b) for a, b in re.findall(r"at most (\d+)|最多(?:用|执行)?(\d+)步", comments)}
         assert len(said) == 1, f"{test}: the comment states {said}"
         stated = said.pop()
@@ -198,6 +222,27 @@ def test_vectorisation_limits_leave_room_and_their_comments_are_true(assignment)
         ratios = [int("".join(n)) for n in re.findall(r"(\d+) times|(\d+)×(?!\d)|(\d+)倍", comments)]
         assert ratios and all(abs(n / (limit / stated) - 1) < 0.03 for n in ratios), \
             f"{test}: ratios {ratios}, {limit / stated:.1f} by the numbers stated"
+
+
+def test_memory_limits_leave_room_and_their_comments_are_true():
+    """A memory limit (expect_vectorised's max_bytes) is at least 50 times the most any correct answer holds
+    at once on its call, and the cell's comment states that most in MB ("no more than 0.15 MB" /
+    "不超过0.15 MB", to 0.01 MB) and the ratio to the limit ("55 times", "55倍"), as tracemalloc measures them."""
+    limited = {}
+    for assignment in ASSIGNMENTS:
+        counter = CorrectAnswerSteps(assignment)
+        cells = run_vectorisation_checks(assignment, counter)
+        limited.update({test: (cells[test], *counter.bytes[test]) for test in counter.bytes})
+    assert limited, "softmax_backward's vectorisation check limits memory"
+    for test, (cell, held, limit) in limited.items():
+        most = max(held)
+        comments = "\n".join(line for line, about_memory in comment_lines(cell) if about_memory)
+        said = {float(a or b) for a, b in re.findall(r"no more than ([\d.]+) MB|不超过([\d.]+) MB", comments)}
+        assert said and all(abs(mb - most / 1e6) <= 0.005 for mb in said), f"{test}: says {said} MB, measured {most}"
+        assert limit >= 50 * most, f"{test}: limit {limit}, a correct answer holds {most} bytes"
+        ratios = [int(a or b) for a, b in re.findall(r"(\d+) times|(\d+)倍", comments)]
+        assert ratios and all(abs(n / (limit / most) - 1) < 0.03 for n in ratios), \
+            f"{test}: ratios {ratios}, {limit / most:.1f} measured"
 
 
 @pytest.mark.parametrize("assignment", BY_ASSIGNMENT)
@@ -404,12 +449,15 @@ def test_a_students_text_cannot_plant_a_named_mistake():
 
 
 class RunsTwice(diagnosis.Recorder):
-    """Runs every mistake (hidden-only ones too) twice on each call the visible checks make."""
+    """Runs every mistake (hidden-only ones too) twice on each call the visible checks make (the peak memory,
+    where measured, to within tracemalloc's noise)."""
 
     def remember(self, result):
         for mistake in self.of(result.function, vectorised=result.max_steps is not None):
-            first, second = (json.dumps(self.run(mistake, result), sort_keys=True) for _ in range(2))
-            self.calls[(mistake.key, len(self.calls))] = first == second
+            first, second = (self.run(mistake, result) for _ in range(2))
+            peaks = [record.pop("peak_bytes", None) for record in (first, second)]
+            self.calls[(mistake.key, len(self.calls))] = (diagnosis.near_bytes(*peaks) and
+                                                          json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True))
 
 
 @pytest.mark.parametrize("assignment", BY_ASSIGNMENT)

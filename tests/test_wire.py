@@ -1,6 +1,7 @@
 """The wire between a student's kernel and the grader: records a hostile kernel can forge decode to
 plain data or to an Odd that names the problem, never to the kernel's objects."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -171,3 +172,34 @@ def test_a_vectorisation_check_gets_the_steps_without_the_value():
     nb = new_notebook(cells=[new_code_cell("def double(x):\n    return x * 2"), test])
     TrustedExecute(sandbox=False, timeout=60).preprocess(nb, {})
     assert nb.cells[1].outputs[0]["text"].splitlines() == ["None 2", "[2. 2. 2.]"]
+
+
+def test_a_memory_limit_is_measured_in_the_kernel():
+    """expect_vectorised's max_bytes: the kernel measures the most memory the call held at once (tracemalloc, which
+    sees NumPy's arrays: np.outer of 2000 numbers holds 32 MB), and the check fails past the limit, or when the
+    call stopped tracemalloc; a call within it passes, its peak back with its steps."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from course.trusted_execute import TrustedExecute
+
+    answers = ("import tracemalloc\nimport numpy as np\n\ndef lean(x):\n    return x * 2\n\n"
+               "def outer(x):\n    return np.outer(x, x).sum(axis=0)\n\n"
+               "def hides(x):\n    tracemalloc.stop()\n    return np.outer(x, x).sum(axis=0)\n")
+    test = new_code_cell("import numpy as np\nfrom course.checks import CheckFailure, expect_vectorised\n"
+                         "x = np.ones(2000)\n"
+                         "r = expect_vectorised(lean, x, max_steps=100, max_bytes=1_000_000)\n"
+                         "print(16_000 <= r.peak_bytes < 100_000, r.steps)\n"
+                         "for fn in (outer, hides):\n"
+                         "    try:\n"
+                         "        expect_vectorised(fn, x, max_steps=100, max_bytes=1_000_000)\n"
+                         "    except CheckFailure as failure:\n"
+                         "        print(str(failure).splitlines()[1])\n")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "memory", "points": 1}
+    nb = new_notebook(cells=[new_code_cell(answers), test])
+    TrustedExecute(sandbox=False, timeout=60).preprocess(nb, {})
+    lean, outer, hides = nb.cells[1].outputs[0]["text"].splitlines()
+    assert lean == "True 2"
+    assert re.match(r"outer\(an array of shape \(2000,\)\) held 32\.\d MB of memory at once, over the limit of "
+                    r"1\.0 MB, while its input arrays take 0\.02 MB in all", outer), outer
+    assert hides.startswith("hides(an array of shape (2000,)) held an unknown amount of memory (it stopped "
+                            "tracemalloc) at once"), hides

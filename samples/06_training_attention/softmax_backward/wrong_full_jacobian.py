@@ -1,4 +1,6 @@
-"""Correct: the explicit-Jacobian route of lesson 01, J = diag(s) - s sᵀ per slice, then gᵀJ with einsum."""
+"""Wrong: the explicit-Jacobian route of lesson 01, J = diag(s) - s sᵀ per slice, then gᵀJ with einsum. The values
+are right, but each slice of length n builds an (n, n) matrix: 72 MB for one slice of 3000 (the exercise says not to
+build the Jacobian)."""
 import numpy as np
 
 
