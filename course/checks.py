@@ -255,15 +255,17 @@ def expect_vectorised(fn, *args, max_steps, max_bytes=None, **kwargs):
               f"{result.label} ran more than {max_steps} Python steps: does it loop over elements (a for loop, "
               f"a comprehension, np.vectorize or np.apply_along_axis)? Use NumPy operations on whole arrays.",
               result=result, aspect="vectorised")
-    if max_bytes is not None and (result.peak_bytes is None or result.peak_bytes > max_bytes):
+    if max_bytes is not None and result.peak_bytes is None:
+        _fail(f"{result.label_zh}停止了tracemalloc，因此无法测量它占用的内存：请不要在函数中调用tracemalloc.stop()。",
+              f"{result.label} stopped tracemalloc, so the memory it held could not be measured: do not call "
+              f"tracemalloc.stop() in the function.")
+    if max_bytes is not None and result.peak_bytes > max_bytes:
         given = sum(a.nbytes for a in (*args, *kwargs.values()) if isinstance(a, np.ndarray))
-        held_zh, held = (("无法测量的内存（它停止了tracemalloc）", "an unknown amount of memory (it stopped tracemalloc)")
-                         if result.peak_bytes is None else
-                         (f"{result.peak_bytes / 1e6:.1f} MB内存", f"{result.peak_bytes / 1e6:.1f} MB of memory"))
-        _fail(f"{result.label_zh}运行时同时占用了{held_zh}，超过上限{max_bytes / 1e6:.1f} MB，而输入的数组一共只有"
+        held = f"{min(result.peak_bytes, 10**15) / 1e6:.1f} MB"  # a forged count is only a number to show
+        _fail(f"{result.label_zh}运行时同时占用了{held}内存，超过上限{max_bytes / 1e6:.1f} MB，而输入的数组一共只有"
               f"{given / 1e6:.2f} MB：是否构造了比输入大得多的中间数组（例如每个切片一个(n, n)的雅可比矩阵）？"
               f"请直接算出结果，只用与输入同样大小的数组。",
-              f"{result.label} held {held} at once, over the limit of {max_bytes / 1e6:.1f} MB, while its input "
+              f"{result.label} held {held} of memory at once, over the limit of {max_bytes / 1e6:.1f} MB, while its input "
               f"arrays take {given / 1e6:.2f} MB in all: does it build an intermediate array much larger than the "
               f"input (an (n, n) Jacobian per slice, say)? Compute the result directly, with arrays the size of the "
               f"input.", result=result, aspect="memory")

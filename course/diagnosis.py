@@ -131,8 +131,8 @@ def matches(student, mistake, aspect, expected=None):
         return any(w.startswith("RuntimeWarning") for w in mistake.warnings)
     if aspect == "vectorised":  # the mistake, too, runs past the limit on this input
         return mistake.steps is not None and mistake.steps > student.max_steps
-    if aspect == "memory":  # and holds more memory than allowed
-        return mistake.peak_bytes is not None and mistake.peak_bytes > student.max_bytes
+    if aspect == "memory":  # both held more memory than allowed
+        return None not in (student.peak_bytes, mistake.peak_bytes) and mistake.peak_bytes > student.max_bytes
     if aspect == "message":  # the right error, but its message lacks the same language
         return _error_type(student) == _error_type(mistake) and \
             languages(mistake.error.split(":", 1)[-1]) == languages(student.error.split(":", 1)[-1])
@@ -252,12 +252,13 @@ class Diagnoser:
         self.sources = ipython_sources  # the code run so far, in order (the grader sets its own)
         self.parsed = {}  # source -> what it binds (Code)
 
-    def of(self, function, vectorised=False):
+    def of(self, function, vectorised=False, memory=False):
         """The function's mistakes; for a vectorisation check (a call with max_steps) only those that
-        loop or hold too much memory (`memory`): the others are never run on its large input, where one
-        may take seconds and gigabytes (np.dot on a batch of 4000 builds a 4000 × 4000 batch of products)."""
+        loop, and, where it limits memory (max_bytes), those that hold too much (`memory`): the others are
+        never run on its large input, where one may take seconds and gigabytes (np.dot on a batch of 4000
+        builds a 4000 × 4000 batch of products)."""
         return [m for m in self.mistakes.values()
-                if m.function == function and (m.loops or m.memory or not vectorised)]
+                if m.function == function and (not vectorised or m.loops or (memory and m.memory))]
 
     def remember(self, result):
         if self.of(result.function):
@@ -303,7 +304,7 @@ class Diagnoser:
         if not self.of(result.function):
             return inherited
         found = []
-        for mistake in self.of(result.function, vectorised=result.max_steps is not None):
+        for mistake in self.of(result.function, result.max_steps is not None, result.max_bytes is not None):
             theirs = self.outcome(mistake, result)
             if theirs is None or not matches(result, theirs, aspect, expected):
                 continue
@@ -698,7 +699,7 @@ class Recorder(Live):
         self.calls = {}
 
     def remember(self, result):
-        for mistake in self.of(result.function, vectorised=result.max_steps is not None):
+        for mistake in self.of(result.function, result.max_steps is not None, result.max_bytes is not None):
             if not mistake.hidden_only:
                 call = digest(result.function, result.args, result.kwargs, result.max_steps, result.max_bytes)
                 self.calls.setdefault(call, {})[mistake.key] = self.run(mistake, result)

@@ -290,9 +290,10 @@ def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, co
 
 class PeakBytes:
     """The most memory a block held at once beyond what it found, as tracemalloc sees it: Python's
-    objects and NumPy's arrays (NumPy reports its data to tracemalloc). A softmax backward pass over
-    rows of 3000 holds about 0.1 MB; one that builds each row's (3000, 3000) Jacobian, 72 MB per row.
-    `bytes` is None if the block stopped tracemalloc (then nothing was measured)."""
+    objects and NumPy's arrays (NumPy reports its data to tracemalloc), in every thread of the process.
+    A softmax backward pass over two rows of 3000 holds at most 0.15 MB; one that builds each row's
+    (3000, 3000) Jacobian, 72 MB per row. `bytes` is None if the block left tracemalloc stopped (then
+    nothing was measured). Not nested: an inner one's reset_peak would hide what the outer one saw."""
 
     def __enter__(self):
         self.started = not tracemalloc.is_tracing()
