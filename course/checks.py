@@ -84,19 +84,20 @@ def call(fn, *args, **kwargs):
     return _call(fn, args, kwargs)
 
 
-def _call(fn, args, kwargs, max_steps=None, steps_only=False, max_bytes=None):
+def _call(fn, args, kwargs, max_steps=None, steps_only=False, max_bytes=None, avoid=()):
     name = getattr(fn, "__name__", None) or getattr(fn, "name", "function")
     label_zh, label = _labels(name, args, kwargs)
     before = (args, kwargs) if isinstance(fn, Remote) else copy.deepcopy((args, kwargs))  # as they were
     if isinstance(fn, Remote):
-        result = Call.from_record(label, fn.invoke(args, kwargs, max_steps, steps_only, max_bytes is not None), fn.budget)
+        result = Call.from_record(label, fn.invoke(args, kwargs, max_steps, steps_only, max_bytes is not None, avoid),
+                                  fn.budget)
     elif not callable(fn):
         result = Call(label, error=f"TypeError: {name} is not a function / {name}不是函数")
     else:
         result = Call.from_record(label, invoke(fn, args, kwargs, max_steps=max_steps, steps_only=steps_only,
-                                                count_bytes=max_bytes is not None))
+                                                count_bytes=max_bytes is not None, watch=avoid))
     result.label_zh, result.function, (result.args, result.kwargs) = label_zh, name, before
-    result.max_steps, result.max_bytes = max_steps, max_bytes
+    result.max_steps, result.max_bytes, result.avoid = max_steps, max_bytes, tuple(avoid)
     diagnosis.remember(result)
     return result
 
@@ -269,6 +270,22 @@ def expect_vectorised(fn, *args, max_steps, max_bytes=None, **kwargs):
               f"arrays take {given / 1e6:.2f} MB in all: does it build an intermediate array much larger than the "
               f"input (an (n, n) Jacobian per slice, say)? Compute the result directly, with arrays the size of the "
               f"input.", result=result, aspect="memory")
+    return result
+
+
+def expect_avoids(fn, *args, avoid, **kwargs):
+    """The call ran none of the functions named in `avoid` (dotted names: "numpy.linalg.inv"), directly or
+    through others (wire.Watcher); returns the Call. Its value is another check's business."""
+    __tracebackhide__ = True
+    result = _call(fn, args, kwargs, avoid=avoid)
+    if result.error is not None:
+        _fail(f"调用{result.label_zh}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}",
+              result=result)
+    ran = [name for name in result.called if name in avoid]
+    if ran:
+        _fail(f"{result.label_zh}调用了{'、'.join(ran)}，本练习要求不用{'它' if len(ran) == 1 else '它们'}。",
+              f"{result.label} called {', '.join(ran)}, which this exercise asks you not to use.",
+              result=result, aspect="avoid")
     return result
 
 

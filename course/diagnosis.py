@@ -133,6 +133,8 @@ def matches(student, mistake, aspect, expected=None):
         return mistake.steps is not None and mistake.steps > student.max_steps
     if aspect == "memory":  # both held more memory than allowed
         return None not in (student.peak_bytes, mistake.peak_bytes) and mistake.peak_bytes > student.max_bytes
+    if aspect == "avoid":  # the mistake, too, runs a function to avoid
+        return bool(set(mistake.called) & set(student.avoid))
     if aspect == "message":  # the right error, but its message lacks the same language
         return _error_type(student) == _error_type(mistake) and \
             languages(mistake.error.split(":", 1)[-1]) == languages(student.error.split(":", 1)[-1])
@@ -222,7 +224,7 @@ def exact_key(value):
     return digest.digest() if feed(value) else None
 
 
-def digest(function, args, kwargs, max_steps=None, max_bytes=None):
+def digest(function, args, kwargs, max_steps=None, max_bytes=None, avoid=()):
     """A call's fingerprint, the same in the builder and in a student's kernel (values as float32)."""
     def plain(v):
         if isinstance(v, (np.ndarray, np.generic)) or type(v) in (int, float):
@@ -237,7 +239,8 @@ def digest(function, args, kwargs, max_steps=None, max_bytes=None):
             return ["dict", {k: plain(x) for k, x in sorted(v.items())}]
         return ["other", repr(v)]
     text = json.dumps([function, plain(list(args)), plain(dict(kwargs))] + ([max_steps] if max_steps else [])
-                      + ([{"max_bytes": max_bytes}] if max_bytes is not None else []), default=str)
+                      + ([{"max_bytes": max_bytes}] if max_bytes is not None else [])
+                      + ([{"avoid": list(avoid)}] if avoid else []), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -430,7 +433,7 @@ class Live(Diagnoser):
         """The mistake's record on the call's arguments, kept between notebooks: every notebook's tests
         make the same calls, and a catalogued implementation is a function of its arguments alone
         (tests/test_mistakes.py). Kept up to KEPT_RECORDS_CHARS, then started afresh."""
-        arguments = exact_key([call.args, call.kwargs, call.max_steps, call.max_bytes])
+        arguments = exact_key([call.args, call.kwargs, call.max_steps, call.max_bytes, list(call.avoid)])
         if arguments is None:
             return self.run(mistake, call)
         key = (mistake.key, arguments)
@@ -449,7 +452,7 @@ class Live(Diagnoser):
         """The mistake's record on copies of the call's arguments (a mistake may change them)."""
         args, kwargs = copy.deepcopy((call.args, call.kwargs))
         record = invoke(self.implementation(mistake), args, kwargs, max_steps=call.max_steps or MISTAKE_STEPS,
-                        count_bytes=call.max_bytes is not None)
+                        count_bytes=call.max_bytes is not None, watch=call.avoid)
         if call.max_steps is None:
             record.pop("steps", None)
         else:  # only the counts matter, and the value may be large
@@ -468,8 +471,8 @@ class Table(Diagnoser):
         self.calls = table["calls"]
 
     def outcome(self, mistake, call):
-        record = self.calls.get(digest(call.function, call.args, call.kwargs, call.max_steps, call.max_bytes),
-                                {}).get(mistake.key)
+        record = self.calls.get(digest(call.function, call.args, call.kwargs, call.max_steps, call.max_bytes,
+                                       call.avoid), {}).get(mistake.key)
         return None if record is None else Call.from_record(call.label, record)
 
 
@@ -701,7 +704,8 @@ class Recorder(Live):
     def remember(self, result):
         for mistake in self.of(result.function, result.max_steps is not None, result.max_bytes is not None):
             if not mistake.hidden_only:
-                call = digest(result.function, result.args, result.kwargs, result.max_steps, result.max_bytes)
+                call = digest(result.function, result.args, result.kwargs, result.max_steps, result.max_bytes,
+                              result.avoid)
                 self.calls.setdefault(call, {})[mistake.key] = self.run(mistake, result)
 
     def table(self):

@@ -180,10 +180,10 @@ class FeedbackHeader(NbGraderPreprocessor):
         return nb, resources
 
 
-FORM_ASPECTS = ("_unmodified", "_type", "_vectorised")
-NO_VALUES = ("未计分：这个练习的数值检查没有一个完全通过，形式（不修改输入、返回类型、向量化）的分数要在数值有对的时候才给。"
+FORM_ASPECTS = ("_unmodified", "_type", "_vectorised", "_no_inverse")  # the last: 03's normal_equation (expect_avoids)
+NO_VALUES = ("未计分：这个练习的数值检查没有一个完全通过，形式（不修改输入、返回类型、向量化、规定的解法）的分数要在数值有对的时候才给。"
              " / Not scored: none of this exercise's value checks passed in full, and its form (inputs unmodified, "
-             "return type, vectorised) earns points only when some of its values are right.")
+             "return type, vectorised, the method asked for) earns points only when some of its values are right.")
 NOT_VALUES = ("_error",)  # cells that check the errors raised for bad input
 
 

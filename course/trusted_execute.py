@@ -106,19 +106,21 @@ class KernelName(Remote):
     def __init__(self, executor, name):
         self.executor, self.name, self.budget = executor, name, Budget.of(executor)
 
-    def invoke(self, args, kwargs, max_steps=None, steps_only=False, count_bytes=False):
+    def invoke(self, args, kwargs, max_steps=None, steps_only=False, count_bytes=False, watch=()):
         frames = []  # the arrays' bytes, sent as the message's binary frames (wire.encode)
         return self._request(args=[encode(a, self.budget, frames) for a in args],
                              kwargs={k: encode(v, self.budget, frames) for k, v in kwargs.items()}, max_steps=max_steps,
-                             steps_only=steps_only, count_bytes=count_bytes, frames=frames)
+                             steps_only=steps_only, count_bytes=count_bytes, watch=list(watch), frames=frames)
 
     def fetch(self):
         return self._request(args=[], kwargs={}, fetch=True)
 
-    def _request(self, args, kwargs, fetch=False, max_steps=None, steps_only=False, count_bytes=False, frames=()):
+    def _request(self, args, kwargs, fetch=False, max_steps=None, steps_only=False, count_bytes=False, watch=(),
+                 frames=()):
         return self.executor.kernel_record({"name": self.name, "args": args, "kwargs": kwargs, "fetch": fetch,
                                             "budget": asdict(self.budget), "max_steps": max_steps,
-                                            "steps_only": steps_only, "count_bytes": count_bytes}, frames)
+                                            "steps_only": steps_only, "count_bytes": count_bytes,
+                                            "watch": list(watch)}, frames)
 
 
 def within(timeout, seconds_left):

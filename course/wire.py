@@ -12,6 +12,8 @@ student's own JupyterLab) the same functions run in one process, with the defaul
 import base64
 import contextlib
 import copy
+import importlib
+import inspect
 import io
 import sys
 import tracemalloc
@@ -172,15 +174,19 @@ def _decode(data, items_left, depth, budget, frames):
 # ---------------------------------------------------------------- calls
 class Call:
     """What happened when a student's function was called: value, error, warnings, modified inputs,
-    and, when counted, the Python steps it took and the most memory it held (`peak_bytes`). `label`
+    and, when counted, the Python steps it took, the most memory it held (`peak_bytes`) and which of the
+    functions it was to avoid it ran (`called`, dotted names: Watcher). `label`
     names the call in English, `label_zh` in Chinese; `function`, `args` and `kwargs` let
     course/diagnosis.py repeat it with a known mistake."""
 
-    def __init__(self, label, value=None, error=None, warnings=(), modified=(), steps=None, peak_bytes=None):
+    def __init__(self, label, value=None, error=None, warnings=(), modified=(), steps=None, peak_bytes=None,
+                 called=()):
         self.label, self.value, self.error = label, value, error
         self.warnings, self.modified, self.steps, self.peak_bytes = list(warnings), list(modified), steps, peak_bytes
+        self.called = list(called)
         self.label_zh, self.function, self.args, self.kwargs = label, None, (), {}
         self.max_steps = self.max_bytes = None
+        self.avoid = ()
 
     @classmethod
     def from_record(cls, label, record, budget=BUDGET):
@@ -194,7 +200,7 @@ class Call:
         steps, peak = record.get("steps"), record.get("peak_bytes")
         return cls(label, decode(record.get("value"), budget), None if error is None else shorten(str(error), 500),
                    texts("warnings", 300), texts("modified", 60), steps if type(steps) is int else None,
-                   peak if type(peak) is int else None)
+                   peak if type(peak) is int else None, texts("called", 100))
 
 
 class TooManySteps(BaseException):
@@ -252,23 +258,25 @@ class StepCounter:
             sys.settrace(None)
 
 
-def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, count_bytes=False):
+def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, count_bytes=False, watch=()):
     """Call fn on copies of the arguments; return a JSON-safe record of what happened.
 
     With `max_steps` (an int, or 0 for no limit) the call's Python steps are counted (StepCounter).
     With `steps_only`, the value is left out (as None): a vectorisation check reads the steps, and its
     large input's value was up to 12 MB to encode, send and decode (18 MB per student in 04).
-    With `count_bytes`, `peak_bytes` is the most memory the call held at once (PeakBytes)."""
+    With `count_bytes`, `peak_bytes` is the most memory the call held at once (PeakBytes).
+    With `watch` (dotted names of functions), `called` lists those the call ran (Watcher)."""
     snapshots = [copy.deepcopy(a) for a in args] + [copy.deepcopy(v) for v in kwargs.values()]
     originals = list(args) + list(kwargs.values())
     names = [f"#{i + 1}" for i in range(len(args))] + list(kwargs)
     value, error = None, None
     counter = None if max_steps is None else StepCounter(max_steps or None)
     peak = PeakBytes() if count_bytes else contextlib.nullcontext()
+    watcher = Watcher(watch) if watch else contextlib.nullcontext()
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
-            with peak:
+            with peak, watcher:
                 value = fn(*args, **kwargs) if counter is None else counter.run(fn, args, kwargs)
         except TooManySteps:
             pass  # the count says it all
@@ -285,7 +293,42 @@ def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, co
         record["steps"] = counter.steps
     if count_bytes:
         record["peak_bytes"] = peak.bytes
+    if watch:
+        record["called"] = watcher.called
     return record
+
+
+class Watcher:
+    """Which of some named functions a block ran, directly or through others (np.linalg.matrix_power(A, -1)
+    runs np.linalg.inv), however the student reached them (an alias, `from numpy.linalg import inv`): a
+    profile function compares each Python call's code with theirs. NumPy's public functions are wrappers
+    (array-function dispatchers) of a Python implementation; that is the code watched. A name that cannot
+    be found (the package is not installed) cannot have run. Functions written in C cannot be watched."""
+
+    def __init__(self, names):
+        self.codes = {}
+        for name in names:
+            module, _, attribute = name.rpartition(".")
+            try:
+                found = inspect.unwrap(getattr(importlib.import_module(module), attribute))
+            except (ImportError, AttributeError, ValueError):
+                continue
+            if hasattr(found, "__code__"):
+                self.codes[found.__code__] = name
+        self.called = []
+
+    def __call__(self, frame, event, arg):
+        name = self.codes.get(frame.f_code) if event == "call" else None
+        if name is not None and name not in self.called:
+            self.called.append(name)
+
+    def __enter__(self):
+        self.before = sys.getprofile()
+        sys.setprofile(self)
+        return self
+
+    def __exit__(self, *exc):
+        sys.setprofile(self.before)
 
 
 class PeakBytes:
@@ -327,7 +370,7 @@ class Remote:
 
     budget = BUDGET  # what the grader accepts back
 
-    def invoke(self, args, kwargs, max_steps=None, steps_only=False, count_bytes=False):
+    def invoke(self, args, kwargs, max_steps=None, steps_only=False, count_bytes=False, watch=()):
         raise NotImplementedError
 
     def fetch(self):
@@ -386,5 +429,7 @@ def record(request, get_fn, frames=()):
         return {"value": encode(target, budget), "error": None, "warnings": [], "modified": []}
     args = [decode(a, budget, frames) for a in request["args"]]
     kwargs = {k: decode(v, budget, frames) for k, v in request["kwargs"].items()}
+    watch = request.get("watch")
     return invoke(target, args, kwargs, budget, request.get("max_steps"), request.get("steps_only") is True,
-                  request.get("count_bytes") is True)
+                  request.get("count_bytes") is True,
+                  [w for w in watch if type(w) is str] if type(watch) is list else ())

@@ -203,3 +203,38 @@ def test_a_memory_limit_is_measured_in_the_kernel():
                     r"1\.0 MB, while its input arrays take 0\.02 MB in all", outer), outer
     assert hides == ("hides(an array of shape (2000,)) stopped tracemalloc, so the memory it held could not be "
                      "measured: do not call tracemalloc.stop() in the function."), hides
+
+
+def test_functions_to_avoid_are_watched_in_the_kernel():
+    """expect_avoids: the kernel reports which of the named functions the call ran, however it reached them (an
+    alias, through another NumPy function); a name that does not exist is never reported; one that ran fails
+    the check with its name, also in a student's own kernel."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from course.checks import CheckFailure, expect_avoids
+    from course.trusted_execute import TrustedExecute
+
+    answers = ("import numpy as np\nfrom numpy.linalg import inv as flip\n\n"
+               "def solves(A, b):\n    return np.linalg.solve(A, b)\n\n"
+               "def aliased(A, b):\n    return flip(A) @ b\n\n"
+               "def powered(A, b):\n    return np.linalg.matrix_power(A, -1) @ b\n\n"
+               "def both(A, b):\n    return np.linalg.pinv(A) @ np.linalg.inv(A) @ A @ b\n")
+    avoid = ("numpy.linalg.inv", "numpy.linalg.pinv", "no_such_module.inv")
+    test = new_code_cell("import numpy as np\nfrom course.checks import CheckFailure, expect_avoids\n"
+                         f"A, b = np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([1.0, 2.0])\navoid = {avoid!r}\n"
+                         "print(expect_avoids(solves, A, b, avoid=avoid).called)\n"
+                         "for fn in (aliased, powered, both):\n"
+                         "    try:\n"
+                         "        expect_avoids(fn, A, b, avoid=avoid)\n"
+                         "    except CheckFailure as failure:\n"
+                         "        print(str(failure).splitlines()[1].split(' called ')[1])\n")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "avoid", "points": 1}
+    nb = new_notebook(cells=[new_code_cell(answers), test])
+    TrustedExecute(sandbox=False, timeout=60).preprocess(nb, {})
+    printed = nb.cells[1].outputs[0]["text"].splitlines()
+    assert printed == ["[]"] + ["numpy.linalg.inv, which this exercise asks you not to use."] * 2 + [
+        "numpy.linalg.pinv, numpy.linalg.inv, which this exercise asks you not to use."], printed
+    namespace = {}
+    exec(answers, namespace)
+    with pytest.raises(CheckFailure, match="powered.* called numpy.linalg.inv"):
+        expect_avoids(namespace["powered"], np.eye(2), np.ones(2), avoid=avoid)
