@@ -138,11 +138,12 @@ def run(args, course):
             raise CourseError(f"--student后面的{', '.join(misplaced)}是作业：请把作业写在--student之前\n"
                               f"{', '.join(misplaced)} after --student is an assignment: name the assignments "
                               "before --student.")
-        # the first assignment's are launched before nbgrader is imported, and have imported by the time the
+        # the fork servers are launched before nbgrader is imported, and have imported by the time the first
         # workers need them
+        # workers, and kept from one assignment to the next (EarlyServers.give_back)
         count = 0 if args.broker is not None else min(args.jobs or default_jobs(), len(args.student) or sys.maxsize)
-        for done, assignment in enumerate(assignments):
-            with EarlyServers(course, assignment, count, sandboxed=not args.no_sandbox) as early:
+        with EarlyServers(course, assignments, count, sandboxed=not args.no_sandbox) as early:
+            for done, assignment in enumerate(assignments):
                 from .grade import main
                 try:
                     main(assignment, course, args.jobs, args.student, args.force,

@@ -523,15 +523,33 @@ class ForkServer:
 
     def take_over(self, earlier):
         """Use the process of `earlier`, a server launched before this configuration was read
-        (EarlyServers), if its command line is the one this server would launch; otherwise close
-        `earlier`."""
-        if self.process is None and earlier.launch_settings() == self.launch_settings():
+        (EarlyServers), if it imported at least the modules this server would (a command grading
+        several assignments launches one for all of them) in the same sandbox; otherwise close `earlier`."""
+        (modules, sandbox), (theirs, their_sandbox) = self.launch_settings(), earlier.launch_settings()
+        if self.process is None and set(modules) <= set(theirs) and sandbox == their_sandbox:
             shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder, self.process, self.cgroups, self.starting, self.launcher = (
-                earlier.folder, earlier.process, earlier.cgroups, earlier.starting, earlier.launcher)
+            self.modules, self.folder, self.process, self.cgroups, self.starting, self.launcher = (
+                list(theirs), earlier.folder, earlier.process, earlier.cgroups, earlier.starting, earlier.launcher)
             earlier.process, earlier.cgroups, earlier.starting = None, (), False
         else:
             earlier.close()
+
+    def hand_back(self):
+        """In a worker, a server the command launched (taken over): leave it running for the command's next
+        assignment, cleaned (`clean`: nothing of a kernel runs in its sandbox, its folder is empty), and
+        return its pid; this process's copy then forgets it. None if it was not the command's, or could not
+        be cleaned (it is then closed as usual)."""
+        try:
+            if self.process is None or self.launcher == os.getpid():
+                return None
+            self.clean()  # may replace it with one of this worker's own, which ends with the worker
+        except ForkServerFailed:
+            return None
+        if self.process is None or self.launcher == os.getpid():
+            return None
+        pid = self.process.pid
+        self.process, self.cgroups, self.starting = None, (), False
+        return pid
 
     def launch_settings(self):
         """What `launch` puts on the server's command line, its folder aside: the modules, and the
@@ -682,13 +700,18 @@ class EarlyServers:
     """Fork servers launched as `course grade` starts, before it imports nbgrader (1-1.5 s), each in a
     new worker scratch folder: a worker forked later takes one (`take`) and its Grader takes the server
     over (ForkServer.take_over) if the course's configuration asks for the same, so the canary need not
-    wait for its worker's server to import. Their errors go nowhere: a server that fails is launched
-    anew by its worker, whose errors go to the run's log. Closing closes the servers not taken."""
+    wait for its worker's server to import. They import what the notebooks of all the command's
+    `assignments` import, and a worker that ends its assignment normally gives its server back, cleaned
+    (`give_back`), for the next: a command grading six assignments starts its servers once, not six times.
+    Their errors go nowhere: a server that fails is launched anew by its worker, whose errors go to the
+    run's log. Closing closes the servers not taken."""
 
-    def __init__(self, course, assignment, count, sandboxed):
-        source, self.waiting = Path(course) / "source" / assignment, []
+    def __init__(self, course, assignments, count, sandboxed):
+        sources, self.waiting = [Path(course) / "source" / a for a in assignments], []
         try:
-            modules = imported_modules(source) if count > 0 and source.is_dir() else None  # else the command says why
+            # else the command says why
+            modules = sorted({m for s in sources for m in imported_modules(s)}) if count > 0 and all(
+                s.is_dir() for s in sources) else None
             for _ in range(count if modules is not None else 0):
                 scratch = worker_scratch()
                 self.waiting.append((scratch, None))  # the folder is removed by `close` even if no server is made
@@ -705,6 +728,14 @@ class EarlyServers:
     def take(self):
         """(scratch folder, server) for a new worker; (a new scratch folder, None) once none is left."""
         return self.waiting.pop(0) if self.waiting else (worker_scratch(), None)
+
+    def give_back(self, scratch, server):
+        """A worker's scratch folder and server, which it left running and clean (ForkServer.hand_back) as
+        it ended: the next worker to `take` them finds the server ready (it said so to the worker)."""
+        server.starting = False
+        if server.sandbox is not None:
+            sandbox_proven()
+        self.waiting.append((scratch, server))
 
     def servers(self):
         return [server for _, server in self.waiting]

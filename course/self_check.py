@@ -151,7 +151,7 @@ def main(path, course=".", sandboxed=True):
     # Launched with the default settings before nbgrader is imported; the grader takes it over if
     # the course's configuration asks for the same server (course/kernel_fork.py take_over), else
     # launches its own, whose errors it reports.
-    with EarlyServers(course, assignment, 1, sandboxed=sandboxed) as early:
+    with EarlyServers(course, [assignment], 1, sandboxed=sandboxed) as early:
         scratch, started = early.take()
     try:
         return check(notebook, assignment, course, scratch, started, sandboxed)

@@ -36,7 +36,7 @@ from . import CourseError, GraderFault
 from .canary import BROKEN
 from .grader import Grader, restore_entry
 from .journal import gradebook_digest, inflight, journal, read_inflight, read_journal, write_inflight, write_journal
-from .kernel_fork import EarlyServers, remove_scratch
+from .kernel_fork import HELD, EarlyServers, empty, remove_scratch
 from .limits import Limits, cap_grader_memory
 from .table import shown
 from .verdict import GRADER_FAILED, PAST_DEADLINE, WORKER_DIED, Outcome
@@ -84,6 +84,7 @@ def work(app, force, with_feedback, log_path, known, blank, scratch, conn, start
     os.dup2(log, 2)
     grader = Grader(app, force, with_feedback, scratch, started)
     record = inflight(app.coursedir.root, app.coursedir.assignment_id, os.getpid())
+    kept = None  # the pid of the command's server, if left running for its next assignment
 
     def began(student, entry):
         write_inflight(record, app.coursedir, student, student in known, student in blank, entry)
@@ -103,15 +104,23 @@ def work(app, force, with_feedback, log_path, known, blank, scratch, conn, start
                 conn.send({**asdict(Outcome(task, reasons=[f"{GRADER_FAILED}: {' '.join(str(fault).split())}"])),
                            "retired": True})
                 break
+        else:  # the coordinator said there is nothing more (None)
+            kept = grader.server.hand_back()
+            if kept is not None:
+                conn.send({"kept": kept})
     finally:
-        grader.close()
-        shutil.rmtree(scratch, ignore_errors=True)
+        if kept is None:
+            grader.close()
+            shutil.rmtree(scratch, ignore_errors=True)
+        else:  # the server's folder and the lock stay with the server
+            empty(Path(scratch), keep=(Path(scratch) / HELD, Path(grader.server.folder)))
 
 
 class Worker:
     def __init__(self, process, conn, scratch, server):
         self.process, self.conn, self.scratch = process, conn, scratch
         self.server = server  # the fork server launched for it, which only this process can reap (or None)
+        self.kept = None  # the pid of that server if the worker left it running and clean as it ended
         self.student, self.since, self.stuck = None, None, False
         self.waiting = False  # for the canary to pass: it has nothing to grade until then
         self.began, self.entry = False, None  # nbgrader started on the student, whose entry was `entry`
@@ -129,8 +138,10 @@ class Workers:
 
     def __init__(self, app, force, with_feedback, jobs, students, log_path, early=None):
         self.context, self.jobs = multiprocessing.get_context("fork"), jobs  # workers inherit the configured nbgrader
-        # fork servers launched before nbgrader was imported; none: each worker launches its own
-        self.early = early or EarlyServers(app.coursedir.root, app.coursedir.assignment_id, count=0, sandboxed=False)
+        # fork servers launched before nbgrader was imported; none: each worker launches its own. The command's
+        # (`early`) are given back as their workers end, for its next assignment (`leave`).
+        self.keep = early is not None
+        self.early = early or EarlyServers(app.coursedir.root, [app.coursedir.assignment_id], count=0, sandboxed=False)
         self.app = app
         # nbgrader's Execute already stops a looping cell (Execute.timeout), and the notebooks' budgets a
         # slow one; this only catches a worker stuck outside a cell, e.g. on a kernel that never dies.
@@ -149,12 +160,13 @@ class Workers:
         except BaseException:  # e.g. no fork left: the workers already started stop, not wait for EOF
             self.close()
             raise
-        self.early.close()  # more than the workers: a replacement worker starts its own
+        if not self.keep:
+            self.early.close()  # more than the workers: a replacement worker starts its own
 
     def spawn(self, assign=True):
         ours, theirs = self.context.Pipe()
         scratch, server = self.early.take()  # (a new scratch folder, None) once none is left
-        others = self.early.servers()
+        others = self.early.servers() + [w.server for w in self.workers.values() if w.server is not None]
         process = self.context.Process(target=work, args=(*self.args, scratch, theirs, server, others,
                                                           [ours, *self.workers]), daemon=True)
         try:
@@ -165,7 +177,7 @@ class Workers:
             self.clean_up(scratch, server)
             raise
         theirs.close()  # the worker holds the only other end: its death is our end's EOF
-        if server is not None:
+        if server is not None and not self.keep:
             server.hand_over()  # the worker's alone: it sees EOF once the worker is gone, as its own server would
         worker = self.workers[ours] = Worker(process, ours, scratch, server)
         if assign:
@@ -213,6 +225,9 @@ class Workers:
                     data = conn.recv()
                 except (EOFError, OSError):
                     yield from self.released(self.bury(worker))
+                    continue
+                if type(data) is dict and "kept" in data:  # it ended, its server left for the next assignment
+                    worker.kept = data["kept"]
                     continue
                 if worker.student == CANARY:
                     yield from self.canary_said(worker, data)
@@ -368,7 +383,7 @@ class Workers:
         del self.workers[worker.conn]
         worker.conn.close()
         end(worker.process)
-        self.clean_up(worker.scratch, worker.server)
+        self.leave(worker)
 
     def abandon(self):
         """Every submission not yet graded, with the reason that the grader failed (not the student)."""
@@ -391,12 +406,26 @@ class Workers:
             end(worker.process)
             if worker.student is not None:
                 self.undo_attempt(worker)
+            with contextlib.suppress(EOFError, OSError):  # what it said as it ended
+                while worker.conn.poll():
+                    data = worker.conn.recv()
+                    worker.kept = data["kept"] if type(data) is dict and "kept" in data else worker.kept
             worker.conn.close()
-            self.clean_up(worker.scratch, worker.server)
+            self.leave(worker)
         if self.canary != PASSED:  # interrupted before it passed: the students graded meanwhile do not count
             not_undone = self.undo_early_tries()
             if not_undone:
                 print("\n".join([NOT_UNDONE, *not_undone]), file=sys.stderr)
+
+    def leave(self, worker):
+        """What an ended worker leaves: the command's server back in its pool with the scratch folder, if the
+        worker left that server running and clean (ForkServer.hand_back) and it still runs; else clean_up."""
+        server = worker.server
+        if self.keep and worker.kept is not None and server is not None and not server.ended() \
+                and server.process.pid == worker.kept:
+            self.early.give_back(worker.scratch, server)
+        else:
+            self.clean_up(worker.scratch, server)
 
     @staticmethod
     def clean_up(scratch, server):

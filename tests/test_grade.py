@@ -4,6 +4,7 @@ submission has a score or a reason, re-runs change nothing and keep hand-entered
 
 The class is graded once (module fixture `graded`); no test changes that course: one that regrades
 works on its own copy, so the tests pass in any order and one at a time."""
+import contextlib
 import copy
 import csv
 import html
@@ -14,12 +15,15 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import uuid
 from pathlib import Path
 from xml.etree import ElementTree
 
 import jsonschema
 import nbformat
+import psutil
 import pytest
 from nbgrader import preprocessors as nbgrader_steps
 from nbgrader.api import Gradebook
@@ -612,20 +616,43 @@ def test_rerun_is_idempotent_and_keeps_hand_grades(graded, tmp_path):
     assert scores(course, ASSIGNMENT) == {**before, **by_hand}
 
 
+def fork_servers_seen(command, timeout):
+    """Run `command` to its end (it must end within `timeout` seconds), noting the fork servers among its
+    children: (returncode, stdout, stderr, their pids)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        run, servers = subprocess.Popen(command, stdout=out, stderr=err, text=True), set()
+        parent, ends = psutil.Process(run.pid), time.monotonic() + timeout
+        while run.poll() is None and time.monotonic() < ends:
+            for child in parent.children():
+                with contextlib.suppress(psutil.Error):  # it may end while it is looked at
+                    if "course.kernel_fork" in " ".join(child.cmdline()):
+                        servers.add(child.pid)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                run.wait(timeout=0.05)
+        if run.poll() is None:
+            run.kill()
+        run.wait()
+        out.seek(0), err.seek(0)
+        return run.returncode, out.read(), err.read(), servers
+
+
 def test_one_command_grades_several_assignments_in_turn(tmp_path, built_course):
     """`course grade A B ...` grades each as its own command would (its report, its summary), in the order
-    given, each once; a name that is not an assignment, or an assignment after --student, stops it before any is
-    graded, an assignment that cannot be graded stops it there, saying what was and was not graded."""
+    given, each once, with the same fork servers (launched once, cleaned between assignments); a name that
+    is not an assignment, or an assignment after --student, stops it before any is graded, an assignment
+    that cannot be graded stops it there, saying what was and was not graded."""
     pair = ["01_softmax", "02_sigmoid"]
     course = built_course(tmp_path / "course", pair)
     for assignment in pair:
         write_submission(course, "ada", assignment, notebooks(assignment))
     write_submission(course, "bo", "01_softmax", notebooks("01_softmax", "release"))
 
-    run = subprocess.run(course_command(course, "grade", "02_sigmoid", "01_softmax", "02_sigmoid", *sandbox_args(),
-                                        "--jobs", "1", "--no-feedback"), capture_output=True, text=True, timeout=1800)
-    assert run.returncode == 0, run.stderr[-3000:]
-    reports = [line for line in run.stdout.splitlines() if line.startswith("报告 / report:")]
+    returncode, stdout, stderr, servers = fork_servers_seen(
+        course_command(course, "grade", "02_sigmoid", "01_softmax", "02_sigmoid", *sandbox_args(), "--jobs", "1",
+                       "--no-feedback"), timeout=1800)
+    assert returncode == 0, stderr[-3000:]
+    assert len(servers) == 1, f"one worker's fork server for both assignments, seen: {servers}"
+    reports = [line for line in stdout.splitlines() if line.startswith("报告 / report:")]
     assert reports == [f"报告 / report: {course / 'reports' / a / 'report.md'}" for a in ("02_sigmoid", "01_softmax")]
     for assignment, students in (("01_softmax", ["ada", "bo"]), ("02_sigmoid", ["ada"])):
         summary = json.loads((course / "reports" / assignment / "summary.json").read_text())
