@@ -21,7 +21,7 @@ import numpy as np
 from . import diagnosis
 from .limits import default
 from .wire import (Call, Odd, Remote, StepCounter, _abs, _argmax, _asarray, _generic, _isfinite, _ndarray, _unravel,
-                   decode, encode, invoke, shorten)
+                   decode, encode, invoke, shorten, watched_code)
 
 MAX_MESSAGE_CHARS = default("message_chars")  # of a failure message (TrustedExecute applies its configured one)
 
@@ -274,9 +274,11 @@ def expect_vectorised(fn, *args, max_steps, max_bytes=None, **kwargs):
 
 
 def expect_avoids(fn, *args, avoid, **kwargs):
-    """The call ran none of the functions named in `avoid` (dotted names: "numpy.linalg.inv"), directly or
-    through others (wire.Watcher); returns the Call. Its value is another check's business."""
+    """The call ran none of the functions named in `avoid` (a tuple of dotted names: "numpy.linalg.inv"),
+    directly or through others (wire.Watcher); returns the Call. Its value is another check's business."""
     __tracebackhide__ = True
+    if not isinstance(avoid, (tuple, list)) or not all(isinstance(n, str) and watched_code(n) for n in avoid):
+        raise ValueError(f"avoid: a tuple of dotted names of Python functions that can be watched, not {avoid!r}")
     result = _call(fn, args, kwargs, avoid=avoid)
     if result.error is not None:
         _fail(f"调用{result.label_zh}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}",

@@ -9,6 +9,7 @@ form within a `Budget` (course/limits.py); anything else becomes an `Odd` that n
 The grader sends its budget with each call, so both ends apply the same one. Outside grading (a
 student's own JupyterLab) the same functions run in one process, with the default budget.
 """
+import _lsprof
 import base64
 import contextlib
 import copy
@@ -298,23 +299,26 @@ def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, co
     return record
 
 
+def watched_code(name):
+    """The code a Watcher compares calls with for the function of dotted `name`, or None if there is none (the
+    package is not installed, or the function is written in C). NumPy's public functions are wrappers
+    (array-function dispatchers) of a Python implementation: that is the code."""
+    module, _, attribute = name.rpartition(".")
+    try:
+        return getattr(inspect.unwrap(getattr(importlib.import_module(module), attribute)), "__code__", None)
+    except (ImportError, AttributeError, ValueError):
+        return None
+
+
 class Watcher:
-    """Which of some named functions a block ran, directly or through others (np.linalg.matrix_power(A, -1)
-    runs np.linalg.inv), however the student reached them (an alias, `from numpy.linalg import inv`): a
-    profile function compares each Python call's code with theirs. NumPy's public functions are wrappers
-    (array-function dispatchers) of a Python implementation; that is the code watched. A name that cannot
-    be found (the package is not installed) cannot have run. Functions written in C cannot be watched."""
+    """Which of some named functions a block ran on this thread, directly or through others
+    (np.linalg.matrix_power(A, -1) runs np.linalg.inv), under whatever name it reached them (an alias,
+    `from numpy.linalg import inv`): a profile function compares each Python call's code with theirs
+    (watched_code; a name without one cannot have run). Not seen: other threads, C code calling C code
+    (NumPy's private np.linalg._umath_linalg.inv), and a block that replaces the profile function."""
 
     def __init__(self, names):
-        self.codes = {}
-        for name in names:
-            module, _, attribute = name.rpartition(".")
-            try:
-                found = inspect.unwrap(getattr(importlib.import_module(module), attribute))
-            except (ImportError, AttributeError, ValueError):
-                continue
-            if hasattr(found, "__code__"):
-                self.codes[found.__code__] = name
+        self.codes = {code: name for name in names if (code := watched_code(name)) is not None}
         self.called = []
 
     def __call__(self, frame, event, arg):
@@ -328,7 +332,10 @@ class Watcher:
         return self
 
     def __exit__(self, *exc):
-        sys.setprofile(self.before)
+        if isinstance(self.before, _lsprof.Profiler):  # cProfile's, which sys.setprofile cannot take back
+            self.before.enable()
+        else:
+            sys.setprofile(self.before)
 
 
 class PeakBytes:

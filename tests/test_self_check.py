@@ -225,10 +225,11 @@ def test_a_folder_or_a_notebook_that_cannot_be_read_is_said_so(tmp_path):
     assert "无法读取这个文件" in run.stdout and "Cannot read this file" in run.stdout, run.stdout
 
 
-def test_the_server_launched_before_the_configuration_is_read_is_used_only_if_the_same(tmp_path):
+def test_the_server_launched_before_the_configuration_is_read_is_used_only_if_it_fits(tmp_path):
     """`course check` launches its fork server with the default settings before nbgrader is imported.
-    The course's configuration asks for the same server; a grader configured otherwise (other
-    limits, other modules) launches its own and stops the early one."""
+    The course's configuration asks for the same server; a grader configured otherwise (other limits, a
+    module the early server did not import) launches its own and stops the early one; one that needs
+    fewer modules takes it (a command grading several assignments launches one for all of them)."""
     modules = imported_modules(ROOT / "source" / "01_softmax")
     app = nbgrader_app("01_softmax", ROOT)
     early = ForkServer(modules, SandboxedKernelManager(), tmp_path, Limits())
@@ -245,3 +246,9 @@ def test_the_server_launched_before_the_configuration_is_read_is_used_only_if_th
     other.take_over(same)
     assert other.process is None and same.process is None and process.poll() is not None
     other.close()
+    more = ForkServer(["json", "math"], None, tmp_path)
+    more.prewarm()
+    fewer = ForkServer(["json"], None, tmp_path)
+    fewer.take_over(more)
+    assert more.process is None and fewer.modules == ["json", "math"] and fewer.ask(do="poll") == {"exit": None}
+    fewer.close()

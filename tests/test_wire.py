@@ -1,7 +1,9 @@
 """The wire between a student's kernel and the grader: records a hostile kernel can forge decode to
 plain data or to an Odd that names the problem, never to the kernel's objects."""
+import cProfile
 import json
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -208,7 +210,8 @@ def test_a_memory_limit_is_measured_in_the_kernel():
 def test_functions_to_avoid_are_watched_in_the_kernel():
     """expect_avoids: the kernel reports which of the named functions the call ran, however it reached them (an
     alias, through another NumPy function); a name that does not exist is never reported; one that ran fails
-    the check with its name, also in a student's own kernel."""
+    the check with its name, also in a student's own kernel, where cProfile may be running. A test cell that
+    names no function that can be watched is the test's mistake (ValueError), not a pass."""
     from nbformat.v4 import new_code_cell, new_notebook
 
     from course.checks import CheckFailure, expect_avoids
@@ -221,7 +224,7 @@ def test_functions_to_avoid_are_watched_in_the_kernel():
                "def both(A, b):\n    return np.linalg.pinv(A) @ np.linalg.inv(A) @ A @ b\n")
     avoid = ("numpy.linalg.inv", "numpy.linalg.pinv", "no_such_module.inv")
     test = new_code_cell("import numpy as np\nfrom course.checks import CheckFailure, expect_avoids\n"
-                         f"A, b = np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([1.0, 2.0])\navoid = {avoid!r}\n"
+                         f"A, b = np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([1.0, 2.0])\navoid = {avoid[:2]!r}\n"
                          "print(expect_avoids(solves, A, b, avoid=avoid).called)\n"
                          "for fn in (aliased, powered, both):\n"
                          "    try:\n"
@@ -234,7 +237,20 @@ def test_functions_to_avoid_are_watched_in_the_kernel():
     printed = nb.cells[1].outputs[0]["text"].splitlines()
     assert printed == ["[]"] + ["numpy.linalg.inv, which this exercise asks you not to use."] * 2 + [
         "numpy.linalg.pinv, numpy.linalg.inv, which this exercise asks you not to use."], printed
+    # the kernel's side: a name that does not exist is never reported
+    assert invoke(lambda A: np.linalg.inv(A), [np.eye(2)], {}, watch=avoid)["called"] == ["numpy.linalg.inv"]
     namespace = {}
     exec(answers, namespace)
     with pytest.raises(CheckFailure, match="powered.* called numpy.linalg.inv"):
-        expect_avoids(namespace["powered"], np.eye(2), np.ones(2), avoid=avoid)
+        expect_avoids(namespace["powered"], np.eye(2), np.ones(2), avoid=avoid[:2])
+    for wrong in ("numpy.linalg.inv", avoid):  # a string, or a name that cannot be watched: the test's mistake
+        with pytest.raises(ValueError, match="avoid: a tuple of dotted names"):
+            expect_avoids(namespace["powered"], np.eye(2), np.ones(2), avoid=wrong)
+    profiler = cProfile.Profile()  # a student profiling the check (%%prun): both still work
+    profiler.enable()
+    try:
+        called = expect_avoids(namespace["solves"], np.eye(2), np.ones(2), avoid=avoid[:2]).called
+        still = sys.getprofile() is profiler
+    finally:
+        profiler.disable()
+    assert called == [] and still
