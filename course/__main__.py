@@ -139,8 +139,7 @@ def run(args, course):
                               f"{', '.join(misplaced)} after --student is an assignment: name the assignments "
                               "before --student.")
         # the fork servers are launched before nbgrader is imported, and have imported by the time the first
-        # workers need them
-        # workers, and kept from one assignment to the next (EarlyServers.give_back)
+        # workers need them; they are kept from one assignment to the next (EarlyServers.give_back)
         count = 0 if args.broker is not None else min(args.jobs or default_jobs(), len(args.student) or sys.maxsize)
         with EarlyServers(course, assignments, count, sandboxed=not args.no_sandbox) as early:
             for done, assignment in enumerate(assignments):

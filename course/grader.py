@@ -119,8 +119,8 @@ def gradebook_locked(error):
 
 def forked_steps(app, scratch, started=None):
     """nbgrader's configured autograde steps with the Execute step's kernels forked by a new fork
-    server (in `scratch`; it takes over `started`, a server already launched, if that runs what this
-    configuration asks for): (steps, the forked Execute class, the server)."""
+    server (in `scratch`; it takes over `started`, a server already launched, if that imports at least
+    what this configuration asks for in the same sandbox): (steps, the forked Execute class, the server)."""
     configured = Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors
     steps = [import_item(p) if isinstance(p, str) else p for p in configured]
     execute = next(p for p in steps if issubclass(p, Execute))

@@ -1,8 +1,9 @@
 """Kernels forked from a warm Python: how `course grade` saves most of a kernel's start-up.
 
 A new kernel costs a new interpreter, ipykernel, and then NumPy and matplotlib in the notebook's
-first cell. Each grading worker instead starts one fork server, inside its own bubblewrap sandbox
-(course/sandbox.py) unless grading is unsandboxed. The server imports all of that once and then
+first cell. Each grading worker instead has one fork server, inside its own bubblewrap sandbox
+(course/sandbox.py) unless grading is unsandboxed; a command grading several assignments keeps the
+servers from one to the next (EarlyServers). The server imports all of that once and then
 forks a fresh IPython kernel for each notebook: an empty namespace, as nbgrader would give it; only
 the modules already imported are shared (copy-on-write memory).
 
@@ -539,13 +540,9 @@ class ForkServer:
         assignment, cleaned (`clean`: nothing of a kernel runs in its sandbox, its folder is empty), and
         return its pid; this process's copy then forgets it. None if it was not the command's, or could not
         be cleaned (it is then closed as usual)."""
-        try:
-            if self.process is None or self.launcher == os.getpid():
-                return None
-            self.clean()  # may replace it with one of this worker's own, which ends with the worker
-        except ForkServerFailed:
-            return None
         if self.process is None or self.launcher == os.getpid():
+            return None
+        if self.ask(do="clean") is None or not empty(self.folder):  # not `clean`, which would launch another
             return None
         pid = self.process.pid
         self.process, self.cgroups, self.starting = None, (), False

@@ -72,7 +72,8 @@ def work(app, force, with_feedback, log_path, known, blank, scratch, conn, start
     with a new fork server takes its place. Each attempt is recorded before nbgrader begins and until it
     ends (course/journal.py `inflight`). `known`, `blank`: the students the gradebook knew, and those with
     nothing of the assignment (`known_and_blank`). `started`: the fork server the coordinator launched for it
-    (course/kernel_fork.py EarlyServers), or None; `others`: those left for later workers;
+    (course/kernel_fork.py EarlyServers), or None; `others`: the other servers whose pipes it inherited (those
+    left for later workers, those of the other workers);
     `coordinator_ends`: the coordinator's ends of the pipes (its own and the other workers'), inherited."""
     for end in coordinator_ends:  # held here, they would keep a pipe open after the coordinator died: no EOF
         end.close()
@@ -305,6 +306,8 @@ class Workers:
             if worker.student not in (None, CANARY):
                 kill_tree(worker.process.pid)
                 end(worker.process)
+                if worker.server is not None:  # the command's: its kernel would run on till close()
+                    worker.server.stop()
                 worker.student = None  # undone below (or listed in the journal); close() need not
                 self.record(worker).unlink(missing_ok=True)
         raise SetUpBroken(headline.format(assignment=self.app.coursedir.assignment_id), problems,
@@ -393,16 +396,19 @@ class Workers:
                           reasons=[GRADER_FAILED_SEE_LOG.format(assignment=self.app.coursedir.assignment_id)])
 
     def close(self):
-        for worker in self.workers.values():
+        for worker in self.workers.values():  # all told, or stopped, before any is waited for
             if worker.since is None or worker.waiting:  # never given a task, or waiting: it stops on None
                 with contextlib.suppress(OSError):
                     worker.conn.send(None)
             elif worker.student is not None:  # still grading: the run was interrupted
                 kill_tree(worker.process.pid)
-                with contextlib.suppress(EOFError, OSError):  # what it said meanwhile
-                    while worker.student is not None and worker.conn.poll():
-                        if not worker.began_message(worker.conn.recv()):
-                            worker.student = None  # it finished
+                if worker.server is not None:  # the command's: its kernel would run on till leave()
+                    worker.server.stop()
+        for worker in self.workers.values():
+            with contextlib.suppress(EOFError, OSError):  # what a stopped one said meanwhile
+                while worker.student is not None and worker.conn.poll():
+                    if not worker.began_message(worker.conn.recv()):
+                        worker.student = None  # it finished
             end(worker.process)
             if worker.student is not None:
                 self.undo_attempt(worker)
