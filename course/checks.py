@@ -242,12 +242,18 @@ def expect_type(result, kind):
                   result=result, aspect="type")
 
 
+# np.vectorize of a function written in C (math.exp) loops over the elements in C: no Python step per
+# element to count, so its call is watched instead (wire.Watcher)
+VECTORIZE = "numpy.vectorize.__call__"
+
+
 def expect_vectorised(fn, *args, max_steps, max_bytes=None, **kwargs):
-    """The call ran within `max_steps` Python steps (see course/wire.py StepCounter) and, given `max_bytes`,
-    never held more memory than that at once (wire.PeakBytes); returns the Call, whose value is None:
-    only its steps, peak memory, error, warnings and modified inputs come back (wire.invoke)."""
+    """The call ran within `max_steps` Python steps (see course/wire.py StepCounter), without np.vectorize
+    (VECTORIZE) and, given `max_bytes`, never held more memory than that at once (wire.PeakBytes); returns
+    the Call, whose value is None: only its steps, peak memory, error, warnings and modified inputs come
+    back (wire.invoke)."""
     __tracebackhide__ = True
-    result = _call(fn, args, kwargs, max_steps=max_steps, steps_only=True, max_bytes=max_bytes)
+    result = _call(fn, args, kwargs, max_steps=max_steps, steps_only=True, max_bytes=max_bytes, avoid=(VECTORIZE,))
     if result.error is not None:
         _fail(f"调用{result.label_zh}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}")
     if result.steps is None or result.steps > max_steps:
@@ -256,6 +262,12 @@ def expect_vectorised(fn, *args, max_steps, max_bytes=None, **kwargs):
               f"{result.label} ran more than {max_steps} Python steps: does it loop over elements (a for loop, "
               f"a comprehension, np.vectorize or np.apply_along_axis)? Use NumPy operations on whole arrays.",
               result=result, aspect="vectorised")
+    if VECTORIZE in result.called:
+        _fail(f"{result.label_zh}调用了np.vectorize：它把函数逐个元素地调用一次，是换了个样子的循环（哪怕是math.exp这样用C写的函数）。"
+              f"请改用整个数组的NumPy运算（例如np.exp）。",
+              f"{result.label} calls np.vectorize, which calls its function once per element: a loop in disguise (even "
+              f"for a function written in C, such as math.exp). Use NumPy operations on whole arrays (np.exp, say).",
+              result=result, aspect="avoid")
     if max_bytes is not None and result.peak_bytes is None:
         _fail(f"{result.label_zh}停止了tracemalloc，因此无法测量它占用的内存：请不要在函数中调用tracemalloc.stop()。",
               f"{result.label} stopped tracemalloc, so the memory it held could not be measured: do not call "

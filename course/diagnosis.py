@@ -457,7 +457,7 @@ class Live(Diagnoser):
             record.pop("steps", None)
         else:  # only the counts matter, and the value may be large
             record = {"steps": record.get("steps"), "error": None, "warnings": [], "modified": [],
-                      **({"peak_bytes": record["peak_bytes"]} if "peak_bytes" in record else {})}
+                      **{key: record[key] for key in ("peak_bytes", "called") if key in record}}
         return record
 
 

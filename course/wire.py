@@ -300,14 +300,22 @@ def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, co
 
 
 def watched_code(name):
-    """The code a Watcher compares calls with for the function of dotted `name`, or None if there is none (the
-    package is not installed, or the function is written in C). NumPy's public functions are wrappers
-    (array-function dispatchers) of a Python implementation: that is the code."""
-    module, _, attribute = name.rpartition(".")
-    try:
-        return getattr(inspect.unwrap(getattr(importlib.import_module(module), attribute)), "__code__", None)
-    except (ImportError, AttributeError, ValueError):
-        return None
+    """The code a Watcher compares calls with for the function of dotted `name` (a module's function, or a
+    method: "numpy.vectorize.__call__"), or None if there is none (the package is not installed, or the
+    function is written in C). NumPy's public functions are wrappers (array-function dispatchers) of a
+    Python implementation: that is the code."""
+    parts = name.split(".")
+    for cut in range(len(parts) - 1, 0, -1):  # the longest prefix that is a module, then attributes
+        try:
+            found = importlib.import_module(".".join(parts[:cut]))
+            for attribute in parts[cut:]:
+                found = getattr(found, attribute)
+            return getattr(inspect.unwrap(found), "__code__", None)
+        except ImportError:
+            continue
+        except (AttributeError, ValueError):
+            return None
+    return None
 
 
 class Watcher:

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import ASSIGNMENTS
 from course import diagnosis, exercise_of, grade_id
-from course.checks import CheckFailure
+from course.checks import VECTORIZE, CheckFailure
 from course.preprocessors import is_test_cell
 from course.report import diagnosed_mistakes
 from course.sample_class import notebooks, samples, solution_ids, with_answer
@@ -94,13 +94,14 @@ class VectorisationChecks(diagnosis.Live):
 
     def __init__(self, assignment):
         super().__init__(ROOT / "source" / assignment, ROOT / "samples" / assignment)
-        self.cell, self.steps = None, {}  # mistake key -> {grade id of the test cell: [(steps, limit, bytes, limit)]}
+        self.cell, self.steps = None, {}  # mistake key -> {grade id of the test cell: [(looped, limit, bytes, limit)]}
 
     def remember(self, result):
         for mistake in self.of(result.function, True, result.max_bytes is not None) if result.max_steps else []:
             record = self.run(mistake, result)
+            looped = record["steps"] is not None and record["steps"] > result.max_steps or VECTORIZE in record["called"]
             self.steps.setdefault(mistake.key, {}).setdefault(self.cell, []).append(
-                (record["steps"], result.max_steps, record.get("peak_bytes"), result.max_bytes))
+                (looped, result.max_steps, record.get("peak_bytes"), result.max_bytes))
 
 
 class CorrectAnswerSteps(diagnosis.Diagnoser):
@@ -175,7 +176,7 @@ def run_vectorisation_checks(assignment, diagnoser):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_mistakes_marked_loops_run_past_every_vectorisation_limit(assignment):
     """`loops` says which mistakes a failed vectorisation check can be (only they are run on its large
-    input): each one marked runs past the limit of every such check of its function, on one of the cell's
+    input): each one marked runs past the limit (or calls np.vectorize) on every such check of its function, on one of the cell's
     calls at least (a cell may call once with many sequences and once with long ones: a loop over the
     batch fails only the first). (Unmarked ones are not run there: that costs seconds and gigabytes. A loop
     that is a mistake's only symptom and is left unmarked goes unnamed, and
@@ -187,8 +188,8 @@ def test_mistakes_marked_loops_run_past_every_vectorisation_limit(assignment):
     assert marked == set(checks.steps), "every mistake marked loops or memory has a vectorisation check"
     for key, cells in checks.steps.items():
         for cell, runs in cells.items():
-            if catalogue[key].loops:
-                assert any(steps is not None and steps > limit for steps, limit, _, _ in runs), (key, cell, runs)
+            if catalogue[key].loops:  # past the step limit, or through np.vectorize (checks.VECTORIZE)
+                assert any(looped for looped, *_ in runs), (key, cell, runs)
         if catalogue[key].memory:  # past the memory limit of every cell that has one, and there is one
             limited = {cell: runs for cell, runs in cells.items() if any(limit is not None for *_, limit in runs)}
             assert limited, f"{key}: marked memory, but no check of its function limits memory"

@@ -1,0 +1,11 @@
+"""Wrong: right values, but np.vectorize(math.exp) calls math.exp once per element: a loop in disguise,
+which no Python step shows (math.exp is written in C), so the vectorisation check watches np.vectorize."""
+import math
+
+import numpy as np
+
+
+def softmax(x, axis=-1):
+    x = np.asarray(x, dtype=float)
+    e = np.vectorize(math.exp, otypes=[float])(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
