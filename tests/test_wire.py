@@ -156,50 +156,51 @@ def test_a_call_sees_what_a_cell_sees():
     assert as_called == as_in_a_cell == again == repr(["StdinNotImplementedError", True, True, True, ["post", "pre"]])
 
 
+def printed_when_graded(answers, test):
+    """The lines a graded test cell (source `test`, run in the grader) prints after a cell of `answers`
+    ran in the kernel."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from course.trusted_execute import TrustedExecute
+
+    cell = new_code_cell(test)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "probe", "points": 1}
+    nb = new_notebook(cells=[new_code_cell(answers), cell])
+    TrustedExecute(sandbox=False, timeout=60).preprocess(nb, {})
+    return nb.cells[1].outputs[0]["text"].splitlines()
+
+
 def test_a_vectorisation_check_gets_the_steps_without_the_value():
     """expect_vectorised reads a call's steps, never its value (up to 12 MB on its large input): the
     kernel leaves the value out, here and in the student's own kernel; other calls still bring it."""
-    from nbformat.v4 import new_code_cell, new_notebook
-
     from course.checks import expect_vectorised
-    from course.trusted_execute import TrustedExecute
 
     def double(x):
         return x * 2
     assert expect_vectorised(double, np.ones(3), max_steps=100).value is None
-    test = new_code_cell("import numpy as np\nfrom course.checks import call, expect_vectorised\n"
-                         "r = expect_vectorised(double, np.ones(3), max_steps=100)\nprint(r.value, r.steps)\n"
-                         "print(call(double, np.ones(3)).value)")
-    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "steps", "points": 1}
-    nb = new_notebook(cells=[new_code_cell("def double(x):\n    return x * 2"), test])
-    TrustedExecute(sandbox=False, timeout=60).preprocess(nb, {})
-    assert nb.cells[1].outputs[0]["text"].splitlines() == ["None 2", "[2. 2. 2.]"]
+    printed = printed_when_graded("def double(x):\n    return x * 2",
+                                  "import numpy as np\nfrom course.checks import call, expect_vectorised\n"
+                                  "r = expect_vectorised(double, np.ones(3), max_steps=100)\nprint(r.value, r.steps)\n"
+                                  "print(call(double, np.ones(3)).value)")
+    assert printed == ["None 2", "[2. 2. 2.]"]
 
 
 def test_a_memory_limit_is_measured_in_the_kernel():
     """expect_vectorised's max_bytes: the kernel measures the most memory the call held at once (tracemalloc, which
     sees NumPy's arrays: np.outer of 2000 numbers holds 32 MB), and the check fails past the limit, or, saying so,
     when the call left tracemalloc stopped; a call within it passes, its peak back with its steps."""
-    from nbformat.v4 import new_code_cell, new_notebook
-
-    from course.trusted_execute import TrustedExecute
-
     answers = ("import tracemalloc\nimport numpy as np\n\ndef lean(x):\n    return x * 2\n\n"
                "def outer(x):\n    return np.outer(x, x).sum(axis=0)\n\n"
                "def hides(x):\n    tracemalloc.stop()\n    return np.outer(x, x).sum(axis=0)\n")
-    test = new_code_cell("import numpy as np\nfrom course.checks import CheckFailure, expect_vectorised\n"
-                         "x = np.ones(2000)\n"
-                         "r = expect_vectorised(lean, x, max_steps=100, max_bytes=1_000_000)\n"
-                         "print(16_000 <= r.peak_bytes < 100_000, r.steps)\n"
-                         "for fn in (outer, hides):\n"
-                         "    try:\n"
-                         "        expect_vectorised(fn, x, max_steps=100, max_bytes=1_000_000)\n"
-                         "    except CheckFailure as failure:\n"
-                         "        print(str(failure).splitlines()[1])\n")
-    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "memory", "points": 1}
-    nb = new_notebook(cells=[new_code_cell(answers), test])
-    TrustedExecute(sandbox=False, timeout=60).preprocess(nb, {})
-    lean, outer, hides = nb.cells[1].outputs[0]["text"].splitlines()
+    lean, outer, hides = printed_when_graded(answers, "import numpy as np\nfrom course.checks import CheckFailure, "
+                                             "expect_vectorised\nx = np.ones(2000)\n"
+                                             "r = expect_vectorised(lean, x, max_steps=100, max_bytes=1_000_000)\n"
+                                             "print(16_000 <= r.peak_bytes < 100_000, r.steps)\n"
+                                             "for fn in (outer, hides):\n"
+                                             "    try:\n"
+                                             "        expect_vectorised(fn, x, max_steps=100, max_bytes=1_000_000)\n"
+                                             "    except CheckFailure as failure:\n"
+                                             "        print(str(failure).splitlines()[1])\n")
     assert lean == "True 2"
     assert re.match(r"outer\(an array of shape \(2000,\)\) held 32\.\d MB of memory at once, over the limit of "
                     r"1\.0 MB, while its input arrays take 0\.02 MB in all", outer), outer
@@ -212,10 +213,7 @@ def test_functions_to_avoid_are_watched_in_the_kernel():
     alias, through another NumPy function); a name that does not exist is never reported; one that ran fails
     the check with its name, also in a student's own kernel, where cProfile may be running. A test cell that
     names no function that can be watched is the test's mistake (ValueError), not a pass."""
-    from nbformat.v4 import new_code_cell, new_notebook
-
     from course.checks import CheckFailure, expect_avoids
-    from course.trusted_execute import TrustedExecute
 
     answers = ("import numpy as np\nfrom numpy.linalg import inv as flip\n\n"
                "def solves(A, b):\n    return np.linalg.solve(A, b)\n\n"
@@ -223,18 +221,15 @@ def test_functions_to_avoid_are_watched_in_the_kernel():
                "def powered(A, b):\n    return np.linalg.matrix_power(A, -1) @ b\n\n"
                "def both(A, b):\n    return np.linalg.pinv(A) @ np.linalg.inv(A) @ A @ b\n")
     avoid = ("numpy.linalg.inv", "numpy.linalg.pinv", "no_such_module.inv")
-    test = new_code_cell("import numpy as np\nfrom course.checks import CheckFailure, expect_avoids\n"
-                         f"A, b = np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([1.0, 2.0])\navoid = {avoid[:2]!r}\n"
-                         "print(expect_avoids(solves, A, b, avoid=avoid).called)\n"
-                         "for fn in (aliased, powered, both):\n"
-                         "    try:\n"
-                         "        expect_avoids(fn, A, b, avoid=avoid)\n"
-                         "    except CheckFailure as failure:\n"
-                         "        print(str(failure).splitlines()[1].split(' called ')[1])\n")
-    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "avoid", "points": 1}
-    nb = new_notebook(cells=[new_code_cell(answers), test])
-    TrustedExecute(sandbox=False, timeout=60).preprocess(nb, {})
-    printed = nb.cells[1].outputs[0]["text"].splitlines()
+    printed = printed_when_graded(answers, "import numpy as np\nfrom course.checks import CheckFailure, expect_avoids\n"
+                                  f"A, b = np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([1.0, 2.0])\n"
+                                  f"avoid = {avoid[:2]!r}\n"
+                                  "print(expect_avoids(solves, A, b, avoid=avoid).called)\n"
+                                  "for fn in (aliased, powered, both):\n"
+                                  "    try:\n"
+                                  "        expect_avoids(fn, A, b, avoid=avoid)\n"
+                                  "    except CheckFailure as failure:\n"
+                                  "        print(str(failure).splitlines()[1].split(' called ')[1])\n")
     assert printed == ["[]"] + ["numpy.linalg.inv, which this exercise asks you not to use."] * 2 + [
         "numpy.linalg.pinv, numpy.linalg.inv, which this exercise asks you not to use."], printed
     # the kernel's side: a name that does not exist is never reported
