@@ -230,7 +230,8 @@ class StepCounter:
     except inside a kernel's output machinery (OUTPUT_MACHINERY).
 
     A vectorised answer takes a few dozen steps whatever the input's size; a per-element Python loop
-    or np.vectorize takes at least one per element. Steps, unlike seconds, do not depend on how busy
+    or np.vectorize of a Python function takes at least one per element (of a C function, such as
+    math.exp, none: expect_vectorised watches np.vectorize as well). Steps, unlike seconds, do not depend on how busy
     the machine is. With `limit`, the call is stopped by TooManySteps once it takes more."""
 
     def __init__(self, limit=None):

@@ -2,6 +2,7 @@
 plain data or to an Odd that names the problem, never to the kernel's objects."""
 import cProfile
 import json
+import math
 import re
 import sys
 
@@ -232,6 +233,12 @@ def test_functions_to_avoid_are_watched_in_the_kernel():
                                   "        print(str(failure).splitlines()[1].split(' called ')[1])\n")
     assert printed == ["[]"] + ["numpy.linalg.inv, which this exercise asks you not to use."] * 2 + [
         "numpy.linalg.pinv, numpy.linalg.inv, which this exercise asks you not to use."], printed
+    # np.vectorize of a C function takes no step per element: expect_vectorised watches np.vectorize.__call__
+    from course.checks import expect_vectorised
+    from course.wire import watched_code
+    assert watched_code("numpy.vectorize.__call__") is np.vectorize.__call__.__code__
+    with pytest.raises(CheckFailure, match="calls np.vectorize"):
+        expect_vectorised(lambda v: np.vectorize(math.exp)(v), np.zeros(5000), max_steps=1000)
     # the kernel's side: a name that does not exist is never reported
     assert invoke(lambda A: np.linalg.inv(A), [np.eye(2)], {}, watch=avoid)["called"] == ["numpy.linalg.inv"]
     namespace = {}

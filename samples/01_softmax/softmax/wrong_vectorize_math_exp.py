@@ -1,5 +1,5 @@
 """Wrong: right values, but np.vectorize(math.exp) calls math.exp once per element: a loop in disguise,
-which no Python step shows (math.exp is written in C), so the vectorisation check watches np.vectorize."""
+with no Python step per element to show it (math.exp is written in C), so the vectorisation check watches np.vectorize."""
 import math
 
 import numpy as np
