@@ -706,9 +706,9 @@ class EarlyServers:
     def __init__(self, course, assignments, count, sandboxed):
         sources, self.waiting = [Path(course) / "source" / a for a in assignments], []
         try:
-            # else the command says why
-            modules = sorted({m for s in sources for m in imported_modules(s)}) if count > 0 and all(
-                s.is_dir() for s in sources) else None
+            modules = None  # no server: the command says why (an assignment without source/) or needs none
+            if count > 0 and all(s.is_dir() for s in sources):
+                modules = sorted({m for s in sources for m in imported_modules(s)})
             for _ in range(count if modules is not None else 0):
                 scratch = worker_scratch()
                 self.waiting.append((scratch, None))  # the folder is removed by `close` even if no server is made

@@ -176,9 +176,9 @@ def run_vectorisation_checks(assignment, diagnoser):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_mistakes_marked_loops_run_past_every_vectorisation_limit(assignment):
     """`loops` says which mistakes a failed vectorisation check can be (only they are run on its large
-    input): each one marked runs past the limit (or calls np.vectorize) on every such check of its function, on one of the cell's
-    calls at least (a cell may call once with many sequences and once with long ones: a loop over the
-    batch fails only the first). (Unmarked ones are not run there: that costs seconds and gigabytes. A loop
+    input): each one marked runs past the limit (or calls np.vectorize) on every such check of its function,
+    on one of the cell's calls at least (a cell may call once with many sequences and once with long ones: a
+    loop over the batch fails only the first). (Unmarked ones are not run there: that costs seconds and gigabytes. A loop
     that is a mistake's only symptom and is left unmarked goes unnamed, and
     test_every_catalogued_mistake_is_named_after_grading fails.)"""
     checks = VectorisationChecks(assignment)
