@@ -149,7 +149,8 @@ def run(args, course):
                          ([f"--CourseDirectory.db_url={args.db}"] if args.db else [])
                          + (["--TrustedExecute.sandbox=False"] if args.no_sandbox else []),
                          with_feedback=not args.no_feedback,
-                         broker=None if args.broker is None else broker_url(args.broker), early=early)
+                         broker=None if args.broker is None else broker_url(args.broker), early=early,
+                         after=next(iter(assignments[done + 1:]), None))
                 except CourseError as error:
                     if len(assignments) == 1:
                         raise

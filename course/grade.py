@@ -15,6 +15,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from . import CourseError, default_jobs
+from .grader import warm_up
 from .kernel_fork import remove_abandoned_scratch
 from .nbgrader_setup import nbgrader_app
 from .report import diagnosed_mistakes, write_grades, write_report
@@ -87,10 +88,12 @@ def require_assignment(app):
 
 
 def grade(assignment, course=".", jobs=None, students=(), force=False, overrides=(), progress=True, with_feedback=True,
-          broker=None, early=None):
+          broker=None, early=None, after=None):
     """Grade the class; return the outcomes (also written to reports/<assignment>/summary.json).
     With `broker` (a Redis URL) the workers of course/distributed.py grade it, on any machine.
-    `early`: fork servers launched for the workers before nbgrader was imported (EarlyServers)."""
+    `early`: fork servers launched for the workers before nbgrader was imported (EarlyServers).
+    `after`: the assignment this command grades next, warmed up (grader.warm_up) once every student of this
+    one has been handed out, while the last are graded and a core is free."""
     from tqdm import tqdm
 
     course = Path(course).resolve()
@@ -110,7 +113,8 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     (reports / "grading.log").write_text("")
     start = time.perf_counter()
     jobs = jobs or default_jobs()
-    workers = Workers(app, force, with_feedback, jobs, todo, reports / "grading.log", early)
+    meanwhile = None if after is None else lambda: warm_up(nbgrader_app(after, course, overrides))
+    workers = Workers(app, force, with_feedback, jobs, todo, reports / "grading.log", early, meanwhile)
     bar = tqdm(total=len(todo), desc=assignment, unit="", disable=not progress, dynamic_ncols=True)
     try:
         for outcome in workers.outcomes():
@@ -172,9 +176,9 @@ def grade_distributed(app, course, reports, broker, students, force, progress, w
 
 
 def main(assignment, course=".", jobs=None, students=(), force=False, overrides=(), with_feedback=True, broker=None,
-         early=None):
+         early=None, after=None):
     outcomes, seconds = grade(assignment, course, jobs, students, force, overrides, with_feedback=with_feedback,
-                              broker=broker, early=early)
+                              broker=broker, early=early, after=after)
     print(summary_table(outcomes))
     problems = sum(bool(o.reasons) for o in outcomes)
     reports = Path(course).resolve() / "reports" / assignment

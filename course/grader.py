@@ -24,6 +24,8 @@ from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
+import nbformat
+from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpecManager
 from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.preprocessors import Execute
@@ -31,14 +33,16 @@ from sqlalchemy.exc import OperationalError
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
-from . import GraderFault
+from . import GraderFault, diagnosis
 from .canary import problems
 from .kernel_fork import ForkedKernelManager, ForkServer, imported_modules
 from .limits import Limits
+from .preprocessors import is_test_cell, markdown_checked, renderable
 from .sandbox import SandboxedKernelManager
 from .table import shown, shown_lines
-from .trusted_execute import TrustedExecute
-from .verdict import FAILED, KEPT, Outcome, after_grading, before_grading, last_error, whole_lesson
+from .trusted_execute import TrustedExecute, parsed_test_cell
+from .verdict import (FAILED, KEPT, Outcome, after_grading, before_grading, course_cells, last_error, release_code,
+                      whole_lesson)
 from .vet import vetted_copy
 
 LOCK_RETRIES = 3  # another program (formgrader) can hold the SQLite gradebook for a moment
@@ -135,6 +139,31 @@ def forked_steps(app, scratch, started=None):
 
 def source_folder(app):
     return Path(app.coursedir.format_path(app.coursedir.source_directory, ".", app.coursedir.assignment_id))
+
+
+def warm_up(app):
+    """What each worker grading with `app` would do on its first notebook, done once by the process that
+    forks them, which they inherit: find the kernel spec (which imports IPython and reads the kernel
+    provisioners' entry points), read the release and source notebooks the verdict compares with (which
+    compiles nbformat's validator), parse the test cells, check the lesson's markdown (SafeHTML) and load
+    the catalogue's mistakes; then freeze it all out of garbage collection, as Grader.grade does."""
+    coursedir, source = app.coursedir, source_folder(app)
+    release = Path(coursedir.format_path(coursedir.release_directory, ".", coursedir.assignment_id))
+    with contextlib.suppress(Exception):  # only a saving: a worker meets the same error, where it is reported
+        KernelSpecManager(parent=app).get_kernel_spec(NATIVE_KERNEL_NAME)
+        release_code(release)
+        for _, _, cell in course_cells(release) + course_cells(source):
+            if is_test_cell(cell):  # the gradebook's copy, which the grader runs, is the source's
+                parsed_test_cell(cell.source)
+        for path in sorted(release.glob("*.ipynb")):
+            for cell in nbformat.read(path, as_version=4).cells:
+                if cell.cell_type == "markdown" and renderable(cell.source):
+                    markdown_checked(cell)
+        live = diagnosis.for_grading(source, Path(coursedir.root) / "samples" / coursedir.assignment_id)
+        for mistake in live.mistakes.values():
+            live.namespace(mistake)
+    gc.collect()
+    gc.freeze()
 
 
 def entry_state(app, student):

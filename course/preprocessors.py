@@ -288,6 +288,11 @@ def plain_markdown(source, attachments):
         return False, 0
 
 
+def markdown_checked(cell):
+    """plain_markdown of a markdown cell, as SafeHTML asks for it (cached: the class shares the lesson's)."""
+    return plain_markdown(cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
+
+
 # Characters that mean something to HTML, markdown, math or nbconvert's filters, written as references: the
 # text shows as it is, and no pattern has anything to match (strip_files_prefix takes time that grows with
 # the square of a line's length when it holds many "[").
@@ -342,7 +347,7 @@ class SafeHTML(NbGraderPreprocessor):
                 or images_at_most(cell) > IMAGES_RENDERED):
             return False
         self.rendered += len(cell.source)
-        plain, images = plain_markdown(cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
+        plain, images = markdown_checked(cell)
         if not plain or self.images + images > MARKDOWN_IMAGE_CHARS:  # as escaped in the page
             return False
         self.images += images

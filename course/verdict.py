@@ -163,7 +163,12 @@ def _release_code(folder, stamp):
 def whole_lesson(submitted, release):
     """Whether the submission has every notebook of the release, each with the same code cells in the
     same order, the plain ones as they are, and nothing more: grading it ran all of the lesson's code."""
-    return lesson_code(submitted) == _release_code(str(release), notebooks_stamp(release))
+    return lesson_code(submitted) == release_code(release)
+
+
+def release_code(release):
+    """lesson_code of the release, read once per process while its notebooks stay as they are."""
+    return _release_code(str(release), notebooks_stamp(release))
 
 
 def tampered_cells(submitted, release, source):

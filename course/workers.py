@@ -34,7 +34,7 @@ from sqlalchemy.exc import OperationalError
 
 from . import CourseError, GraderFault
 from .canary import BROKEN
-from .grader import Grader, restore_entry
+from .grader import Grader, restore_entry, warm_up
 from .journal import gradebook_digest, inflight, journal, read_inflight, read_journal, write_inflight, write_journal
 from .kernel_fork import HELD, EarlyServers, empty, remove_scratch
 from .limits import Limits, cap_grader_memory
@@ -137,8 +137,11 @@ class Workers:
     """Worker processes given one student at a time (see the module's docstring). They start at
     once (their fork servers import meanwhile) and get their first task when `outcomes` begins."""
 
-    def __init__(self, app, force, with_feedback, jobs, students, log_path, early=None):
+    def __init__(self, app, force, with_feedback, jobs, students, log_path, early=None, meanwhile=None):
         self.context, self.jobs = multiprocessing.get_context("fork"), jobs  # workers inherit the configured nbgrader
+        # called once every student has been handed out (a core is about to be free): e.g. warm_up for the
+        # command's next assignment
+        self.meanwhile = meanwhile
         # fork servers launched before nbgrader was imported; none: each worker launches its own. The command's
         # (`early`) are given back as their workers end, for its next assignment (`leave`).
         self.keep = early is not None
@@ -155,6 +158,7 @@ class Workers:
         self.args = (app, force, with_feedback, str(log_path), self.known, self.blank)
         self.early_tries, self.held = [], []  # students begun before the set-up was shown to work; their outcomes
         self.unshown, self.noted = 0, False  # outcomes held that did not show it; whether one had a note
+        warm_up(app)
         try:
             for _ in range(min(jobs, len(students))):
                 self.spawn(assign=False)
@@ -249,6 +253,10 @@ class Workers:
                     self.take_spare()
                 else:
                     self.assign(worker)
+            if self.meanwhile is not None and not self.todo and self.canary == PASSED:
+                self.meanwhile, meanwhile = None, self.meanwhile
+                with contextlib.suppress(Exception):  # only a saving: what failed here fails again where it is reported
+                    meanwhile()
             self.stop_stuck()
             if not self.workers:  # workers die as soon as they start: the grader is broken
                 if self.canary != PASSED:

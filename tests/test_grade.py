@@ -29,6 +29,7 @@ from nbgrader import preprocessors as nbgrader_steps
 from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.utils import is_grade, is_solution
+from sqlalchemy import text
 
 from classroom import (HOSTILE_MARKDOWN, MATH_AS_TEXT, TRACKER, StartTags, course_command, course_grade, class_copy,
                        hidden_lines, nbgrader_grade_class, sandbox_args, scores, with_hostile_html)
@@ -309,6 +310,35 @@ def test_a_worker_keeps_no_copy_of_a_submission_it_has_graded(tmp_path, built_co
     assert (course / "feedback" / "bo" / ASSIGNMENT / "softmax.html").is_file() and left == [], left
 
 
+def test_after_warm_up_a_worker_reads_nothing_of_the_lesson_anew(tmp_path, built_course):
+    """grader.warm_up, run by the process that forks the workers: a worker grading a submission then
+    parses no test cell, checks no lesson markdown cell and reads no release or source notebook again."""
+    from course import verdict
+    from course.grader import Grader, warm_up
+    from course.kernel_fork import remove_scratch, worker_scratch
+    from course.nbgrader_setup import nbgrader_app
+    from course.preprocessors import plain_markdown
+    from course.trusted_execute import parsed_test_cell
+
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"ada": notebooks(ASSIGNMENT)}, built=built_course)
+    app = nbgrader_app(ASSIGNMENT, course, ["--TrustedExecute.sandbox=False"] if sandbox_args() else [])
+    caches = (parsed_test_cell, plain_markdown, verdict._course_cells, verdict._release_code)
+    for cache in caches:
+        cache.cache_clear()
+    warm_up(app)
+    warmed = [cache.cache_info() for cache in caches]
+    scratch = worker_scratch()
+    grader = Grader(app, False, False, scratch)
+    try:
+        outcome = grader.grade("ada")
+    finally:
+        grader.close()
+        remove_scratch(scratch)
+    assert outcome.graded and not outcome.reasons, outcome
+    assert all(info.currsize > 0 for info in warmed), warmed
+    assert [cache.cache_info().misses for cache in caches] == [info.misses for info in warmed]
+
+
 def test_markdown_too_costly_to_render_is_shown_as_text():
     """nbconvert's renderer and its strip_files_prefix take far more than linear time on some text (a
     line of 16,000 "[](" took 6.7 s, four times as long as 8,000): a cell too large, or too many
@@ -532,6 +562,26 @@ def test_nbgraders_metadata_schema_checked_once_finds_what_jsonschema_finds(grad
     found = [error(jsonschema.validate, instance) for instance in metadata]
     assert found == [error(gradebook_steps.SchemaCheckedOnce.validate, instance) for instance in metadata]
     assert found[-6:].count(None) == 0 and found.count(None) >= 20
+
+
+def test_a_gradebook_opened_again_is_checked_as_nbgrader_would(tmp_path):
+    """Once a database has been opened in a process, tables_made_once opens it again without nbgrader's
+    table checks, yet a database removed meanwhile gets its tables again, and a course row removed comes
+    back, as with nbgrader's own opening."""
+    path = tmp_path / "gradebook.db"
+    url = f"sqlite:///{path}"
+    with Gradebook(url, "course_a") as gb:
+        gb.add_student("ada")
+    with Gradebook(url, "course_a") as gb:  # the quick way
+        assert [s.id for s in gb.students] == ["ada"]
+        gb.db.execute(text("DELETE FROM course"))
+        gb.db.commit()
+    with Gradebook(url, "course_a") as gb:
+        assert gb.db.execute(text("SELECT id FROM course")).scalars().all() == ["course_a"]
+    path.unlink()
+    with Gradebook(url, "course_a") as gb:  # tried the quick way, then nbgrader's
+        assert gb.students == [] and gb.db.execute(text("SELECT id FROM course")).scalars().all() == ["course_a"]
+        assert gb.db.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
 
 
 def test_grades_feedback_and_report(graded):
