@@ -93,7 +93,7 @@ def grade(assignment, course=".", jobs=None, students=(), force=False, overrides
     With `broker` (a Redis URL) the workers of course/distributed.py grade it, on any machine.
     `early`: fork servers launched for the workers before nbgrader was imported (EarlyServers).
     `after`: the assignment this command grades next, warmed up (grader.warm_up) once every student of this
-    one has been handed out, while the last are graded and a core is free."""
+    one has been handed out and a worker is free, while the others grade the last students."""
     from tqdm import tqdm
 
     course = Path(course).resolve()

@@ -15,6 +15,7 @@ course's nbgrader_config.py (TrustedExecute included), so the gradebook ends up 
 """
 import contextlib
 import gc
+import io
 import logging
 import shutil
 import sqlite3
@@ -142,15 +143,18 @@ def source_folder(app):
 
 
 def warm_up(app):
-    """What each worker grading with `app` would do on its first notebook, done once by the process that
-    forks them, which they inherit: find the kernel spec (which imports IPython and reads the kernel
+    """What each worker grading with `app` would do alike, done once by the process that forks them, which
+    they inherit: on its first notebook, find the kernel spec (which imports IPython and reads the kernel
     provisioners' entry points), read the release and source notebooks the verdict compares with (which
-    compiles nbformat's validator), parse the test cells, check the lesson's markdown (SafeHTML) and load
-    the catalogue's mistakes; then freeze it all out of garbage collection, as Grader.grade does."""
+    compiles nbformat's validator), parse the test cells and check the lesson's markdown (SafeHTML); on its
+    first failing check, load the catalogue's mistakes. Then what lives is frozen out of garbage collection,
+    as Grader.grade does (unfrozen first: what an earlier assignment froze may be garbage by now). Only a
+    saving: a step that fails is left to the workers, which meet the error where it is reported, and what
+    it prints is not shown over the progress bar."""
     coursedir, source = app.coursedir, source_folder(app)
     release = Path(coursedir.format_path(coursedir.release_directory, ".", coursedir.assignment_id))
-    with contextlib.suppress(Exception):  # only a saving: a worker meets the same error, where it is reported
-        KernelSpecManager(parent=app).get_kernel_spec(NATIVE_KERNEL_NAME)
+
+    def lesson():
         release_code(release)
         for _, _, cell in course_cells(release) + course_cells(source):
             if is_test_cell(cell):  # the gradebook's copy, which the grader runs, is the source's
@@ -159,9 +163,17 @@ def warm_up(app):
             for cell in nbformat.read(path, as_version=4).cells:
                 if cell.cell_type == "markdown" and renderable(cell.source):
                     markdown_checked(cell)
+
+    def mistakes():
         live = diagnosis.for_grading(source, Path(coursedir.root) / "samples" / coursedir.assignment_id)
         for mistake in live.mistakes.values():
             live.namespace(mistake)
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        for step in (lambda: KernelSpecManager(parent=app).get_kernel_spec(NATIVE_KERNEL_NAME), lesson, mistakes):
+            with contextlib.suppress(Exception, SystemExit):
+                step()
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 

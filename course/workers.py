@@ -139,8 +139,8 @@ class Workers:
 
     def __init__(self, app, force, with_feedback, jobs, students, log_path, early=None, meanwhile=None):
         self.context, self.jobs = multiprocessing.get_context("fork"), jobs  # workers inherit the configured nbgrader
-        # called once every student has been handed out (a core is about to be free): e.g. warm_up for the
-        # command's next assignment
+        # called once every student has been handed out and a worker has nothing left to do (its core is
+        # free while the others grade the last students): warm_up for the command's next assignment
         self.meanwhile = meanwhile
         # fork servers launched before nbgrader was imported; none: each worker launches its own. The command's
         # (`early`) are given back as their workers end, for its next assignment (`leave`).
@@ -158,7 +158,8 @@ class Workers:
         self.args = (app, force, with_feedback, str(log_path), self.known, self.blank)
         self.early_tries, self.held = [], []  # students begun before the set-up was shown to work; their outcomes
         self.unshown, self.noted = 0, False  # outcomes held that did not show it; whether one had a note
-        warm_up(app)
+        if students:
+            warm_up(app)
         try:
             for _ in range(min(jobs, len(students))):
                 self.spawn(assign=False)
@@ -253,9 +254,11 @@ class Workers:
                     self.take_spare()
                 else:
                     self.assign(worker)
-            if self.meanwhile is not None and not self.todo and self.canary == PASSED:
+            if self.meanwhile is not None and not self.todo and self.canary == PASSED \
+                    and any(worker.student is None for worker in self.workers.values()):
                 self.meanwhile, meanwhile = None, self.meanwhile
-                with contextlib.suppress(Exception):  # only a saving: what failed here fails again where it is reported
+                with contextlib.suppress(Exception, SystemExit):  # only a saving: what fails here fails again later,
+                    # where it is reported
                     meanwhile()
             self.stop_stuck()
             if not self.workers:  # workers die as soon as they start: the grader is broken

@@ -564,24 +564,42 @@ def test_nbgraders_metadata_schema_checked_once_finds_what_jsonschema_finds(grad
     assert found[-6:].count(None) == 0 and found.count(None) >= 20
 
 
-def test_a_gradebook_opened_again_is_checked_as_nbgrader_would(tmp_path):
+def test_a_gradebook_opened_again_is_checked_as_nbgrader_would(tmp_path, monkeypatch):
     """Once a database has been opened in a process, tables_made_once opens it again without nbgrader's
-    table checks, yet a database removed meanwhile gets its tables again, and a course row removed comes
-    back, as with nbgrader's own opening."""
+    table checks; yet a course row removed comes back and a database removed meanwhile gets its tables
+    again, as with nbgrader's own opening, and a locked database fails without a second wait."""
+    import sqlite3
+
+    from nbgrader import api
+    from sqlalchemy.exc import OperationalError
+
+    inspected = []
+    monkeypatch.setattr(api, "inspect", lambda engine, inspect=api.inspect: inspected.append(engine) or inspect(engine))
     path = tmp_path / "gradebook.db"
     url = f"sqlite:///{path}"
     with Gradebook(url, "course_a") as gb:
         gb.add_student("ada")
+    assert len(inspected) == 1
     with Gradebook(url, "course_a") as gb:  # the quick way
         assert [s.id for s in gb.students] == ["ada"]
         gb.db.execute(text("DELETE FROM course"))
         gb.db.commit()
     with Gradebook(url, "course_a") as gb:
         assert gb.db.execute(text("SELECT id FROM course")).scalars().all() == ["course_a"]
+    assert len(inspected) == 1
     path.unlink()
     with Gradebook(url, "course_a") as gb:  # tried the quick way, then nbgrader's
         assert gb.students == [] and gb.db.execute(text("SELECT id FROM course")).scalars().all() == ["course_a"]
         assert gb.db.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    assert len(inspected) == 2
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(OperationalError, match="database is locked"):
+            Gradebook(url, "course_a")
+    finally:
+        holder.close()
+    assert len(inspected) == 2
 
 
 def test_grades_feedback_and_report(graded):
