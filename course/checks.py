@@ -244,16 +244,19 @@ def expect_type(result, kind):
 
 # np.vectorize of a function written in C (math.exp) loops over the elements in C: no Python step per
 # element to count, so its call is watched instead (wire.Watcher)
-VECTORIZE = "numpy.vectorize.__call__"
+VECTORIZE, FROMPYFUNC = "numpy.vectorize.__call__", "numpy.frompyfunc"
+# loops in disguise: each calls its function once per element from C, where no Python step is counted
+ELEMENTWISE = {VECTORIZE: "np.vectorize", FROMPYFUNC: "np.frompyfunc"}
 
 
 def expect_vectorised(fn, *args, max_steps, max_bytes=None, **kwargs):
-    """The call ran within `max_steps` Python steps (see course/wire.py StepCounter), without np.vectorize
-    (VECTORIZE) and, given `max_bytes`, never held more memory than that at once (wire.PeakBytes); returns
-    the Call, whose value is None: only its steps, peak memory, error, warnings and modified inputs come
-    back (wire.invoke)."""
+    """The call ran within `max_steps` Python steps (see course/wire.py StepCounter), without np.vectorize or
+    np.frompyfunc (ELEMENTWISE) and, given `max_bytes`, never held more memory than that at once
+    (wire.PeakBytes); returns the Call, whose value is None: only its steps, peak memory, error, warnings and
+    modified inputs come back (wire.invoke)."""
     __tracebackhide__ = True
-    result = _call(fn, args, kwargs, max_steps=max_steps, steps_only=True, max_bytes=max_bytes, avoid=(VECTORIZE,))
+    result = _call(fn, args, kwargs, max_steps=max_steps, steps_only=True, max_bytes=max_bytes,
+                   avoid=tuple(ELEMENTWISE))
     if result.error is not None:
         _fail(f"调用{result.label_zh}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}")
     if result.steps is None or result.steps > max_steps:
@@ -262,11 +265,12 @@ def expect_vectorised(fn, *args, max_steps, max_bytes=None, **kwargs):
               f"{result.label} ran more than {max_steps} Python steps: does it loop over elements (a for loop, "
               f"a comprehension, np.vectorize or np.apply_along_axis)? Use NumPy operations on whole arrays.",
               result=result, aspect="vectorised")
-    if VECTORIZE in result.called:
-        _fail(f"{result.label_zh}调用了np.vectorize：它把函数逐个元素地调用一次，是换了个样子的循环（哪怕是math.exp这样用C写的函数）。"
-              f"请改用整个数组的NumPy运算（例如np.exp）。",
-              f"{result.label} calls np.vectorize, which calls its function once per element: a loop in disguise (even "
-              f"for a function written in C, such as math.exp). Use NumPy operations on whole arrays (np.exp, say).",
+    disguised = [ELEMENTWISE[name] for name in result.called if name in ELEMENTWISE]
+    if disguised:
+        _fail(f"{result.label_zh}调用了{disguised[0]}：它做出的函数把原来的函数逐个元素地调用一次，是换了个样子的循环（哪怕是math.exp这样"
+              f"用C写的函数）。请改用整个数组的NumPy运算（例如np.exp）。",
+              f"{result.label} calls {disguised[0]}, whose result calls its function once per element: a loop in disguise "
+              f"(even for a function written in C, such as math.exp). Use NumPy operations on whole arrays (np.exp, say).",
               result=result, aspect="avoid")
     if max_bytes is not None and result.peak_bytes is None:
         _fail(f"{result.label_zh}停止了tracemalloc，因此无法测量它占用的内存：请不要在函数中调用tracemalloc.stop()。",
@@ -290,7 +294,7 @@ def expect_avoids(fn, *args, avoid, **kwargs):
     directly or through others (wire.Watcher); returns the Call. Its value is another check's business."""
     __tracebackhide__ = True
     if not isinstance(avoid, (tuple, list)) or not all(isinstance(n, str) and watched_code(n) for n in avoid):
-        raise ValueError(f"avoid: a tuple of dotted names of Python functions that can be watched, not {avoid!r}")
+        raise ValueError(f"avoid: a tuple of dotted names of functions that can be watched, not {avoid!r}")
     result = _call(fn, args, kwargs, avoid=avoid)
     if result.error is not None:
         _fail(f"调用{result.label_zh}时出错：", f"Calling {result.label} raised an error:", f"  {result.error}",

@@ -133,8 +133,10 @@ def matches(student, mistake, aspect, expected=None):
         return mistake.steps is not None and mistake.steps > student.max_steps
     if aspect == "memory":  # both held more memory than allowed
         return None not in (student.peak_bytes, mistake.peak_bytes) and mistake.peak_bytes > student.max_bytes
-    if aspect == "avoid":  # the mistake, too, runs a function to avoid
-        return bool(set(mistake.called) & set(student.avoid))
+    if aspect == "avoid":  # the first function to avoid that each reached is the same: the one the check names
+        # (np.vectorize may go on to np.frompyfunc, or not if it has made its ufunc before)
+        first = [[name for name in call.called if name in student.avoid][:1] for call in (student, mistake)]
+        return bool(first[0]) and first[0] == first[1]
     if aspect == "message":  # the right error, but its message lacks the same language
         return _error_type(student) == _error_type(mistake) and \
             languages(mistake.error.split(":", 1)[-1]) == languages(student.error.split(":", 1)[-1])

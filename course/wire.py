@@ -18,6 +18,7 @@ import inspect
 import io
 import sys
 import tracemalloc
+import types
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,8 +232,9 @@ class StepCounter:
 
     A vectorised answer takes a few dozen steps whatever the input's size; a per-element Python loop
     or np.vectorize of a Python function takes at least one per element (of a C function, such as
-    math.exp, none: expect_vectorised watches np.vectorize as well). Steps, unlike seconds, do not depend on how busy
-    the machine is. With `limit`, the call is stopped by TooManySteps once it takes more."""
+    math.exp, none: expect_vectorised watches np.vectorize and np.frompyfunc as well). Steps, unlike
+    seconds, do not depend on how busy the machine is. With `limit`, the call is stopped by TooManySteps
+    once it takes more."""
 
     def __init__(self, limit=None):
         self.steps, self.limit, self.outside = 0, limit, None
@@ -301,16 +303,19 @@ def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, co
 
 
 def watched_code(name):
-    """The code a Watcher compares calls with for the function of dotted `name` (a module's function, or a
-    method: "numpy.vectorize.__call__"), or None if there is none (the package is not installed, or the
-    function is written in C). NumPy's public functions are wrappers (array-function dispatchers) of a
-    Python implementation: that is the code."""
+    """What a Watcher compares calls with for the function of dotted `name` (a module's function, or a
+    method: "numpy.vectorize.__call__"): its code; for a function written in C ("numpy.frompyfunc"), the
+    function itself; None if the package is not installed, or for nothing a Watcher could see (not a
+    function; a C function that only NumPy's dispatcher calls, np.dot). NumPy's public functions are mostly
+    wrappers (array-function dispatchers) of a Python implementation: that is the code."""
     parts = name.split(".")
     for cut in range(len(parts) - 1, 0, -1):  # the longest prefix that is a module, then attributes
         try:
             found = importlib.import_module(".".join(parts[:cut]))
             for attribute in parts[cut:]:
                 found = getattr(found, attribute)
+            if isinstance(found, types.BuiltinFunctionType):  # called from Python as it is (not behind a dispatcher)
+                return found
             return getattr(inspect.unwrap(found), "__code__", None)
         except ImportError:
             continue
@@ -322,16 +327,17 @@ def watched_code(name):
 class Watcher:
     """Which of some named functions a block ran on this thread, directly or through others
     (np.linalg.matrix_power(A, -1) runs np.linalg.inv), under whatever name it reached them (an alias,
-    `from numpy.linalg import inv`): a profile function compares each Python call's code with theirs
-    (watched_code; a name without one cannot have run). Not seen: other threads, C code calling C code
-    (NumPy's private np.linalg._umath_linalg.inv), and a block that replaces the profile function."""
+    `from numpy.linalg import inv`): a profile function compares each Python call's code with theirs, and each
+    call of a C function from Python with the function (watched_code; a name without either cannot have run).
+    Not seen: other threads, C code calling C code (NumPy's private np.linalg._umath_linalg.inv), and a block
+    that replaces the profile function."""
 
     def __init__(self, names):
         self.codes = {code: name for name in names if (code := watched_code(name)) is not None}
         self.called = []
 
     def __call__(self, frame, event, arg):
-        name = self.codes.get(frame.f_code) if event == "call" else None
+        name = self.codes.get(frame.f_code) if event == "call" else self.codes.get(arg) if event == "c_call" else None
         if name is not None and name not in self.called:
             self.called.append(name)
 

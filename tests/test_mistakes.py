@@ -9,6 +9,7 @@ import gc
 import io
 import itertools
 import json
+import math
 import re
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import pytest
 
 from conftest import ASSIGNMENTS
 from course import diagnosis, exercise_of, grade_id
-from course.checks import VECTORIZE, CheckFailure
+from course.checks import ELEMENTWISE, CheckFailure
 from course.preprocessors import is_test_cell
 from course.report import diagnosed_mistakes
 from course.sample_class import notebooks, samples, solution_ids, with_answer
@@ -99,7 +100,8 @@ class VectorisationChecks(diagnosis.Live):
     def remember(self, result):
         for mistake in self.of(result.function, True, result.max_bytes is not None) if result.max_steps else []:
             record = self.run(mistake, result)
-            looped = record["steps"] is not None and record["steps"] > result.max_steps or VECTORIZE in record["called"]
+            looped = (record["steps"] is not None and record["steps"] > result.max_steps
+                      or any(name in ELEMENTWISE for name in record["called"]))
             self.steps.setdefault(mistake.key, {}).setdefault(self.cell, []).append(
                 (looped, result.max_steps, record.get("peak_bytes"), result.max_bytes))
 
@@ -176,10 +178,10 @@ def run_vectorisation_checks(assignment, diagnoser):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_mistakes_marked_loops_run_past_every_vectorisation_limit(assignment):
     """`loops` says which mistakes a failed vectorisation check can be (only they are run on its large
-    input): each one marked runs past the limit (or calls np.vectorize) on every such check of its function,
-    on one of the cell's calls at least (a cell may call once with many sequences and once with long ones: a
-    loop over the batch fails only the first). (Unmarked ones are not run there: that costs seconds and gigabytes. A loop
-    that is a mistake's only symptom and is left unmarked goes unnamed, and
+    input): each one marked runs past the limit (or calls np.vectorize or np.frompyfunc) on every such check
+    of its function, on one of the cell's calls at least (a cell may call once with many sequences and once
+    with long ones: a loop over the batch fails only the first). (Unmarked ones are not run there: that costs
+    seconds and gigabytes. A loop that is a mistake's only symptom and is left unmarked goes unnamed, and
     test_every_catalogued_mistake_is_named_after_grading fails.)"""
     checks = VectorisationChecks(assignment)
     run_vectorisation_checks(assignment, checks)
@@ -188,7 +190,7 @@ def test_mistakes_marked_loops_run_past_every_vectorisation_limit(assignment):
     assert marked == set(checks.steps), "every mistake marked loops or memory has a vectorisation check"
     for key, cells in checks.steps.items():
         for cell, runs in cells.items():
-            if catalogue[key].loops:  # past the step limit, or through np.vectorize (checks.VECTORIZE)
+            if catalogue[key].loops:  # past the step limit, or through np.vectorize or np.frompyfunc (ELEMENTWISE)
                 assert any(looped for looped, *_ in runs), (key, cell, runs)
         if catalogue[key].memory:  # past the memory limit of every cell that has one, and there is one
             limited = {cell: runs for cell, runs in cells.items() if any(limit is not None for *_, limit in runs)}
@@ -381,6 +383,36 @@ def test_no_mistake_with_right_values_is_named_for_a_near_miss():
     finally:
         diagnosis.use(None)
     assert "has wrong values" in str(failure.value) and "diagnosis" not in str(failure.value), str(failure.value)
+
+
+def test_a_loop_in_disguise_is_named_by_the_first_watched_function_it_runs():
+    """np.vectorize runs np.frompyfunc only until it has made its ufunc: a softmax through an np.vectorize made
+    at the top level and called before is still named softmax.vectorize (the first of the watched functions
+    it reaches, as for the catalogued sample, which makes its own), and one through np.frompyfunc,
+    softmax.frompyfunc (not softmax.vectorize, whose sample runs np.frompyfunc too)."""
+    from course.checks import expect_vectorised
+    source = ROOT / "source" / "01_softmax"
+    live = diagnosis.Live(source, ROOT / "samples" / "01_softmax")
+    live.sources = lambda: []
+    catalogue = {m.key: m for m in mistakes("01_softmax")}
+    vexp = np.vectorize(math.exp, otypes=[float])
+    vexp(np.zeros(2))  # its ufunc made
+
+    def softmax(x, axis=-1):
+        x = np.asarray(x, dtype=float)
+        e = vexp(x - x.max(axis=axis, keepdims=True)) if elementwise == "vectorize" else \
+            np.frompyfunc(math.exp, 1, 1)(x - x.max(axis=axis, keepdims=True)).astype(float)
+        return e / e.sum(axis=axis, keepdims=True)
+
+    diagnosis.use(live)
+    try:
+        for elementwise in ("vectorize", "frompyfunc"):
+            with pytest.raises(CheckFailure) as failure:
+                expect_vectorised(softmax, np.random.default_rng(5).normal(size=5000), max_steps=1000)
+            named = [key for key in ("softmax.vectorize", "softmax.frompyfunc") if catalogue[key].en in str(failure.value)]
+            assert named == [f"softmax.{elementwise}"], (elementwise, str(failure.value))
+    finally:
+        diagnosis.use(None)
 
 
 def test_a_mistake_is_named_only_within_the_failed_checks_tolerance(tmp_path):

@@ -239,13 +239,18 @@ def test_functions_to_avoid_are_watched_in_the_kernel():
     assert watched_code("numpy.vectorize.__call__") is np.vectorize.__call__.__code__
     with pytest.raises(CheckFailure, match="calls np.vectorize"):
         expect_vectorised(lambda v: np.vectorize(math.exp)(v), np.zeros(5000), max_steps=1000)
+    # nor does np.frompyfunc: a function written in C, watched as it is called from Python
+    assert watched_code("numpy.frompyfunc") is np.frompyfunc
+    with pytest.raises(CheckFailure, match="calls np.frompyfunc"):
+        expect_vectorised(lambda v: np.frompyfunc(math.exp, 1, 1)(v).astype(float), np.zeros(5000), max_steps=1000)
     # the kernel's side: a name that does not exist is never reported
     assert invoke(lambda A: np.linalg.inv(A), [np.eye(2)], {}, watch=avoid)["called"] == ["numpy.linalg.inv"]
     namespace = {}
     exec(answers, namespace)
     with pytest.raises(CheckFailure, match="powered.* called numpy.linalg.inv"):
         expect_avoids(namespace["powered"], np.eye(2), np.ones(2), avoid=avoid[:2])
-    for wrong in ("numpy.linalg.inv", avoid):  # a string, or a name that cannot be watched: the test's mistake
+    # a string, a name that does not exist, or a C function only NumPy's dispatcher calls: the test's mistake
+    for wrong in ("numpy.linalg.inv", avoid, ("numpy.dot",)):
         with pytest.raises(ValueError, match="avoid: a tuple of dotted names"):
             expect_avoids(namespace["powered"], np.eye(2), np.ones(2), avoid=wrong)
     profiler = cProfile.Profile()  # a student profiling the check (%%prun): both still work
