@@ -147,10 +147,11 @@ def warm_up(app):
     they inherit: on its first notebook, find the kernel spec (which imports IPython and reads the kernel
     provisioners' entry points), read the release and source notebooks the verdict compares with (which
     compiles nbformat's validator), parse the test cells and check the lesson's markdown (SafeHTML); on its
-    first failing check, load the catalogue's mistakes. Then what lives is frozen out of garbage collection,
-    as Grader.grade does (unfrozen first: what an earlier assignment froze may be garbage by now). Only a
-    saving: a step that fails is left to the workers, which meet the error where it is reported, and what
-    it prints is not shown over the progress bar."""
+    first failing check, load the catalogue's mistakes. Nothing is frozen out of garbage collection here, as
+    a worker does: a gradebook session the coordinator drops in a reference cycle holds SQLite's lock until
+    it is collected, and a run interrupted later could then not undo its early tries. Only a saving: a step
+    that fails is left to the workers, which meet the error where it is reported, and what it prints is not
+    shown over the progress bar."""
     coursedir, source = app.coursedir, source_folder(app)
     release = Path(coursedir.format_path(coursedir.release_directory, ".", coursedir.assignment_id))
 
@@ -173,9 +174,6 @@ def warm_up(app):
         for step in (lambda: KernelSpecManager(parent=app).get_kernel_spec(NATIVE_KERNEL_NAME), lesson, mistakes):
             with contextlib.suppress(Exception, SystemExit):
                 step()
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def entry_state(app, student):
