@@ -148,10 +148,10 @@ def warm_up(app):
     provisioners' entry points), read the release and source notebooks the verdict compares with (which
     compiles nbformat's validator), parse the test cells and check the lesson's markdown (SafeHTML); on its
     first failing check, load the catalogue's mistakes. Nothing is frozen out of garbage collection here, as
-    a worker does: a gradebook session the coordinator drops in a reference cycle holds SQLite's lock until
-    it is collected, and a run interrupted later could then not undo its early tries. Only a saving: a step
-    that fails is left to the workers, which meet the error where it is reported, and what it prints is not
-    shown over the progress bar."""
+    a worker does: with the coordinator's objects frozen, a run interrupted while the canary ran now and then
+    left its early tries in the gradebook (tests/test_grader_faults.py, 2 runs in 3; why was not found). Only
+    a saving: a step that fails is left to the workers, which meet the error where it is reported, and what
+    it prints is not shown over the progress bar."""
     coursedir, source = app.coursedir, source_folder(app)
     release = Path(coursedir.format_path(coursedir.release_directory, ".", coursedir.assignment_id))
 
