@@ -31,7 +31,8 @@ from course import gradebook_steps  # noqa: E402
 
 AS_NBGRADER = {"engine": api.create_engine.__wrapped__, "opening": api.Gradebook.__init__.__wrapped__,
                "schema": jsonschema}
-AS_COURSE = {"engine": api.create_engine, "opening": api.Gradebook.__init__, "schema": gradebook_steps.SchemaCheckedOnce}
+AS_COURSE = {"engine": api.create_engine, "opening": api.Gradebook.__init__,
+             "schema": gradebook_steps.SchemaCheckedOnce}
 # (step, whether it reads the notebooks handed in (else the graded ones), nbgrader's class, the course's)
 STEPS = [("OverwriteKernelspec", True, nbgrader_steps.OverwriteKernelspec, nbgrader_steps.OverwriteKernelspec),
          ("OverwriteCells", True, nbgrader_steps.OverwriteCells, gradebook_steps.OverwriteCells),
@@ -43,7 +44,8 @@ STEPS = [("OverwriteKernelspec", True, nbgrader_steps.OverwriteKernelspec, nbgra
 
 def cpu_per_notebook(step, cases, db_url, setting):
     """ms of CPU per notebook for `step` on each (notebook, nbgrader resources) in `cases`."""
-    api.create_engine, api.Gradebook.__init__, common.jsonschema = setting["engine"], setting["opening"], setting["schema"]
+    api.create_engine, common.jsonschema = setting["engine"], setting["schema"]
+    api.Gradebook.__init__ = setting["opening"]
     notebooks = [copy.deepcopy(nb) for nb, _ in cases]  # the steps change them
     start = time.process_time()
     for nb, (_, info) in zip(notebooks, cases):

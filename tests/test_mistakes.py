@@ -409,7 +409,8 @@ def test_a_loop_in_disguise_is_named_by_the_first_watched_function_it_runs():
         for elementwise in ("vectorize", "frompyfunc"):
             with pytest.raises(CheckFailure) as failure:
                 expect_vectorised(softmax, np.random.default_rng(5).normal(size=5000), max_steps=1000)
-            named = [key for key in ("softmax.vectorize", "softmax.frompyfunc") if catalogue[key].en in str(failure.value)]
+            named = [key for key in ("softmax.vectorize", "softmax.frompyfunc")
+                     if catalogue[key].en in str(failure.value)]
             assert named == [f"softmax.{elementwise}"], (elementwise, str(failure.value))
     finally:
         diagnosis.use(None)
