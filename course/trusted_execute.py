@@ -378,7 +378,7 @@ class TrustedExecute(Execute, Limits):
         self.kc.call, self.kc.call_frames = request, frames
         self.past_time_limit = False  # per call: an earlier call's interrupt may have worked
         try:
-            self.run_call(cell, self.test_index, self.timeout)
+            reply = self.run_call(cell, self.test_index, self.timeout, reply_ends=request is not None)
         finally:
             self.awaiting_record, self.timeout, self.kc.call, self.kc.call_frames = False, timeout, None, ()
             self.budget_left -= time.monotonic() - start
@@ -386,10 +386,14 @@ class TrustedExecute(Execute, Limits):
             raise BudgetSpent
         if self.record is not None and request is not None:
             return self.record
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        if request is None and not errors:
-            return None
-        reason = f"{errors[0].ename}: {errors[0].evalue}" if errors else "no result / 没有结果"
+        if request is None:  # code: its error output
+            errors = [(o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"]
+            if not errors:
+                return None
+        else:  # a call: its reply says (the call's IOPub messages are not waited for)
+            content = reply["content"]
+            errors = [(content["ename"], content["evalue"])] if content["status"] == "error" else []
+        reason = f"{errors[0][0]}: {errors[0][1]}" if errors else "no result / 没有结果"
         return {"value": encode(None), "error": reason, "warnings": [], "modified": []}
 
     def execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
@@ -414,7 +418,7 @@ class TrustedExecute(Execute, Limits):
         self.nb.cells[cell_index] = cell
         return cell
 
-    def run_call(self, cell, cell_index, timeout, store_history=False, stop_on_error=False):
+    def run_call(self, cell, cell_index, timeout, store_history=False, stop_on_error=False, reply_ends=False):
         """Run `cell` (a notebook's cell, a call, or code) in the kernel as nbclient's execute_cell waits for
         it, without asyncio: nbclient's tasks and pyzmq's asyncio futures took nearly half of the grader's
         CPU per call (bench/kernel_calls.py), and a notebook makes ~100 calls and runs ~40 cells. The same
@@ -423,7 +427,9 @@ class TrustedExecute(Execute, Limits):
         included); the kernel's life checked each second and at the time limit (`timeout`, None: none),
         DeadKernelError if it died; past the time limit, the kernel interrupted (_async_handle_timeout);
         after the reply, IOPub has iopub_timeout more (raise_on_iopub_timeout). Each deadline holds
-        however many messages are waiting. Then on_cell_executed, as nbclient; returns the reply."""
+        however many messages are waiting. Then on_cell_executed, as nbclient; returns the reply.
+        With `reply_ends` (a call: course/wire.py answer_calls publishes no status for it), the reply ends
+        the wait; what the call sent on IOPub is skipped with the next request's wait."""
         shell, iopub, poller = self.call_sockets()
         cell.outputs, self.clear_before_next_output = [], False  # as execute_cell sets them
         if self.record_timing:
@@ -433,7 +439,7 @@ class TrustedExecute(Execute, Limits):
         self.output_ended = lambda: ended[0]
         deadline = time.monotonic() + (timeout if timeout and timeout > 0 else math.inf)
         alive_checked = time.monotonic()
-        while reply is None or not ended[0]:
+        while reply is None or not (ended[0] or reply_ends):
             ready = dict(poller.poll(1000 * min(1, max(0, deadline - time.monotonic()))))
             # a waiting message is always read (a late or extra one skipped), or the poll would spin
             msg = self.message_for(msg_id, shell) if shell in ready else None
@@ -450,7 +456,7 @@ class TrustedExecute(Execute, Limits):
             if time.monotonic() - alive_checked >= 1 or time.monotonic() >= deadline:  # each second, as nbclient
                 run_sync(self._async_check_alive)()  # DeadKernelError
                 alive_checked = time.monotonic()
-            if time.monotonic() < deadline or (reply is not None and ended[0]):
+            if time.monotonic() < deadline or (reply is not None and (ended[0] or reply_ends)):
                 continue
             if reply is None:  # the time limit: an interrupt, and the error it gives (or the reply, late)
                 reply = run_sync(self._async_handle_timeout)(timeout, cell)

@@ -405,10 +405,19 @@ CALL = "course_call_request"  # the shell message that carries a grader's call (
 def answer_calls():
     """Run once in a grading kernel (the grader's first call does): from then on the kernel answers
     each call, a shell message of its own type, with `_answer`. As a cell, a call cost 1–2 ms more of
-    the kernel's time in IPython's parsing, compiling and bookkeeping; the function still runs as in a cell."""
+    the kernel's time in IPython's parsing, compiling and bookkeeping; the function still runs as in a cell.
+    The reply is all the grader waits for, so the kernel publishes no busy and idle status around a call:
+    two IOPub messages each packed, signed and relayed by the kernel's IOPub thread, and read by the grader."""
     from IPython import get_ipython
     shell = get_ipython()
-    shell.kernel.shell_handlers[CALL] = lambda stream, ident, parent: _answer(shell, stream, ident, parent)
+    kernel = shell.kernel
+    kernel.shell_handlers[CALL] = lambda stream, ident, parent: _answer(shell, stream, ident, parent)
+    publish = kernel._publish_status
+
+    def publish_unless_call(status, channel, parent=None):
+        if (parent or kernel.get_parent(channel) or {}).get("header", {}).get("msg_type") != CALL:
+            publish(status, channel, parent)
+    kernel._publish_status = publish_unless_call
 
 
 def _answer(shell, stream, ident, parent):

@@ -124,12 +124,13 @@ def test_forged_signatures_are_not_kept():
         assert client.kc.session.digest_history == set()
 
 
-def forked_outputs(cells, folder, timeout=60, modules=("IPython",), sandbox=None, notebooks=1):
+def forked_outputs(cells, folder, timeout=60, modules=("IPython",), sandbox=None, notebooks=1, **settings):
     """What each of the code cells `cells` (sources, or cells such as a test cell) printed, or the error
     it gave ("ename: evalue"), run in a kernel forked by a fork server that imported `modules` (in
-    `sandbox`, a SandboxedKernelManager, or none). With `notebooks` > 1, the cells run as that many
-    notebooks in turn, each in a new kernel of the same server; the last one's outputs."""
-    nb = forked_notebook(cells, folder, timeout, modules, sandbox, notebooks)
+    `sandbox`, a SandboxedKernelManager, or none), graded by a TrustedExecute with `settings`. With
+    `notebooks` > 1, the cells run as that many notebooks in turn, each in a new kernel of the same
+    server; the last one's outputs."""
+    nb = forked_notebook(cells, folder, timeout, modules, sandbox, notebooks, **settings)
     return ["".join(o.get("text") or (f"{o.ename}: {o.evalue}" if o.output_type == "error" else "")
                     for o in cell.outputs) for cell in nb.cells]
 
@@ -318,13 +319,30 @@ def test_a_kernel_that_dies_in_a_call_is_found_dead(tmp_path):
     assert outputs == ["KernelDied: 内核已退出，之后的测试未运行。/ The kernel died; later tests did not run."], outputs
 
 
-def test_a_calls_reply_later_than_its_end_on_iopub_is_awaited(tmp_path):
-    """As for a cell (test_a_reply_later_than_the_cells_end_on_iopub_is_awaited): a call whose time runs
-    out between its end on IOPub and its reply gets the reply, and its value."""
-    late = LATE_REPLY.replace('kind == "execute_reply" and "LATE" in parent["content"]["code"]',
-                              'kind == "course_call_reply"').replace("1.5", "1.5 + 0")
-    outputs = graded_call_outputs(late + "\ndef f(x):\n    return x + 1", tmp_path, timeout=1)
-    assert outputs == ["2 None\n"], outputs
+SENT_FOR_CALLS = """kernel = get_ipython().kernel
+sent_for_calls = []
+send = kernel.session.send
+def recording(stream, kind, content=None, parent=None, *args, **kw):
+    msg = kind if isinstance(kind, dict) else {"msg_type": kind, "content": content, "parent_header": parent or {}}
+    parent_header = msg["parent_header"].get("header", msg["parent_header"])  # a message, or its header
+    if parent_header.get("msg_type") == "course_call_request":
+        sent_for_calls.append(msg["content"]["execution_state"] if msg["msg_type"] == "status" else msg["msg_type"])
+    return send(stream, kind, content, parent, *args, **kw)
+kernel.session.send = recording"""
+
+
+def test_a_call_ends_with_its_reply(tmp_path):
+    """A call's reply is all the grader waits for (run_call's reply_ends): the kernel publishes no busy or
+    idle status for it (course/wire.py answer_calls), and what the function printed, sent on IOPub with
+    or after the reply, shows in no later cell. Were IOPub's idle awaited, each call would wait out
+    iopub_timeout (120 s here)."""
+    test = new_code_cell("from course.checks import call\nprint(call(f, 1).value, call(f, 2).value)",
+                         metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "t", "points": 1}})
+    start = time.monotonic()
+    outputs = forked_outputs([SENT_FOR_CALLS, "def f(x):\n    print('noise')\n    return x + 1", test,
+                              "print(sorted(sent_for_calls))"], tmp_path, iopub_timeout=120)
+    assert time.monotonic() - start < 60, "a call waited for IOPub"
+    assert outputs == ["", "", "2 3\n", "['course_call_reply', 'course_call_reply', 'stream', 'stream']\n"], outputs
 
 
 STALE = [new_output("stream", name="stdout", text="from an earlier run")]
