@@ -12,7 +12,6 @@ grader (`Live`); in a student's own kernel the visible checks use `Table`, the m
 the visible checks' inputs, which `course build` writes into release/<assignment>/mistakes.json.
 """
 import ast
-import base64
 import contextlib
 import copy
 import hashlib
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .wire import Call, invoke
+from .wire import Call, decode, invoke
 
 TABLE = "mistakes.json"
 HISTORY = 30  # calls remembered per function, to count on how many cases a mistake matches
@@ -751,9 +750,9 @@ def same_table(a, b):
         return False
     if "peak_bytes" in a:
         return near_bytes(a["peak_bytes"], b["peak_bytes"]) and all(same_table(a[k], b[k]) for k in a if k != "peak_bytes")
-    if "npy" in a:
-        x, y = (np.load(io.BytesIO(base64.b64decode(d["npy"])), allow_pickle=False) for d in (a, b))
-        return (x.dtype == y.dtype and x.shape == y.shape and all(a[k] == b[k] for k in a if k != "npy")
+    if "b64" in a:  # an array (wire.encode): the same dtype, shape and order
+        x, y = decode(a), decode(b)
+        return (all(a[k] == b[k] for k in a if k != "b64")
                 and (_agree(x, y) if x.dtype.kind in "fc" else np.array_equal(x, y)))
     if a.get("kind") == "float" == b.get("kind"):
         return _agree(np.float64(a["value"]), np.float64(b["value"]))
