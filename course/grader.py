@@ -146,7 +146,7 @@ def warm_up(app):
     """What each worker grading with `app` would do alike, done once by the process that forks them, which
     they inherit: on its first notebook, find the kernel spec (which imports IPython and reads the kernel
     provisioners' entry points), read the release and source notebooks the verdict compares with (which
-    compiles nbformat's validator), parse the test cells and check the lesson's markdown (SafeHTML); on its
+    compiles nbformat's validator), compile the test cells and check the lesson's markdown (SafeHTML); on its
     first failing check, load the catalogue's mistakes. Nothing is frozen out of garbage collection here, as
     a worker does: with the coordinator's objects frozen, a run interrupted while the canary ran now and then
     left its early tries in the gradebook (tests/test_grader_faults.py, 2 runs in 3; why was not found). Only
@@ -157,9 +157,12 @@ def warm_up(app):
 
     def lesson():
         release_code(release)
-        for _, _, cell in course_cells(release) + course_cells(source):
-            if is_test_cell(cell):  # the gradebook's copy, which the grader runs, is the source's
-                parsed_test_cell(cell.source)
+        course_cells(release)
+        course_cells(source)
+        for path in sorted(source.glob("*.ipynb")):  # the gradebook's copy of a test cell, which the grader runs
+            for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+                if is_test_cell(cell):
+                    parsed_test_cell(cell.source, index)
         for path in sorted(release.glob("*.ipynb")):
             for cell in nbformat.read(path, as_version=4).cells:
                 if cell.cell_type == "markdown" and renderable(cell.source):

@@ -89,15 +89,16 @@ def shorten_error(content):
 
 
 @functools.lru_cache(maxsize=512)
-def parsed_test_cell(source):
-    """(the names a test cell uses, its statements but a last expression, that expression or None),
-    parsed once per process: every notebook of an assignment has the same test cells. Shared, so
-    only compiled, never changed."""
+def parsed_test_cell(source, index):
+    """(the names a test cell uses, its statements but a last expression, compiled, that expression
+    compiled or None), once per process: every notebook of an assignment has the same test cells in the
+    same places (`index`, the cell's, names the code)."""
     tree = ast.parse(source)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     used = frozenset(node.id for node in ast.walk(tree if last is None else ast.Module([*tree.body, last], []))
                      if isinstance(node, ast.Name))
-    return used, tree, last
+    name = f"<test cell {index}>"
+    return used, compile(tree, name, "exec"), None if last is None else compile(ast.Expression(last.value), name, "eval")
 
 
 class KernelName(Remote):
@@ -282,15 +283,15 @@ class TrustedExecute(Execute, Limits):
         return cell, self.resources
 
     def run_test_cell(self, source, index):
-        used, tree, last = parsed_test_cell(source)
+        used, statements, last = parsed_test_cell(source, index)
         namespace = self.test_namespace
         namespace.update({name: KernelName(self, name) for name in used - BUILTIN_NAMES - namespace.keys()})
         printed, outputs, value = io.StringIO(), [], None
         with contextlib.redirect_stdout(printed):
             try:
-                exec(compile(tree, f"<test cell {index}>", "exec"), namespace)
+                exec(statements, namespace)
                 if last is not None:
-                    value = eval(compile(ast.Expression(last.value), f"<test cell {index}>", "eval"), namespace)
+                    value = eval(last, namespace)
                 error = None
             except (DeadKernelError, CellTimeoutError, BudgetSpent):
                 raise

@@ -142,6 +142,23 @@ def test_a_student_who_passes_every_test_spares_the_canary(tmp_path, s1):
     assert ran.exists() == (s1 != "passes"), "the canary ran" if ran.exists() else "the canary did not run"
 
 
+def test_the_canary_runs_once_two_held_outcomes_per_worker_show_nothing(tmp_path):
+    """One worker: s1 and s2 (new) fail a test, so their held outcomes do not show the set-up works; the
+    canary runs next (workers.UNSHOWN_PER_WORKER), before s3, whose passing submission would have
+    spared it. The source's answer, edited, notes whose graded notebooks the canary finds."""
+    course = class_copy(tmp_path / "course", ASSIGNMENT,
+                        {"s1": failing_a_test(), "s2": failing_a_test(), "s3": notebooks(ASSIGNMENT)})
+    saw = tmp_path / "graded before the canary"
+    add_to_source_answer(course, f"import pathlib\npathlib.Path({str(saw)!r}).write_text(' '.join(sorted("
+                                 f"p.name for p in pathlib.Path({str(course / 'autograded')!r}).iterdir())))\n")
+    run = subprocess.run(course_command(course, "grade", ASSIGNMENT, "--jobs", "1", "--no-sandbox", "--no-feedback"),
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert saw.exists(), "the canary did not run"
+    assert saw.read_text() == "s1 s2"
+    assert summary(course).keys() == {"s1", "s2", "s3"}
+
+
 def cgroups():
     return {p.name for parent in _cgroup_parents().values() for p in parent.glob("tf-forks-*")}
 
