@@ -283,12 +283,12 @@ class TrustedExecute(Execute, Limits):
         return cell, self.resources
 
     def run_test_cell(self, source, index):
-        used, statements, last = parsed_test_cell(source, index)
         namespace = self.test_namespace
-        namespace.update({name: KernelName(self, name) for name in used - BUILTIN_NAMES - namespace.keys()})
         printed, outputs, value = io.StringIO(), [], None
         with contextlib.redirect_stdout(printed):
             try:
+                used, statements, last = parsed_test_cell(source, index)
+                namespace.update({name: KernelName(self, name) for name in used - BUILTIN_NAMES - namespace.keys()})
                 exec(statements, namespace)
                 if last is not None:
                     value = eval(last, namespace)
@@ -429,8 +429,9 @@ class TrustedExecute(Execute, Limits):
         DeadKernelError if it died; past the time limit, the kernel interrupted (_async_handle_timeout);
         after the reply, IOPub has iopub_timeout more (raise_on_iopub_timeout). Each deadline holds
         however many messages are waiting. Then on_cell_executed, as nbclient; returns the reply.
-        With `reply_ends` (a call: course/wire.py answer_calls publishes no status for it), the reply ends
-        the wait; what the call sent on IOPub is skipped with the next request's wait."""
+        With `reply_ends` (a call: course/wire.py answer_calls publishes no status for it), the kernel's own
+        reply ends the wait, as IOPub's idle status ends a cell's (past the time limit, it has iopub_timeout
+        after the interrupt, or the kernel is taken to be stuck); what the call sends on IOPub is skipped."""
         shell, iopub, poller = self.call_sockets()
         cell.outputs, self.clear_before_next_output = [], False  # as execute_cell sets them
         if self.record_timing:
@@ -440,7 +441,7 @@ class TrustedExecute(Execute, Limits):
         self.output_ended = lambda: ended[0]
         deadline = time.monotonic() + (timeout if timeout and timeout > 0 else math.inf)
         alive_checked = time.monotonic()
-        while reply is None or not (ended[0] or reply_ends):
+        while reply is None or not ended[0]:
             ready = dict(poller.poll(1000 * min(1, max(0, deadline - time.monotonic()))))
             # a waiting message is always read (a late or extra one skipped), or the poll would spin
             msg = self.message_for(msg_id, shell) if shell in ready else None
@@ -448,8 +449,9 @@ class TrustedExecute(Execute, Limits):
                 reply = self.replied(msg, cell)
                 if not ended[0]:
                     deadline = time.monotonic() + self.iopub_timeout
+            ended[0] = ended[0] or (msg is not None and reply_ends)
             msg = self.message_for(msg_id, iopub) if iopub in ready else None
-            if msg is not None and not ended[0]:
+            if msg is not None and not ended[0] and not reply_ends:
                 try:
                     self.process_message(msg, cell, cell_index)
                 except CellExecutionComplete:
@@ -457,7 +459,7 @@ class TrustedExecute(Execute, Limits):
             if time.monotonic() - alive_checked >= 1 or time.monotonic() >= deadline:  # each second, as nbclient
                 run_sync(self._async_check_alive)()  # DeadKernelError
                 alive_checked = time.monotonic()
-            if time.monotonic() < deadline or (reply is not None and (ended[0] or reply_ends)):
+            if time.monotonic() < deadline or (reply is not None and ended[0]):
                 continue
             if reply is None:  # the time limit: an interrupt, and the error it gives (or the reply, late)
                 reply = run_sync(self._async_handle_timeout)(timeout, cell)

@@ -170,7 +170,7 @@ def _decode(data, items_left, depth, budget, frames):
                 raise Oversized(f"array of more than {budget.array_bytes} bytes / 数组过大")
             raw = base64.b64decode(data["b64"], validate=True)
         dtype, shape, order = data["dtype"], data["shape"], data["order"]
-        if type(dtype) is not str or len(dtype) > 32 or type(shape) is not list or len(shape) > 32 \
+        if type(dtype) is not str or len(dtype) > 32 or type(shape) is not list or len(shape) > 64 \
                 or any(type(n) is not int or n < 0 for n in shape) or order not in ("C", "F"):
             raise TypeError("not an array's description")
         dtype = _dtype(dtype)

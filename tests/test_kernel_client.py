@@ -310,6 +310,30 @@ def test_a_flood_during_a_call_cannot_outlast_its_time_limit(flood, tmp_path):
     assert "KeyboardInterrupt" in outputs[0] or "CellTimeoutError" in outputs[0], outputs
 
 
+def test_a_call_that_ignores_the_interrupt_ends_the_notebook(tmp_path):
+    """A call past its time limit (2 s) is interrupted; one that goes on regardless gets iopub_timeout (4 s)
+    for its reply, as a cell gets it for its end on IOPub: then the kernel is taken to be stuck, and the
+    test and the tests after it fail with the reason (TIMED_OUT), instead of each later call waiting out
+    its own time limit behind it."""
+    from course.trusted_execute import TIMED_OUT
+    answer = "def f(x):\n    while True:\n        try:\n            while True:\n                pass\n" \
+             "        except KeyboardInterrupt:\n            pass"
+    start = time.monotonic()
+    outputs = graded_call_outputs(answer, tmp_path, timeout=2)
+    assert time.monotonic() - start < 60, "the stuck call was waited on"
+    assert outputs == [f"CellTimeoutError: {TIMED_OUT}"], outputs
+
+
+def test_a_test_cell_that_does_not_compile_fails_alone(tmp_path):
+    """A test cell that parses but does not compile (a `return` outside a function) fails its own test;
+    the next test cell still runs (trusted_execute.parsed_test_cell compiles inside the test's try)."""
+    graded = {"nbgrader": {"grade": True, "solution": False, "grade_id": "t", "points": 1}}
+    cells = [new_code_cell("return 1", metadata=graded),
+             new_code_cell("print('next')", metadata={"nbgrader": {**graded["nbgrader"], "grade_id": "u"}})]
+    outputs = forked_outputs(cells, tmp_path)
+    assert outputs[0].startswith("SyntaxError") and outputs[1] == "next\n", outputs
+
+
 def test_a_kernel_that_dies_in_a_call_is_found_dead(tmp_path):
     """The kernel exits inside the student's function: the call's wait sees it dead (not a 5-s time-out
     and not a hang), and the test cell says the kernel died."""
