@@ -98,8 +98,7 @@ def _encode(value, budget, frames):
         return {"kind": "dict", "items": {k: _encode(v, budget, frames) for k, v in value.items()}}
     if type(value) is _ndarray or isinstance(value, _generic):
         array = _asarray(value)
-        if array.dtype.hasobject or array.dtype.fields is not None or array.dtype.itemsize == 0 \
-                or array.nbytes > budget.array_bytes:
+        if not _plain_dtype(array.dtype) or array.nbytes > budget.array_bytes:
             return {"kind": "odd", "type": f"numpy.ndarray {array.shape} {array.dtype}, {array.nbytes} B"}
         order = "F" if array.flags.f_contiguous and not array.flags.c_contiguous else "C"  # as .npy kept it
         data = {"kind": "array" if type(value) is _ndarray else "numpy_scalar", "dtype": array.dtype.str,
@@ -109,6 +108,11 @@ def _encode(value, budget, frames):
             return {**data, "frame": len(frames) - 1}
         return {**data, "b64": base64.b64encode(array.tobytes(order)).decode("ascii")}
     return {"kind": "odd", "type": f"{type(value).__module__}.{type(value).__qualname__}"}
+
+
+def _plain_dtype(dtype):
+    """Whether arrays of `dtype` travel as raw bytes: no objects, no record fields, items of some size."""
+    return not dtype.hasobject and dtype.fields is None and dtype.itemsize > 0
 
 
 class Odd:
@@ -174,8 +178,7 @@ def _decode(data, items_left, depth, budget, frames):
                 or any(type(n) is not int or n < 0 for n in shape) or order not in ("C", "F"):
             raise TypeError("not an array's description")
         dtype = _dtype(dtype)
-        if dtype.hasobject or dtype.fields is not None or dtype.itemsize == 0 \
-                or len(raw) != math.prod(shape) * dtype.itemsize:
+        if not _plain_dtype(dtype) or len(raw) != math.prod(shape) * dtype.itemsize:
             raise TypeError("not a plain array")
         array = _frombuffer(bytearray(raw), dtype).reshape(shape, order=order)  # writable, as the sender's
         return array if kind == "array" else array[()]

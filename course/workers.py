@@ -456,7 +456,7 @@ class Workers:
 DUE, RUNNING, PASSED = "due", "running", "passed"  # the canary's state in Workers
 # Held outcomes per worker that may fail to show the set-up works before the canary runs. Each one that
 # shows it spares the canary (a submission's work, on one core); a broken set-up costs that many
-# submissions more before the canary finds it. With one per worker, 3 of the 6 assignments of the
+# submissions per worker before the canary finds it. With one per worker, 3 of the 6 assignments of the
 # simulated class (seed 0, 10 students) ran it; with two, 1.
 UNSHOWN_PER_WORKER = 2
 
