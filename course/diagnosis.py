@@ -19,6 +19,7 @@ import io
 import json
 import re
 import symtable
+import threading
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,8 @@ TABLE = "mistakes.json"
 HISTORY = 30  # calls remembered per function, to count on how many cases a mistake matches
 VECTORISED_HISTORY = 2  # and vectorisation checks' calls (a cell makes one or two)
 LARGE = 100_000  # values: larger calls are not repeated with the mistakes (loops among them are slow)
-MISTAKE_STEPS = 2_000_000  # a looping mistake is stopped there, in the grader
+MISTAKE_STEPS = 2_000_000  # a looping mistake is stopped there, in the grader, where its steps are counted
+MISTAKE_SECONDS = 1.0  # elsewhere past this CPU time: 04's slowest, 1.2 million steps, takes 0.09 s (0.7 s counted)
 KEPT_RECORDS_CHARS = 32_000_000  # Live keeps the mistakes' records up to this size (JSON characters)
 # Failures of a function that may be a helper's (a loop or a missing error are its own), and which kinds
 # of a helper's failure each may come from: an error from the helper's error, values or returned type;
@@ -395,7 +397,7 @@ class Live(Diagnoser):
         mistakes = catalogue(samples_folder)
         super().__init__({m.key: m for m in mistakes})
         self.source, self.samples = Path(source_folder), Path(samples_folder)
-        self._namespaces, self._outcomes = {}, {}
+        self._namespaces, self._outcomes, self._arguments = {}, {}, {}
         self._records, self._records_chars = {}, 0
 
     def namespace(self, mistake):
@@ -409,6 +411,10 @@ class Live(Diagnoser):
 
     def implementation(self, mistake):
         return self.namespace(mistake)[mistake.function]
+
+    def advice(self, result, aspect, expected=None):
+        self._arguments = {}  # a test may change a call's argument after it: hashed anew for the next advice
+        return super().advice(result, aspect, expected)
 
     def advice_for_variable(self, name, got, expected):
         """For an exercise answered with variables (04's predicted shapes): the mistake whose
@@ -434,7 +440,11 @@ class Live(Diagnoser):
         """The mistake's record on the call's arguments, kept between notebooks: every notebook's tests
         make the same calls, and a catalogued implementation is a function of its arguments alone
         (tests/test_mistakes.py). Kept up to KEPT_RECORDS_CHARS, then started afresh."""
-        arguments = exact_key([call.args, call.kwargs, call.max_steps, call.max_bytes, list(call.avoid)])
+        kept = self._arguments.get(id(call))
+        if kept is None or kept[0] is not call:  # hashed once per advice for all the function's mistakes
+            kept = self._arguments[id(call)] = (call, exact_key([call.args, call.kwargs, call.max_steps, call.max_bytes,
+                                                                 list(call.avoid)]))
+        arguments = kept[1]
         if arguments is None:
             return self.run(mistake, call)
         key = (mistake.key, arguments)
@@ -452,7 +462,12 @@ class Live(Diagnoser):
     def run(self, mistake, call):
         """The mistake's record on copies of the call's arguments (a mistake may change them)."""
         args, kwargs = copy.deepcopy((call.args, call.kwargs))
-        record = invoke(self.implementation(mistake), args, kwargs, max_steps=call.max_steps or MISTAKE_STEPS,
+        # steps are counted where they are read, or where no timer can stop a loop (off the main thread):
+        # counting makes a loop several times slower
+        timed = call.max_steps is None and threading.current_thread() is threading.main_thread()
+        record = invoke(self.implementation(mistake), args, kwargs,
+                        max_steps=None if timed else call.max_steps or MISTAKE_STEPS,
+                        max_cpu=MISTAKE_SECONDS if timed else None,
                         count_bytes=call.max_bytes is not None, watch=call.avoid)
         if call.max_steps is None:
             record.pop("steps", None)

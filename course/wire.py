@@ -16,6 +16,7 @@ import copy
 import importlib
 import inspect
 import math
+import signal
 import sys
 import tracemalloc
 import types
@@ -274,14 +275,41 @@ class StepCounter:
             sys.settrace(None)
 
 
-def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, count_bytes=False, watch=()):
+class CpuLimit:
+    """Stops a call with TooManySteps once this process has spent `seconds` more of CPU time (ITIMER_PROF):
+    a bound that costs nothing per step, for code trusted to be no trick (the catalogue's mistakes), whose
+    steps nobody reads. Main thread only: Python runs signal handlers there."""
+
+    def __init__(self, seconds):
+        self.seconds, self.armed = seconds, False
+
+    def stop(self, signum, frame):
+        if self.armed:  # not once the call is over and the timer is being stopped
+            self.armed = False
+            raise TooManySteps(f"more than {self.seconds} s of CPU time")
+
+    def __enter__(self):
+        self.before = signal.signal(signal.SIGPROF, self.stop)
+        self.armed = True
+        signal.setitimer(signal.ITIMER_PROF, self.seconds)
+        return self
+
+    def __exit__(self, *exc):
+        self.armed = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, signal.SIG_DFL if self.before is None else self.before)
+
+
+def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, count_bytes=False, watch=(),
+           max_cpu=None):
     """Call fn on copies of the arguments; return a JSON-safe record of what happened.
 
     With `max_steps` (an int, or 0 for no limit) the call's Python steps are counted (StepCounter).
     With `steps_only`, the value is left out (as None): a vectorisation check reads the steps, and its
     large input's value was up to 12 MB to encode, send and decode (18 MB per student in 04).
     With `count_bytes`, `peak_bytes` is the most memory the call held at once (PeakBytes).
-    With `watch` (dotted names of functions), `called` lists those the call ran (Watcher)."""
+    With `watch` (dotted names of functions), `called` lists those the call ran (Watcher).
+    With `max_cpu` (seconds), the call is stopped as an uncounted one past its steps (CpuLimit)."""
     snapshots = [copy.deepcopy(a) for a in args] + [copy.deepcopy(v) for v in kwargs.values()]
     originals = list(args) + list(kwargs.values())
     names = [f"#{i + 1}" for i in range(len(args))] + list(kwargs)
@@ -289,10 +317,11 @@ def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, co
     counter = None if max_steps is None else StepCounter(max_steps or None)
     peak = PeakBytes() if count_bytes else contextlib.nullcontext()
     watcher = Watcher(watch) if watch else contextlib.nullcontext()
+    cpu = CpuLimit(max_cpu) if max_cpu else contextlib.nullcontext()
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
-            with peak, watcher:
+            with peak, watcher, cpu:
                 value = fn(*args, **kwargs) if counter is None else counter.run(fn, args, kwargs)
         except TooManySteps:
             pass  # the count says it all

@@ -471,6 +471,27 @@ def test_a_cached_diagnosis_belongs_to_its_own_call():
         assert kept() is not None, "the cache lets its call go, and the call's id may be reused"
 
 
+def test_an_advice_hashes_each_calls_arguments_once(monkeypatch):
+    """Every mistake of the function is looked up by the call's arguments: they are hashed once per
+    advice, not once per mistake, and anew for the next advice (a test may have changed them since)."""
+    from course.checks import call
+    from course.diagnosis import Expected
+    source = ROOT / "source" / "01_softmax"
+    live = diagnosis.Live(source, ROOT / "samples" / "01_softmax")
+    live.sources = lambda: []
+    namespace = dict(diagnosis.given_namespace(source))
+    exec((ROOT / "samples" / "01_softmax" / "softmax" / "wrong_default_axis_0.py").read_text(), namespace)
+    hashed, exact_key = [], diagnosis.exact_key
+    monkeypatch.setattr(diagnosis, "exact_key", lambda value: hashed.append(value) or exact_key(value))
+    x = np.random.default_rng(0).normal(size=(3, 4))
+    result = call(namespace["softmax"], x)
+    right = Expected(np.exp(x) / np.exp(x).sum(axis=1, keepdims=True))
+    assert "softmax.default_axis_0" in live.advice(result, "values", right)
+    assert len(live.of("softmax")) > 5 and len(hashed) == 1
+    live._outcomes.clear()
+    assert "softmax.default_axis_0" in live.advice(result, "values", right) and len(hashed) == 2
+
+
 def test_a_students_text_cannot_plant_a_named_mistake():
     """An error message the student's code raised is quoted in the failure message; a diagnosis line
     in it is defused, so the report (course/report.py) counts only what the grader named."""
@@ -511,6 +532,37 @@ def test_a_catalogued_mistake_is_a_function_of_its_arguments(assignment):
         diagnosis.use(None)
     assert runs.calls, "no visible check called a catalogued function"
     assert all(runs.calls.values()), sorted({key for (key, _), same in runs.calls.items() if not same})
+
+
+def test_a_mistake_runs_uncounted_where_its_steps_are_not_read(monkeypatch):
+    """On a plain call the grader runs a mistake without counting its steps (several times faster) and
+    stops it past MISTAKE_SECONDS of CPU time; on a vectorisation check, or off the main thread (where no
+    timer can stop it), it counts them, and stops past the check's limit or MISTAKE_STEPS."""
+    import threading
+    import time
+
+    from course.checks import call
+    from course.wire import Call
+    live = diagnosis.Live(ROOT / "source" / "04_attention", ROOT / "samples" / "04_attention")
+    loop = live.mistakes["causal_mask.loop_elements"]
+
+    def causal_mask(L):  # the student's, right
+        return np.tri(L, dtype=bool)
+    monkeypatch.setattr(diagnosis, "MISTAKE_STEPS", 10_000)
+    # 90,000 steps, not counted
+    assert np.array_equal(Call.from_record("", live.run(loop, call(causal_mask, 300))).value, np.tri(300, dtype=bool))
+    monkeypatch.setattr(diagnosis, "MISTAKE_SECONDS", 0.1)
+    started = time.process_time()
+    record = live.run(loop, call(causal_mask, 3_000))  # 9 million steps
+    assert time.process_time() - started < 0.5 and record["value"]["value"] is None and "steps" not in record
+    counted = call(causal_mask, 3_000)
+    counted.max_steps = 500
+    assert live.run(loop, counted)["steps"] == 501
+    off_main = []
+    thread = threading.Thread(target=lambda: off_main.append(live.run(loop, call(causal_mask, 3_000))))
+    thread.start()
+    thread.join()
+    assert off_main[0]["value"]["value"] is None and "steps" not in off_main[0]
 
 
 def test_a_mistakes_record_is_kept_for_equal_arguments_only(monkeypatch):

@@ -116,6 +116,26 @@ def test_invoke_records_value_error_warnings_and_modified_inputs():
     assert invoke(lambda: 1 / 0, [], {})["error"].startswith("ZeroDivisionError")
 
 
+def test_a_cpu_limit_stops_a_loop_without_counting_its_steps():
+    """max_cpu stops a call past that much CPU time as a step limit does (no value, no error), counts no
+    step, leaves SIGPROF's handler as it was, and does not go off once the call is over."""
+    import signal
+    import time
+
+    def spin(n):
+        while True:
+            n += 1
+    before, started = signal.getsignal(signal.SIGPROF), time.process_time()
+    record = invoke(spin, [0], {}, max_cpu=0.2)
+    assert 0.1 < time.process_time() - started < 5, time.process_time() - started  # the timer counts in ticks
+    assert record["value"] == encode(None) and record["error"] is None and "steps" not in record
+    assert signal.getsignal(signal.SIGPROF) == before and signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+    assert invoke(sum, [range(10)], {}, max_cpu=0.05)["value"] == encode(45)
+    spent = time.process_time()
+    while time.process_time() - spent < 0.2:  # a timer left running would now raise TooManySteps here
+        pass
+
+
 def test_the_configured_budget_applies_at_both_ends():
     from traitlets.config import Config
 
