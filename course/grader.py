@@ -38,7 +38,7 @@ from . import GraderFault, diagnosis
 from .canary import problems
 from .kernel_fork import ForkedKernelManager, ForkServer, imported_modules
 from .limits import Limits
-from .preprocessors import is_test_cell, markdown_checked, renderable
+from .preprocessors import is_test_cell, trust_lesson
 from .sandbox import SandboxedKernelManager
 from .table import shown, shown_lines
 from .trusted_execute import TrustedExecute, parsed_test_cell
@@ -146,7 +146,7 @@ def warm_up(app):
     """What each worker grading with `app` would do alike, done once by the process that forks them, which
     they inherit: on its first notebook, find the kernel spec (which imports IPython and reads the kernel
     provisioners' entry points), read the release and source notebooks the verdict compares with (which
-    compiles nbformat's validator), compile the test cells and check the lesson's markdown (SafeHTML); on its
+    compiles nbformat's validator), compile the test cells and read the lesson's markdown (SafeHTML's); on its
     first failing check, load the catalogue's mistakes. Nothing is frozen out of garbage collection here, as
     a worker does: with the coordinator's objects frozen, a run interrupted while the canary ran now and then
     left its early tries in the gradebook (tests/test_grader_faults.py, 2 runs in 3; why was not found). Only
@@ -163,10 +163,7 @@ def warm_up(app):
             for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
                 if is_test_cell(cell):
                     parsed_test_cell(cell.source, index)
-        for path in sorted(release.glob("*.ipynb")):
-            for cell in nbformat.read(path, as_version=4).cells:
-                if cell.cell_type == "markdown" and renderable(cell.source):
-                    markdown_checked(cell)
+        trust_lesson(release)
 
     def mistakes():
         live = diagnosis.for_grading(source, Path(coursedir.root) / "samples" / coursedir.assignment_id)
@@ -282,6 +279,7 @@ class Grader:
         self.server.prewarm()  # it imports while this worker sets up and waits for its first student
         app.update_config(Config(Autograde={"autograde_preprocessors": steps}))
         self.submitted, self.scratch = app.coursedir.submitted_directory, scratch
+        trust_lesson(self.folder("release_directory"))  # before submitted_directory is the scratch's
         app.coursedir.submitted_directory = str(Path(scratch) / "vetted")
         self.settled = False  # see grade
         self.whole_lesson = False  # whether the last submission graded ran the lesson's code unchanged

@@ -38,11 +38,14 @@
   MARKDOWN_SHOWN_CHARS characters shown (as written: text shown as references grows up to 6 times),
   a cell is replaced by a note of its length.
 """
+import contextlib
 import functools
 import json
 import re
+from pathlib import Path
 
 import bleach
+import nbformat
 from nbconvert.filters import strip_files_prefix
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbformat.v4 import new_markdown_cell
@@ -53,6 +56,7 @@ from nbgrader.utils import determine_grade, is_grade, is_solution
 from traitlets import Enum, Unicode
 
 from . import exercise_of, grade_id
+from .verdict import notebooks_stamp
 
 LANGUAGE_TAGS = {"zh": "lang-zh", "en": "lang-en"}
 HIDDEN_NOTE = "# 隐藏测试，代码不公开 / hidden tests, code not shown"
@@ -288,8 +292,31 @@ def plain_markdown(source, attachments):
         return False, 0
 
 
+# The lesson's own markdown, from the course's copy of the release (trust_lesson): the instructor wrote it,
+# so a student's cell that is one of these is shown as written, unchecked (that took half a second a lesson).
+LESSON_MARKDOWN = set()
+
+
+def trust_lesson(release):
+    """Take the markdown cells of the course's copy of an assignment's release (never a student's notebook)
+    as the instructor's; once per process while its notebooks stay as they are. Only cells without images:
+    plain_markdown also counts those characters, toward the notebook's budget."""
+    _trust_lesson(str(release), notebooks_stamp(release))
+
+
+@functools.lru_cache(maxsize=8)
+def _trust_lesson(folder, stamp):
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        with contextlib.suppress(Exception):  # an unreadable notebook: its cells are checked as a student's are
+            LESSON_MARKDOWN.update(cell.source for cell in nbformat.read(path, as_version=4).cells
+                                   if cell.cell_type == "markdown" and not cell.get("attachments")
+                                   and "data:" not in cell.source and "attachment:" not in cell.source)
+
+
 def markdown_checked(cell):
     """plain_markdown of a markdown cell, as SafeHTML asks for it (cached: the class shares the lesson's)."""
+    if not cell.get("attachments") and cell.source in LESSON_MARKDOWN:
+        return True, 0
     return plain_markdown(cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
 
 

@@ -312,19 +312,22 @@ def test_a_worker_keeps_no_copy_of_a_submission_it_has_graded(tmp_path, built_co
 
 def test_after_warm_up_a_worker_reads_nothing_of_the_lesson_anew(tmp_path, built_course):
     """grader.warm_up, run by the process that forks the workers: a worker grading a submission then
-    parses no test cell, checks no lesson markdown cell and reads no release or source notebook again."""
-    from course import verdict
+    parses no test cell, reads no release or source notebook again and checks no lesson markdown cell
+    (the course's release copy of them is taken as the instructor's: a student's own cell is checked)."""
+    from course import preprocessors, verdict
     from course.grader import Grader, warm_up
     from course.kernel_fork import remove_scratch, worker_scratch
     from course.nbgrader_setup import nbgrader_app
-    from course.preprocessors import plain_markdown
     from course.trusted_execute import parsed_test_cell
 
-    course = class_copy(tmp_path / "course", ASSIGNMENT, {"ada": notebooks(ASSIGNMENT)}, built=built_course)
+    submission = notebooks(ASSIGNMENT)
+    next(iter(submission.values())).cells.append(nbformat.v4.new_markdown_cell("My notes: <script>alert(1)</script>"))
+    course = class_copy(tmp_path / "course", ASSIGNMENT, {"ada": submission}, built=built_course)
     app = nbgrader_app(ASSIGNMENT, course, ["--TrustedExecute.sandbox=False"] if sandbox_args() else [])
-    caches = (parsed_test_cell, plain_markdown, verdict._course_cells, verdict._release_code)
-    for cache in caches:
+    caches = (parsed_test_cell, preprocessors._trust_lesson, verdict._course_cells, verdict._release_code)
+    for cache in (*caches, preprocessors.plain_markdown):
         cache.cache_clear()
+    preprocessors.LESSON_MARKDOWN.clear()
     warm_up(app)
     warmed = [cache.cache_info() for cache in caches]
     scratch = worker_scratch()
@@ -337,6 +340,10 @@ def test_after_warm_up_a_worker_reads_nothing_of_the_lesson_anew(tmp_path, built
     assert outcome.graded and not outcome.reasons, outcome
     assert all(info.currsize > 0 for info in warmed), warmed
     assert [cache.cache_info().misses for cache in caches] == [info.misses for info in warmed]
+    assert preprocessors.plain_markdown.cache_info().misses == 1  # the student's cell alone
+    autograded = (course / "autograded" / "ada" / ASSIGNMENT).glob("*.ipynb")
+    shown = "".join(cell.source for path in autograded for cell in nbformat.read(path, as_version=4).cells)
+    assert preprocessors.as_text("My notes: <script>alert(1)</script>") in shown and "<script>" not in shown
 
 
 def test_markdown_too_costly_to_render_is_shown_as_text():

@@ -142,6 +142,16 @@ def test_single_language_release_keeps_grade_ids(rebuilt, lang, tmp_path):
         assert kept and len(kept) == len([c for c in both.cells if LANGUAGE_TAGS[lang] in tags(c)])
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "release").glob("*/*.ipynb")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_lesson_markdown_cell_is_plain_formatting(path):
+    """`course grade` shows the lesson's own cells unchecked (preprocessors.trust_lesson): they must be
+    what SafeHTML's check lets through anyway, as plain `nbgrader autograde` checks them."""
+    from course.preprocessors import plain_markdown
+    cells = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"]
+    assert cells and all(plain_markdown(cell.source, json.dumps(cell.get("attachments") or {}, sort_keys=True))
+                         == (True, 0) for cell in cells)
+
+
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_partial_credit_cells_claim_their_own_points(path):
     """`partial_credit(..., points=N)` must give the cell's points, or nbgrader caps or shrinks it."""
