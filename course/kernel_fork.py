@@ -101,6 +101,7 @@ def serve(sandboxed, modules):
         with contextlib.suppress(Exception):  # then matplotlib builds its own, as without one
             lay_font_list(given)
     from ipykernel import compiler, debugger, iostream, kernelapp, kernelbase  # noqa: F401 (debugger imports debugpy, as every kernel does: once here)
+    from jupyter_client import session
     # ipykernel names each cell's code after a pure-Python murmur2 hash of it, for its debugger: 0.15 s
     # per MB, and a grader's call carries its arguments in the code (up to a few MB). CRC32 gives an
     # equally stable name at C speed; nobody debugs a graded kernel.
@@ -108,6 +109,9 @@ def serve(sandboxed, modules):
     iostream.OutStream.flush = flush_if_written(iostream.OutStream.flush)
     kernelapp.IPKernelApp.initialize = debug_records_dropped(kernelapp.IPKernelApp.initialize)
     kernelbase.Kernel._flush_control_queue = control_queue_left
+    # jupyter_client parses the dates in every message's headers (dateutil, a tenth of a call's time in the
+    # kernel), which nothing in a kernel reads: they stay the strings they came as, and go back as sent
+    session.extract_dates = lambda headers: headers
     for module in KERNEL_START_MODULES + modules:
         with contextlib.suppress(Exception):
             __import__(module)

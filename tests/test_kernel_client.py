@@ -369,6 +369,14 @@ def test_a_call_ends_with_its_reply(tmp_path):
     assert outputs == ["", "", "2 3\n", "['course_call_reply', 'course_call_reply', 'stream', 'stream']\n"], outputs
 
 
+def test_a_graded_kernel_leaves_the_dates_of_messages_as_sent(tmp_path):
+    """A grading kernel does not parse the dates in the headers of what it receives (course/kernel_fork.py:
+    nothing there reads them); a cell still runs, and its reply carries its request's header back."""
+    outputs = forked_outputs(["header = get_ipython().kernel.get_parent()['header']\n"
+                              "print(type(header['date']).__name__, header['msg_type'])"], tmp_path)
+    assert outputs == ["str execute_request\n"], outputs
+
+
 STALE = [new_output("stream", name="stdout", text="from an earlier run")]
 CELLS_OF_EVERY_KIND = [new_code_cell(source, outputs=STALE) for source in [
     "import sys\nprint('out')\nprint('err', file=sys.stderr)\n41 + 1",
