@@ -393,6 +393,8 @@ def explain(mistake, agreeing, total):
 class Live(Diagnoser):
     """In the grader: the catalogue's implementations, run on copies of the failing call's arguments."""
 
+    timed = True  # a plain call's mistakes stopped by CPU time, uncounted (see run)
+
     def __init__(self, source_folder, samples_folder):
         mistakes = catalogue(samples_folder)
         super().__init__({m.key: m for m in mistakes})
@@ -413,8 +415,10 @@ class Live(Diagnoser):
         return self.namespace(mistake)[mistake.function]
 
     def advice(self, result, aspect, expected=None):
-        self._arguments = {}  # a test may change a call's argument after it: hashed anew for the next advice
-        return super().advice(result, aspect, expected)
+        try:
+            return super().advice(result, aspect, expected)
+        finally:  # hashed anew next time (a test may change an argument since), and no call is kept
+            self._arguments = {}
 
     def advice_for_variable(self, name, got, expected):
         """For an exercise answered with variables (04's predicted shapes): the mistake whose
@@ -451,8 +455,8 @@ class Live(Diagnoser):
         if key in self._records:
             return self._records[key]
         record = self.run(mistake, call)
-        if str(record.get("error")).startswith(("MemoryError", "RecursionError")):
-            return record  # the grader's state at the time (one large notebook), not the arguments'
+        if str(record.get("error")).startswith(("MemoryError", "RecursionError")) or record.get("cpu_stopped"):
+            return record  # the grader's state at the time (one large notebook, a busy moment), not the arguments'
         chars = len(json.dumps(record))
         if self._records_chars + chars > KEPT_RECORDS_CHARS:
             self._records, self._records_chars = {}, 0
@@ -462,9 +466,10 @@ class Live(Diagnoser):
     def run(self, mistake, call):
         """The mistake's record on copies of the call's arguments (a mistake may change them)."""
         args, kwargs = copy.deepcopy((call.args, call.kwargs))
-        # steps are counted where they are read, or where no timer can stop a loop (off the main thread):
-        # counting makes a loop several times slower
-        timed = call.max_steps is None and threading.current_thread() is threading.main_thread()
+        # steps are counted where they are read, where no timer can stop a loop (off the main thread), and for
+        # a table the build writes (whose outputs must not depend on the machine): counting makes a loop
+        # several times slower
+        timed = self.timed and call.max_steps is None and threading.current_thread() is threading.main_thread()
         record = invoke(self.implementation(mistake), args, kwargs,
                         max_steps=None if timed else call.max_steps or MISTAKE_STEPS,
                         max_cpu=MISTAKE_SECONDS if timed else None,
@@ -712,6 +717,8 @@ def advice(result, aspect, expected=None):
 class Recorder(Live):
     """Runs the visible checks with the source's solutions and keeps what each mistake gives on
     every call they make (course build)."""
+
+    timed = False
 
     def __init__(self, source_folder, samples_folder):
         super().__init__(source_folder, samples_folder)

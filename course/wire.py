@@ -282,11 +282,11 @@ class CpuLimit:
     steps nobody reads. Main thread only: Python runs signal handlers there."""
 
     def __init__(self, seconds):
-        self.seconds, self.armed = seconds, False
+        self.seconds, self.armed, self.fired = seconds, False, False
 
     def stop(self, signum, frame):
         if self.armed:  # not once the call is over and the timer is being stopped
-            self.armed = False
+            self.armed, self.fired = False, True
             raise TooManySteps(f"more than {self.seconds} s of CPU time")
 
     def __enter__(self):
@@ -298,7 +298,8 @@ class CpuLimit:
     def __exit__(self, *exc):
         self.armed = False
         signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, signal.SIG_DFL if self.before is None else self.before)
+        # SIGPROF's default ends the process: a signal still on its way to another thread is ignored instead
+        signal.signal(signal.SIGPROF, signal.SIG_IGN if self.before in (None, signal.SIG_DFL) else self.before)
 
 
 def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, count_bytes=False, watch=(),
@@ -310,7 +311,8 @@ def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, co
     large input's value was up to 12 MB to encode, send and decode (18 MB per student in 04).
     With `count_bytes`, `peak_bytes` is the most memory the call held at once (PeakBytes).
     With `watch` (dotted names of functions), `called` lists those the call ran (Watcher).
-    With `max_cpu` (seconds), the call is stopped as an uncounted one past its steps (CpuLimit)."""
+    With `max_cpu` (seconds), the call is stopped as a counted one past its steps (CpuLimit), and the record
+    says so (`cpu_stopped`): unlike a count of steps, that depends on the machine."""
     snapshots = [copy.deepcopy(a) for a in args] + [copy.deepcopy(v) for v in kwargs.values()]
     originals = list(args) + list(kwargs.values())
     names = [f"#{i + 1}" for i in range(len(args))] + list(kwargs)
@@ -339,6 +341,8 @@ def invoke(fn, args, kwargs, budget=BUDGET, max_steps=None, steps_only=False, co
         record["steps"] = counter.steps
     if count_bytes:
         record["peak_bytes"] = peak.bytes
+    if max_cpu and cpu.fired:
+        record["cpu_stopped"] = True
     if watch:
         record["called"] = watcher.called
     return record
@@ -466,6 +470,7 @@ def _answer(shell, stream, ident, parent):
     """Call the student's function as IPython runs a cell (its events, builtins, display hook,
     excepthook, and input() refused as in a grading cell); the reply carries the record. An error
     outside the function (an interrupt just after it returned) is the call's, as in a cell."""
+    import zmq
     from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
 
     request, kernel = parent["content"], shell.kernel
@@ -489,8 +494,10 @@ def _answer(shell, stream, ident, parent):
         shell.events.trigger("post_execute")
         shell.events.trigger("post_run_cell", result)
     # on the socket itself: through the stream, the reply waited in its queue for the event loop, which
-    # ipykernel then flushes after every message (a fifth of a call's time in the kernel)
+    # ipykernel then flushes after every message (a fifth of a call's time in the kernel). A send uses up
+    # the socket's signal that a message came meanwhile, which the stream would look for: it is read now.
     kernel.session.send(stream.socket, "course_call_reply", reply, parent, ident)
+    stream.flush(zmq.POLLIN)
 
 
 @functools.lru_cache(maxsize=1024)
