@@ -29,8 +29,9 @@
   template renders markdown unsanitised), and in the feedback. A markdown cell whose HTML is more
   than plain formatting (a script, an event handler, an iframe, a form, a `javascript:` link) is
   shown as its text (the HTML checked is the one the pages make: the cell's attachments, the
-  templates' strip_files_prefix); outputs keep text, raster images, LaTeX and plain-formatting HTML,
-  and of their metadata an image's size only. Images come from the notebook itself, never from
+  templates' strip_files_prefix; the lesson's own cells, read from the course's copy of the release, are
+  the instructor's and shown as written: trust_lesson); outputs keep text, raster images, LaTeX and
+  plain-formatting HTML, and of their metadata an image's size only. Images come from the notebook itself, never from
   another server, which would learn who opened the page and when. A notebook's markdown is bounded
   three ways: the grader renders at most MARKDOWN_NOTEBOOK_CHARS characters of it (a cell repeated
   is charged each time: the pages render every copy); past MARKDOWN_IMAGE_CHARS characters of images
