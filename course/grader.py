@@ -279,7 +279,7 @@ class Grader:
         self.server.prewarm()  # it imports while this worker sets up and waits for its first student
         app.update_config(Config(Autograde={"autograde_preprocessors": steps}))
         self.submitted, self.scratch = app.coursedir.submitted_directory, scratch
-        trust_lesson(self.folder("release_directory"))  # before submitted_directory is the scratch's
+        trust_lesson(self.folder("release_directory"))  # in a worker forked after warm_up, already done
         app.coursedir.submitted_directory = str(Path(scratch) / "vetted")
         self.settled = False  # see grade
         self.whole_lesson = False  # whether the last submission graded ran the lesson's code unchanged
